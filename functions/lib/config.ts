@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import { ConfigurationError } from './errors';
+
+/**
+ * Environment, parsed once per cold start. The same variables drive AWS and the local
+ * platform: only their values differ (endpoints, table name, credential source).
+ */
+const EnvSchema = z.object({
+  TABLE_NAME: z.string().min(1),
+  WECHAT_API_BASE: z.url().default('https://api.weixin.qq.com'),
+  WECHAT_API_TIMEOUT_MS: z.coerce.number().int().positive().default(5000),
+  WECHAT_COMPONENT_APPID: z.string().min(1),
+  /** Secrets Manager secret with `{ appSecret, token, aesKey }`; when unset the values come from env. */
+  COMPONENT_SECRET_ARN: z.string().min(1).optional(),
+  WECHAT_COMPONENT_SECRET: z.string().min(1).optional(),
+  WECHAT_COMPONENT_TOKEN: z.string().min(1).optional(),
+  WECHAT_COMPONENT_AES_KEY: z.string().min(1).optional(),
+  /** Optional endpoints for local stand-ins of AWS services. */
+  DYNAMODB_ENDPOINT: z.url().optional(),
+  SECRETS_MANAGER_ENDPOINT: z.url().optional(),
+  AWS_REGION: z.string().default('ap-east-1'),
+});
+
+export type Config = z.infer<typeof EnvSchema>;
+
+let cached: Config | undefined;
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const fields = parsed.error.issues.map((i) => i.path.join('.')).join(', ');
+    throw new ConfigurationError(`invalid environment: ${fields}`);
+  }
+  return parsed.data;
+}
+
+/** The process-wide config; tests that change env call `resetConfig()`. */
+export function config(): Config {
+  cached ??= loadConfig();
+  return cached;
+}
+
+export function resetConfig(): void {
+  cached = undefined;
+}

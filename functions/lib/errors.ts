@@ -1,0 +1,60 @@
+/**
+ * One root error for everything the platform raises on purpose. Each subclass fixes the
+ * HTTP status and a stable machine-readable `code`, so one middleware can answer every
+ * failure with `{ code, message }` and handlers never build 4xx responses by hand.
+ */
+export abstract class AppError extends Error {
+  abstract readonly statusCode: number;
+  abstract readonly code: string;
+
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+export class BadRequestError extends AppError {
+  readonly statusCode = 400;
+  readonly code: string;
+  constructor(message: string, code = 'bad_request', options?: ErrorOptions) {
+    super(message, options);
+    this.code = code;
+  }
+}
+
+/** A push whose signature, timestamp or envelope cannot be trusted. */
+export class SignatureError extends AppError {
+  readonly statusCode = 401;
+  readonly code = 'invalid_signature';
+}
+
+export class UnauthorizedError extends AppError {
+  readonly statusCode = 401;
+  readonly code = 'unauthorized';
+}
+
+export class NotFoundError extends AppError {
+  readonly statusCode = 404;
+  readonly code = 'not_found';
+}
+
+export class PayloadTooLargeError extends AppError {
+  readonly statusCode = 413;
+  readonly code = 'payload_too_large';
+}
+
+/** Something the platform needs has not happened yet (e.g. no verify ticket pushed so far). */
+export class NotReadyError extends AppError {
+  readonly statusCode = 503;
+  readonly code: string;
+  constructor(message: string, code = 'not_ready', options?: ErrorOptions) {
+    super(message, options);
+    this.code = code;
+  }
+}
+
+/** Deployment or environment is wrong; never the caller's fault. */
+export class ConfigurationError extends AppError {
+  readonly statusCode = 500;
+  readonly code = 'configuration_error';
+}

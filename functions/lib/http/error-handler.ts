@@ -1,0 +1,31 @@
+import type { MiddlewareObj } from '@middy/core';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { ZodError, z } from 'zod';
+import { AppError } from '../errors';
+import { logger } from '../logger';
+import { json, type HttpResponse } from './responses';
+
+/**
+ * The only place failures become HTTP answers: every error leaves as `{ code, message }`
+ * with the status its class declares. Unexpected errors are logged and answered 500 without
+ * detail.
+ */
+export function httpErrorHandler(): MiddlewareObj<APIGatewayProxyEventV2, HttpResponse> {
+  return {
+    onError: async (request) => {
+      const { error } = request;
+      if (error instanceof AppError) {
+        if (error.statusCode >= 500) logger.error(error.message, { code: error.code, errorName: error.name });
+        else logger.info('request rejected', { code: error.code, status: error.statusCode, reason: error.message });
+        request.response = json(error.statusCode, { code: error.code, message: error.message });
+        return;
+      }
+      if (error instanceof ZodError) {
+        request.response = json(400, { code: 'invalid_request', message: z.prettifyError(error) });
+        return;
+      }
+      logger.error('unhandled error', { errorName: error?.name, message: error?.message, stack: error?.stack });
+      request.response = json(500, { code: 'internal_error', message: 'internal error' });
+    },
+  };
+}

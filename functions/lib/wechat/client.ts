@@ -1,0 +1,148 @@
+import axios, { type AxiosInstance, isAxiosError } from 'axios';
+import { z } from 'zod';
+import { logger } from '../logger';
+import { SYSTEM_BUSY_ERRCODE, WeChatApiError, WeChatTransportError } from './errors';
+
+/**
+ * A credential that knows its own query parameter, so the client stays token-agnostic
+ * (`component_access_token` for component APIs, `access_token` for authorizer APIs).
+ */
+export interface AccessTokenProvider {
+  readonly queryParam: 'component_access_token' | 'access_token';
+  getToken(): Promise<string>;
+  /** Drops `staleToken` if it is still the stored one (compare-and-expire), so the next `getToken` refreshes. */
+  invalidate(staleToken: string): Promise<void>;
+}
+
+export interface WeChatClientOptions {
+  baseURL: string;
+  timeoutMs: number;
+  /** Attempts after the first for `-1` (system busy) and refused or failed connections. */
+  maxRetries?: number;
+  /** First backoff; doubles each retry, with jitter. */
+  backoffBaseMs?: number;
+}
+
+export interface CallOptions<S extends z.ZodType> {
+  method?: 'GET' | 'POST';
+  query?: Record<string, string | number>;
+  body?: unknown;
+  token?: AccessTokenProvider;
+  schema: S;
+}
+
+const ErrorFields = z.object({ errcode: z.number().optional(), errmsg: z.string().optional() }).loose();
+
+const RETRYABLE_NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'EAI_AGAIN']);
+
+/**
+ * The one HTTP client for WeChat: maps `errcode` to `WeChatApiError`, retries `-1` with
+ * backoff, and on an invalid-token answer drops the token, refreshes once and retries once.
+ */
+export class WeChatClient {
+  private readonly http: AxiosInstance;
+  private readonly maxRetries: number;
+  private readonly backoffBaseMs: number;
+
+  constructor(options: WeChatClientOptions) {
+    this.http = axios.create({
+      baseURL: options.baseURL,
+      timeout: options.timeoutMs,
+      validateStatus: () => true,
+      // WeChat sometimes labels JSON as text/plain; parse by hand.
+      responseType: 'arraybuffer',
+      transitional: { clarifyTimeoutError: true },
+      maxRedirects: 0,
+    });
+    this.maxRetries = options.maxRetries ?? 3;
+    this.backoffBaseMs = options.backoffBaseMs ?? 200;
+  }
+
+  /** Calls a JSON API and returns its answer validated by `schema`. */
+  async call<S extends z.ZodType>(api: string, options: CallOptions<S>): Promise<z.infer<S>> {
+    const { token } = options;
+    const tokenValue = token ? await token.getToken() : undefined;
+    try {
+      return await this.callWithRetries(api, options, tokenValue);
+    } catch (error) {
+      if (!(token && tokenValue && error instanceof WeChatApiError && error.isInvalidToken)) throw error;
+      logger.warn('WeChat rejected the access token; refreshing once', { api, errcode: error.errcode });
+      await token.invalidate(tokenValue);
+      return this.callWithRetries(api, options, await token.getToken());
+    }
+  }
+
+  private async callWithRetries<S extends z.ZodType>(
+    api: string,
+    options: CallOptions<S>,
+    tokenValue: string | undefined,
+  ): Promise<z.infer<S>> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.once(api, options, tokenValue);
+      } catch (error) {
+        const retryable =
+          (error instanceof WeChatApiError && error.errcode === SYSTEM_BUSY_ERRCODE) ||
+          (error instanceof WeChatTransportError && error.retryable);
+        if (!retryable || attempt >= this.maxRetries) throw error;
+        const delayMs = this.backoffBaseMs * 2 ** attempt * (0.5 + Math.random() / 2);
+        logger.info('retrying WeChat call', { api, attempt: attempt + 1, delayMs: Math.round(delayMs) });
+        await new Promise((resolve) => setTimeout(resolve, delayMs));
+      }
+    }
+  }
+
+  private async once<S extends z.ZodType>(
+    api: string,
+    { method = 'POST', query, body, token, schema }: CallOptions<S>,
+    tokenValue: string | undefined,
+  ): Promise<z.infer<S>> {
+    const params: Record<string, string | number> = { ...query };
+    if (token && tokenValue) params[token.queryParam] = tokenValue;
+    const started = Date.now();
+    let response;
+    try {
+      response = await this.http.request<ArrayBuffer>({
+        url: api,
+        method,
+        params,
+        ...(method === 'POST' ? { data: body ?? {}, headers: { 'Content-Type': 'application/json' } } : {}),
+      });
+    } catch (error) {
+      throw toTransportError(api, error);
+    }
+    const durationMs = Date.now() - started;
+    if (response.status >= 500) {
+      throw new WeChatTransportError(api, `HTTP ${response.status}`, true);
+    }
+    if (response.status !== 200) {
+      throw new WeChatTransportError(api, `HTTP ${response.status}`, false);
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(Buffer.from(response.data).toString('utf8'));
+    } catch {
+      throw new WeChatTransportError(api, 'answer is not JSON', false);
+    }
+    const errorFields = ErrorFields.safeParse(json);
+    const errcode = errorFields.success ? (errorFields.data.errcode ?? 0) : 0;
+    logger.debug('WeChat call', { api, errcode, durationMs });
+    if (errcode !== 0) {
+      throw new WeChatApiError(api, errcode, errorFields.data?.errmsg ?? '');
+    }
+    const parsed = schema.safeParse(json);
+    if (!parsed.success) {
+      throw new WeChatTransportError(api, `answer does not match the expected shape: ${z.prettifyError(parsed.error)}`, false);
+    }
+    return parsed.data;
+  }
+}
+
+function toTransportError(api: string, error: unknown): WeChatTransportError {
+  if (isAxiosError(error)) {
+    const code = error.code ?? 'unknown';
+    // A timeout may have reached WeChat: not retried here, the caller's workflow decides.
+    return new WeChatTransportError(api, `request failed (${code})`, RETRYABLE_NETWORK_CODES.has(code));
+  }
+  return new WeChatTransportError(api, 'request failed', false);
+}

@@ -1,0 +1,36 @@
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { z } from 'zod';
+import { BadRequestError, SignatureError } from '../errors';
+import { readBody } from '../http/body';
+import type { WeChatMessageCrypto } from './crypto';
+import { parseWeChatXml } from './xml';
+
+/** WeChat's pushes are a few hundred bytes; anything near this is not from WeChat. */
+export const MAX_PUSH_BYTES = 64 * 1024;
+
+const SignedQuery = z.object({
+  msg_signature: z.string().min(1),
+  timestamp: z.string().regex(/^\d{1,12}$/),
+  nonce: z.string().min(1).max(64),
+});
+
+const Envelope = z.object({ Encrypt: z.string().min(1) }).loose();
+
+/**
+ * Opens an encrypted push: size limit → envelope XML → signature (constant time) → AES →
+ * inner XML. Returns the inner document, still unvalidated: each route applies its schema.
+ */
+export function openPush(event: APIGatewayProxyEventV2, crypto: WeChatMessageCrypto): unknown {
+  const body = readBody(event, MAX_PUSH_BYTES);
+  const query = SignedQuery.safeParse(event.queryStringParameters ?? {});
+  if (!query.success) throw new SignatureError('msg_signature, timestamp and nonce are required');
+  const envelope = Envelope.safeParse(parseWeChatXml(body));
+  if (!envelope.success) throw new BadRequestError('push has no Encrypt element', 'malformed_push');
+  const plaintext = crypto.verifyAndDecrypt({
+    msgSignature: query.data.msg_signature,
+    timestamp: query.data.timestamp,
+    nonce: query.data.nonce,
+    encrypt: envelope.data.Encrypt,
+  });
+  return parseWeChatXml(plaintext);
+}

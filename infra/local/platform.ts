@@ -1,0 +1,104 @@
+import path from 'node:path';
+import { resetClients } from '../../functions/lib/aws/clients';
+import { resetConfig } from '../../functions/lib/config';
+import { resetPlatform } from '../../functions/lib/platform';
+import { resetComponentCredentials } from '../../functions/lib/wechat/component-credentials';
+import { ensureTable, LOCAL_AWS_CREDENTIALS, startDynamoDbLocal, type LocalDynamoDb } from './dynamodb';
+import { LocalGateway, type GatewayOptions } from './gateway';
+import { LocalScheduler, type ScheduleRun } from './scheduler';
+import type { LocalSettings } from './settings';
+import { WeChatSimulator } from './wechat-sim/server';
+
+export interface LocalPlatformOptions {
+  /** Use this DynamoDB endpoint instead of starting DynamoDB Local (tests share one). */
+  dynamoDbEndpoint?: string;
+  /** Start the scheduled functions' timers (tests may drive them by hand). */
+  schedule?: boolean;
+  /** Start the simulator's periodic ticket push. */
+  pushTickets?: boolean;
+  onRequest?: GatewayOptions['onRequest'];
+  onScheduleRun?: (run: ScheduleRun) => void;
+}
+
+export interface LocalPlatform {
+  gatewayUrl: string;
+  wechatBase: string;
+  /** Absent when `WECHAT_API_BASE` points at another WeChat. */
+  simulator: WeChatSimulator | undefined;
+  gateway: LocalGateway;
+  scheduler: LocalScheduler;
+  dynamoDbEndpoint: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * The whole platform on one machine: DynamoDB Local, the WeChat simulator, the gateway in
+ * front of the real handlers, and the schedule as timers. Handlers are configured purely by
+ * environment, exactly as in Lambda.
+ */
+export async function startLocalPlatform(settings: LocalSettings, options: LocalPlatformOptions = {}): Promise<LocalPlatform> {
+  const started: { stop(): Promise<void> | void }[] = [];
+  const stopAll = async () => {
+    for (const part of started.reverse()) await part.stop();
+  };
+  try {
+    let dynamo: LocalDynamoDb | undefined;
+    const dynamoDbEndpoint =
+      options.dynamoDbEndpoint ??
+      (dynamo = await startDynamoDbLocal({ port: settings.dynamoDbPort, dataDir: path.join(settings.dataDir, 'dynamodb') })).endpoint;
+    if (dynamo) started.push(dynamo);
+    await ensureTable(dynamoDbEndpoint, settings.tableName);
+
+    let simulator: WeChatSimulator | undefined;
+    let wechatBase = settings.externalWeChatBase;
+    if (!wechatBase) {
+      simulator = new WeChatSimulator({ component: settings.component, port: settings.simPort, ticketPushIntervalMs: settings.ticketPushIntervalMs });
+      wechatBase = await simulator.start();
+      started.push(simulator);
+    }
+
+    configureHandlers(settings, dynamoDbEndpoint, wechatBase);
+
+    const gateway = new LocalGateway({ port: settings.port, adminToken: settings.adminToken, onRequest: options.onRequest });
+    const gatewayUrl = await gateway.start();
+    started.push(gateway);
+
+    const scheduler = new LocalScheduler((name) => {
+      const handler = gateway.handlerFor(name) as unknown as () => Promise<unknown>;
+      return () => handler();
+    }, options.onScheduleRun);
+    if (options.schedule ?? true) scheduler.start();
+    started.push(scheduler);
+
+    if (simulator) {
+      simulator.setComponentEventsUrl(`${gatewayUrl}/wechat/component/events`);
+      if (options.pushTickets ?? true) simulator.startPushing();
+    }
+
+    return { gatewayUrl, wechatBase, simulator, gateway, scheduler, dynamoDbEndpoint, stop: stopAll };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+/** What Lambda's environment holds in AWS, pointed at the local stand-ins. */
+function configureHandlers(settings: LocalSettings, dynamoDbEndpoint: string, wechatBase: string): void {
+  Object.assign(process.env, {
+    TABLE_NAME: settings.tableName,
+    DYNAMODB_ENDPOINT: dynamoDbEndpoint,
+    AWS_REGION: process.env.AWS_REGION ?? 'ap-east-1',
+    AWS_ACCESS_KEY_ID: LOCAL_AWS_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_AWS_CREDENTIALS.secretAccessKey,
+    WECHAT_API_BASE: wechatBase,
+    WECHAT_COMPONENT_APPID: settings.component.appId,
+    WECHAT_COMPONENT_SECRET: settings.component.appSecret,
+    WECHAT_COMPONENT_TOKEN: settings.component.token,
+    WECHAT_COMPONENT_AES_KEY: settings.component.aesKey,
+  });
+  delete process.env.COMPONENT_SECRET_ARN;
+  resetConfig();
+  resetClients();
+  resetPlatform();
+  resetComponentCredentials();
+}

@@ -1,0 +1,52 @@
+import { startLocalPlatform } from './platform';
+import { localSettings } from './settings';
+
+/**
+ * `npm start`: the whole platform on this machine. Prints where everything is and what it
+ * is doing; Ctrl-C stops it, and the data under .local/ survives for the next start.
+ */
+async function main(): Promise<void> {
+  // The SDK versions are pinned and Lambda runs Node 24; the SDK's Node 20 notice is noise here.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  const settings = localSettings();
+  const say = (line: string) => process.stdout.write(`[weapp-fleet] ${line}\n`);
+  say('starting DynamoDB Local, the WeChat simulator and the gateway…');
+  let announcedToken = false;
+  const platform = await startLocalPlatform(settings, {
+    onRequest: ({ method, path, status, durationMs }) => say(`${method} ${path} → ${status} (${durationMs} ms)`),
+    onScheduleRun: (run) => {
+      if (!run.ok) return say(`scheduled ${run.function} failed: ${run.error}`);
+      const result = run.result as { component?: string } | undefined;
+      if (result?.component === 'refreshed' || (!announcedToken && result?.component === 'fresh')) {
+        announcedToken = true;
+        say('component_access_token obtained and stored (see GET /admin/component)');
+      } else if (result?.component === 'no_ticket') {
+        say('no verify ticket stored yet; asked WeChat to push one');
+      }
+    },
+  });
+  say(`gateway       ${platform.gatewayUrl}`);
+  say(`  callback    POST ${platform.gatewayUrl}/wechat/component/events`);
+  say(`  admin       GET  ${platform.gatewayUrl}/admin/component`);
+  say(`  admin token ${settings.adminToken}   (Authorization: Bearer <token>; set ADMIN_TOKEN to choose one)`);
+  say(`WeChat API    ${platform.wechatBase}${platform.simulator ? '   (simulator, pushing a verify ticket every ' + settings.ticketPushIntervalMs / 1000 + ' s)' : '   (external)'}`);
+  say(`DynamoDB      ${platform.dynamoDbEndpoint}   table ${settings.tableName}, data in ${settings.dataDir}`);
+  say(`component     ${settings.component.appId}`);
+  say(`try: curl -H "Authorization: Bearer ${settings.adminToken}" ${platform.gatewayUrl}/admin/component`);
+
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    say('stopping…');
+    await platform.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`[weapp-fleet] failed to start: ${(error as Error).stack ?? String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,28 @@
+/** The simulator's request/response model: each API module maps a path to a handler. */
+export interface SimRequest {
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  /** Parsed JSON body, or undefined when the body is empty or not JSON. */
+  body: unknown;
+  rawBody: Buffer;
+}
+
+export type SimResponse =
+  | { status?: number; json: unknown }
+  | { status?: number; contentType: string; body: Buffer | string; headers?: Record<string, string> };
+
+export type SimRouteHandler = (request: SimRequest) => SimResponse | Promise<SimResponse>;
+
+export interface SimModule {
+  routes: Record<string, SimRouteHandler>;
+}
+
+/** WeChat's error answer: HTTP 200 with errcode and errmsg. */
+export function wechatError(errcode: number, errmsg: string): SimResponse {
+  return { json: { errcode, errmsg: `${errmsg} rid: ${Math.random().toString(16).slice(2, 10)}` } };
+}
+
+export function ok(fields: Record<string, unknown> = {}): SimResponse {
+  return { json: { errcode: 0, errmsg: 'ok', ...fields } };
+}

@@ -1,0 +1,66 @@
+/**
+ * What the platform is made of, declared once: the CDK stack deploys these functions and
+ * routes, and the local runtime serves the very same handlers on the very same paths.
+ */
+export type TableAccess = 'RO' | 'RW';
+
+export interface FunctionDefinition {
+  /** Handler module, relative to the repository root; it exports `handler`. */
+  entry: string;
+  description: string;
+  table: TableAccess;
+  /** Reads the component credentials (appsecret, message token, EncodingAESKey). */
+  componentSecret: boolean;
+  /** Calls WeChat's API, so in AWS it needs the fixed-IP egress WeChat whitelists. */
+  callsWeChat: boolean;
+  timeoutSeconds: number;
+  memoryMiB?: number;
+  /** EventBridge schedule expression; locally a timer with the interval given in `localIntervalMs`. */
+  schedule?: { expression: string; localIntervalMs: number };
+}
+
+export const FUNCTIONS = {
+  componentEvents: {
+    entry: 'functions/callback/component-events.ts',
+    description: 'Authorization-event URL: verify, decrypt and route WeChat component pushes',
+    table: 'RW',
+    componentSecret: true,
+    callsWeChat: false,
+    timeoutSeconds: 5,
+  },
+  adminComponent: {
+    entry: 'functions/admin/component.ts',
+    description: 'Admin API: component ticket and token status (never the values)',
+    table: 'RO',
+    componentSecret: false,
+    callsWeChat: false,
+    timeoutSeconds: 10,
+  },
+  refreshTokens: {
+    entry: 'functions/scheduler/refresh-tokens.ts',
+    description: 'Scheduled: keep the component access token fresh',
+    table: 'RW',
+    componentSecret: true,
+    callsWeChat: true,
+    timeoutSeconds: 60,
+    schedule: { expression: 'rate(5 minutes)', localIntervalMs: 3000 },
+  },
+} as const satisfies Record<string, FunctionDefinition>;
+
+export type FunctionName = keyof typeof FUNCTIONS;
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface RouteDefinition {
+  method: HttpMethod;
+  /** API Gateway route path; `{name}` segments become path parameters. */
+  path: string;
+  function: FunctionName;
+  /** `admin` routes need a Cognito JWT in AWS and the admin bearer token locally. */
+  auth: 'admin' | 'public';
+}
+
+export const ROUTES: readonly RouteDefinition[] = [
+  { method: 'POST', path: '/wechat/component/events', function: 'componentEvents', auth: 'public' },
+  { method: 'GET', path: '/admin/component', function: 'adminComponent', auth: 'admin' },
+];

@@ -1,0 +1,45 @@
+import { startTestPlatform, type TestPlatform } from '../../helpers/platform';
+
+describe('GET /admin/component', () => {
+  let platform: TestPlatform;
+  beforeAll(async () => {
+    platform = await startTestPlatform();
+  });
+  afterAll(() => platform.stop());
+
+  it.each([
+    ['no Authorization header', {}],
+    ['a wrong bearer token', { authorization: 'Bearer not-the-admin-token-at-all' }],
+    ['a non-bearer scheme', { authorization: 'Basic YWRtaW46YWRtaW4=' }],
+  ])('answers 401 with %s', async (_, headers) => {
+    const response = await fetch(`${platform.gatewayUrl}/admin/component`, { headers });
+    expect(response.status).toBe(401);
+    expect(await response.json()).toMatchObject({ code: 'unauthorized' });
+  });
+
+  it('reports nulls before anything arrived', async () => {
+    const response = await platform.admin('/admin/component');
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ appId: platform.settings.component.appId, ticket: null, token: null });
+  });
+
+  it('reports when the ticket arrived and when the token expires, never their values', async () => {
+    await platform.simulator!.ticketPusher.pushNow();
+    await platform.scheduler.runNow('refreshTokens');
+    const response = await platform.admin('/admin/component');
+    const text = await response.text();
+    const body = JSON.parse(text) as { ticket: { receivedAt: string }; token: { expiresAt: string } };
+    expect(Object.keys(body.ticket)).toEqual(['receivedAt']);
+    expect(Object.keys(body.token)).toEqual(['expiresAt']);
+    expect(Date.parse(body.token.expiresAt)).toBeGreaterThan(Date.now() + 7000 * 1000);
+    const ticket = [...platform.simulator!.state.tickets.keys()].at(-1)!;
+    const token = [...platform.simulator!.state.componentTokens.keys()].at(-1)!;
+    for (const secret of [ticket, token, platform.settings.component.appSecret, platform.settings.component.aesKey, platform.settings.component.token]) {
+      expect(text).not.toContain(secret);
+    }
+  });
+
+  it('answers 404 on an unknown route', async () => {
+    expect((await platform.admin('/admin/nothing-here')).status).toBe(404);
+  });
+});

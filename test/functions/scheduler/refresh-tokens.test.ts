@@ -1,0 +1,27 @@
+import { startTestPlatform, type TestPlatform } from '../../helpers/platform';
+
+describe('scheduled refresh-tokens', () => {
+  let platform: TestPlatform;
+  beforeAll(async () => {
+    platform = await startTestPlatform();
+  });
+  afterAll(() => platform.stop());
+
+  const status = async () => (await (await platform.admin('/admin/component')).json()) as { ticket: unknown; token: { expiresAt: string } | null };
+
+  it('with no ticket asks WeChat to push one, which then gets stored', async () => {
+    const run = await platform.scheduler.runNow('refreshTokens');
+    expect(run).toMatchObject({ ok: true, result: { component: 'no_ticket' } });
+    expect(platform.simulator!.requests.map((r) => r.path)).toContain('/cgi-bin/component/api_start_push_ticket');
+  });
+
+  it('obtains the token once a ticket is stored, then leaves it alone', async () => {
+    for (let i = 0; i < 50 && !(await status()).ticket; i++) await new Promise((r) => setTimeout(r, 50));
+    expect((await status()).ticket).not.toBeNull();
+    expect(await platform.scheduler.runNow('refreshTokens')).toMatchObject({ ok: true, result: { component: 'refreshed' } });
+    const first = (await status()).token;
+    expect(first).not.toBeNull();
+    expect(await platform.scheduler.runNow('refreshTokens')).toMatchObject({ ok: true, result: { component: 'fresh' } });
+    expect((await status()).token).toEqual(first);
+  });
+});

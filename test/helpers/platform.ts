@@ -1,0 +1,66 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { ScanCommand } from '@aws-sdk/client-dynamodb';
+import { localDynamoClient } from '../../infra/local/dynamodb';
+import { startLocalPlatform, type LocalPlatform, type LocalPlatformOptions } from '../../infra/local/platform';
+import { generateCredentials, type LocalSettings } from '../../infra/local/settings';
+
+export interface TestPlatform extends LocalPlatform {
+  settings: LocalSettings;
+  /** `fetch` against the gateway with the admin bearer token. */
+  admin(pathname: string, init?: RequestInit): Promise<Response>;
+  /** Every item in the test's table, for "nothing changed" assertions. */
+  scanTable(): Promise<unknown[]>;
+}
+
+/**
+ * The real local platform on free ports, with a table of its own in the shared DynamoDB
+ * Local. Timers are off unless asked for, so tests drive pushes and schedules themselves.
+ */
+export async function startTestPlatform(
+  options: LocalPlatformOptions & { settings?: Partial<LocalSettings> } = {},
+): Promise<TestPlatform> {
+  const generated = generateCredentials();
+  const settings: LocalSettings = {
+    port: 0,
+    simPort: 0,
+    dynamoDbPort: 0,
+    tableName: `test-${randomUUID()}`,
+    externalWeChatBase: undefined,
+    ticketPushIntervalMs: 60_000,
+    component: {
+      appId: generated.componentAppId,
+      appSecret: generated.componentSecret,
+      token: generated.componentToken,
+      aesKey: generated.componentAesKey,
+    },
+    adminToken: generated.adminToken,
+    dataDir: mkdtempSync(path.join(tmpdir(), 'weapp-fleet-')),
+    ...options.settings,
+  };
+  const platform = await startLocalPlatform(settings, {
+    dynamoDbEndpoint: process.env.TEST_DYNAMODB_ENDPOINT,
+    schedule: false,
+    pushTickets: false,
+    ...options,
+  });
+  return {
+    ...platform,
+    settings,
+    admin: (pathname, init = {}) =>
+      fetch(`${platform.gatewayUrl}${pathname}`, {
+        ...init,
+        headers: { authorization: `Bearer ${settings.adminToken}`, ...(init.headers as Record<string, string> | undefined) },
+      }),
+    scanTable: async () => {
+      const client = localDynamoClient(platform.dynamoDbEndpoint);
+      try {
+        return (await client.send(new ScanCommand({ TableName: settings.tableName, ConsistentRead: true }))).Items ?? [];
+      } finally {
+        client.destroy();
+      }
+    },
+  };
+}
