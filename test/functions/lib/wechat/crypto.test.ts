@@ -1,4 +1,4 @@
-import { createCipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createHash, randomBytes } from 'node:crypto';
 import { MessageCryptoError, WeChatMessageCrypto } from '../../../../functions/lib/wechat/crypto';
 import { SignatureError } from '../../../../functions/lib/errors';
 
@@ -102,6 +102,18 @@ describe('Class: WeChatMessageCrypto', () => {
       expect(() => crypto.verifyAndDecrypt({ ...valid(), nonce: '1320562133' })).toThrow(SignatureError);
       const flipped = `${VECTOR.encrypt.slice(0, 10)}A${VECTOR.encrypt.slice(11)}`;
       expect(() => crypto.verifyAndDecrypt({ ...valid(), encrypt: flipped })).toThrow(SignatureError);
+    });
+
+    it('sorts its four inputs exactly as a lexicographic sort would, whatever their order', () => {
+      const pieces = ['1', '12', '2', 'A', 'a', 'ab', 'b', '10', ''];
+      const pick = () => pieces[Math.floor(Math.random() * pieces.length)]!;
+      for (let i = 0; i < 500; i++) {
+        const token = pick();
+        const [timestamp, nonce, encrypt] = [pick(), pick(), pick()];
+        const c = new WeChatMessageCrypto({ token: token || 't', encodingAesKey: VECTOR.encodingAesKey, appId: VECTOR.appId });
+        const expected = createHash('sha1').update([token || 't', timestamp, nonce, encrypt].sort().join('')).digest('hex');
+        expect(c.signature(timestamp, nonce, encrypt)).toBe(expected);
+      }
     });
 
     it('accepts an upper-case signature (WeChat compares hex)', () => {

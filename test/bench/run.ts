@@ -1,0 +1,22 @@
+import { cryptoBench } from './crypto.bench';
+
+/** `npm run bench [-- name…]`: runs the named benchmarks, or all of them. */
+const BENCHES: Record<string, () => Promise<void>> = {
+  crypto: cryptoBench,
+};
+
+async function main(): Promise<void> {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  const wanted = process.argv.slice(2);
+  const unknown = wanted.filter((name) => !(name in BENCHES));
+  if (unknown.length) throw new Error(`unknown benchmark(s): ${unknown.join(', ')}; known: ${Object.keys(BENCHES).join(', ')}`);
+  for (const name of wanted.length ? wanted : Object.keys(BENCHES)) {
+    console.log(`\n== bench: ${name} ==`);
+    await BENCHES[name]!();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
