@@ -52,7 +52,12 @@ export async function startLocalPlatform(settings: LocalSettings, options: Local
     let simulator: WeChatSimulator | undefined;
     let wechatBase = settings.externalWeChatBase;
     if (!wechatBase) {
-      simulator = new WeChatSimulator({ component: settings.component, port: settings.simPort, ticketPushIntervalMs: settings.ticketPushIntervalMs });
+      simulator = new WeChatSimulator({
+        component: settings.component,
+        port: settings.simPort,
+        ticketPushIntervalMs: settings.ticketPushIntervalMs,
+        accessTokenTtlSeconds: settings.simAccessTokenTtlSeconds,
+      });
       wechatBase = await simulator.start();
       started.push(simulator);
     }

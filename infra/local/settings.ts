@@ -23,6 +23,8 @@ const Env = z.object({
   /** Points the platform at another WeChat-compatible server; no simulator is started then. */
   WECHAT_API_BASE: z.url().optional(),
   TICKET_PUSH_INTERVAL_MS: z.coerce.number().int().positive().default(10_000),
+  /** Lifetime of access tokens the simulator issues (WeChat: 7200 s); shorten it to watch refreshes. */
+  SIM_ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().positive().default(7200),
   WECHAT_COMPONENT_APPID: z.string().optional(),
   WECHAT_COMPONENT_SECRET: z.string().optional(),
   WECHAT_COMPONENT_TOKEN: z.string().optional(),
@@ -37,6 +39,7 @@ export interface LocalSettings {
   tableName: string;
   externalWeChatBase: string | undefined;
   ticketPushIntervalMs: number;
+  simAccessTokenTtlSeconds: number;
   component: { appId: string; appSecret: string; token: string; aesKey: string };
   adminToken: string;
   dataDir: string;
@@ -75,6 +78,7 @@ export function localSettings(env: NodeJS.ProcessEnv = process.env, dataDir = LO
     tableName: parsed.TABLE_NAME,
     externalWeChatBase: parsed.WECHAT_API_BASE,
     ticketPushIntervalMs: parsed.TICKET_PUSH_INTERVAL_MS,
+    simAccessTokenTtlSeconds: parsed.SIM_ACCESS_TOKEN_TTL_SECONDS,
     component: {
       appId: parsed.WECHAT_COMPONENT_APPID ?? generated.componentAppId,
       appSecret: parsed.WECHAT_COMPONENT_SECRET ?? generated.componentSecret,

@@ -30,6 +30,7 @@ export async function startTestPlatform(
     tableName: `test-${randomUUID()}`,
     externalWeChatBase: undefined,
     ticketPushIntervalMs: 60_000,
+    simAccessTokenTtlSeconds: 7200,
     component: {
       appId: generated.componentAppId,
       appSecret: generated.componentSecret,
