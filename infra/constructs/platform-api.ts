@@ -1,0 +1,106 @@
+import { Validations } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import {
+  HttpApi,
+  HttpMethod,
+  HttpNoneAuthorizer,
+  type HttpRoute,
+  HttpStage,
+  LogGroupLogDestination,
+} from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import type { RouteDefinition } from '../manifest';
+
+/** A manifest route; `function` is any deployed function's key. */
+export type RouteSpec = Omit<RouteDefinition, 'function'> & { readonly function: string };
+
+export interface PlatformApiProps {
+  readonly routes: readonly RouteSpec[];
+  readonly handlerFor: (name: string) => IFunction;
+  /** Issues the JWTs accepted on `admin` routes. */
+  readonly userPool: IUserPool;
+  readonly userPoolClient: IUserPoolClient;
+}
+
+/** HTTP API variables (not the REST API set that `AccessLogFormat.jsonWithStandardFields` uses). */
+const ACCESS_LOG_FORMAT = AccessLogFormat.custom(
+  JSON.stringify({
+    requestId: '$context.requestId',
+    ip: '$context.identity.sourceIp',
+    requestTime: '$context.requestTime',
+    routeKey: '$context.routeKey',
+    status: '$context.status',
+    protocol: '$context.protocol',
+    responseLength: '$context.responseLength',
+    latencyMs: '$context.responseLatency',
+    integrationLatencyMs: '$context.integrationLatency',
+    integrationError: '$context.integrationErrorMessage',
+    authorizerError: '$context.authorizer.error',
+  }),
+);
+
+/** One HTTP API route per `ROUTES` entry, on a throttled, access-logged `$default` stage. */
+export class PlatformApi extends Construct {
+  readonly api: HttpApi;
+  readonly stage: HttpStage;
+  readonly routes: readonly { readonly definition: RouteSpec; readonly route: HttpRoute }[];
+
+  constructor(scope: Construct, id: string, props: PlatformApiProps) {
+    super(scope, id);
+
+    // Our own stage instead of createDefaultStage: only an explicit stage takes throttling and access logs.
+    this.api = new HttpApi(this, 'Api', { createDefaultStage: false, description: 'weapp-fleet' });
+    const accessLogs = new LogGroup(this, 'AccessLogs', { retention: RetentionDays.ONE_MONTH });
+    this.stage = new HttpStage(this, 'DefaultStage', {
+      httpApi: this.api,
+      stageName: '$default',
+      autoDeploy: true,
+      // Caps the Lambda bill if the public callback URL is flooded.
+      throttle: { rateLimit: 100, burstLimit: 200 },
+      accessLogSettings: { destination: new LogGroupLogDestination(accessLogs), format: ACCESS_LOG_FORMAT },
+    });
+
+    const adminAuthorizer = new HttpUserPoolAuthorizer('AdminAuthorizer', props.userPool, {
+      userPoolClients: [props.userPoolClient],
+    });
+    const integrations = new Map<string, HttpLambdaIntegration>();
+    const integrationFor = (name: string): HttpLambdaIntegration => {
+      let integration = integrations.get(name);
+      if (!integration) {
+        integration = new HttpLambdaIntegration(`${name}Integration`, props.handlerFor(name));
+        integrations.set(name, integration);
+      }
+      return integration;
+    };
+
+    this.routes = props.routes.map((definition) => {
+      const routes = this.api.addRoutes({
+        path: definition.path,
+        methods: [HttpMethod[definition.method]],
+        integration: integrationFor(definition.function),
+        authorizer: definition.auth === 'admin' ? adminAuthorizer : new HttpNoneAuthorizer(),
+      });
+      const route = routes[0];
+      if (!route || routes.length !== 1) throw new Error(`expected one route for ${definition.method} ${definition.path}`);
+      if (definition.auth === 'public') {
+        Validations.of(route).acknowledge({
+          id: 'AwsSolutions-APIG4',
+          reason:
+            'WeChat server push callback: WeChat cannot send a JWT or sign with SigV4. The handler ' +
+            'authenticates every request by verifying msg_signature against the component token.',
+        });
+      }
+      return { definition, route };
+    });
+  }
+
+  /** Base URL of the `$default` stage, ending in `/`. */
+  get url(): string {
+    return this.stage.url;
+  }
+}

@@ -1,0 +1,122 @@
+import { Duration, Validations } from 'aws-cdk-lib';
+import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyDocument, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import type { TableAccess } from '../manifest';
+import { nagRef } from './nag';
+
+export interface WeappFunctionProps {
+  /** Absolute path of the handler module (exports `handler`). */
+  readonly entry: string;
+  /** Directory holding package-lock.json; esbuild resolves dependencies from here. */
+  readonly projectRoot: string;
+  readonly description: string;
+  readonly timeoutSeconds: number;
+  readonly memoryMiB?: number;
+  readonly componentAppId: string;
+  readonly wechatApiBase: string;
+  /** Where Lambda puts async invocations that still fail after its own retries. */
+  readonly deadLetterQueue?: IQueue;
+}
+
+/**
+ * A platform Lambda: Node 24 on arm64, bundled locally by esbuild (AWS SDK included so the
+ * handler runs against the exact SDK version it was tested with), its own log group and
+ * a role that can write to that log group and nothing else until granted more.
+ */
+export class WeappFunction extends NodejsFunction {
+  constructor(scope: Construct, id: string, props: WeappFunctionProps) {
+    // The log group and role must exist before super(), so they are siblings, not children.
+    const logGroup = new LogGroup(scope, `${id}Logs`, { retention: RetentionDays.ONE_MONTH });
+    const role = new Role(scope, `${id}Role`, {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `Execution role of ${id}`,
+      // Instead of AWSLambdaBasicExecutionRole (AwsSolutions-IAM4): only this function's log group.
+      inlinePolicies: {
+        logs: new PolicyDocument({
+          statements: [
+            new PolicyStatement({
+              actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+              resources: [logGroup.logGroupArn],
+            }),
+          ],
+        }),
+      },
+    });
+
+    super(scope, id, {
+      entry: props.entry,
+      handler: 'handler',
+      description: props.description,
+      runtime: Runtime.NODEJS_24_X,
+      architecture: Architecture.ARM_64,
+      memorySize: props.memoryMiB ?? 256,
+      timeout: Duration.seconds(props.timeoutSeconds),
+      role,
+      logGroup,
+      // Adds xray:PutTraceSegments/PutTelemetryRecords to the role.
+      tracing: Tracing.ACTIVE,
+      deadLetterQueue: props.deadLetterQueue,
+      projectRoot: props.projectRoot,
+      depsLockFilePath: `${props.projectRoot}/package-lock.json`,
+      bundling: {
+        minify: true,
+        sourceMap: true,
+        format: OutputFormat.CJS,
+        target: 'node24',
+        bundleAwsSDK: true,
+      },
+      environment: {
+        WECHAT_COMPONENT_APPID: props.componentAppId,
+        WECHAT_API_BASE: props.wechatApiBase,
+        POWERTOOLS_SERVICE_NAME: 'weapp-fleet',
+        LOG_LEVEL: 'INFO',
+        NODE_OPTIONS: '--enable-source-maps',
+      },
+    });
+
+    Validations.of(role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'Only the X-Ray statement added by Tracing.ACTIVE uses Resource *: xray:PutTraceSegments and ' +
+        'xray:PutTelemetryRecords do not support resource-level permissions.',
+    });
+  }
+
+  /** Grants read (RO) or read/write (RW) on the table and its key, and tells the handler its name. */
+  bindTable(table: ITableV2, access: TableAccess): void {
+    if (access === 'RW') table.grantReadWriteData(this);
+    else table.grantReadData(this);
+    this.addEnvironment('TABLE_NAME', table.tableName);
+
+    const role = this.role;
+    if (!role) throw new Error(`${this.node.path} has no role`);
+    Validations.of(role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::${nagRef(this, table.tableArn)}/index/*]`,
+      reason:
+        'Queries go through the table GSIs (TABLE_SCHEMA.indexes); the grant covers the indexes of this ' +
+        'one table only.',
+    });
+    if (access === 'RW' && table.encryptionKey) {
+      for (const action of ['kms:GenerateDataKey*', 'kms:ReEncrypt*']) {
+        Validations.of(role).acknowledge({
+          id: `AwsSolutions-IAM5[Action::${action}]`,
+          reason:
+            'DynamoDB needs these KMS action families to write items encrypted with the table key; the ' +
+            'statement is limited to that single key ARN.',
+        });
+      }
+    }
+  }
+
+  /** Lets the handler read the component credentials and tells it where they are. */
+  grantComponentSecret(secret: ISecret): void {
+    secret.grantRead(this);
+    this.addEnvironment('COMPONENT_SECRET_ARN', secret.secretArn);
+  }
+}

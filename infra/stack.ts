@@ -1,0 +1,95 @@
+import * as path from 'node:path';
+import { CfnOutput, Stack, type StackProps, Tags } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { TABLE_SCHEMA } from '../functions/lib/store/table-schema';
+import { AdminUserPool } from './constructs/admin-user-pool';
+import { ComponentSecret } from './constructs/component-secret';
+import { PlatformApi, type RouteSpec } from './constructs/platform-api';
+import { PlatformTable } from './constructs/platform-table';
+import { FailedInvocationQueue, ScheduledInvocation } from './constructs/scheduled-invocation';
+import { WeappFunction } from './constructs/weapp-function';
+import { FUNCTIONS, type FunctionDefinition, ROUTES } from './manifest';
+
+const REPO_ROOT = path.resolve(__dirname, '..');
+
+export interface WeappFleetStackProps extends StackProps {
+  /** AppID of the WeChat third-party platform (component). */
+  readonly componentAppId: string;
+  readonly wechatApiBase: string;
+  /** Defaults to the manifest; tests pass their own to prove the stack follows it. */
+  readonly functions?: Readonly<Record<string, FunctionDefinition>>;
+  readonly routes?: readonly RouteSpec[];
+}
+
+/**
+ * Everything is derived from infra/manifest.ts: a new FUNCTIONS or ROUTES entry deploys
+ * without touching this file.
+ */
+export class WeappFleetStack extends Stack {
+  readonly table: PlatformTable;
+  readonly componentSecret: ComponentSecret;
+  readonly admins: AdminUserPool;
+  readonly api: PlatformApi;
+  readonly functions: ReadonlyMap<string, WeappFunction>;
+
+  constructor(scope: Construct, id: string, props: WeappFleetStackProps) {
+    super(scope, id, props);
+    const functionDefs = props.functions ?? FUNCTIONS;
+    const routes = props.routes ?? ROUTES;
+    Tags.of(this).add('project', 'weapp-fleet');
+
+    this.table = new PlatformTable(this, 'Platform', { schema: TABLE_SCHEMA });
+    this.componentSecret = new ComponentSecret(this, 'Component');
+    this.admins = new AdminUserPool(this, 'Admins');
+
+    const functions = new Map<string, WeappFunction>();
+    for (const [name, def] of Object.entries(functionDefs)) {
+      const id = `${name.charAt(0).toUpperCase()}${name.slice(1)}`;
+      // Created first so the function's own async failures land in the same queue as EventBridge's.
+      const dlq = def.schedule ? new FailedInvocationQueue(this, `${id}FailedInvocations`) : undefined;
+      const fn = new WeappFunction(this, `${id}Function`, {
+        entry: path.join(REPO_ROOT, def.entry),
+        projectRoot: REPO_ROOT,
+        description: def.description,
+        timeoutSeconds: def.timeoutSeconds,
+        memoryMiB: def.memoryMiB,
+        componentAppId: props.componentAppId,
+        wechatApiBase: props.wechatApiBase,
+        deadLetterQueue: dlq,
+      });
+      fn.bindTable(this.table.table, def.table);
+      if (def.componentSecret) fn.grantComponentSecret(this.componentSecret.secret);
+      // No VPC yet: WeChat's IP whitelist will need fixed-IP egress (VPC + NAT) for these.
+      if (def.callsWeChat) Tags.of(fn).add('weapp-fleet:calls-wechat', 'true');
+      if (def.schedule && dlq) {
+        new ScheduledInvocation(this, `${id}Schedule`, { fn, expression: def.schedule.expression, deadLetterQueue: dlq });
+      }
+      functions.set(name, fn);
+    }
+    this.functions = functions;
+
+    this.api = new PlatformApi(this, 'Http', {
+      routes,
+      handlerFor: (name) => {
+        const fn = functions.get(name);
+        if (!fn) throw new Error(`route targets unknown function '${name}'`);
+        return fn;
+      },
+      userPool: this.admins.userPool,
+      userPoolClient: this.admins.consoleClient,
+    });
+
+    new CfnOutput(this, 'ApiUrl', { value: this.api.url });
+    const events = routes.find((r) => r.function === 'componentEvents');
+    if (events) {
+      new CfnOutput(this, 'ComponentEventsUrl', {
+        description: 'Authorization event URL (授权事件接收URL) to enter in the WeChat open platform',
+        value: `${this.api.url}${events.path.replace(/^\//, '')}`,
+      });
+    }
+    new CfnOutput(this, 'UserPoolId', { value: this.admins.userPool.userPoolId });
+    new CfnOutput(this, 'UserPoolClientId', { value: this.admins.consoleClient.userPoolClientId });
+    new CfnOutput(this, 'TableName', { value: this.table.table.tableName });
+    new CfnOutput(this, 'ComponentSecretArn', { value: this.componentSecret.secret.secretArn });
+  }
+}
