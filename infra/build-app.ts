@@ -33,6 +33,12 @@ export function buildApp(props: AppProps = {}): { app: App; stack: WeappFleetSta
     throw new Error(`context wechatApiBase '${wechatApiBase}' must be an https URL`);
   }
 
+  const publicBaseUrl = contextString(app, 'publicBaseUrl', '') || undefined;
+  const authSuccessUrl = contextString(app, 'authSuccessUrl', '') || undefined;
+  for (const [key, value] of [['publicBaseUrl', publicBaseUrl], ['authSuccessUrl', authSuccessUrl]] as const) {
+    if (value && new URL(value).protocol !== 'https:') throw new Error(`context ${key} '${value}' must be an https URL`);
+  }
+
   // A concrete region is required: TableV2 cannot render a customer-managed key region-agnostically.
   const region = contextString(app, 'region', process.env.CDK_DEFAULT_REGION ?? DEFAULT_REGION);
 
@@ -41,6 +47,8 @@ export function buildApp(props: AppProps = {}): { app: App; stack: WeappFleetSta
     description: 'weapp-fleet: serverless WeChat third-party platform',
     componentAppId,
     wechatApiBase,
+    publicBaseUrl: publicBaseUrl?.replace(/\/$/, ''),
+    authSuccessUrl,
   });
   return { app, stack };
 }

@@ -25,8 +25,33 @@ export const FUNCTIONS = {
     description: 'Authorization-event URL: verify, decrypt and route WeChat component pushes',
     table: 'RW',
     componentSecret: true,
-    callsWeChat: false,
-    timeoutSeconds: 5,
+    // authorized/updateauthorized pushes exchange their code with api_query_auth.
+    callsWeChat: true,
+    timeoutSeconds: 10,
+  },
+  authorizeRedirect: {
+    entry: 'functions/callback/authorize-redirect.ts',
+    description: 'Authorization redirect target: exchange the auth_code and show the result',
+    table: 'RW',
+    componentSecret: true,
+    callsWeChat: true,
+    timeoutSeconds: 20,
+  },
+  adminAuthorizations: {
+    entry: 'functions/admin/authorizations.ts',
+    description: 'Admin API: create authorization links (pre_auth_code)',
+    table: 'RW',
+    componentSecret: true,
+    callsWeChat: true,
+    timeoutSeconds: 15,
+  },
+  adminAuthorizers: {
+    entry: 'functions/admin/authorizers.ts',
+    description: 'Admin API: authorizer registry, token refresh and reconciliation with WeChat',
+    table: 'RW',
+    componentSecret: true,
+    callsWeChat: true,
+    timeoutSeconds: 60,
   },
   adminComponent: {
     entry: 'functions/admin/component.ts',
@@ -38,11 +63,12 @@ export const FUNCTIONS = {
   },
   refreshTokens: {
     entry: 'functions/scheduler/refresh-tokens.ts',
-    description: 'Scheduled: keep the component access token fresh',
+    description: 'Scheduled: keep the component and every authorizer access token fresh',
     table: 'RW',
     componentSecret: true,
     callsWeChat: true,
-    timeoutSeconds: 60,
+    timeoutSeconds: 300,
+    memoryMiB: 512,
     schedule: { expression: 'rate(5 minutes)', localIntervalMs: 3000 },
   },
 } as const satisfies Record<string, FunctionDefinition>;
@@ -63,4 +89,10 @@ export interface RouteDefinition {
 export const ROUTES: readonly RouteDefinition[] = [
   { method: 'POST', path: '/wechat/component/events', function: 'componentEvents', auth: 'public' },
   { method: 'GET', path: '/admin/component', function: 'adminComponent', auth: 'admin' },
+  { method: 'GET', path: '/wechat/authorize/callback', function: 'authorizeRedirect', auth: 'public' },
+  { method: 'POST', path: '/admin/authorizations', function: 'adminAuthorizations', auth: 'admin' },
+  { method: 'GET', path: '/admin/authorizers', function: 'adminAuthorizers', auth: 'admin' },
+  { method: 'POST', path: '/admin/authorizers:sync', function: 'adminAuthorizers', auth: 'admin' },
+  { method: 'GET', path: '/admin/authorizers/{appId}', function: 'adminAuthorizers', auth: 'admin' },
+  { method: 'POST', path: '/admin/authorizers/{appId}/token:refresh', function: 'adminAuthorizers', auth: 'admin' },
 ];

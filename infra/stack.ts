@@ -16,6 +16,13 @@ export interface WeappFleetStackProps extends StackProps {
   /** AppID of the WeChat third-party platform (component). */
   readonly componentAppId: string;
   readonly wechatApiBase: string;
+  /**
+   * Public base URL of the API as WeChat and merchants see it (a custom domain registered as
+   * the authorization-launch domain); defaults to the execute-api URL.
+   */
+  readonly publicBaseUrl?: string;
+  /** Where merchants land after authorizing; a plain page when unset. */
+  readonly authSuccessUrl?: string;
   /** Defaults to the manifest; tests pass their own to prove the stack follows it. */
   readonly functions?: Readonly<Record<string, FunctionDefinition>>;
   readonly routes?: readonly RouteSpec[];
@@ -79,7 +86,17 @@ export class WeappFleetStack extends Stack {
       userPoolClient: this.admins.consoleClient,
     });
 
+    const publicBaseUrl = props.publicBaseUrl ?? `https://${this.api.api.apiId}.execute-api.${this.region}.${this.urlSuffix}`;
+    for (const fn of functions.values()) {
+      fn.addEnvironment('PUBLIC_BASE_URL', publicBaseUrl);
+      if (props.authSuccessUrl) fn.addEnvironment('AUTH_SUCCESS_URL', props.authSuccessUrl);
+    }
+
     new CfnOutput(this, 'ApiUrl', { value: this.api.url });
+    new CfnOutput(this, 'AuthorizationRedirectUri', {
+      description: 'Redirect URI of the authorization flow; its domain must be the authorization-launch domain registered with WeChat',
+      value: `${publicBaseUrl}/wechat/authorize/callback`,
+    });
     const events = routes.find((r) => r.function === 'componentEvents');
     if (events) {
       new CfnOutput(this, 'ComponentEventsUrl', {

@@ -2,16 +2,16 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { httpErrorHandler } from '../lib/http/error-handler';
 import { text, type HttpResponse } from '../lib/http/responses';
-import { platformStores, pushCrypto } from '../lib/platform';
+import { componentServices, platformStores, pushCrypto } from '../lib/platform';
 import { openPush } from '../lib/wechat/push';
 import { routeComponentPush } from './component/router';
 
 /** `POST /wechat/component/events`: WeChat's authorization-event URL. Answers `success` once handled. */
 export const handler = middy<APIGatewayProxyEventV2, HttpResponse>()
   .use(httpErrorHandler())
-  .handler(async (event) => {
+  .handler(async (event, context) => {
     const crypto = await pushCrypto();
     const push = openPush(event, crypto);
-    await routeComponentPush(push, crypto.componentAppId, platformStores());
+    await routeComponentPush(push, crypto.componentAppId, { stores: platformStores(), services: componentServices, context });
     return text(200, 'success');
   });

@@ -15,6 +15,18 @@ const EnvSchema = z.object({
   WECHAT_COMPONENT_SECRET: z.string().min(1).optional(),
   WECHAT_COMPONENT_TOKEN: z.string().min(1).optional(),
   WECHAT_COMPONENT_AES_KEY: z.string().min(1).optional(),
+  /** Hosts of the pages merchants open to authorize (PC QR page and mobile page). */
+  WECHAT_MP_BASE: z.url().default('https://mp.weixin.qq.com'),
+  WECHAT_OPEN_BASE: z.url().default('https://open.weixin.qq.com'),
+  /**
+   * Public base URL of this platform's API (no trailing slash): the authorization redirect URI
+   * is built on it. It must be on the authorization-launch domain registered with WeChat.
+   */
+  PUBLIC_BASE_URL: z.url().optional(),
+  /** Where a merchant lands after authorizing (`?appid=` appended); a plain page when unset. */
+  AUTH_SUCCESS_URL: z.url().optional(),
+  /** Authorizer tokens the scheduled refresher renews at once. */
+  REFRESH_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(20),
   /** Optional endpoints for local stand-ins of AWS services. */
   DYNAMODB_ENDPOINT: z.url().optional(),
   SECRETS_MANAGER_ENDPOINT: z.url().optional(),

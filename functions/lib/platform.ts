@@ -1,10 +1,17 @@
-import { dynamoDocumentClient } from './aws/clients';
+import { dynamoClient, dynamoDocumentClient } from './aws/clients';
+import { AuthorizationService } from './authorization/authorization-service';
 import { config } from './config';
+import { ConfigurationError } from './errors';
+import { idempotencyPersistence } from './idempotency';
+import { AuthorizerStore } from './store/authorizer-store';
 import { ComponentTokenStore } from './store/component-token-store';
+import { RefreshLease } from './store/refresh-lease';
+import { RefresherStatusStore } from './store/refresher-status-store';
 import { VerifyTicketStore } from './store/verify-ticket-store';
+import { AuthorizerAccessTokens } from './tokens/authorizer-access-token';
 import { ComponentAccessToken } from './tokens/component-access-token';
 import { WeChatClient } from './wechat/client';
-import { ComponentAuthApi } from './wechat/component';
+import { ComponentApi, ComponentAuthApi } from './wechat/component';
 import { componentCredentials, type ComponentCredentials } from './wechat/component-credentials';
 import { WeChatMessageCrypto } from './wechat/crypto';
 
@@ -15,17 +22,35 @@ import { WeChatMessageCrypto } from './wechat/crypto';
 export interface Stores {
   tickets: VerifyTicketStore;
   componentTokens: ComponentTokenStore;
+  authorizers: AuthorizerStore;
+  refresher: RefresherStatusStore;
+}
+
+export interface ComponentServices {
+  credentials: ComponentCredentials;
+  authApi: ComponentAuthApi;
+  componentToken: ComponentAccessToken;
+  componentApi: ComponentApi;
+  authorizerTokens: AuthorizerAccessTokens;
+  authorization: AuthorizationService;
 }
 
 let stores: Stores | undefined;
 let wechat: WeChatClient | undefined;
 let messageCrypto: { credentials: ComponentCredentials; crypto: WeChatMessageCrypto } | undefined;
+let services: { credentials: ComponentCredentials; services: ComponentServices } | undefined;
 
 export function platformStores(): Stores {
   if (!stores) {
     const db = dynamoDocumentClient();
     const { TABLE_NAME } = config();
-    stores = { tickets: new VerifyTicketStore(db, TABLE_NAME), componentTokens: new ComponentTokenStore(db, TABLE_NAME) };
+    const lease = new RefreshLease(db, TABLE_NAME);
+    stores = {
+      tickets: new VerifyTicketStore(db, TABLE_NAME),
+      componentTokens: new ComponentTokenStore(db, TABLE_NAME, lease),
+      authorizers: new AuthorizerStore(db, TABLE_NAME, lease),
+      refresher: new RefresherStatusStore(db, TABLE_NAME),
+    };
   }
   return stores;
 }
@@ -48,12 +73,38 @@ export async function pushCrypto(): Promise<WeChatMessageCrypto> {
   return messageCrypto.crypto;
 }
 
-export async function componentServices(): Promise<{ authApi: ComponentAuthApi; componentToken: ComponentAccessToken }> {
+export async function componentServices(): Promise<ComponentServices> {
   const credentials = await componentCredentials();
-  const { tickets, componentTokens } = platformStores();
-  const authApi = new ComponentAuthApi(wechatClient(), credentials);
+  if (services?.credentials === credentials) return services.services;
+  const { tickets, componentTokens, authorizers } = platformStores();
+  const client = wechatClient();
+  const authApi = new ComponentAuthApi(client, credentials);
   const componentToken = new ComponentAccessToken({ componentAppId: credentials.appId, tokens: componentTokens, tickets, authApi });
-  return { authApi, componentToken };
+  const componentApi = new ComponentApi(client, credentials.appId, componentToken);
+  const authorizerTokens = new AuthorizerAccessTokens({ componentAppId: credentials.appId, store: authorizers, componentApi });
+  const env = config();
+  const authorization = new AuthorizationService({
+    componentAppId: credentials.appId,
+    componentApi,
+    store: authorizers,
+    persistence: idempotencyPersistence(dynamoClient()),
+    links: { redirectUri: () => authorizationRedirectUri(requirePublicBaseUrl()), mpBase: env.WECHAT_MP_BASE, openBase: env.WECHAT_OPEN_BASE },
+  });
+  const built = { credentials, authApi, componentToken, componentApi, authorizerTokens, authorization };
+  services = { credentials, services: built };
+  return built;
+}
+
+/** The public redirect target of the authorization flow. */
+export function authorizationRedirectUri(publicBaseUrl: string): string {
+  return `${publicBaseUrl.replace(/\/$/, '')}/wechat/authorize/callback`;
+}
+
+/** Only functions that create authorization links need it, so it is checked when used. */
+export function requirePublicBaseUrl(): string {
+  const { PUBLIC_BASE_URL } = config();
+  if (!PUBLIC_BASE_URL) throw new ConfigurationError('PUBLIC_BASE_URL is not configured');
+  return PUBLIC_BASE_URL;
 }
 
 /** For tests and the local runtime after the environment changed. */
@@ -61,4 +112,5 @@ export function resetPlatform(): void {
   stores = undefined;
   wechat = undefined;
   messageCrypto = undefined;
+  services = undefined;
 }

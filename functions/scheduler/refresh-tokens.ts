@@ -1,26 +1,69 @@
-import { NotReadyError } from '../lib/errors';
+import type { Context } from 'aws-lambda';
+import { mapSettled } from '../lib/concurrency';
+import { config } from '../lib/config';
 import { logger } from '../lib/logger';
-import { componentServices } from '../lib/platform';
-import { REFRESH_AHEAD_MS } from '../lib/tokens/component-access-token';
+import { componentServices, platformStores } from '../lib/platform';
+import type { RefresherRun } from '../lib/store/refresher-status-store';
+import { AUTHORIZER_REFRESH_AHEAD_MS } from '../lib/tokens/authorizer-access-token';
+import { REFRESH_AHEAD_MS, TICKET_LIFETIME_MS } from '../lib/tokens/component-access-token';
 
-export interface RefreshSummary {
-  component: 'fresh' | 'refreshed' | 'no_ticket';
-}
+export type RefreshSummary = RefresherRun;
 
 /**
- * Scheduled (EventBridge in AWS, a timer locally): renews the component access token while
- * more than enough time is left, so no caller ever waits on WeChat for it. With no ticket yet,
- * asks WeChat to push one instead of failing silently.
+ * Scheduled (EventBridge every 5 minutes in AWS, a timer locally). Keeps every token valid
+ * before anyone needs it: asks WeChat for a ticket when none is fresh, renews the component
+ * token under 20 minutes left, and renews authorizer tokens expiring within 30 minutes —
+ * found through the expiry index, refreshed at bounded concurrency. Records how it went.
  */
-export const handler = async (): Promise<RefreshSummary> => {
-  const { componentToken, authApi } = await componentServices();
+export const handler = async (_event?: unknown, _context?: Context): Promise<RefreshSummary> => {
+  const started = Date.now();
+  const services = await componentServices();
+  const { tickets, authorizers, refresher } = platformStores();
+  const componentAppId = services.credentials.appId;
+  const run: RefresherRun = {
+    startedAt: new Date(started).toISOString(),
+    durationMs: 0,
+    outcome: 'ok',
+    ticket: 'fresh',
+    // Until the component token is known to be good.
+    component: 'failed',
+    authorizers: { due: 0, refreshed: 0, repaired: 0, failed: 0, reauthorizationRequired: 0, unauthorized: 0 },
+  };
+
   try {
-    const token = await componentToken.ensureFresh(REFRESH_AHEAD_MS);
-    return { component: token.refreshed ? 'refreshed' : 'fresh' };
+    const ticket = await tickets.get(componentAppId);
+    run.ticket = !ticket ? 'missing' : started - ticket.createTime * 1000 > TICKET_LIFETIME_MS ? 'stale' : 'fresh';
+    if (run.ticket !== 'fresh') {
+      logger.warn('no fresh verify ticket; asking WeChat to push one', { componentAppId, ticket: run.ticket });
+      await services.authApi.startPushTicket().catch((error: unknown) => logger.error('api_start_push_ticket failed', { message: (error as Error).message }));
+    }
+    if (run.ticket === 'missing') {
+      run.component = 'no_ticket';
+    } else {
+      const token = await services.componentToken.ensureFresh(REFRESH_AHEAD_MS);
+      run.component = token.refreshed ? 'refreshed' : 'fresh';
+
+      const due = await authorizers.tokensExpiringBefore(componentAppId, Date.now() + AUTHORIZER_REFRESH_AHEAD_MS);
+      run.authorizers.due = due.length;
+      const results = await mapSettled(due, config().REFRESH_CONCURRENCY, (token) => services.authorizerTokens.refreshDue(token.appId));
+      for (const result of results) {
+        if (result.status === 'rejected') {
+          run.authorizers.failed++;
+          logger.error('authorizer token refresh failed', { message: (result.reason as Error).message });
+        } else if (result.value === 'refreshed') run.authorizers.refreshed++;
+        else if (result.value === 'repaired') run.authorizers.repaired++;
+        else if (result.value === 'reauthorization_required') run.authorizers.reauthorizationRequired++;
+        else if (result.value === 'unauthorized') run.authorizers.unauthorized++;
+      }
+      if (run.authorizers.failed > 0) run.outcome = 'partial';
+    }
   } catch (error) {
-    if (!(error instanceof NotReadyError)) throw error;
-    logger.warn('no verify ticket stored yet; asking WeChat to push one');
-    await authApi.startPushTicket();
-    return { component: 'no_ticket' };
+    run.outcome = 'failed';
+    run.error = (error as Error).message;
+    logger.error('token refresher failed', { message: run.error });
   }
+  run.durationMs = Date.now() - started;
+  await refresher.save(componentAppId, run);
+  logger.info('token refresher finished', { ...run.authorizers, outcome: run.outcome, component: run.component, ticket: run.ticket, durationMs: run.durationMs });
+  return run;
 };

@@ -62,11 +62,11 @@ export async function startLocalPlatform(settings: LocalSettings, options: Local
       started.push(simulator);
     }
 
-    configureHandlers(settings, dynamoDbEndpoint, wechatBase);
-
+    // Handlers load on first request, so the environment can still be set once the port is known.
     const gateway = new LocalGateway({ port: settings.port, adminToken: settings.adminToken, onRequest: options.onRequest });
     const gatewayUrl = await gateway.start();
     started.push(gateway);
+    configureHandlers(settings, dynamoDbEndpoint, wechatBase, gatewayUrl, Boolean(simulator));
 
     const scheduler = new LocalScheduler((name) => {
       const handler = gateway.handlerFor(name) as unknown as () => Promise<unknown>;
@@ -88,8 +88,11 @@ export async function startLocalPlatform(settings: LocalSettings, options: Local
 }
 
 /** What Lambda's environment holds in AWS, pointed at the local stand-ins. */
-function configureHandlers(settings: LocalSettings, dynamoDbEndpoint: string, wechatBase: string): void {
+function configureHandlers(settings: LocalSettings, dynamoDbEndpoint: string, wechatBase: string, gatewayUrl: string, simulated: boolean): void {
   Object.assign(process.env, {
+    PUBLIC_BASE_URL: gatewayUrl,
+    // The simulator also serves the merchant's authorization pages.
+    ...(simulated ? { WECHAT_MP_BASE: wechatBase, WECHAT_OPEN_BASE: wechatBase } : {}),
     TABLE_NAME: settings.tableName,
     DYNAMODB_ENDPOINT: dynamoDbEndpoint,
     AWS_REGION: process.env.AWS_REGION ?? 'ap-east-1',

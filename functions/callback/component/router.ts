@@ -1,28 +1,79 @@
-import { logger } from '../../lib/logger';
-import type { Stores } from '../../lib/platform';
+import { makeIdempotent } from '@aws-lambda-powertools/idempotency';
+import type { Context } from 'aws-lambda';
+import { dynamoClient } from '../../lib/aws/clients';
 import { BadRequestError } from '../../lib/errors';
+import { idempotencyPersistence, pushIdempotencyConfig } from '../../lib/idempotency';
+import { logger } from '../../lib/logger';
+import type { ComponentServices, Stores } from '../../lib/platform';
 import { ComponentPushBase } from '../../lib/wechat/component-push';
+import { handleAuthorizationPush, handleUnauthorizedPush } from './authorization';
 import { handleVerifyTicket } from './verify-ticket';
 
-type PushHandler = (push: unknown, stores: Stores) => Promise<void>;
+export interface PushContext {
+  stores: Stores;
+  /** Loaded only by pushes that call WeChat. */
+  services: () => Promise<ComponentServices>;
+  context?: Context;
+}
+
+type PushHandler = (push: unknown, context: PushContext) => Promise<void>;
+
+interface Route {
+  handle: PushHandler;
+  /**
+   * Runs once per distinct push, however often WeChat delivers it (Powertools idempotency on
+   * the decrypted push). Off where the handler is idempotent by itself and cheap.
+   */
+  once: boolean;
+}
 
 /** One small handler per InfoType; later capabilities register theirs here. */
-const HANDLERS: Readonly<Record<string, PushHandler>> = {
-  component_verify_ticket: handleVerifyTicket,
+const ROUTES: Readonly<Record<string, Route>> = {
+  // A conditional write keeps only the newest ticket; no extra records on the hot path.
+  component_verify_ticket: { handle: (push, { stores }) => handleVerifyTicket(push, stores), once: false },
+  authorized: { handle: handleAuthorizationPush, once: true },
+  updateauthorized: { handle: handleAuthorizationPush, once: true },
+  unauthorized: { handle: handleUnauthorizedPush, once: true },
 };
+
+let onceHandler: ((push: ComponentPushBase, context: PushContext) => Promise<true>) | undefined;
+
+function runOnce(push: ComponentPushBase, context: PushContext): Promise<true> {
+  if (!onceHandler) {
+    const config = pushIdempotencyConfig();
+    const handle = makeIdempotent(
+      async (p: ComponentPushBase, c: PushContext): Promise<true> => {
+        await ROUTES[p.InfoType]!.handle(p, c);
+        return true;
+      },
+      { persistenceStore: idempotencyPersistence(dynamoClient()), config, keyPrefix: 'component-push', dataIndexArgument: 0 },
+    );
+    onceHandler = (p, c) => {
+      if (c.context) config.registerLambdaContext(c.context);
+      return handle(p, c);
+    };
+  }
+  return onceHandler(push, context);
+}
 
 /**
  * Routes a decrypted authorization-event push. Unknown InfoTypes are acknowledged, since
  * WeChat keeps retrying anything that is not answered `success`.
  */
-export async function routeComponentPush(push: unknown, componentAppId: string, stores: Stores): Promise<void> {
+export async function routeComponentPush(push: unknown, componentAppId: string, context: PushContext): Promise<void> {
   const base = ComponentPushBase.safeParse(push);
   if (!base.success) throw new BadRequestError('push lacks AppId, CreateTime or InfoType', 'malformed_push');
   if (base.data.AppId !== componentAppId) throw new BadRequestError('push is for another component appid', 'malformed_push');
-  const handler = HANDLERS[base.data.InfoType];
-  if (!handler) {
+  const route = ROUTES[base.data.InfoType];
+  if (!route) {
     logger.warn('unhandled component push', { infoType: base.data.InfoType });
     return;
   }
-  await handler(push, stores);
+  if (route.once) await runOnce(base.data, context);
+  else await route.handle(push, context);
+}
+
+/** For tests that change the environment between cases. */
+export function resetPushIdempotency(): void {
+  onceHandler = undefined;
 }

@@ -8,17 +8,20 @@ import { config } from '../config';
  * a local stand-in, its absence at the real regional service. Created lazily and shared per
  * process, so a warm Lambda reuses its connections.
  */
+let rawClient: DynamoDBClient | undefined;
 let documentClient: DynamoDBDocumentClient | undefined;
 let secretsClient: SecretsManagerClient | undefined;
 
-export function dynamoDocumentClient(): DynamoDBDocumentClient {
-  if (!documentClient) {
+export function dynamoClient(): DynamoDBClient {
+  if (!rawClient) {
     const { DYNAMODB_ENDPOINT, AWS_REGION } = config();
-    documentClient = DynamoDBDocumentClient.from(
-      new DynamoDBClient({ region: AWS_REGION, ...(DYNAMODB_ENDPOINT ? { endpoint: DYNAMODB_ENDPOINT } : {}) }),
-      { marshallOptions: { removeUndefinedValues: true } },
-    );
+    rawClient = new DynamoDBClient({ region: AWS_REGION, ...(DYNAMODB_ENDPOINT ? { endpoint: DYNAMODB_ENDPOINT } : {}) });
   }
+  return rawClient;
+}
+
+export function dynamoDocumentClient(): DynamoDBDocumentClient {
+  documentClient ??= DynamoDBDocumentClient.from(dynamoClient(), { marshallOptions: { removeUndefinedValues: true } });
   return documentClient;
 }
 
@@ -35,6 +38,7 @@ export function secretsManagerClient(): SecretsManagerClient {
 
 /** For tests and the local runtime, after they change the environment. */
 export function resetClients(): void {
+  rawClient = undefined;
   documentClient = undefined;
   secretsClient = undefined;
 }

@@ -1,5 +1,9 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { PayloadTooLargeError } from '../errors';
+import type { z } from 'zod';
+import { BadRequestError, PayloadTooLargeError } from '../errors';
+
+/** Admin request bodies are small JSON documents; larger ones are refused before parsing. */
+export const MAX_ADMIN_BODY_BYTES = 256 * 1024;
 
 /** Decodes the request body (API Gateway may base64 it), refusing anything over `maxBytes`. */
 export function readBody(event: APIGatewayProxyEventV2, maxBytes: number): string {
@@ -10,4 +14,18 @@ export function readBody(event: APIGatewayProxyEventV2, maxBytes: number): strin
   const bytes = event.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'utf8');
   if (bytes.length > maxBytes) throw new PayloadTooLargeError(`body over ${maxBytes} bytes`);
   return bytes.toString('utf8');
+}
+
+/** Parses a JSON body and validates it; an empty body counts as `{}`. */
+export function parseJsonBody<S extends z.ZodType>(event: APIGatewayProxyEventV2, schema: S, maxBytes = MAX_ADMIN_BODY_BYTES): z.infer<S> {
+  const text = readBody(event, maxBytes);
+  let value: unknown = {};
+  if (text.trim()) {
+    try {
+      value = JSON.parse(text);
+    } catch {
+      throw new BadRequestError('body is not valid JSON', 'invalid_json');
+    }
+  }
+  return schema.parse(value);
 }

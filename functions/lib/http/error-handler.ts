@@ -1,5 +1,6 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { IdempotencyAlreadyInProgressError } from '@aws-lambda-powertools/idempotency';
 import { ZodError, z } from 'zod';
 import { AppError } from '../errors';
 import { logger } from '../logger';
@@ -18,6 +19,11 @@ export function httpErrorHandler(): MiddlewareObj<APIGatewayProxyEventV2, HttpRe
         if (error.statusCode >= 500) logger.error(error.message, { code: error.code, errorName: error.name });
         else logger.info('request rejected', { code: error.code, status: error.statusCode, reason: error.message });
         request.response = json(error.statusCode, { code: error.code, message: error.message });
+        return;
+      }
+      if (error instanceof IdempotencyAlreadyInProgressError) {
+        // The same push or code is being handled right now; WeChat delivers again later.
+        request.response = json(409, { code: 'in_progress', message: 'the same request is being processed; retry later' });
         return;
       }
       if (error instanceof ZodError) {

@@ -1,6 +1,7 @@
-import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { keys } from './keys';
+import type { RefreshLease } from './refresh-lease';
 
 export interface StoredComponentToken {
   token: string;
@@ -9,44 +10,56 @@ export interface StoredComponentToken {
   obtainedAt: number;
 }
 
-/** The shared `component_access_token` of one component appid. */
+/** The shared `component_access_token` of one component appid, refreshed under a lease. */
 export class ComponentTokenStore {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
+    private readonly lease: RefreshLease,
   ) {}
 
   async get(componentAppId: string): Promise<StoredComponentToken | undefined> {
     const { Item } = await this.db.send(
       new GetCommand({ TableName: this.tableName, Key: keys.componentToken(componentAppId), ConsistentRead: true }),
     );
-    if (!Item) return undefined;
-    return { token: String(Item.token), expiresAt: Number(Item.expiresAt), obtainedAt: Number(Item.obtainedAt) };
+    return toToken(Item);
   }
 
-  async put(componentAppId: string, value: StoredComponentToken): Promise<void> {
-    await this.db.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: { ...keys.componentToken(componentAppId), type: 'ComponentToken', ...value },
-      }),
-    );
+  /** Takes the refresh lease; the token as stored at that moment, or undefined when another instance holds it. */
+  async acquireLease(componentAppId: string, leaseMs: number, now: number): Promise<{ current: StoredComponentToken | undefined } | undefined> {
+    const item = await this.lease.acquire(keys.componentToken(componentAppId), leaseMs, now);
+    return item ? { current: toToken(item) } : undefined;
   }
 
-  /** Deletes the token only if it is still `staleToken`, so a newer token written meanwhile survives. */
+  /** Stores a new token and releases the lease in one write; false if the lease was lost meanwhile. */
+  completeRefresh(componentAppId: string, value: StoredComponentToken): Promise<boolean> {
+    return this.lease.complete(keys.componentToken(componentAppId), { type: 'ComponentToken', ...value });
+  }
+
+  releaseLease(componentAppId: string): Promise<void> {
+    return this.lease.release(keys.componentToken(componentAppId));
+  }
+
+  /** Marks the token expired only if it is still `staleToken`, so a newer token written meanwhile survives. */
   async expireIfCurrent(componentAppId: string, staleToken: string): Promise<void> {
     try {
       await this.db.send(
-        new DeleteCommand({
+        new UpdateCommand({
           TableName: this.tableName,
           Key: keys.componentToken(componentAppId),
+          UpdateExpression: 'SET expiresAt = :zero',
           ConditionExpression: '#token = :stale',
           ExpressionAttributeNames: { '#token': 'token' },
-          ExpressionAttributeValues: { ':stale': staleToken },
+          ExpressionAttributeValues: { ':stale': staleToken, ':zero': 0 },
         }),
       );
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
     }
   }
+}
+
+function toToken(item: Record<string, unknown> | undefined): StoredComponentToken | undefined {
+  if (!item || typeof item.token !== 'string') return undefined;
+  return { token: item.token, expiresAt: Number(item.expiresAt), obtainedAt: Number(item.obtainedAt) };
 }

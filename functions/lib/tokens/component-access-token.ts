@@ -4,11 +4,16 @@ import type { ComponentTokenStore, StoredComponentToken } from '../store/compone
 import type { VerifyTicketStore } from '../store/verify-ticket-store';
 import { NotReadyError } from '../errors';
 import { logger } from '../logger';
+import { getWithLeasedRefresh } from './leased-refresh';
 
 /** `getComponentAccessToken()` returns a stored token only with more than this left. */
 export const MIN_REMAINING_ON_USE_MS = 10 * 60 * 1000;
 /** The scheduled refresher renews a token once less than this remains. */
 export const REFRESH_AHEAD_MS = 20 * 60 * 1000;
+/** Longer than a WeChat call with its retries; a dead holder's lease runs out after this. */
+export const REFRESH_LEASE_MS = 30_000;
+/** A verify ticket older than this is no longer accepted by WeChat. */
+export const TICKET_LIFETIME_MS = 12 * 3600 * 1000;
 
 export interface ComponentAccessTokenDeps {
   componentAppId: string;
@@ -16,11 +21,12 @@ export interface ComponentAccessTokenDeps {
   tickets: VerifyTicketStore;
   authApi: ComponentAuthApi;
   now?: () => number;
+  pollMs?: number;
 }
 
 /**
  * The platform's `component_access_token`: one per component appid, shared by every caller
- * through DynamoDB, refreshed from the newest verify ticket.
+ * through DynamoDB, refreshed from the newest verify ticket by one instance at a time.
  */
 export class ComponentAccessToken implements AccessTokenProvider {
   readonly queryParam = 'component_access_token' as const;
@@ -41,25 +47,39 @@ export class ComponentAccessToken implements AccessTokenProvider {
 
   /** Refreshes when less than `minRemainingMs` is left; returns the token in force afterwards. */
   async ensureFresh(minRemainingMs: number): Promise<StoredComponentToken & { refreshed: boolean }> {
-    const stored = await this.deps.tokens.get(this.deps.componentAppId);
-    if (stored && stored.expiresAt - this.now() > minRemainingMs) return { ...stored, refreshed: false };
-    return { ...(await this.refresh()), refreshed: true };
+    const { componentAppId, tokens } = this.deps;
+    let refreshed = false;
+    const token = await getWithLeasedRefresh<StoredComponentToken>(
+      {
+        read: () => tokens.get(componentAppId),
+        isFresh: (t) => t.expiresAt - this.now() > minRemainingMs,
+        acquire: () => tokens.acquireLease(componentAppId, REFRESH_LEASE_MS, this.now()),
+        refresh: async () => {
+          refreshed = true;
+          return this.refreshUnderLease();
+        },
+        release: () => tokens.releaseLease(componentAppId),
+      },
+      { maxWaitMs: REFRESH_LEASE_MS + 5000, pollMs: this.deps.pollMs ?? 100 },
+    );
+    return { ...token, refreshed };
   }
 
-  async refresh(): Promise<StoredComponentToken> {
+  private async refreshUnderLease(): Promise<StoredComponentToken> {
     const { componentAppId } = this.deps;
     const ticket = await this.deps.tickets.get(componentAppId);
-    if (!ticket) {
-      throw new NotReadyError('no component_verify_ticket has been pushed yet', 'no_verify_ticket');
-    }
+    if (!ticket) throw new NotReadyError('no component_verify_ticket has been pushed yet', 'no_verify_ticket');
     const obtainedAt = this.now();
     const answer = await this.deps.authApi.requestComponentAccessToken(ticket.ticket);
     const value = { token: answer.component_access_token, expiresAt: obtainedAt + answer.expires_in * 1000, obtainedAt };
-    await this.deps.tokens.put(componentAppId, value);
+    if (!(await this.deps.tokens.completeRefresh(componentAppId, value))) {
+      logger.warn('component token lease ran out before the refresh finished', { componentAppId });
+    }
     logger.info('component access token refreshed', { componentAppId, expiresAt: new Date(value.expiresAt).toISOString() });
     return value;
   }
 
+  /** Drops the token WeChat rejected so the next caller refreshes (compare-and-expire). */
   async invalidate(staleToken: string): Promise<void> {
     await this.deps.tokens.expireIfCurrent(this.deps.componentAppId, staleToken);
   }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { WeChatClient } from './client';
+import type { AccessTokenProvider, WeChatClient } from './client';
 import type { ComponentCredentials } from './component-credentials';
 import { ENDPOINTS } from './endpoints';
 
@@ -10,6 +10,85 @@ export const ComponentTokenResponse = z.object({
 export type ComponentTokenResponse = z.infer<typeof ComponentTokenResponse>;
 
 const EmptyResponse = z.object({}).loose();
+
+const FuncInfo = z
+  .array(z.object({ funcscope_category: z.object({ id: z.number().int() }).loose() }).loose())
+  .default([])
+  .transform((items) => items.map((item) => item.funcscope_category.id));
+
+export const PreAuthCodeResponse = z.object({ pre_auth_code: z.string().min(1), expires_in: z.number().int().positive() });
+export type PreAuthCodeResponse = z.infer<typeof PreAuthCodeResponse>;
+
+export const QueryAuthResponse = z.object({
+  authorization_info: z
+    .object({
+      authorizer_appid: z.string().min(1),
+      authorizer_access_token: z.string().min(1),
+      expires_in: z.number().int().positive(),
+      authorizer_refresh_token: z.string().min(1),
+      func_info: FuncInfo,
+    })
+    .loose(),
+});
+export type QueryAuthResponse = z.infer<typeof QueryAuthResponse>;
+
+export const AuthorizerTokenResponse = z.object({
+  authorizer_access_token: z.string().min(1),
+  expires_in: z.number().int().positive(),
+  authorizer_refresh_token: z.string().min(1),
+});
+export type AuthorizerTokenResponse = z.infer<typeof AuthorizerTokenResponse>;
+
+const Network = z
+  .object({
+    RequestDomain: z.array(z.string()).default([]),
+    WsRequestDomain: z.array(z.string()).default([]),
+    UploadDomain: z.array(z.string()).default([]),
+    DownloadDomain: z.array(z.string()).default([]),
+    BizDomain: z.array(z.string()).default([]),
+    UDPDomain: z.array(z.string()).default([]),
+    TCPDomain: z.array(z.string()).default([]),
+  })
+  .loose();
+
+export const AuthorizerInfoResponse = z.object({
+  authorizer_info: z
+    .object({
+      nick_name: z.string().default(''),
+      head_img: z.string().default(''),
+      service_type_info: z.object({ id: z.number().int() }).loose().optional(),
+      verify_type_info: z.object({ id: z.number().int() }).loose().optional(),
+      user_name: z.string().default(''),
+      principal_name: z.string().default(''),
+      signature: z.string().default(''),
+      MiniProgramInfo: z
+        .object({
+          network: Network.optional(),
+          categories: z.array(z.object({ first: z.string(), second: z.string() }).loose()).default([]),
+          visit_status: z.number().int().optional(),
+        })
+        .loose()
+        .optional(),
+    })
+    .loose(),
+  authorization_info: z
+    .object({
+      authorizer_appid: z.string().min(1),
+      authorizer_refresh_token: z.string().optional(),
+      func_info: FuncInfo,
+    })
+    .loose(),
+});
+export type AuthorizerInfoResponse = z.infer<typeof AuthorizerInfoResponse>;
+
+export const AuthorizerListResponse = z.object({
+  total_count: z.number().int().nonnegative(),
+  list: z.array(z.object({ authorizer_appid: z.string().min(1), refresh_token: z.string().min(1), auth_time: z.number().int() }).loose()).default([]),
+});
+export type AuthorizerListResponse = z.infer<typeof AuthorizerListResponse>;
+
+/** The most `api_get_authorizer_list` returns per page. */
+export const AUTHORIZER_LIST_PAGE_SIZE = 500;
 
 /**
  * Component-level APIs that need no component_access_token: obtaining that token, and asking
@@ -39,5 +118,65 @@ export class ComponentAuthApi {
       body: { component_appid: this.credentials.appId, component_secret: this.credentials.appSecret },
       schema: EmptyResponse,
     });
+  }
+}
+
+/** Component APIs called with the component_access_token: authorization and authorizer tokens. */
+export class ComponentApi {
+  constructor(
+    private readonly client: WeChatClient,
+    private readonly componentAppId: string,
+    private readonly token: AccessTokenProvider,
+  ) {}
+
+  /** `api_create_preauthcode`: one per authorization link. */
+  createPreAuthCode(): Promise<PreAuthCodeResponse> {
+    return this.client.call(ENDPOINTS.createPreAuthCode, { body: { component_appid: this.componentAppId }, token: this.token, schema: PreAuthCodeResponse });
+  }
+
+  /** `api_query_auth`: exchanges an authorization code (single use) for the authorizer's tokens. */
+  queryAuth(authorizationCode: string): Promise<QueryAuthResponse> {
+    return this.client.call(ENDPOINTS.queryAuth, {
+      body: { component_appid: this.componentAppId, authorization_code: authorizationCode },
+      token: this.token,
+      schema: QueryAuthResponse,
+    });
+  }
+
+  /** `api_authorizer_token`: a new access token, and possibly a new refresh token that must be kept. */
+  authorizerToken(authorizerAppId: string, refreshToken: string): Promise<AuthorizerTokenResponse> {
+    return this.client.call(ENDPOINTS.authorizerToken, {
+      body: { component_appid: this.componentAppId, authorizer_appid: authorizerAppId, authorizer_refresh_token: refreshToken },
+      token: this.token,
+      schema: AuthorizerTokenResponse,
+    });
+  }
+
+  /** `api_get_authorizer_info`: profile, mini-program details and granted permission sets. */
+  getAuthorizerInfo(authorizerAppId: string): Promise<AuthorizerInfoResponse> {
+    return this.client.call(ENDPOINTS.getAuthorizerInfo, {
+      body: { component_appid: this.componentAppId, authorizer_appid: authorizerAppId },
+      token: this.token,
+      schema: AuthorizerInfoResponse,
+    });
+  }
+
+  /** `api_get_authorizer_list`: every current authorizer with its current refresh token. */
+  getAuthorizerList(offset: number, count = AUTHORIZER_LIST_PAGE_SIZE): Promise<AuthorizerListResponse> {
+    return this.client.call(ENDPOINTS.getAuthorizerList, {
+      body: { component_appid: this.componentAppId, offset, count },
+      token: this.token,
+      schema: AuthorizerListResponse,
+    });
+  }
+
+  /** All pages of `api_get_authorizer_list`. */
+  async listAllAuthorizers(): Promise<AuthorizerListResponse['list']> {
+    const all: AuthorizerListResponse['list'] = [];
+    for (let offset = 0; ; offset += AUTHORIZER_LIST_PAGE_SIZE) {
+      const page = await this.getAuthorizerList(offset);
+      all.push(...page.list);
+      if (page.list.length < AUTHORIZER_LIST_PAGE_SIZE || all.length >= page.total_count) return all;
+    }
   }
 }

@@ -17,8 +17,15 @@ export const ERRCODE_MEANINGS: Readonly<Record<number, string>> = {
   61004: 'caller IP is not on the platform whitelist',
   61005: 'component verify ticket expired',
   61006: 'component verify ticket invalid',
+  61010: 'authorization code expired or already used',
   61023: 'refresh token invalid',
+  61024: 'authorization code does not belong to this component',
 };
+
+/** errcodes meaning the authorizer's refresh token can no longer be used. */
+export const REFRESH_TOKEN_DEAD_ERRCODES: ReadonlySet<number> = new Set([61023]);
+/** errcodes meaning the authorizer no longer authorizes this component. */
+export const AUTHORIZATION_GONE_ERRCODES: ReadonlySet<number> = new Set([61003]);
 
 /** errcodes after which the token used must be dropped and the call retried once. */
 export const INVALID_TOKEN_ERRCODES: ReadonlySet<number> = new Set([40001, 40014, 42001]);

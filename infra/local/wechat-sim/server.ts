@@ -1,8 +1,17 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { authorizationModule } from './modules/authorization';
 import { componentAuthModule } from './modules/component-auth';
-import { SimState, type SimOptions } from './state';
-import { PushSender, TicketPusher } from './ticket-pusher';
+import {
+  MerchantConsole,
+  merchantConsoleModule,
+  type AuthorizationPush,
+  type AuthorizeOptions,
+  type AuthorizeResult,
+  type SeedOptions,
+} from './modules/merchant-console';
+import { SimState, type SimAuthorizer, type SimOptions } from './state';
+import { PushSender, TicketPusher, type PushResult } from './ticket-pusher';
 import { wechatError, type SimModule, type SimRequest, type SimResponse, type SimRouteHandler } from './types';
 
 export interface WeChatSimulatorOptions extends Partial<Omit<SimOptions, 'component'>> {
@@ -31,6 +40,16 @@ export interface RecordedRequest {
 
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
 
+/** Control endpoints of the simulated merchant; not WeChat, so no latency and no WeChat-style errors. */
+const CONTROL_PREFIX = '/sim/';
+
+interface PatternRoute {
+  method: string;
+  pattern: RegExp;
+  names: string[];
+  handler: SimRouteHandler;
+}
+
 /**
  * A fake of WeChat's API servers, good enough that the platform cannot tell it from the real
  * one: same paths, same request fields, same errcodes, and encrypted pushes to the platform.
@@ -43,6 +62,8 @@ export class WeChatSimulator {
   /** Every API request received, newest last (bounded), for tests to assert on. */
   readonly requests: RecordedRequest[] = [];
   private readonly routes = new Map<string, SimRouteHandler>();
+  private readonly patternRoutes: PatternRoute[] = [];
+  private readonly merchant: MerchantConsole;
   private readonly scripted = new Map<string, ScriptedAnswer[]>();
   private server: Server | undefined;
   private componentEventsUrl: string | undefined;
@@ -53,15 +74,85 @@ export class WeChatSimulator {
       accessTokenTtlSeconds: options.accessTokenTtlSeconds ?? 7200,
       ticketTtlSeconds: options.ticketTtlSeconds ?? 12 * 3600,
       componentTokenDailyQuota: options.componentTokenDailyQuota ?? 2000,
+      authCodeTtlSeconds: options.authCodeTtlSeconds,
+      preAuthCodeTtlSeconds: options.preAuthCodeTtlSeconds,
+      rotateRefreshTokens: options.rotateRefreshTokens,
+      latencyMs: options.latencyMs,
     });
     this.componentEventsUrl = options.componentEventsUrl;
     this.pushes = new PushSender(this.state);
     this.ticketPusher = new TicketPusher(this.state, this.pushes, () => this.componentEventsUrl, options.ticketPushIntervalMs ?? 10_000);
+    this.merchant = new MerchantConsole(this.state, this.pushes, () => this.componentEventsUrl);
     this.use(componentAuthModule(this.state, () => void this.ticketPusher.pushNow()));
+    this.use(authorizationModule(this.state));
+    this.use(merchantConsoleModule(this.merchant, this.state));
   }
 
   use(module: SimModule): void {
-    for (const [key, handler] of Object.entries(module.routes)) this.routes.set(key, handler);
+    for (const [key, handler] of Object.entries(module.routes)) {
+      const [method = '', path = ''] = key.split(' ');
+      if (!path.includes('/:')) {
+        this.routes.set(key, handler);
+        continue;
+      }
+      const names: string[] = [];
+      const source = path
+        .split('/')
+        .map((segment) => (segment.startsWith(':') ? (names.push(segment.slice(1)), '([^/]+)') : segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+        .join('/');
+      this.patternRoutes.push({ method, pattern: new RegExp(`^${source}$`), names, handler });
+    }
+  }
+
+  /** Delay before every WeChat API answer (not /sim/), ms; same as `state.latencyMs`. */
+  get latencyMs(): number {
+    return this.state.latencyMs;
+  }
+
+  set latencyMs(ms: number) {
+    this.state.latencyMs = ms;
+  }
+
+  // --- The simulated merchant (in-process equivalents of the /sim/ endpoints) ---
+
+  /** The owner scans and confirms: `authorized` or `updateauthorized` push, then the redirect location. */
+  authorize(options: AuthorizeOptions): Promise<AuthorizeResult> {
+    return this.merchant.authorize(options);
+  }
+
+  /** The owner cancels: tokens die, `unauthorized` push, 61003 from then on. */
+  revoke(appId: string): Promise<{ push?: PushResult }> {
+    return this.merchant.revoke(appId);
+  }
+
+  /** The owner changes permission sets: new auth code, `updateauthorized` push. */
+  changePermissions(appId: string, funcInfo: number[]): Promise<{ authCode: string; expiresIn: number; push?: PushResult }> {
+    return this.merchant.changePermissions(appId, funcInfo);
+  }
+
+  /** The authorizer's access tokens answer 40001 from now on. */
+  invalidateAccessTokens(appId: string): void {
+    this.merchant.invalidateAccessTokens(appId);
+  }
+
+  /** WeChat re-issues the refresh token; returns the new one (the old one answers 61023). */
+  replaceRefreshToken(appId: string): string {
+    return this.merchant.replaceRefreshToken(appId);
+  }
+
+  /** Authorized authorizers without pushes, for benchmarks. */
+  seedAuthorizers(count: number, options?: SeedOptions): { appId: string; refreshToken: string }[] {
+    return this.merchant.seedAuthorizers(count, options);
+  }
+
+  /** Every authorizer the simulator knows, revoked ones included, in authorization order. */
+  get authorizers(): SimAuthorizer[] {
+    return this.merchant.listAuthorizers();
+  }
+
+  /** Authorization pushes sent (authorized, updateauthorized, unauthorized) with the platform's answers. */
+  get authorizationPushes(): readonly AuthorizationPush[] {
+    return this.merchant.pushes;
   }
 
   /**
@@ -114,16 +205,23 @@ export class WeChatSimulator {
     const url = new URL(req.url ?? '/', 'http://sim');
     const rawBody = await readAll(req);
     let body: unknown;
-    if (rawBody.length > 0 && (req.headers['content-type'] ?? '').includes('json')) {
+    const contentType = req.headers['content-type'] ?? '';
+    // WeChat reads JSON whatever the Content-Type says (fetch with a string body sends
+    // text/plain); only a declared JSON body that does not parse is a format error.
+    const looksLikeJson = !contentType.includes('multipart') && /^\s*[{[]/.test(rawBody.subarray(0, 16).toString('utf8'));
+    if (rawBody.length > 0 && (contentType.includes('json') || looksLikeJson)) {
       try {
         body = JSON.parse(rawBody.toString('utf8'));
       } catch {
-        return wechatError(47001, 'data format error');
+        if (contentType.includes('json')) return wechatError(47001, 'data format error');
       }
     }
-    const request: SimRequest = { method: req.method ?? 'GET', path: url.pathname, query: Object.fromEntries(url.searchParams), body, rawBody };
+    const request: SimRequest = { method: req.method ?? 'GET', path: url.pathname, query: Object.fromEntries(url.searchParams), body, rawBody, params: {} };
     this.requests.push({ method: request.method, path: request.path, query: request.query, body });
     if (this.requests.length > 5000) this.requests.shift();
+    const control = request.path.startsWith(CONTROL_PREFIX);
+    // Read per request, so a test or benchmark can change it while the simulator runs.
+    if (!control && this.state.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.state.latencyMs));
     const scripted = this.scripted.get(request.path)?.shift();
     if (scripted) {
       if (scripted.delayMs) await new Promise((resolve) => setTimeout(resolve, scripted.delayMs));
@@ -131,13 +229,31 @@ export class WeChatSimulator {
       if ('httpStatus' in scripted) return { status: scripted.httpStatus, contentType: 'text/html', body: '<html>error</html>' };
       if ('json' in scripted) return { json: scripted.json };
     }
-    const handler = this.routes.get(`${request.method} ${request.path}`);
+    const handler = this.route(request.method, request.path, request.params);
     if (!handler) {
-      return this.routes.has(`${request.method === 'GET' ? 'POST' : 'GET'} ${request.path}`)
-        ? wechatError(43002, 'require POST method')
-        : { status: 404, contentType: 'text/html', body: '<html><body>404 Not Found</body></html>' };
+      const otherMethod = request.method === 'GET' ? 'POST' : 'GET';
+      if (!this.route(otherMethod, request.path, {})) return { status: 404, contentType: 'text/html', body: '<html><body>404 Not Found</body></html>' };
+      return control ? { status: 405, json: { error: `use ${otherMethod}` } } : wechatError(43002, `require ${otherMethod} method`);
     }
     return handler(request);
+  }
+
+  /** Exact routes first, then `:name` patterns (filling `params`). */
+  private route(method: string, path: string, params: Record<string, string>): SimRouteHandler | undefined {
+    const exact = this.routes.get(`${method} ${path}`);
+    if (exact) return exact;
+    for (const route of this.patternRoutes) {
+      if (route.method !== method) continue;
+      const match = route.pattern.exec(path);
+      if (!match) continue;
+      try {
+        route.names.forEach((name, i) => (params[name] = decodeURIComponent(match[i + 1]!)));
+      } catch {
+        continue; // a malformed %-escape matches nothing, so it gets a 404 rather than a 500
+      }
+      return route.handler;
+    }
+    return undefined;
   }
 }
 

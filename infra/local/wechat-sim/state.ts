@@ -15,23 +15,126 @@ export interface SimOptions {
   ticketTtlSeconds: number;
   /** `api_component_token` calls allowed per day before errcode 45009. */
   componentTokenDailyQuota: number;
+  /** Lifetime of an authorization code (redirect and push), seconds. Default 600, WeChat's `expires_in`. */
+  authCodeTtlSeconds?: number;
+  /** Lifetime of a pre_auth_code, seconds. Default 600. */
+  preAuthCodeTtlSeconds?: number;
+  /**
+   * Default true: every successful `api_authorizer_token` issues a new refresh token and the
+   * previous one dies at once (61023). WeChat may rotate; a platform that does not persist every
+   * new refresh token must be caught here rather than in production.
+   */
+  rotateRefreshTokens?: boolean;
+  /** Delay added before every WeChat API answer (not /sim/ control endpoints), ms. Default 0. */
+  latencyMs?: number;
 }
+
+export type ResolvedSimOptions = Required<SimOptions>;
+
+export const DEFAULT_SIM_OPTIONS = {
+  authCodeTtlSeconds: 600,
+  preAuthCodeTtlSeconds: 600,
+  rotateRefreshTokens: true,
+  latencyMs: 0,
+} as const;
+
+/** A new authorizer's permission sets when the caller names none: the mini-program management sets. */
+export const DEFAULT_FUNC_INFO: readonly number[] = [17, 18, 19, 25, 30, 31, 36, 37, 40, 48, 49];
 
 interface Issued {
   issuedAt: number;
   expiresAt: number;
 }
 
+interface SingleUse {
+  expiresAt: number;
+  used: boolean;
+}
+
+interface AuthCode extends SingleUse {
+  appId: string;
+}
+
+interface AuthorizerToken {
+  appId: string;
+  expiresAt: number;
+}
+
+export interface MiniProgramNetwork {
+  RequestDomain: string[];
+  WsRequestDomain: string[];
+  UploadDomain: string[];
+  DownloadDomain: string[];
+  BizDomain: string[];
+  UDPDomain: string[];
+  TCPDomain: string[];
+}
+
+export interface SimAuthorizer {
+  appId: string;
+  nickname: string;
+  headImg: string;
+  principalName: string;
+  /** Original id, `gh_` + 12 hex. */
+  userName: string;
+  serviceTypeId: number;
+  verifyTypeId: number;
+  signature: string;
+  /** Permission set ids (`funcscope_category.id`). */
+  funcInfo: number[];
+  status: 'authorized' | 'revoked';
+  /** The only refresh token `api_authorizer_token` accepts. */
+  refreshToken: string;
+  /** Epoch seconds of the latest authorization. */
+  authTime: number;
+  qrcodeUrl: string;
+  miniProgramInfo: {
+    network: MiniProgramNetwork;
+    categories: { first: string; second: string }[];
+    visit_status: number;
+  };
+}
+
+export interface NewAuthorizer {
+  appId?: string;
+  nickname?: string;
+  funcInfo?: number[];
+  principalName?: string;
+}
+
+export type PreAuthCodeStatus = 'ok' | 'unknown' | 'used' | 'expired';
+
+const hex = (bytes: number) => randomBytes(bytes).toString('hex');
+
 /**
  * What the fake WeChat remembers. Time comes from `now()` so tests can move it.
  */
 export class SimState {
+  readonly options: ResolvedSimOptions;
   readonly tickets = new Map<string, Issued>();
   readonly componentTokens = new Map<string, Issued>();
   readonly quotaUsed = new Map<string, number>();
+  /** appId → authorizer, in order of first authorization (api_get_authorizer_list pages over it). */
+  readonly authorizers = new Map<string, SimAuthorizer>();
+  readonly authorizerTokens = new Map<string, AuthorizerToken>();
+  /** appId → its access tokens, so invalidating one authorizer does not scan every token. */
+  private readonly tokensByApp = new Map<string, Set<string>>();
+  readonly preAuthCodes = new Map<string, SingleUse>();
+  readonly authCodes = new Map<string, AuthCode>();
+  /** Runtime-adjustable latency for WeChat API answers, ms (see `SimOptions.latencyMs`). */
+  latencyMs: number;
   now: () => number = Date.now;
 
-  constructor(readonly options: SimOptions) {}
+  constructor(options: SimOptions) {
+    this.options = {
+      ...options,
+      authCodeTtlSeconds: options.authCodeTtlSeconds ?? DEFAULT_SIM_OPTIONS.authCodeTtlSeconds,
+      preAuthCodeTtlSeconds: options.preAuthCodeTtlSeconds ?? DEFAULT_SIM_OPTIONS.preAuthCodeTtlSeconds,
+      rotateRefreshTokens: options.rotateRefreshTokens ?? DEFAULT_SIM_OPTIONS.rotateRefreshTokens,
+      latencyMs: options.latencyMs ?? DEFAULT_SIM_OPTIONS.latencyMs,
+    };
+    this.latencyMs = this.options.latencyMs;
+  }
 
   issueTicket(): string {
     const ticket = `ticket@@@${randomBytes(24).toString('base64url')}`;
@@ -65,4 +168,145 @@ export class SimState {
     this.quotaUsed.set(key, used + 1);
     return true;
   }
+
+  // --- Authorization: pre_auth_codes, auth codes, authorizers and their tokens ---
+
+  issuePreAuthCode(): { preAuthCode: string; expiresIn: number } {
+    const expiresIn = this.options.preAuthCodeTtlSeconds;
+    const preAuthCode = `preauthcode@@@${randomBytes(30).toString('base64url')}`;
+    this.sweepExpired(this.preAuthCodes);
+    this.preAuthCodes.set(preAuthCode, { expiresAt: this.now() + expiresIn * 1000, used: false });
+    return { preAuthCode, expiresIn };
+  }
+
+  /** Marks a pre_auth_code used if it can be; says why not otherwise (single use, TTL). */
+  consumePreAuthCode(code: string | undefined): PreAuthCodeStatus {
+    const entry = code ? this.preAuthCodes.get(code) : undefined;
+    if (!entry) return 'unknown';
+    if (entry.used) return 'used';
+    if (entry.expiresAt <= this.now()) return 'expired';
+    entry.used = true;
+    return 'ok';
+  }
+
+  /** An authorization code bound to `appId`, single use, `authCodeTtlSeconds` long. */
+  issueAuthCode(appId: string): { authCode: string; expiresIn: number; expiresAt: number } {
+    const expiresIn = this.options.authCodeTtlSeconds;
+    const authCode = `queryauthcode@@@${randomBytes(36).toString('base64url')}`;
+    const expiresAt = this.now() + expiresIn * 1000;
+    this.sweepExpired(this.authCodes);
+    this.authCodes.set(authCode, { appId, expiresAt, used: false });
+    return { authCode, expiresIn, expiresAt };
+  }
+
+  /** The appId an auth code was issued for, marking it used; undefined when unknown, used or expired. */
+  consumeAuthCode(code: string | undefined): string | undefined {
+    const entry = code ? this.authCodes.get(code) : undefined;
+    if (!entry || entry.used || entry.expiresAt <= this.now()) return undefined;
+    entry.used = true;
+    return entry.appId;
+  }
+
+  /** Creates an authorized authorizer (no push: callers decide that). */
+  createAuthorizer(fields: NewAuthorizer = {}): SimAuthorizer {
+    const appId = fields.appId ?? `wx${hex(8)}`;
+    if (this.authorizers.has(appId)) throw new Error(`authorizer ${appId} already exists`);
+    const suffix = appId.slice(-4);
+    const authorizer: SimAuthorizer = {
+      appId,
+      nickname: fields.nickname ?? `Sim Mini Program ${suffix}`,
+      headImg: `http://wx.qlogo.cn/mmopen/${randomBytes(24).toString('base64url')}/0`,
+      principalName: fields.principalName ?? `Sim Merchant ${suffix} Co., Ltd.`,
+      userName: `gh_${hex(6)}`,
+      serviceTypeId: 0,
+      verifyTypeId: 0,
+      signature: '',
+      funcInfo: [...(fields.funcInfo ?? DEFAULT_FUNC_INFO)],
+      status: 'authorized',
+      refreshToken: newRefreshToken(),
+      authTime: Math.floor(this.now() / 1000),
+      qrcodeUrl: `http://mmbiz.qpic.cn/mmbiz_jpg/${randomBytes(24).toString('base64url')}/0`,
+      miniProgramInfo: {
+        // A fresh mini program has no server domains; the platform sets them later.
+        network: { RequestDomain: [], WsRequestDomain: [], UploadDomain: [], DownloadDomain: [], BizDomain: [], UDPDomain: [], TCPDomain: [] },
+        categories: [{ first: '工具', second: '效率' }],
+        visit_status: 0,
+      },
+    };
+    this.authorizers.set(appId, authorizer);
+    return authorizer;
+  }
+
+  /** Authorized (not revoked) authorizer, or undefined. */
+  activeAuthorizer(appId: string | undefined): SimAuthorizer | undefined {
+    const authorizer = appId ? this.authorizers.get(appId) : undefined;
+    return authorizer?.status === 'authorized' ? authorizer : undefined;
+  }
+
+  /** Gives the authorizer a new refresh token; the old one is dead from now on (61023). */
+  replaceRefreshToken(authorizer: SimAuthorizer): string {
+    authorizer.refreshToken = newRefreshToken();
+    return authorizer.refreshToken;
+  }
+
+  issueAuthorizerToken(appId: string): { token: string; expiresIn: number } {
+    const token = randomBytes(48).toString('base64url');
+    const now = this.now();
+    const expiresIn = this.options.accessTokenTtlSeconds;
+    this.authorizerTokens.set(token, { appId, expiresAt: now + expiresIn * 1000 });
+    let tokens = this.tokensByApp.get(appId);
+    if (!tokens) this.tokensByApp.set(appId, (tokens = new Set()));
+    // Earlier tokens stay valid until they expire (WeChat overlaps old and new). Tokens expired
+    // for over a lifetime are forgotten so a long benchmark does not grow without bound; they
+    // then answer 40001 instead of 42001, which callers treat the same way.
+    for (const old of tokens) {
+      const entry = this.authorizerTokens.get(old);
+      if (!entry || entry.expiresAt + expiresIn * 1000 <= now) {
+        tokens.delete(old);
+        this.authorizerTokens.delete(old);
+      }
+    }
+    tokens.add(token);
+    return { token, expiresIn };
+  }
+
+  /** All of the authorizer's access tokens answer 40001 from now on. */
+  invalidateAuthorizerTokens(appId: string): void {
+    for (const token of this.tokensByApp.get(appId) ?? []) this.authorizerTokens.delete(token);
+    this.tokensByApp.delete(appId);
+  }
+
+  /** Revokes the authorization: tokens and outstanding auth codes die with it. */
+  revokeAuthorizer(authorizer: SimAuthorizer): void {
+    authorizer.status = 'revoked';
+    this.invalidateAuthorizerTokens(authorizer.appId);
+    for (const code of this.authCodes.values()) if (code.appId === authorizer.appId) code.used = true;
+  }
+
+  /**
+   * For API modules that take `?access_token=`: 41001 missing, 40001 unknown, invalidated or
+   * authorizer revoked, 42001 expired, 0 (with the appId) when valid.
+   */
+  checkAuthorizerToken(token: string | undefined): { errcode: number; appId?: string } {
+    if (!token) return { errcode: 41001 };
+    const entry = this.authorizerTokens.get(token);
+    if (!entry || this.authorizers.get(entry.appId)?.status !== 'authorized') return { errcode: 40001 };
+    if (entry.expiresAt <= this.now()) return { errcode: 42001 };
+    return { errcode: 0, appId: entry.appId };
+  }
+
+  /**
+   * Forgets codes expired for over an hour once a map gets large (a benchmark authorizing
+   * thousands of apps). Until then an old code still answers "used"/"expired" precisely.
+   */
+  private sweepExpired(codes: Map<string, SingleUse>): void {
+    // Every 1000th insert, so the sweep's cost stays amortised at a few steps per code.
+    if (codes.size < 10_000 || codes.size % 1000 !== 0) return;
+    const cutoff = this.now() - 3_600_000;
+    for (const [code, entry] of codes) if (entry.expiresAt <= cutoff) codes.delete(code);
+  }
+}
+
+function newRefreshToken(): string {
+  return `refreshtoken@@@${randomBytes(32).toString('base64url')}`;
 }

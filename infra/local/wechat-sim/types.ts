@@ -6,6 +6,8 @@ export interface SimRequest {
   /** Parsed JSON body, or undefined when the body is empty or not JSON. */
   body: unknown;
   rawBody: Buffer;
+  /** Values of `:name` segments when the route key has them (e.g. `POST /sim/authorizers/:appId/revoke`). */
+  params: Record<string, string>;
 }
 
 export type SimResponse =
@@ -15,6 +17,7 @@ export type SimResponse =
 export type SimRouteHandler = (request: SimRequest) => SimResponse | Promise<SimResponse>;
 
 export interface SimModule {
+  /** `METHOD /path`; a segment `:name` matches any one segment and lands in `request.params.name`. */
   routes: Record<string, SimRouteHandler>;
 }
 

@@ -20,7 +20,7 @@ describe('GET /admin/component', () => {
   it('reports nulls before anything arrived', async () => {
     const response = await platform.admin('/admin/component');
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ appId: platform.settings.component.appId, ticket: null, token: null });
+    expect(await response.json()).toEqual({ appId: platform.settings.component.appId, ticket: null, token: null, refresher: null });
   });
 
   it('reports when the ticket arrived and when the token expires, never their values', async () => {
@@ -28,8 +28,10 @@ describe('GET /admin/component', () => {
     await platform.scheduler.runNow('refreshTokens');
     const response = await platform.admin('/admin/component');
     const text = await response.text();
-    const body = JSON.parse(text) as { ticket: { receivedAt: string }; token: { expiresAt: string } };
-    expect(Object.keys(body.ticket)).toEqual(['receivedAt']);
+    const body = JSON.parse(text) as { ticket: { receivedAt: string; state: string }; token: { expiresAt: string }; refresher: { outcome: string; component: string; ticket: string } };
+    expect(Object.keys(body.ticket).sort()).toEqual(['receivedAt', 'state']);
+    expect(body.ticket.state).toBe('fresh');
+    expect(body.refresher).toMatchObject({ outcome: 'ok', component: 'refreshed', ticket: 'fresh' });
     expect(Object.keys(body.token)).toEqual(['expiresAt']);
     expect(Date.parse(body.token.expiresAt)).toBeGreaterThan(Date.now() + 7000 * 1000);
     const ticket = [...platform.simulator!.state.tickets.keys()].at(-1)!;

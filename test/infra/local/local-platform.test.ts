@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { startTestPlatform, type TestPlatform } from '../../helpers/platform';
 
 /** The walking skeleton as a user sees it: pushes arrive, a token follows, all on timers. */
@@ -23,13 +25,23 @@ describe('local platform (npm start)', () => {
   });
 
   it('uses an external WeChat when WECHAT_API_BASE is configured and starts no simulator', async () => {
-    platform = await startTestPlatform({ settings: { externalWeChatBase: 'http://127.0.0.1:9' } });
-    expect(platform.simulator).toBeUndefined();
-    expect(platform.wechatBase).toBe('http://127.0.0.1:9');
-    expect(process.env.WECHAT_API_BASE).toBe('http://127.0.0.1:9');
-    const run = await platform.scheduler.runNow('refreshTokens');
-    // No ticket stored → it asks that WeChat to push one; nothing listens there.
-    expect(run).toMatchObject({ ok: false });
-    expect(run?.error).toMatch(/api_start_push_ticket/);
+    const seen: string[] = [];
+    const external = createServer((req, res) => {
+      seen.push(`${req.method} ${req.url}`);
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"errcode":0,"errmsg":"ok"}');
+    });
+    await new Promise<void>((resolve) => external.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(external.address() as AddressInfo).port}`;
+    try {
+      platform = await startTestPlatform({ settings: { externalWeChatBase: base } });
+      expect(platform.simulator).toBeUndefined();
+      expect(platform.wechatBase).toBe(base);
+      const run = await platform.scheduler.runNow('refreshTokens');
+      // No ticket stored → it asks that WeChat to push one, and reports the state.
+      expect(run).toMatchObject({ ok: true, result: { ticket: 'missing', component: 'no_ticket' } });
+      expect(seen).toEqual(['POST /cgi-bin/component/api_start_push_ticket']);
+    } finally {
+      external.close();
+    }
   });
 });

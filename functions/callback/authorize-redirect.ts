@@ -1,0 +1,42 @@
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { z } from 'zod';
+import { config } from '../lib/config';
+import { BadRequestError } from '../lib/errors';
+import { htmlErrorHandler, page } from '../lib/http/html';
+import type { HttpResponse } from '../lib/http/responses';
+import { componentServices } from '../lib/platform';
+import { WeChatApiError } from '../lib/wechat/errors';
+
+const RedirectQuery = z.object({
+  auth_code: z.string().min(1).max(512),
+  expires_in: z.coerce.number().int().optional(),
+});
+
+/**
+ * `GET /wechat/authorize/callback`: where WeChat sends the merchant after they confirm.
+ * Exchanges the code (once, shared with the `authorized` push) and shows the result.
+ */
+export const handler = middy<APIGatewayProxyEventV2, HttpResponse>()
+  .use(
+    htmlErrorHandler((error) => {
+      if (error instanceof WeChatApiError && error.errcode === 61010) {
+        return { title: 'This authorization link has expired', message: 'The authorization code was already used or has expired. Ask your platform operator for a new authorization link.' };
+      }
+      if (error instanceof BadRequestError) return { title: 'Not a valid authorization', message: error.message };
+      return undefined;
+    }),
+  )
+  .handler(async (event, context) => {
+    const query = RedirectQuery.safeParse(event.queryStringParameters ?? {});
+    if (!query.success) throw new BadRequestError('this address is only meant to be opened by WeChat after an authorization (auth_code missing)');
+    const { authorization } = await componentServices();
+    const result = await authorization.completeAuthorization(query.data.auth_code, { source: 'redirect' }, { context, wait: true });
+    const successUrl = config().AUTH_SUCCESS_URL;
+    if (successUrl) {
+      const target = new URL(successUrl);
+      target.searchParams.set('appid', result.appId);
+      return { statusCode: 302, headers: { location: target.toString(), 'cache-control': 'no-store' }, body: '' };
+    }
+    return page(200, 'Authorization complete', `${result.nickname || result.appId} (${result.appId}) is now managed by the platform. You can close this page.`);
+  });

@@ -1,0 +1,23 @@
+import { AuthorizationPush, UnauthorizedPush } from '../../lib/wechat/component-push';
+import type { PushContext } from './router';
+
+/**
+ * `authorized` / `updateauthorized`: exchange the pushed code. The exchange is idempotent on
+ * the code, so the redirect and a re-delivered push end in the same single record.
+ */
+export async function handleAuthorizationPush(push: unknown, { services, context }: PushContext): Promise<void> {
+  const parsed = AuthorizationPush.parse(push);
+  const { authorization } = await services();
+  await authorization.completeAuthorization(
+    parsed.AuthorizationCode,
+    { source: 'push', event: parsed.InfoType === 'updateauthorized' ? 'updateauthorized' : undefined },
+    { context },
+  );
+}
+
+/** `unauthorized`: tokens deleted, status unauthorized, history kept. */
+export async function handleUnauthorizedPush(push: unknown, { services }: PushContext): Promise<void> {
+  const parsed = UnauthorizedPush.parse(push);
+  const { authorization } = await services();
+  await authorization.recordUnauthorized(parsed.AuthorizerAppid, 'push');
+}

@@ -1,0 +1,158 @@
+import { AppError } from '../errors';
+import { logger } from '../logger';
+import type { AuthorizerStore, StoredAuthorizerToken } from '../store/authorizer-store';
+import type { AccessTokenProvider } from '../wechat/client';
+import type { ComponentApi } from '../wechat/component';
+import { AUTHORIZATION_GONE_ERRCODES, REFRESH_TOKEN_DEAD_ERRCODES, WeChatApiError } from '../wechat/errors';
+import { REFRESH_LEASE_MS } from './component-access-token';
+import { getWithLeasedRefresh } from './leased-refresh';
+
+/** `getAuthorizerAccessToken()` hands out a stored token only with more than this left. */
+export const AUTHORIZER_MIN_REMAINING_ON_USE_MS = 5 * 60 * 1000;
+/** The scheduled refresher renews tokens expiring within this window. */
+export const AUTHORIZER_REFRESH_AHEAD_MS = 30 * 60 * 1000;
+
+/** The authorizer cannot be called for: not authorized, or its refresh token is dead. */
+export class AuthorizerUnavailableError extends AppError {
+  readonly statusCode = 409;
+  readonly code = 'authorizer_unavailable';
+}
+
+export interface AuthorizerAccessTokensDeps {
+  componentAppId: string;
+  store: AuthorizerStore;
+  componentApi: ComponentApi;
+  now?: () => number;
+  pollMs?: number;
+}
+
+export type RefreshOutcome = 'refreshed' | 'fresh' | 'repaired' | 'reauthorization_required' | 'unauthorized';
+
+/**
+ * Access tokens of every authorizer: handed out from DynamoDB while fresh, refreshed under a
+ * lease with `api_authorizer_token`. A dead refresh token is first repaired from
+ * `api_get_authorizer_list`; only if that fails is the authorizer marked
+ * `reauthorization_required` and left alone.
+ */
+export class AuthorizerAccessTokens {
+  private readonly now: () => number;
+
+  constructor(private readonly deps: AuthorizerAccessTokensDeps) {
+    this.now = deps.now ?? Date.now;
+  }
+
+  /** A token provider for one authorizer, for the WeChat client (`?access_token=`). */
+  forAuthorizer(appId: string): AccessTokenProvider {
+    return {
+      queryParam: 'access_token',
+      getToken: () => this.getAuthorizerAccessToken(appId),
+      invalidate: (stale) => this.deps.store.expireAccessTokenIfCurrent(appId, stale),
+    };
+  }
+
+  /** A stored token with more than 5 minutes left, or a freshly refreshed one. */
+  async getAuthorizerAccessToken(appId: string): Promise<string> {
+    const token = await this.ensureFresh(appId, AUTHORIZER_MIN_REMAINING_ON_USE_MS);
+    return token.accessToken;
+  }
+
+  /** Refreshes when less than `minRemainingMs` is left. */
+  ensureFresh(appId: string, minRemainingMs: number): Promise<StoredAuthorizerToken & { accessToken: string; outcome: RefreshOutcome }> {
+    return this.refreshUnless(appId, (t) => t.expiresAt - this.now() > minRemainingMs);
+  }
+
+  /** Refreshes now, unless another instance refreshed after this call began (its token is reused). */
+  forceRefresh(appId: string): Promise<StoredAuthorizerToken & { accessToken: string; outcome: RefreshOutcome }> {
+    const since = this.now();
+    return this.refreshUnless(appId, (t) => (t.refreshedAt ?? 0) >= since);
+  }
+
+  private async refreshUnless(
+    appId: string,
+    isFresh: (token: StoredAuthorizerToken) => boolean,
+  ): Promise<StoredAuthorizerToken & { accessToken: string; outcome: RefreshOutcome }> {
+    let outcome: RefreshOutcome = 'fresh';
+    const token = await getWithLeasedRefresh<StoredAuthorizerToken>(
+      {
+        read: async () => {
+          const stored = await this.deps.store.getToken(appId);
+          if (!stored) throw new AuthorizerUnavailableError(`${appId} has not authorized this platform (or needs to authorize it again)`);
+          return stored;
+        },
+        isFresh: (t) => Boolean(t.accessToken) && isFresh(t),
+        acquire: () => this.deps.store.acquireTokenLease(appId, REFRESH_LEASE_MS, this.now()),
+        refresh: async (current) => {
+          if (!current) throw new AuthorizerUnavailableError(`${appId} has no stored refresh token`);
+          const result = await this.refreshUnderLease(current);
+          outcome = result.outcome;
+          return result.token;
+        },
+        release: () => this.deps.store.releaseTokenLease(appId),
+      },
+      { maxWaitMs: REFRESH_LEASE_MS + 5000, pollMs: this.deps.pollMs ?? 100 },
+    );
+    if (!token.accessToken) throw new AuthorizerUnavailableError(`${appId} has no access token`);
+    return { ...token, accessToken: token.accessToken, outcome };
+  }
+
+  /**
+   * For the scheduled refresher: refreshes one due token, reporting instead of throwing when
+   * the authorizer turned out to be gone or in need of re-authorization.
+   */
+  async refreshDue(appId: string): Promise<RefreshOutcome> {
+    try {
+      return (await this.ensureFresh(appId, AUTHORIZER_REFRESH_AHEAD_MS)).outcome;
+    } catch (error) {
+      if (error instanceof AuthorizerUnavailableError) {
+        const profile = await this.deps.store.getProfile(appId);
+        return profile?.status === 'unauthorized' ? 'unauthorized' : 'reauthorization_required';
+      }
+      throw error;
+    }
+  }
+
+  private async refreshUnderLease(current: StoredAuthorizerToken): Promise<{ token: StoredAuthorizerToken; outcome: RefreshOutcome }> {
+    const { appId } = current;
+    try {
+      return { token: await this.exchange(current, current.refreshToken), outcome: 'refreshed' };
+    } catch (error) {
+      if (!(error instanceof WeChatApiError)) throw error;
+      if (AUTHORIZATION_GONE_ERRCODES.has(error.errcode)) {
+        await this.deps.store.recordUnauthorized(appId, current.componentAppId, 'refresher', this.now(), `WeChat answered ${error.errcode}: no longer authorized`);
+        throw new AuthorizerUnavailableError(`${appId} no longer authorizes this platform`);
+      }
+      if (!REFRESH_TOKEN_DEAD_ERRCODES.has(error.errcode)) throw error;
+      // The refresh token was rejected: WeChat's authorizer list holds the current one.
+      const listed = (await this.deps.componentApi.listAllAuthorizers()).find((a) => a.authorizer_appid === appId);
+      if (listed && listed.refresh_token !== current.refreshToken) {
+        logger.warn('refresh token rejected; repaired from api_get_authorizer_list', { authorizerAppId: appId });
+        try {
+          return { token: await this.exchange(current, listed.refresh_token), outcome: 'repaired' };
+        } catch (retryError) {
+          if (!(retryError instanceof WeChatApiError && REFRESH_TOKEN_DEAD_ERRCODES.has(retryError.errcode))) throw retryError;
+        }
+      }
+      const reason = listed ? `refresh token rejected (${error.errcode}) and WeChat lists no other` : `refresh token rejected (${error.errcode}) and WeChat no longer lists the authorizer`;
+      logger.warn('authorizer needs re-authorization', { authorizerAppId: appId, errcode: error.errcode });
+      await this.deps.store.markReauthorizationRequired(appId, current.componentAppId, reason, this.now());
+      throw new AuthorizerUnavailableError(`${appId} must authorize the platform again: ${reason}`);
+    }
+  }
+
+  private async exchange(current: StoredAuthorizerToken, refreshToken: string): Promise<StoredAuthorizerToken> {
+    const refreshedAt = this.now();
+    const answer = await this.deps.componentApi.authorizerToken(current.appId, refreshToken);
+    const token = {
+      appId: current.appId,
+      componentAppId: current.componentAppId,
+      accessToken: answer.authorizer_access_token,
+      refreshToken: answer.authorizer_refresh_token,
+      expiresAt: refreshedAt + answer.expires_in * 1000,
+      refreshedAt,
+    };
+    if (!(await this.deps.store.completeTokenRefresh(token))) {
+      logger.warn('authorizer token lease ran out before the refresh finished', { authorizerAppId: current.appId });
+    }
+    return token;
+  }
+}
