@@ -67,6 +67,8 @@ export interface StoredAuthorizerToken {
   /** Epoch ms; 0 forces a refresh. */
   expiresAt: number;
   refreshedAt?: number;
+  /** The refresh token is dead; only a new authorization or a repair clears this. */
+  reauthorizationRequired?: boolean;
 }
 
 export interface AuthorizerDetail {
@@ -164,9 +166,10 @@ export class AuthorizerStore {
             Update: {
               TableName: this.tableName,
               Key: keys.authorizerToken(appId),
-              // Out of the expiry index: the refresher stops trying.
-              UpdateExpression: 'REMOVE gsi1pk, gsi1sk, leaseOwner, leaseUntil, accessToken SET expiresAt = :zero',
-              ExpressionAttributeValues: { ':zero': 0 },
+              // Out of the expiry index and flagged: neither the refresher nor callers try again
+              // until a new authorization (or a repair from the list) replaces the item.
+              UpdateExpression: 'REMOVE gsi1pk, gsi1sk, leaseOwner, leaseUntil, accessToken SET expiresAt = :zero, reauthorizationRequired = :yes',
+              ExpressionAttributeValues: { ':zero': 0, ':yes': true },
             },
           },
           { Update: this.statusUpdate(appId, componentAppId, 'reauthorization_required', at, { reason }) },
@@ -250,7 +253,7 @@ export class AuthorizerStore {
    * that releases the lease: a rotated refresh token is never held only in memory. If the
    * lease ran out meanwhile, the tokens are still written unless a newer refresh already was.
    */
-  async completeTokenRefresh(token: Required<Omit<StoredAuthorizerToken, 'refreshedAt'>> & { refreshedAt: number }): Promise<boolean> {
+  async completeTokenRefresh(token: { appId: string; componentAppId: string; accessToken: string; refreshToken: string; expiresAt: number; refreshedAt: number }): Promise<boolean> {
     const values = {
       accessToken: token.accessToken,
       refreshToken: token.refreshToken,
@@ -438,6 +441,7 @@ function toToken(item: Record<string, unknown> | undefined): StoredAuthorizerTok
     refreshToken: item.refreshToken,
     expiresAt: Number(item.expiresAt ?? 0),
     ...(item.refreshedAt !== undefined ? { refreshedAt: Number(item.refreshedAt) } : {}),
+    ...(item.reauthorizationRequired === true ? { reauthorizationRequired: true } : {}),
   };
 }
 

@@ -76,7 +76,8 @@ export class AuthorizerAccessTokens {
       {
         read: async () => {
           const stored = await this.deps.store.getToken(appId);
-          if (!stored) throw new AuthorizerUnavailableError(`${appId} has not authorized this platform (or needs to authorize it again)`);
+          if (!stored) throw new AuthorizerUnavailableError(`${appId} has not authorized this platform`);
+          if (stored.reauthorizationRequired) throw new AuthorizerUnavailableError(`${appId} must authorize the platform again (its refresh token was rejected)`);
           return stored;
         },
         isFresh: (t) => Boolean(t.accessToken) && isFresh(t),

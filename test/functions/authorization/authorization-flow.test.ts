@@ -161,6 +161,28 @@ describe('authorization flow', () => {
     });
   });
 
+  describe('POST /admin/authorizers/{appId}/token:refresh', () => {
+    it('refreshes now and reports the new expiry, not the token', async () => {
+      const { appId } = await sim().authorize({ redirectUri: redirectUri() });
+      const before = (await tokenItem(appId))?.accessToken?.S;
+      const response = await platform.admin(`/admin/authorizers/${appId}/token:refresh`, { method: 'POST' });
+      expect(response.status).toBe(200);
+      const text = await response.text();
+      expect(JSON.parse(text)).toEqual({ appId, expiresAt: expect.any(String), outcome: 'refreshed' });
+      const after = (await tokenItem(appId))?.accessToken?.S;
+      expect(after).not.toBe(before);
+      expect(text).not.toContain(after!);
+    });
+
+    it('answers 409 for an app that revoked its authorization', async () => {
+      const { appId } = await sim().authorize({ redirectUri: redirectUri() });
+      await sim().revoke(appId);
+      const response = await platform.admin(`/admin/authorizers/${appId}/token:refresh`, { method: 'POST' });
+      expect(response.status).toBe(409);
+      expect(await response.json()).toMatchObject({ code: 'authorizer_unavailable' });
+    });
+  });
+
   describe('GET /admin/authorizers', () => {
     it('pages through authorizers and filters by status', async () => {
       const all: string[] = [];
