@@ -18,3 +18,23 @@ export async function mapSettled<T, R>(items: readonly T[], limit: number, work:
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return results;
 }
+
+export type Limiter = <T>(work: () => Promise<T>) => Promise<T>;
+
+/** At most `slots` calls of the wrapped work in flight; the rest queue in call order. */
+export function createLimiter(slots: number): Limiter {
+  let active = 0;
+  const waiting: (() => void)[] = [];
+  return async <T>(work: () => Promise<T>): Promise<T> => {
+    if (active >= slots) await new Promise<void>((resolve) => waiting.push(resolve));
+    active++;
+    try {
+      return await work();
+    } finally {
+      active--;
+      waiting.shift()?.();
+    }
+  };
+}
+
+export const unlimited: Limiter = (work) => work();

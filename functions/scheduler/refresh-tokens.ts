@@ -1,5 +1,5 @@
 import type { Context } from 'aws-lambda';
-import { mapSettled } from '../lib/concurrency';
+import { createLimiter, mapSettled } from '../lib/concurrency';
 import { config } from '../lib/config';
 import { logger } from '../lib/logger';
 import { componentServices, platformStores } from '../lib/platform';
@@ -45,7 +45,11 @@ export const handler = async (_event?: unknown, _context?: Context): Promise<Ref
 
       const due = await authorizers.tokensExpiringBefore(componentAppId, Date.now() + AUTHORIZER_REFRESH_AHEAD_MS);
       run.authorizers.due = due.length;
-      const results = await mapSettled(due, config().REFRESH_CONCURRENCY, (token) => services.authorizerTokens.refreshDue(token.appId));
+      // REFRESH_CONCURRENCY bounds the WeChat calls in flight. Twice as many refreshes run, so
+      // one refresh's lease and write to DynamoDB overlap another's wait on WeChat.
+      const concurrency = config().REFRESH_CONCURRENCY;
+      const wechatSlots = createLimiter(concurrency);
+      const results = await mapSettled(due, concurrency * 2, (token) => services.authorizerTokens.refreshDue(token, wechatSlots));
       for (const result of results) {
         if (result.status === 'rejected') {
           run.authorizers.failed++;

@@ -1,8 +1,10 @@
 import { cryptoBench } from './crypto.bench';
+import { refreshBench } from './refresh.bench';
 
 /** `npm run bench [-- name…]`: runs the named benchmarks, or all of them. */
 const BENCHES: Record<string, () => Promise<void>> = {
   crypto: cryptoBench,
+  refresh: refreshBench,
 };
 
 async function main(): Promise<void> {

@@ -1,3 +1,4 @@
+import { unlimited, type Limiter } from '../concurrency';
 import { AppError } from '../errors';
 import { logger } from '../logger';
 import type { AuthorizerStore, StoredAuthorizerToken } from '../store/authorizer-store';
@@ -70,6 +71,8 @@ export class AuthorizerAccessTokens {
   private async refreshUnless(
     appId: string,
     isFresh: (token: StoredAuthorizerToken) => boolean,
+    known?: StoredAuthorizerToken,
+    wechatSlots: Limiter = unlimited,
   ): Promise<StoredAuthorizerToken & { accessToken: string; outcome: RefreshOutcome }> {
     let outcome: RefreshOutcome = 'fresh';
     const token = await getWithLeasedRefresh<StoredAuthorizerToken>(
@@ -84,25 +87,27 @@ export class AuthorizerAccessTokens {
         acquire: () => this.deps.store.acquireTokenLease(appId, REFRESH_LEASE_MS, this.now()),
         refresh: async (current) => {
           if (!current) throw new AuthorizerUnavailableError(`${appId} has no stored refresh token`);
-          const result = await this.refreshUnderLease(current);
+          const result = await this.refreshUnderLease(current, wechatSlots);
           outcome = result.outcome;
           return result.token;
         },
         release: () => this.deps.store.releaseTokenLease(appId),
       },
-      { maxWaitMs: REFRESH_LEASE_MS + 5000, pollMs: this.deps.pollMs ?? 100 },
+      { maxWaitMs: REFRESH_LEASE_MS + 5000, pollMs: this.deps.pollMs ?? 100, known },
     );
     if (!token.accessToken) throw new AuthorizerUnavailableError(`${appId} has no access token`);
     return { ...token, accessToken: token.accessToken, outcome };
   }
 
   /**
-   * For the scheduled refresher: refreshes one due token, reporting instead of throwing when
-   * the authorizer turned out to be gone or in need of re-authorization.
+   * For the scheduled refresher: refreshes one due token (as read from the expiry index, so
+   * no second read), reporting instead of throwing when the authorizer turned out to be gone
+   * or in need of re-authorization.
    */
-  async refreshDue(appId: string): Promise<RefreshOutcome> {
+  async refreshDue(due: StoredAuthorizerToken, wechatSlots: Limiter = unlimited): Promise<RefreshOutcome> {
+    const { appId } = due;
     try {
-      return (await this.ensureFresh(appId, AUTHORIZER_REFRESH_AHEAD_MS)).outcome;
+      return (await this.refreshUnless(appId, (t) => t.expiresAt - this.now() > AUTHORIZER_REFRESH_AHEAD_MS, due, wechatSlots)).outcome;
     } catch (error) {
       if (error instanceof AuthorizerUnavailableError) {
         const profile = await this.deps.store.getProfile(appId);
@@ -112,10 +117,10 @@ export class AuthorizerAccessTokens {
     }
   }
 
-  private async refreshUnderLease(current: StoredAuthorizerToken): Promise<{ token: StoredAuthorizerToken; outcome: RefreshOutcome }> {
+  private async refreshUnderLease(current: StoredAuthorizerToken, wechatSlots: Limiter): Promise<{ token: StoredAuthorizerToken; outcome: RefreshOutcome }> {
     const { appId } = current;
     try {
-      return { token: await this.exchange(current, current.refreshToken), outcome: 'refreshed' };
+      return { token: await this.exchange(current, current.refreshToken, wechatSlots), outcome: 'refreshed' };
     } catch (error) {
       if (!(error instanceof WeChatApiError)) throw error;
       if (AUTHORIZATION_GONE_ERRCODES.has(error.errcode)) {
@@ -128,7 +133,7 @@ export class AuthorizerAccessTokens {
       if (listed && listed.refresh_token !== current.refreshToken) {
         logger.warn('refresh token rejected; repaired from api_get_authorizer_list', { authorizerAppId: appId });
         try {
-          return { token: await this.exchange(current, listed.refresh_token), outcome: 'repaired' };
+          return { token: await this.exchange(current, listed.refresh_token, wechatSlots), outcome: 'repaired' };
         } catch (retryError) {
           if (!(retryError instanceof WeChatApiError && REFRESH_TOKEN_DEAD_ERRCODES.has(retryError.errcode))) throw retryError;
         }
@@ -140,9 +145,9 @@ export class AuthorizerAccessTokens {
     }
   }
 
-  private async exchange(current: StoredAuthorizerToken, refreshToken: string): Promise<StoredAuthorizerToken> {
+  private async exchange(current: StoredAuthorizerToken, refreshToken: string, wechatSlots: Limiter): Promise<StoredAuthorizerToken> {
     const refreshedAt = this.now();
-    const answer = await this.deps.componentApi.authorizerToken(current.appId, refreshToken);
+    const answer = await wechatSlots(() => this.deps.componentApi.authorizerToken(current.appId, refreshToken));
     const token = {
       appId: current.appId,
       componentAppId: current.componentAppId,

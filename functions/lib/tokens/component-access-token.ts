@@ -12,6 +12,8 @@ export const MIN_REMAINING_ON_USE_MS = 10 * 60 * 1000;
 export const REFRESH_AHEAD_MS = 20 * 60 * 1000;
 /** Longer than a WeChat call with its retries; a dead holder's lease runs out after this. */
 export const REFRESH_LEASE_MS = 30_000;
+/** How long this process trusts its in-memory copy of the token before reading it again. */
+export const CACHE_RECHECK_MS = 60_000;
 /** A verify ticket older than this is no longer accepted by WeChat. */
 export const TICKET_LIFETIME_MS = 12 * 3600 * 1000;
 
@@ -31,6 +33,11 @@ export interface ComponentAccessTokenDeps {
 export class ComponentAccessToken implements AccessTokenProvider {
   readonly queryParam = 'component_access_token' as const;
   private readonly now: () => number;
+  /**
+   * The last token this process saw. Every authorizer API call needs the component token, so
+   * re-reading it from DynamoDB each time would double the table traffic of a fleet refresh.
+   */
+  private cached: { token: StoredComponentToken; recheckAt: number } | undefined;
 
   constructor(private readonly deps: ComponentAccessTokenDeps) {
     this.now = deps.now ?? Date.now;
@@ -42,6 +49,8 @@ export class ComponentAccessToken implements AccessTokenProvider {
 
   /** A stored token with more than 10 minutes left, or a freshly obtained one. */
   async getComponentAccessToken(): Promise<string> {
+    const now = this.now();
+    if (this.cached && now < this.cached.recheckAt && this.cached.token.expiresAt - now > MIN_REMAINING_ON_USE_MS) return this.cached.token.token;
     return (await this.ensureFresh(MIN_REMAINING_ON_USE_MS)).token;
   }
 
@@ -62,6 +71,8 @@ export class ComponentAccessToken implements AccessTokenProvider {
       },
       { maxWaitMs: REFRESH_LEASE_MS + 5000, pollMs: this.deps.pollMs ?? 100 },
     );
+    // Re-read at least every minute, so a token replaced by another instance is picked up.
+    this.cached = { token, recheckAt: this.now() + CACHE_RECHECK_MS };
     return { ...token, refreshed };
   }
 
@@ -81,6 +92,7 @@ export class ComponentAccessToken implements AccessTokenProvider {
 
   /** Drops the token WeChat rejected so the next caller refreshes (compare-and-expire). */
   async invalidate(staleToken: string): Promise<void> {
+    if (this.cached?.token.token === staleToken) this.cached = undefined;
     await this.deps.tokens.expireIfCurrent(this.deps.componentAppId, staleToken);
   }
 }

@@ -13,6 +13,8 @@ export interface LeasedRefreshSteps<T> {
 }
 
 export interface LeasedRefreshOptions {
+  /** A value the caller already read (e.g. from an index query): saves the first read. */
+  known?: unknown;
   /** How long a loser waits for the winner before trying to take the lease itself. */
   maxWaitMs: number;
   pollMs: number;
@@ -28,8 +30,10 @@ const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
 export async function getWithLeasedRefresh<T>(steps: LeasedRefreshSteps<T>, options: LeasedRefreshOptions): Promise<T> {
   const sleep = options.sleep ?? defaultSleep;
   const deadline = Date.now() + options.maxWaitMs;
+  let known = options.known as T | undefined;
   for (;;) {
-    const stored = await steps.read();
+    const stored = known ?? (await steps.read());
+    known = undefined;
     if (stored && steps.isFresh(stored)) return stored;
     const lease = await steps.acquire();
     if (lease) {

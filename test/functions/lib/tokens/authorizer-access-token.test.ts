@@ -111,7 +111,7 @@ describe('Class: AuthorizerAccessTokens', () => {
     sim().state.revokeAuthorizer(sim().state.authorizers.get(appId)!);
     await setExpiry(appId, 0);
     const { authorizerTokens } = await componentServices();
-    expect(await authorizerTokens.refreshDue(appId)).toBe('unauthorized');
+    expect(await authorizerTokens.refreshDue((await stored(appId))!)).toBe('unauthorized');
     expect((await platformStores().authorizers.getProfile(appId))?.status).toBe('unauthorized');
     expect(await stored(appId)).toBeUndefined();
   });

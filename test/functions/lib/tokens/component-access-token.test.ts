@@ -25,6 +25,11 @@ describe('Class: ComponentAccessToken', () => {
         ExpressionAttributeValues: { ':e': expiresAt },
       }),
     );
+  const newInstance = async () => {
+    const { ComponentAccessToken } = await import('../../../../functions/lib/tokens/component-access-token');
+    const { authApi } = await componentServices();
+    return new ComponentAccessToken({ componentAppId: appId(), tokens: platformStores().componentTokens, tickets: platformStores().tickets, authApi });
+  };
   const tokenCalls = () => platform.simulator!.requests.filter((r) => r.path === TOKEN_API);
 
   it('refuses with no_verify_ticket before any ticket was pushed, without calling WeChat', async () => {
@@ -62,7 +67,8 @@ describe('Class: ComponentAccessToken', () => {
     const { componentTokens } = platformStores();
     const current = (await componentTokens.get(appId()))!;
     await setExpiry(Date.now() + 9 * 60 * 1000);
-    const { componentToken } = await componentServices();
+    // A new instance: the shared one trusts its in-memory copy for up to a minute.
+    const componentToken = await newInstance();
     const fresh = await componentToken.getComponentAccessToken();
     expect(fresh).not.toBe(current.token);
     expect(tokenCalls()).toHaveLength(1);

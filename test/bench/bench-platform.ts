@@ -1,0 +1,39 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { startDynamoDbLocal } from '../../infra/local/dynamodb';
+import { startLocalPlatform, type LocalPlatform } from '../../infra/local/platform';
+import { generateCredentials, type LocalSettings } from '../../infra/local/settings';
+import { freePort } from '../helpers/free-port';
+
+/**
+ * The local platform for a benchmark: its own in-memory DynamoDB Local, the simulator, no
+ * timers. Handlers are configured exactly as `npm start` configures them.
+ */
+export async function startBenchPlatform(overrides: Partial<LocalSettings> = {}): Promise<LocalPlatform & { settings: LocalSettings }> {
+  process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+  const dynamo = await startDynamoDbLocal({ port: await freePort() });
+  const g = generateCredentials();
+  const settings: LocalSettings = {
+    port: 0,
+    simPort: 0,
+    dynamoDbPort: 0,
+    tableName: 'bench',
+    externalWeChatBase: undefined,
+    ticketPushIntervalMs: 3_600_000,
+    simAccessTokenTtlSeconds: 7200,
+    component: { appId: g.componentAppId, appSecret: g.componentSecret, token: g.componentToken, aesKey: g.componentAesKey },
+    adminToken: g.adminToken,
+    dataDir: mkdtempSync(path.join(tmpdir(), 'weapp-fleet-bench-')),
+    ...overrides,
+  };
+  const platform = await startLocalPlatform(settings, { dynamoDbEndpoint: dynamo.endpoint, schedule: false, pushTickets: false });
+  return {
+    ...platform,
+    settings,
+    stop: async () => {
+      await platform.stop();
+      await dynamo.stop();
+    },
+  };
+}
