@@ -68,6 +68,8 @@ export const handler = async (_event?: unknown, _context?: Context): Promise<Ref
   }
   run.durationMs = Date.now() - started;
   await refresher.save(componentAppId, run);
-  logger.info('token refresher finished', { ...run.authorizers, outcome: run.outcome, component: run.component, ticket: run.ticket, durationMs: run.durationMs });
+  // Every 5 minutes in AWS (every few seconds locally): quiet unless something happened.
+  const eventful = run.outcome !== 'ok' || run.component !== 'fresh' || run.authorizers.due > 0 || run.ticket !== 'fresh';
+  (eventful ? logger.info.bind(logger) : logger.debug.bind(logger))('token refresher finished', { ...run.authorizers, outcome: run.outcome, component: run.component, ticket: run.ticket, durationMs: run.durationMs });
   return run;
 };

@@ -71,6 +71,28 @@ describe('authorization flow', () => {
     });
   });
 
+  it('lets a merchant follow the link, confirm on the (simulated) WeChat page and land on our page', async () => {
+    const links = (await (await platform.admin('/admin/authorizations', { method: 'POST', body: '{}' })).json()) as { pcUrl: string; mobileUrl: string };
+    for (const url of [links.pcUrl, links.mobileUrl]) {
+      const confirmPage = await fetch(url);
+      expect(confirmPage.status).toBe(200);
+      expect(await confirmPage.text()).toContain('<form method="get" action="/sim/authorize">');
+    }
+    const pc = new URL(links.pcUrl);
+    const confirm = new URL('/sim/authorize', pc);
+    confirm.search = new URLSearchParams({ pre_auth_code: pc.searchParams.get('pre_auth_code')!, redirect_uri: pc.searchParams.get('redirect_uri')!, nickname: '点击授权的小程序', appid: '' }).toString();
+    const landed = await fetch(confirm); // follows WeChat's 302 to our callback
+    expect(landed.url.startsWith(redirectUri())).toBe(true);
+    expect(landed.status).toBe(200);
+    const text = await landed.text();
+    expect(text).toContain('Authorization complete');
+    const appId = /\((wx[0-9a-f]{16})\)/.exec(text)?.[1];
+    expect((await detail(appId!)).nickname).toBe('点击授权的小程序');
+    // The pre_auth_code is single use.
+    const again = await fetch(confirm);
+    expect(again.status).toBe(400);
+  });
+
   describe('redirect and push', () => {
     it('ends in one authorized record when both the push and the redirect arrive', async () => {
       const result = await sim().authorize({ redirectUri: redirectUri(), nickname: '示例小程序', funcInfo: [17, 18, 19] });

@@ -254,9 +254,33 @@ async function control(run: () => SimResponse | Promise<SimResponse>): Promise<S
   }
 }
 
+/**
+ * WeChat's authorization pages (PC `componentloginpage`, mobile `bindcomponent`): where the
+ * real one shows a QR code for the owner to scan, the simulator shows a form that plays the
+ * owner — pick a name (and optionally an existing appid) and confirm.
+ */
+function authorizationPage(state: SimState, query: Record<string, string>): SimResponse {
+  const { component_appid: componentAppId, pre_auth_code: preAuthCode, redirect_uri: redirectUri } = query;
+  if (componentAppId !== state.options.component.appId) return htmlPage(400, 'Invalid request', 'component_appid is not a registered third-party platform.');
+  if (!preAuthCode || !redirectUri) return htmlPage(400, 'Invalid request', 'pre_auth_code and redirect_uri are required.');
+  const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  const body =
+    `<!doctype html><html><head><meta charset="utf-8"><title>Authorize a third-party platform</title></head>` +
+    `<body style="font-family:sans-serif;max-width:30rem;margin:3rem auto"><h1>Authorize the platform (simulated WeChat)</h1>` +
+    `<p>As the owner of a mini program, confirm to let platform <b>${escape(componentAppId)}</b> manage it.</p>` +
+    `<form method="get" action="/sim/authorize">` +
+    `<input type="hidden" name="pre_auth_code" value="${escape(preAuthCode)}"><input type="hidden" name="redirect_uri" value="${escape(redirectUri)}">` +
+    `<p><label>Mini program name <input name="nickname" value="Demo mini program"></label></p>` +
+    `<p><label>Existing appid (optional) <input name="appid" placeholder="wx… (new one when empty)"></label></p>` +
+    `<p><button type="submit">Authorize</button></p></form></body></html>`;
+  return { status: 200, contentType: 'text/html; charset=utf-8', body };
+}
+
 export function merchantConsoleModule(merchant: MerchantConsole, state: SimState): SimModule {
   return {
     routes: {
+      'GET /cgi-bin/componentloginpage': ({ query }) => authorizationPage(state, query),
+      'GET /wxaopen/safe/bindcomponent': ({ query }) => authorizationPage(state, query),
       /** What the owner's browser sees: a redirect to the platform, or an error page. */
       'GET /sim/authorize': async (request) => {
         try {
