@@ -1,3 +1,6 @@
+import { PLATFORM_ROUTES } from '../functions/admin/contract';
+import { TEMPLATE_ROUTES, WEAPP_ROUTES } from '../functions/admin/weapp/contract';
+
 /**
  * What the platform is made of, declared once: the CDK stack deploys these functions and
  * routes, and the local runtime serves the very same handlers on the very same paths.
@@ -45,6 +48,38 @@ export const FUNCTIONS = {
     callsWeChat: true,
     timeoutSeconds: 15,
   },
+  adminWeapp: {
+    entry: 'functions/admin/weapp/handler.ts',
+    description: 'Admin API: every console action for one mini program (info, domains, code, audit, release, codes)',
+    table: 'RW',
+    componentSecret: true,
+    callsWeChat: true,
+    timeoutSeconds: 30,
+  },
+  adminTemplates: {
+    entry: 'functions/admin/templates.ts',
+    description: 'Admin API: the code template library',
+    table: 'RW',
+    componentSecret: true,
+    callsWeChat: true,
+    timeoutSeconds: 15,
+  },
+  authorizerEvents: {
+    entry: 'functions/callback/authorizer-events.ts',
+    description: 'Message-event URL: verify, decrypt and record mini-program pushes (audit results)',
+    table: 'RW',
+    componentSecret: true,
+    callsWeChat: false,
+    timeoutSeconds: 5,
+  },
+  openApi: {
+    entry: 'functions/admin/openapi.ts',
+    description: 'The admin API contract (OpenAPI 3.1)',
+    table: 'RO',
+    componentSecret: false,
+    callsWeChat: false,
+    timeoutSeconds: 5,
+  },
   adminAuthorizers: {
     entry: 'functions/admin/authorizers.ts',
     description: 'Admin API: authorizer registry, token refresh and reconciliation with WeChat',
@@ -86,13 +121,23 @@ export interface RouteDefinition {
   auth: 'admin' | 'public';
 }
 
+const admin = (fn: FunctionName, routes: Record<string, { method: HttpMethod; path: string }>): RouteDefinition[] =>
+  Object.values(routes).map(({ method, path }) => ({ method, path, function: fn, auth: 'admin' }));
+
 export const ROUTES: readonly RouteDefinition[] = [
   { method: 'POST', path: '/wechat/component/events', function: 'componentEvents', auth: 'public' },
-  { method: 'GET', path: '/admin/component', function: 'adminComponent', auth: 'admin' },
+  { method: 'POST', path: '/wechat/authorizers/{appId}/events', function: 'authorizerEvents', auth: 'public' },
   { method: 'GET', path: '/wechat/authorize/callback', function: 'authorizeRedirect', auth: 'public' },
-  { method: 'POST', path: '/admin/authorizations', function: 'adminAuthorizations', auth: 'admin' },
-  { method: 'GET', path: '/admin/authorizers', function: 'adminAuthorizers', auth: 'admin' },
-  { method: 'POST', path: '/admin/authorizers:sync', function: 'adminAuthorizers', auth: 'admin' },
-  { method: 'GET', path: '/admin/authorizers/{appId}', function: 'adminAuthorizers', auth: 'admin' },
-  { method: 'POST', path: '/admin/authorizers/{appId}/token:refresh', function: 'adminAuthorizers', auth: 'admin' },
+  // The admin API's own description; it holds nothing secret.
+  { method: 'GET', path: '/openapi.json', function: 'openApi', auth: 'public' },
+  ...admin('adminComponent', { c: PLATFORM_ROUTES.getComponent }),
+  ...admin('adminAuthorizations', { a: PLATFORM_ROUTES.createAuthorization }),
+  ...admin('adminAuthorizers', {
+    list: PLATFORM_ROUTES.listAuthorizers,
+    sync: PLATFORM_ROUTES.syncAuthorizers,
+    get: PLATFORM_ROUTES.getAuthorizer,
+    refresh: PLATFORM_ROUTES.refreshAuthorizerToken,
+  }),
+  ...admin('adminTemplates', TEMPLATE_ROUTES),
+  ...admin('adminWeapp', WEAPP_ROUTES),
 ];

@@ -58,3 +58,25 @@ export class ConfigurationError extends AppError {
   readonly statusCode = 500;
   readonly code = 'configuration_error';
 }
+
+/** A per-app limit the platform enforces before WeChat would refuse (no WeChat call made). */
+export class QuotaExceededError extends AppError {
+  readonly statusCode = 429;
+  readonly code = 'QUOTA_EXCEEDED';
+  constructor(
+    message: string,
+    /** When the quota window that ran out starts over, ISO-8601. */
+    readonly resetsAt: string,
+  ) {
+    super(message);
+  }
+}
+
+export class ConflictError extends AppError {
+  readonly statusCode = 409;
+  readonly code: string;
+  constructor(message: string, code = 'conflict', options?: ErrorOptions) {
+    super(message, options);
+    this.code = code;
+  }
+}

@@ -3,7 +3,9 @@ import { AuthorizationService } from './authorization/authorization-service';
 import { config } from './config';
 import { ConfigurationError } from './errors';
 import { idempotencyPersistence } from './idempotency';
+import { AuditStore } from './store/audit-store';
 import { AuthorizerStore } from './store/authorizer-store';
+import { QuotaStore } from './store/quota-store';
 import { ComponentTokenStore } from './store/component-token-store';
 import { RefreshLease } from './store/refresh-lease';
 import { RefresherStatusStore } from './store/refresher-status-store';
@@ -14,6 +16,8 @@ import { WeChatClient } from './wechat/client';
 import { ComponentApi, ComponentAuthApi } from './wechat/component';
 import { componentCredentials, type ComponentCredentials } from './wechat/component-credentials';
 import { WeChatMessageCrypto } from './wechat/crypto';
+import { TemplateApi } from './wechat/weapp';
+import { MiniProgramService } from './weapp/mini-program-service';
 
 /**
  * Composition root: builds the stores and services a handler needs from configuration, once
@@ -24,6 +28,8 @@ export interface Stores {
   componentTokens: ComponentTokenStore;
   authorizers: AuthorizerStore;
   refresher: RefresherStatusStore;
+  audits: AuditStore;
+  quotas: QuotaStore;
 }
 
 export interface ComponentServices {
@@ -33,6 +39,8 @@ export interface ComponentServices {
   componentApi: ComponentApi;
   authorizerTokens: AuthorizerAccessTokens;
   authorization: AuthorizationService;
+  miniPrograms: MiniProgramService;
+  templates: TemplateApi;
 }
 
 let stores: Stores | undefined;
@@ -50,6 +58,8 @@ export function platformStores(): Stores {
       componentTokens: new ComponentTokenStore(db, TABLE_NAME, lease),
       authorizers: new AuthorizerStore(db, TABLE_NAME, lease),
       refresher: new RefresherStatusStore(db, TABLE_NAME),
+      audits: new AuditStore(db, TABLE_NAME),
+      quotas: new QuotaStore(db, TABLE_NAME),
     };
   }
   return stores;
@@ -76,7 +86,7 @@ export async function pushCrypto(): Promise<WeChatMessageCrypto> {
 export async function componentServices(): Promise<ComponentServices> {
   const credentials = await componentCredentials();
   if (services?.credentials === credentials) return services.services;
-  const { tickets, componentTokens, authorizers } = platformStores();
+  const { tickets, componentTokens, authorizers, audits, quotas } = platformStores();
   const client = wechatClient();
   const authApi = new ComponentAuthApi(client, credentials);
   const componentToken = new ComponentAccessToken({ componentAppId: credentials.appId, tokens: componentTokens, tickets, authApi });
@@ -90,7 +100,9 @@ export async function componentServices(): Promise<ComponentServices> {
     persistence: idempotencyPersistence(dynamoClient()),
     links: { redirectUri: () => authorizationRedirectUri(requirePublicBaseUrl()), mpBase: env.WECHAT_MP_BASE, openBase: env.WECHAT_OPEN_BASE },
   });
-  const built = { credentials, authApi, componentToken, componentApi, authorizerTokens, authorization };
+  const miniPrograms = new MiniProgramService({ client, tokens: authorizerTokens, quotas, audits });
+  const templates = new TemplateApi(client, componentToken);
+  const built = { credentials, authApi, componentToken, componentApi, authorizerTokens, authorization, miniPrograms, templates };
   services = { credentials, services: built };
   return built;
 }

@@ -32,7 +32,8 @@ interface CompiledRoute {
  */
 export class LocalGateway {
   private server: Server | undefined;
-  private readonly routes: CompiledRoute[] = ROUTES.map(compile);
+  // Literal segments win over parameters, as in API Gateway (`…/audits/latest` before `…/audits/{auditId}`).
+  private readonly routes: CompiledRoute[] = ROUTES.map(compile).sort((a, b) => a.params.length - b.params.length);
   private readonly handlers = new Map<FunctionName, LambdaHandler>();
 
   constructor(private readonly options: GatewayOptions) {}

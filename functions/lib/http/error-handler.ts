@@ -2,7 +2,7 @@ import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { IdempotencyAlreadyInProgressError } from '@aws-lambda-powertools/idempotency';
 import { ZodError, z } from 'zod';
-import { AppError } from '../errors';
+import { AppError, QuotaExceededError } from '../errors';
 import { logger } from '../logger';
 import { json, type HttpResponse } from './responses';
 
@@ -18,7 +18,9 @@ export function httpErrorHandler(): MiddlewareObj<APIGatewayProxyEventV2, HttpRe
       if (error instanceof AppError) {
         if (error.statusCode >= 500) logger.error(error.message, { code: error.code, errorName: error.name });
         else logger.info('request rejected', { code: error.code, status: error.statusCode, reason: error.message });
-        request.response = json(error.statusCode, { code: error.code, message: error.message });
+        const details = 'details' in error && error.details ? { details: error.details } : {};
+        const extra = error instanceof QuotaExceededError ? { resetsAt: error.resetsAt } : {};
+        request.response = json(error.statusCode, { code: error.code, message: error.message, ...extra, ...details });
         return;
       }
       if (error instanceof IdempotencyAlreadyInProgressError) {

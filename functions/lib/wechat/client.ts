@@ -27,9 +27,20 @@ export interface CallOptions<S extends z.ZodType> {
   method?: 'GET' | 'POST';
   query?: Record<string, string | number>;
   body?: unknown;
+  /** A file to send as multipart/form-data instead of a JSON body. */
+  file?: { field: string; filename: string; contentType: string; data: Buffer };
   token?: AccessTokenProvider;
   schema: S;
 }
+
+/** An image WeChat answered with (mini-program codes, trial QR codes). */
+export interface WeChatImage {
+  contentType: string;
+  data: Buffer;
+}
+
+/** Validates an image answer: image bytes, never a JSON body (WeChat's error form). */
+export const ImageAnswer = z.custom<WeChatImage>((value) => typeof value === 'object' && value !== null && 'data' in value && Buffer.isBuffer((value as WeChatImage).data));
 
 const ErrorFields = z.object({ errcode: z.number().optional(), errmsg: z.string().optional() }).loose();
 
@@ -94,7 +105,7 @@ export class WeChatClient {
 
   private async once<S extends z.ZodType>(
     api: string,
-    { method = 'POST', query, body, token, schema }: CallOptions<S>,
+    { method = 'POST', query, body, file, token, schema }: CallOptions<S>,
     tokenValue: string | undefined,
   ): Promise<z.infer<S>> {
     const params: Record<string, string | number> = { ...query };
@@ -106,7 +117,7 @@ export class WeChatClient {
         url: api,
         method,
         params,
-        ...(method === 'POST' ? { data: body ?? {}, headers: { 'Content-Type': 'application/json' } } : {}),
+        ...(method === 'POST' ? (file ? { data: multipart(file) } : { data: body ?? {}, headers: { 'Content-Type': 'application/json' } }) : {}),
       });
     } catch (error) {
       throw toTransportError(api, error);
@@ -118,24 +129,40 @@ export class WeChatClient {
     if (response.status !== 200) {
       throw new WeChatTransportError(api, `HTTP ${response.status}`, false);
     }
+    const contentType = String(response.headers['content-type'] ?? '');
+    const wantsImage = (schema as z.ZodType) === ImageAnswer;
+    const bytes = Buffer.from(response.data);
     let json: unknown;
+    if (wantsImage && contentType.startsWith('image/')) {
+      logger.debug('WeChat call', { api, errcode: 0, durationMs, bytes: bytes.length });
+      return { contentType: contentType.split(';')[0]!, data: bytes } satisfies WeChatImage as z.infer<S>;
+    }
     try {
-      json = JSON.parse(Buffer.from(response.data).toString('utf8'));
+      json = JSON.parse(bytes.toString('utf8'));
     } catch {
-      throw new WeChatTransportError(api, 'answer is not JSON', false);
+      throw new WeChatTransportError(api, wantsImage ? `expected an image, got ${contentType || 'no content type'}` : 'answer is not JSON', false);
     }
     const errorFields = ErrorFields.safeParse(json);
     const errcode = errorFields.success ? (errorFields.data.errcode ?? 0) : 0;
     logger.debug('WeChat call', { api, errcode, durationMs });
     if (errcode !== 0) {
-      throw new WeChatApiError(api, errcode, errorFields.data?.errmsg ?? '');
+      const { errcode: _c, errmsg: _m, ...details } = (errorFields.data ?? {}) as Record<string, unknown>;
+      throw new WeChatApiError(api, errcode, errorFields.data?.errmsg ?? '', Object.keys(details).length ? details : undefined);
     }
+    // An image API that answers JSON, even without an errcode, did not produce the image.
+    if (wantsImage) throw new WeChatTransportError(api, 'expected an image, got JSON', false);
     const parsed = schema.safeParse(json);
     if (!parsed.success) {
       throw new WeChatTransportError(api, `answer does not match the expected shape: ${z.prettifyError(parsed.error)}`, false);
     }
     return parsed.data;
   }
+}
+
+function multipart(file: NonNullable<CallOptions<z.ZodType>['file']>): FormData {
+  const form = new FormData();
+  form.append(file.field, new Blob([file.data], { type: file.contentType }), file.filename);
+  return form;
 }
 
 function toTransportError(api: string, error: unknown): WeChatTransportError {

@@ -20,6 +20,28 @@ export const ERRCODE_MEANINGS: Readonly<Record<number, string>> = {
   61010: 'authorization code expired or already used',
   61023: 'refresh token invalid',
   61024: 'authorization code does not belong to this component',
+  61039: 'WeChat is still scanning the committed code for privacy compliance; retry in a minute',
+  61040: 'the code failed the privacy check; see details for the APIs that need authorization or configuration',
+  85001: 'WeChat id does not exist or cannot be searched',
+  85003: 'tester limit reached',
+  85004: 'already a tester',
+  85009: 'an audit is already running',
+  85013: 'invalid custom fields in ext_json',
+  85014: 'template not found',
+  85017: 'domain is not registered on the platform',
+  85019: 'no version has passed audit',
+  85020: 'the audit state does not allow release',
+  85052: 'this version is already released',
+  85085: 'too many audit submissions recently (quota)',
+  85086: 'no code has been committed',
+  86002: 'the mini program profile is incomplete',
+  87011: 'a staged (gray) release is running',
+  87012: 'this version cannot be reverted',
+  87013: 'undo-audit quota reached (1 a day, 10 a month)',
+  89019: 'web-view domains unchanged',
+  89020: 'no web-view domains set yet',
+  89021: 'not a platform business domain or a sub-domain of one',
+  89231: 'personal mini programs cannot set web-view domains',
 };
 
 /** errcodes meaning the authorizer's refresh token can no longer be used. */
@@ -31,16 +53,40 @@ export const AUTHORIZATION_GONE_ERRCODES: ReadonlySet<number> = new Set([61003])
 export const INVALID_TOKEN_ERRCODES: ReadonlySet<number> = new Set([40001, 40014, 42001]);
 export const SYSTEM_BUSY_ERRCODE = -1;
 
-/** WeChat answered with a non-zero `errcode`. */
+/**
+ * HTTP status for a WeChat errcode surfaced to an admin caller: 400 when the request was
+ * wrong, 409 when the app's state does not allow it yet, 429 for WeChat's own quotas, 502
+ * when WeChat (or the platform's standing with it) failed. Unlisted codes are 502.
+ */
+const ERRCODE_STATUS: Readonly<Record<number, 400 | 409 | 429>> = {
+  // the caller's request
+  40005: 400, 40007: 400, 40009: 400, 40013: 400, 40097: 400, 40159: 400, 40169: 400, 41030: 400,
+  47001: 400, 53200: 400, 61010: 400, 61040: 400, 85001: 400, 85002: 400, 85003: 409, 85004: 409,
+  85006: 400, 85007: 400, 85008: 400, 85012: 400, 85013: 400, 85014: 400, 85015: 400, 85016: 400,
+  85017: 400, 85018: 400, 85043: 400, 85044: 400, 85045: 400, 85046: 400, 85047: 400, 85048: 400,
+  85064: 400, 85065: 409, 85077: 400, 86004: 400, 89019: 400, 89020: 409, 89021: 400, 89029: 400,
+  89231: 400, 89248: 400, 89249: 409, 61070: 400, 91001: 400, 91010: 400,
+  // the app's state
+  61039: 409, 85009: 409, 85019: 409, 85020: 409, 85052: 409, 85086: 409, 86002: 409, 87011: 409,
+  87012: 409, 89000: 409, 61003: 409, 48001: 409,
+  // WeChat's quotas
+  45009: 429, 45011: 429, 45029: 429, 85085: 429, 87013: 429, 91018: 429,
+};
+
+/** WeChat answered with a non-zero `errcode`; surfaces as `{ code: "WECHAT_<errcode>", message }`. */
 export class WeChatApiError extends AppError {
-  readonly statusCode = 502;
-  readonly code = 'wechat_error';
+  readonly statusCode: number;
+  readonly code: string;
   constructor(
     readonly api: string,
     readonly errcode: number,
     readonly errmsg: string,
+    /** Extra fields of WeChat's answer (e.g. the findings of a failed privacy check). */
+    readonly details?: Record<string, unknown>,
   ) {
     super(`${api}: errcode ${errcode} (${ERRCODE_MEANINGS[errcode] ?? errmsg})`);
+    this.code = `WECHAT_${errcode}`;
+    this.statusCode = ERRCODE_STATUS[errcode] ?? 502;
   }
 
   get isInvalidToken(): boolean {

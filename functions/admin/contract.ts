@@ -1,0 +1,76 @@
+import { z } from 'zod';
+import { AUTH_TYPES } from '../lib/authorization/authorization-links';
+import { route } from '../lib/http/api-route';
+import { AUTHORIZER_STATUSES } from '../lib/store/authorizer-store';
+
+/** Contracts of the platform-level admin routes (component, authorization, registry). */
+const AppParams = z.object({ appId: z.string().regex(/^wx[0-9a-f]{16}$/i, 'appId must be a WeChat AppID (wx + 16 hex digits)') });
+
+const RefresherRun = z.object({
+  startedAt: z.string(),
+  durationMs: z.number(),
+  outcome: z.enum(['ok', 'partial', 'failed']),
+  ticket: z.enum(['fresh', 'missing', 'stale']),
+  component: z.enum(['fresh', 'refreshed', 'no_ticket', 'failed']),
+  authorizers: z.object({ due: z.number(), refreshed: z.number(), repaired: z.number(), failed: z.number(), reauthorizationRequired: z.number(), unauthorized: z.number() }),
+  error: z.string().optional(),
+});
+
+const AuthorizerSummary = z.object({
+  appId: z.string(),
+  componentAppId: z.string(),
+  status: z.enum(AUTHORIZER_STATUSES),
+  statusReason: z.string().optional(),
+  funcInfo: z.array(z.number()),
+  nickname: z.string().optional(),
+  headImg: z.string().optional(),
+  principalName: z.string().optional(),
+  userName: z.string().optional(),
+  signature: z.string().optional(),
+  serviceTypeId: z.number().optional(),
+  verifyTypeId: z.number().optional(),
+  miniProgram: z.object({ network: z.record(z.string(), z.array(z.string())), categories: z.array(z.object({ first: z.string(), second: z.string() })), visitStatus: z.number().optional() }).optional(),
+  authorizedAt: z.string().optional(),
+  lastAuthorizedAt: z.string().optional(),
+  updatedAt: z.string(),
+});
+
+export const PLATFORM_ROUTES = {
+  getComponent: route({
+    method: 'GET', path: '/admin/component', tag: 'platform', summary: 'Verify ticket, component token and the token refresher’s last run (never their values)',
+    response: z.object({
+      appId: z.string(),
+      ticket: z.object({ receivedAt: z.string(), state: z.enum(['fresh', 'stale']) }).nullable(),
+      token: z.object({ expiresAt: z.string() }).nullable(),
+      refresher: RefresherRun.nullable(),
+    }),
+  }),
+  createAuthorization: route({
+    method: 'POST', path: '/admin/authorizations', tag: 'authorization', summary: 'Authorization links (PC and mobile) for a merchant', status: 201,
+    body: z.object({
+      authType: z.enum(Object.keys(AUTH_TYPES) as [keyof typeof AUTH_TYPES, ...(keyof typeof AUTH_TYPES)[]]).default('mini_program'),
+      bizAppId: z.string().regex(/^wx[0-9a-f]{16}$/i, 'bizAppId must be a WeChat AppID (wx + 16 hex digits)').optional(),
+    }).strict(),
+    response: z.object({ pcUrl: z.string(), mobileUrl: z.string(), expiresAt: z.string() }), wechat: ['api_create_preauthcode'],
+  }),
+  listAuthorizers: route({
+    method: 'GET', path: '/admin/authorizers', tag: 'authorization', summary: 'Authorizers, a page at a time',
+    query: z.object({ status: z.enum(AUTHORIZER_STATUSES).optional(), limit: z.coerce.number().int().min(1).max(100).default(20), cursor: z.string().max(2048).optional() }).strict(),
+    response: z.object({ items: z.array(AuthorizerSummary), nextCursor: z.string().optional() }),
+  }),
+  syncAuthorizers: route({
+    method: 'POST', path: '/admin/authorizers:sync', tag: 'authorization', summary: 'Reconcile the registry with WeChat’s list of authorizers',
+    response: z.object({ listed: z.number(), added: z.number(), repaired: z.number(), removed: z.number(), failed: z.number() }), wechat: ['api_get_authorizer_list', 'api_get_authorizer_info'],
+  }),
+  getAuthorizer: route({
+    method: 'GET', path: '/admin/authorizers/{appId}', tag: 'authorization', summary: 'One authorizer: profile, permissions, status, token expiry and history', params: AppParams,
+    response: AuthorizerSummary.extend({
+      token: z.object({ expiresAt: z.string(), refreshedAt: z.string().optional() }).nullable(),
+      history: z.array(z.object({ at: z.string(), event: z.string(), source: z.string(), funcInfo: z.array(z.number()).optional(), detail: z.string().optional() })),
+    }),
+  }),
+  refreshAuthorizerToken: route({
+    method: 'POST', path: '/admin/authorizers/{appId}/token:refresh', tag: 'authorization', summary: 'Refresh one authorizer’s access token now', params: AppParams,
+    response: z.object({ appId: z.string(), expiresAt: z.string(), outcome: z.string() }), wechat: ['api_authorizer_token'],
+  }),
+} as const;

@@ -1,0 +1,20 @@
+import { implement, serveRoutes } from '../lib/http/api-route';
+import { componentServices } from '../lib/platform';
+import { TEMPLATE_ROUTES as R } from './weapp/contract';
+
+const templates = async () => (await componentServices()).templates;
+const TEMPLATE_TYPE = { normal: 0, standard: 1 } as const;
+
+/** `/admin/templates…`: the platform's code template library (component token). */
+export const handler = serveRoutes([
+  implement(R.listDrafts, async () => ({ drafts: (await (await templates()).getTemplateDraftList()).draft_list })),
+  implement(R.listTemplates, async ({ query }) => ({ templates: (await (await templates()).getTemplateList(query.type ? TEMPLATE_TYPE[query.type] : undefined)).template_list })),
+  implement(R.addTemplate, async ({ body }) => {
+    await (await templates()).addToTemplate(body.draftId, TEMPLATE_TYPE[body.templateType]);
+    return { ok: true as const };
+  }),
+  implement(R.deleteTemplate, async ({ params }) => {
+    await (await templates()).deleteTemplate(params.templateId);
+    return { ok: true as const };
+  }),
+]);

@@ -1,0 +1,32 @@
+import { logger } from '../../lib/logger';
+import type { AuditEvent, AuditStatus, AuditStore } from '../../lib/store/audit-store';
+import { AuditPush } from '../../lib/wechat/authorizer-push';
+
+const epochToIso = (seconds: number | undefined, fallback: number) => new Date((seconds ?? Math.floor(fallback / 1000)) * 1000).toISOString();
+
+/**
+ * `weapp_audit_success` / `weapp_audit_fail` / `weapp_audit_delay`: the outcome lands on the
+ * app's audit history, a rejection with WeChat's reason text and screenshot media ids.
+ */
+export async function handleAuditPush(appId: string, push: unknown, audits: AuditStore): Promise<void> {
+  const parsed = AuditPush.parse(push);
+  const now = Date.now();
+  let status: AuditStatus;
+  let event: AuditEvent;
+  switch (parsed.Event) {
+    case 'weapp_audit_success':
+      status = 'passed';
+      event = { at: epochToIso(parsed.SuccTime ?? parsed.CreateTime, now), event: parsed.Event };
+      break;
+    case 'weapp_audit_fail':
+      status = 'rejected';
+      event = { at: epochToIso(parsed.FailTime ?? parsed.CreateTime, now), event: parsed.Event, reason: parsed.Reason, screenshots: parsed.ScreenShot.split('|').filter(Boolean) };
+      break;
+    case 'weapp_audit_delay':
+      status = 'delayed';
+      event = { at: epochToIso(parsed.DelayTime ?? parsed.CreateTime, now), event: parsed.Event, reason: parsed.Reason };
+      break;
+  }
+  const record = await audits.recordOutcome(appId, { status, event });
+  logger.info('audit outcome recorded', { authorizerAppId: appId, auditId: record.auditId, status });
+}

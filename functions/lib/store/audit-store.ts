@@ -1,0 +1,126 @@
+import { randomBytes } from 'node:crypto';
+import { PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
+/** WeChat's audit states (get_auditstatus), by name. */
+export const AUDIT_STATUS_BY_CODE = { 0: 'passed', 1: 'rejected', 2: 'auditing', 3: 'withdrawn', 4: 'delayed' } as const;
+export type AuditStatus = (typeof AUDIT_STATUS_BY_CODE)[keyof typeof AUDIT_STATUS_BY_CODE];
+
+export interface AuditEvent {
+  at: string;
+  event: 'submitted' | 'weapp_audit_success' | 'weapp_audit_fail' | 'weapp_audit_delay' | 'withdrawn' | 'status_polled';
+  reason?: string;
+  screenshots?: string[];
+}
+
+export interface AuditRecord {
+  appId: string;
+  auditId: string;
+  status: AuditStatus;
+  submittedAt: string;
+  templateId?: string;
+  userVersion?: string;
+  userDesc?: string;
+  versionDesc?: string;
+  /** WeChat's reason text of a rejection or delay, kept verbatim so the operator knows what to fix. */
+  reason?: string;
+  /** Media ids of WeChat's screenshots of a rejection. */
+  screenshots?: string[];
+  decidedAt?: string;
+  events: AuditEvent[];
+}
+
+export interface CommitRecord {
+  appId: string;
+  templateId: string;
+  userVersion: string;
+  userDesc: string;
+  extJsonSha256: string;
+  committedAt: string;
+}
+
+const AUDIT_PREFIX = 'AUDIT#';
+
+/** The audit history of each app and its last commit, as the platform saw them. */
+export class AuditStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async recordCommit(commit: CommitRecord): Promise<void> {
+    await this.db.send(new PutCommand({ TableName: this.tableName, Item: { pk: `AUTHORIZER#${commit.appId}`, sk: 'CODE#LAST_COMMIT', type: 'Commit', ...commit } }));
+  }
+
+  async lastCommit(appId: string): Promise<CommitRecord | undefined> {
+    const { Items } = await this.db.send(
+      new QueryCommand({ TableName: this.tableName, KeyConditionExpression: 'pk = :pk AND sk = :sk', ExpressionAttributeValues: { ':pk': `AUTHORIZER#${appId}`, ':sk': 'CODE#LAST_COMMIT' }, ConsistentRead: true }),
+    );
+    const item = Items?.[0];
+    if (!item) return undefined;
+    const { pk: _pk, sk: _sk, type: _type, ...commit } = item;
+    return commit as CommitRecord;
+  }
+
+  async recordSubmission(record: Omit<AuditRecord, 'status' | 'events'>): Promise<AuditRecord> {
+    const full: AuditRecord = { ...record, status: 'auditing', events: [{ at: record.submittedAt, event: 'submitted' }] };
+    await this.db.send(new PutCommand({ TableName: this.tableName, Item: { ...this.key(record.appId, record.submittedAt, record.auditId), type: 'Audit', ...full } }));
+    return full;
+  }
+
+  /** Newest first. */
+  async list(appId: string, limit = 50): Promise<AuditRecord[]> {
+    const { Items = [] } = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': `AUTHORIZER#${appId}`, ':prefix': AUDIT_PREFIX },
+        ScanIndexForward: false,
+        Limit: limit,
+        ConsistentRead: true,
+      }),
+    );
+    return Items.map(toRecord);
+  }
+
+  async latest(appId: string): Promise<AuditRecord | undefined> {
+    return (await this.list(appId, 1))[0];
+  }
+
+  /**
+   * Applies an audit outcome to the app's newest audit (WeChat's push names no audit id).
+   * When the platform holds none — the audit was submitted elsewhere — one is created so the
+   * outcome is not lost.
+   */
+  async recordOutcome(appId: string, outcome: { status: AuditStatus; event: AuditEvent }): Promise<AuditRecord> {
+    let target = await this.latest(appId);
+    if (!target) target = await this.recordSubmission({ appId, auditId: `external-${randomBytes(3).toString('hex')}`, submittedAt: outcome.event.at });
+    const decided = outcome.status === 'passed' || outcome.status === 'rejected';
+    const { Attributes } = await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: this.key(appId, target.submittedAt, target.auditId),
+        UpdateExpression: `SET #status = :status, events = list_append(if_not_exists(events, :empty), :event)${outcome.event.reason !== undefined ? ', reason = :reason' : ''}${outcome.event.screenshots ? ', screenshots = :shots' : ''}${decided ? ', decidedAt = :at' : ''}`,
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':status': outcome.status,
+          ':event': [outcome.event],
+          ':empty': [],
+          ...(outcome.event.reason !== undefined ? { ':reason': outcome.event.reason } : {}),
+          ...(outcome.event.screenshots ? { ':shots': outcome.event.screenshots } : {}),
+          ...(decided ? { ':at': outcome.event.at } : {}),
+        },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return toRecord(Attributes ?? {});
+  }
+
+  private key(appId: string, submittedAt: string, auditId: string) {
+    return { pk: `AUTHORIZER#${appId}`, sk: `${AUDIT_PREFIX}${submittedAt}#${auditId}` };
+  }
+}
+
+function toRecord(item: Record<string, unknown>): AuditRecord {
+  const { pk: _pk, sk: _sk, type: _type, ...record } = item;
+  return record as unknown as AuditRecord;
+}

@@ -1,0 +1,163 @@
+import { createHash } from 'node:crypto';
+import { QuotaExceededError } from '../errors';
+import type { AuditRecord, AuditStore } from '../store/audit-store';
+import { AUDIT_STATUS_BY_CODE } from '../store/audit-store';
+import type { QuotaStore } from '../store/quota-store';
+import { quotaPeriod } from '../store/quota-store';
+import type { AuthorizerAccessTokens } from '../tokens/authorizer-access-token';
+import type { WeChatClient } from '../wechat/client';
+import { WeappApi, type ServerDomains, type SubmitAuditBody } from '../wechat/weapp';
+import { buildExtJson, type JsonObject } from './ext-json';
+
+export interface MiniProgramServiceDeps {
+  client: WeChatClient;
+  tokens: AuthorizerAccessTokens;
+  quotas: QuotaStore;
+  audits: AuditStore;
+  now?: () => number;
+}
+
+export interface CommitInput {
+  templateId: string;
+  userVersion: string;
+  userDesc: string;
+  extJsonBase?: JsonObject;
+  extJson?: JsonObject;
+}
+
+export interface AuditItem {
+  address?: string;
+  tag?: string;
+  firstClass?: string;
+  secondClass?: string;
+  thirdClass?: string;
+  firstId?: number;
+  secondId?: number;
+  thirdId?: number;
+  title?: string;
+}
+
+export interface SubmitAuditInput {
+  itemList?: AuditItem[];
+  versionDesc?: string;
+  feedbackInfo?: string;
+  feedbackStuff?: string;
+  ugcDeclare?: JsonObject;
+  privacyApiNotUse?: boolean;
+  orderPath?: string;
+}
+
+/**
+ * What an operator does for one mini program, where it takes more than one WeChat call or
+ * leaves a record: quotas guarded before WeChat sees the call, commits and audits recorded.
+ * The admin API and the release pipeline both go through it.
+ */
+export class MiniProgramService {
+  private readonly now: () => number;
+
+  constructor(private readonly deps: MiniProgramServiceDeps) {
+    this.now = deps.now ?? Date.now;
+  }
+
+  /** The WeChat API of one authorizer, with its token. */
+  api(appId: string): WeappApi {
+    return new WeappApi(this.deps.client, this.deps.tokens.forAuthorizer(appId));
+  }
+
+  /** `modify_domain`; changes count against 50 a month, reads do not. */
+  modifyDomains(appId: string, action: 'get' | 'add' | 'delete' | 'set', domains: ServerDomains = {}) {
+    if (action === 'get') return this.api(appId).modifyDomain('get');
+    return this.deps.quotas.guard(appId, 'domainModification', () => this.api(appId).modifyDomain(action, domains), this.now());
+  }
+
+  async commit(appId: string, input: CommitInput): Promise<{ templateId: string; userVersion: string; committedAt: string; extJson: JsonObject }> {
+    const extJson = buildExtJson(appId, input.extJsonBase, input.extJson);
+    await this.api(appId).commit({ template_id: Number(input.templateId), ext_json: extJson, user_version: input.userVersion, user_desc: input.userDesc });
+    const committedAt = new Date(this.now()).toISOString();
+    await this.deps.audits.recordCommit({
+      appId,
+      templateId: input.templateId,
+      userVersion: input.userVersion,
+      userDesc: input.userDesc,
+      extJsonSha256: createHash('sha256').update(extJson).digest('hex'),
+      committedAt,
+    });
+    return { templateId: input.templateId, userVersion: input.userVersion, committedAt, extJson: JSON.parse(extJson) as JsonObject };
+  }
+
+  /**
+   * Submits the committed code for audit: WeChat's privacy scan must be done and clean
+   * (61039 → retry later, 61040 → its findings), and audit quota must remain.
+   */
+  async submitAudit(appId: string, input: SubmitAuditInput): Promise<AuditRecord & { quota: { rest: number; limit: number } }> {
+    const api = this.api(appId);
+    await api.getCodePrivacyInfo();
+    const quota = await api.queryQuota();
+    if (quota.rest <= 0) {
+      throw new QuotaExceededError(`no audit submissions left this month (${quota.limit} a month)`, new Date(quotaPeriod('month', this.now()).resetsAt).toISOString());
+    }
+    const { auditid } = await api.submitAudit(toWeChatAudit(input));
+    const commit = await this.deps.audits.lastCommit(appId);
+    const record = await this.deps.audits.recordSubmission({
+      appId,
+      auditId: auditid,
+      submittedAt: new Date(this.now()).toISOString(),
+      ...(commit ? { templateId: commit.templateId, userVersion: commit.userVersion, userDesc: commit.userDesc } : {}),
+      ...(input.versionDesc ? { versionDesc: input.versionDesc } : {}),
+    });
+    return { ...record, quota: { rest: quota.rest - 1, limit: quota.limit } };
+  }
+
+  /** `undocodeaudit`: 1 a day and 10 a month, guarded here. */
+  async undoAudit(appId: string): Promise<void> {
+    await this.deps.quotas.guard(appId, 'undoAudit', () => this.api(appId).undoCodeAudit(), this.now());
+    await this.deps.audits.recordOutcome(appId, { status: 'withdrawn', event: { at: new Date(this.now()).toISOString(), event: 'withdrawn' } });
+  }
+
+  /** WeChat's view of one audit (or the latest), with the status by name. */
+  async auditStatus(appId: string, auditId?: string) {
+    const api = this.api(appId);
+    const answer = auditId ? await api.getAuditStatus(auditId) : await api.getLatestAuditStatus();
+    return {
+      ...(answer.auditid ?? auditId ? { auditId: answer.auditid ?? auditId } : {}),
+      status: AUDIT_STATUS_BY_CODE[answer.status as keyof typeof AUDIT_STATUS_BY_CODE] ?? 'auditing',
+      reason: answer.reason,
+      screenshots: answer.ScreenShot ? answer.ScreenShot.split('|').filter(Boolean) : [],
+      ...(answer.user_version ? { userVersion: answer.user_version } : {}),
+      ...(answer.user_desc ? { userDesc: answer.user_desc } : {}),
+    };
+  }
+
+  /** Codes limited to 100,000 per app in all (getwxacode, createwxaqrcode). */
+  limitedCode<T>(appId: string, call: (api: WeappApi) => Promise<T>): Promise<T> {
+    return this.deps.quotas.guard(appId, 'limitedWxaCode', () => call(this.api(appId)), this.now());
+  }
+}
+
+function toWeChatAudit(input: SubmitAuditInput): SubmitAuditBody {
+  const body: SubmitAuditBody = {};
+  if (input.itemList) {
+    body.item_list = input.itemList.map((item) =>
+      Object.fromEntries(
+        Object.entries({
+          address: item.address,
+          tag: item.tag,
+          first_class: item.firstClass,
+          second_class: item.secondClass,
+          third_class: item.thirdClass,
+          first_id: item.firstId,
+          second_id: item.secondId,
+          third_id: item.thirdId,
+          title: item.title,
+        }).filter(([, v]) => v !== undefined),
+      ),
+    );
+  }
+  if (input.versionDesc !== undefined) body.version_desc = input.versionDesc;
+  if (input.feedbackInfo !== undefined) body.feedback_info = input.feedbackInfo;
+  if (input.feedbackStuff !== undefined) body.feedback_stuff = input.feedbackStuff;
+  if (input.ugcDeclare !== undefined) body.ugc_declare = input.ugcDeclare;
+  if (input.privacyApiNotUse !== undefined) body.privacy_api_not_use = input.privacyApiNotUse;
+  if (input.orderPath !== undefined) body.order_path = input.orderPath;
+  return body;
+}

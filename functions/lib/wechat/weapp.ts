@@ -1,0 +1,221 @@
+import { z } from 'zod';
+import { ImageAnswer, type AccessTokenProvider, type WeChatClient, type WeChatImage } from './client';
+import { ENDPOINTS } from './endpoints';
+
+/** The six server-domain kinds of `modify_domain`, in WeChat's field names. */
+export const DOMAIN_KINDS = ['requestdomain', 'wsrequestdomain', 'uploaddomain', 'downloaddomain', 'udpdomain', 'tcpdomain'] as const;
+export type DomainKind = (typeof DOMAIN_KINDS)[number];
+export type ServerDomains = Partial<Record<DomainKind, string[]>>;
+
+const Loose = z.object({}).loose();
+const StringList = z.array(z.string()).default([]);
+
+export const ServerDomainsResponse = z
+  .object(Object.fromEntries(DOMAIN_KINDS.map((k) => [k, StringList])) as Record<DomainKind, typeof StringList>)
+  .loose();
+export const WebviewDomainResponse = z.object({ webviewdomain: StringList }).loose();
+export const NicknameCheckResponse = z.object({ hit_condition: z.boolean().default(false), wording: z.string().default('') }).loose();
+export const SetNicknameResponse = z.object({ wording: z.string().default(''), audit_id: z.union([z.number(), z.string()]).optional() }).loose();
+export const QueryNicknameResponse = z.object({ nickname: z.string().default(''), audit_stat: z.number().int(), fail_reason: z.string().default(''), create_time: z.number().optional(), audit_time: z.number().optional() }).loose();
+export const MediaUploadResponse = z.object({ media_id: z.string().min(1) }).loose();
+export const SearchStatusResponse = z.object({ status: z.number().int() }).loose();
+export const PageListResponse = z.object({ page_list: StringList }).loose();
+export const CategoryListResponse = z.object({ category_list: z.array(Loose).default([]) }).loose();
+export const BindTesterResponse = z.object({ userstr: z.string().default('') }).loose();
+export const TestersResponse = z.object({ members: z.array(z.object({ userstr: z.string() }).loose()).default([]) }).loose();
+export const PrivacyInfoResponse = z.object({ without_auth_list: StringList, without_conf_list: StringList }).loose();
+export const QuotaResponse = z.object({ rest: z.number().int(), limit: z.number().int(), speedup_rest: z.number().int().default(0), speedup_limit: z.number().int().default(0) }).loose();
+export const SubmitAuditResponse = z.object({ auditid: z.union([z.number(), z.string()]).transform(String) }).loose();
+export const AuditStatusResponse = z
+  .object({
+    auditid: z.union([z.number(), z.string()]).transform(String).optional(),
+    status: z.number().int(),
+    reason: z.string().default(''),
+    ScreenShot: z.string().default(''),
+    user_version: z.string().optional(),
+    user_desc: z.string().optional(),
+    submit_audit_time: z.number().optional(),
+  })
+  .loose();
+export const HistoryVersionResponse = z.object({ version_list: z.array(Loose).default([]) }).loose();
+export const GrayPlanResponse = z.object({ gray_release_plan: Loose }).loose();
+export const VersionInfoResponse = z.object({ exp_info: Loose.optional(), release_info: Loose.optional() }).loose();
+export const EffectiveDomainResponse = Loose;
+export const BasicInfoResponse = Loose;
+
+/** The audit request WeChat takes; every field is optional (`{}` lets WeChat pick). */
+export interface SubmitAuditBody {
+  item_list?: Record<string, unknown>[];
+  feedback_info?: string;
+  feedback_stuff?: string;
+  preview_info?: Record<string, unknown>;
+  version_desc?: string;
+  ugc_declare?: Record<string, unknown>;
+  privacy_api_not_use?: boolean;
+  order_path?: string;
+}
+
+/**
+ * The mini-program management APIs of one authorizer, called with its access token. Method
+ * names are WeChat's verbs; the token provider refreshes on an invalid token.
+ */
+export class WeappApi {
+  constructor(
+    private readonly client: WeChatClient,
+    private readonly token: AccessTokenProvider,
+  ) {}
+
+  private post<S extends z.ZodType>(api: string, body: unknown, schema: S) {
+    return this.client.call(api, { body, token: this.token, schema });
+  }
+
+  private get<S extends z.ZodType>(api: string, schema: S, query?: Record<string, string | number>) {
+    return this.client.call(api, { method: 'GET', query, token: this.token, schema });
+  }
+
+  // ---- basic information ------------------------------------------------------------------
+  getAccountBasicInfo() {
+    return this.get(ENDPOINTS.getAccountBasicInfo, BasicInfoResponse);
+  }
+  checkWxVerifyNickname(nickName: string) {
+    return this.post(ENDPOINTS.checkWxVerifyNickname, { nick_name: nickName }, NicknameCheckResponse);
+  }
+  setNickname(body: Record<string, string>) {
+    return this.post(ENDPOINTS.setNickname, body, SetNicknameResponse);
+  }
+  queryNickname(auditId: string) {
+    return this.post(ENDPOINTS.queryNickname, { audit_id: auditId }, QueryNicknameResponse);
+  }
+  uploadImage(file: { filename: string; contentType: string; data: Buffer }) {
+    return this.client.call(ENDPOINTS.uploadMedia, { query: { type: 'image' }, file: { field: 'media', ...file }, token: this.token, schema: MediaUploadResponse });
+  }
+  modifyHeadImage(body: { head_img_media_id: string; x1: number; y1: number; x2: number; y2: number }) {
+    return this.post(ENDPOINTS.modifyHeadImage, body, Loose);
+  }
+  modifySignature(signature: string) {
+    return this.post(ENDPOINTS.modifySignature, { signature }, Loose);
+  }
+  getSearchStatus() {
+    return this.get(ENDPOINTS.getSearchStatus, SearchStatusResponse);
+  }
+  changeSearchStatus(status: 0 | 1) {
+    return this.post(ENDPOINTS.changeSearchStatus, { status }, Loose);
+  }
+
+  // ---- domains --------------------------------------------------------------------------------
+  modifyDomain(action: 'get' | 'add' | 'delete' | 'set', domains: ServerDomains = {}) {
+    return this.post(ENDPOINTS.modifyDomain, { action, ...domains }, ServerDomainsResponse);
+  }
+  getEffectiveDomain() {
+    return this.post(ENDPOINTS.getEffectiveDomain, {}, EffectiveDomainResponse);
+  }
+  setWebviewDomain(action: 'get' | 'add' | 'delete' | 'set', webviewdomain: string[] = []) {
+    return this.post(ENDPOINTS.setWebviewDomain, action === 'get' ? { action } : { action, webviewdomain }, WebviewDomainResponse);
+  }
+
+  // ---- code and testers -------------------------------------------------------------------------
+  commit(body: { template_id: string | number; ext_json: string; user_version: string; user_desc: string }) {
+    return this.post(ENDPOINTS.commit, body, Loose);
+  }
+  getPage() {
+    return this.get(ENDPOINTS.getPage, PageListResponse);
+  }
+  getCategory() {
+    return this.get(ENDPOINTS.getCategory, CategoryListResponse);
+  }
+  getQrcode(path?: string): Promise<WeChatImage> {
+    return this.get(ENDPOINTS.getQrcode, ImageAnswer, path ? { path } : undefined);
+  }
+  bindTester(wechatid: string) {
+    return this.post(ENDPOINTS.bindTester, { wechatid }, BindTesterResponse);
+  }
+  unbindTester(who: { wechatid: string } | { userstr: string }) {
+    return this.post(ENDPOINTS.unbindTester, who, Loose);
+  }
+  getTesters() {
+    return this.post(ENDPOINTS.memberAuth, { action: 'get_experiencer' }, TestersResponse);
+  }
+  getCodePrivacyInfo() {
+    return this.get(ENDPOINTS.getCodePrivacyInfo, PrivacyInfoResponse);
+  }
+
+  // ---- audit and release --------------------------------------------------------------------------
+  queryQuota() {
+    return this.get(ENDPOINTS.queryQuota, QuotaResponse);
+  }
+  submitAudit(body: SubmitAuditBody) {
+    return this.post(ENDPOINTS.submitAudit, body, SubmitAuditResponse);
+  }
+  getAuditStatus(auditId: string) {
+    return this.post(ENDPOINTS.getAuditStatus, { auditid: Number(auditId) }, AuditStatusResponse);
+  }
+  getLatestAuditStatus() {
+    return this.get(ENDPOINTS.getLatestAuditStatus, AuditStatusResponse);
+  }
+  undoCodeAudit() {
+    return this.get(ENDPOINTS.undoCodeAudit, Loose);
+  }
+  speedupAudit(auditId: string) {
+    return this.post(ENDPOINTS.speedupAudit, { auditid: Number(auditId) }, Loose);
+  }
+  /** WeChat insists on a body of exactly `{}`. */
+  release() {
+    return this.post(ENDPOINTS.release, {}, Loose);
+  }
+  revertCodeRelease(appVersion?: string) {
+    return this.get(ENDPOINTS.revertCodeRelease, Loose, appVersion ? { app_version: appVersion } : undefined);
+  }
+  getHistoryVersion() {
+    return this.get(ENDPOINTS.revertCodeRelease, HistoryVersionResponse, { action: 'get_history_version' });
+  }
+  grayRelease(percentage: number) {
+    return this.post(ENDPOINTS.grayRelease, { gray_percentage: percentage }, Loose);
+  }
+  getGrayReleasePlan() {
+    return this.get(ENDPOINTS.getGrayReleasePlan, GrayPlanResponse);
+  }
+  revertGrayRelease() {
+    return this.get(ENDPOINTS.revertGrayRelease, Loose);
+  }
+  changeVisitStatus(action: 'open' | 'close') {
+    return this.post(ENDPOINTS.changeVisitStatus, { action }, Loose);
+  }
+  getVersionInfo() {
+    return this.post(ENDPOINTS.getVersionInfo, {}, VersionInfoResponse);
+  }
+
+  // ---- mini-program codes -----------------------------------------------------------------------------
+  getWxaCode(body: Record<string, unknown>): Promise<WeChatImage> {
+    return this.client.call(ENDPOINTS.getWxaCode, { body, token: this.token, schema: ImageAnswer });
+  }
+  getWxaCodeUnlimit(body: Record<string, unknown>): Promise<WeChatImage> {
+    return this.client.call(ENDPOINTS.getWxaCodeUnlimit, { body, token: this.token, schema: ImageAnswer });
+  }
+  createWxaQrcode(body: Record<string, unknown>): Promise<WeChatImage> {
+    return this.client.call(ENDPOINTS.createWxaQrcode, { body, token: this.token, schema: ImageAnswer });
+  }
+}
+
+export const DraftListResponse = z.object({ draft_list: z.array(Loose).default([]) }).loose();
+export const TemplateListResponse = z.object({ template_list: z.array(Loose).default([]) }).loose();
+
+/** The platform's template library, called with the component access token. */
+export class TemplateApi {
+  constructor(
+    private readonly client: WeChatClient,
+    private readonly token: AccessTokenProvider,
+  ) {}
+
+  getTemplateDraftList() {
+    return this.client.call(ENDPOINTS.getTemplateDraftList, { method: 'GET', token: this.token, schema: DraftListResponse });
+  }
+  addToTemplate(draftId: string | number, templateType: 0 | 1) {
+    return this.client.call(ENDPOINTS.addToTemplate, { body: { draft_id: Number(draftId), template_type: templateType }, token: this.token, schema: Loose });
+  }
+  getTemplateList(templateType?: 0 | 1) {
+    return this.client.call(ENDPOINTS.getTemplateList, { method: 'GET', query: templateType === undefined ? {} : { template_type: templateType }, token: this.token, schema: TemplateListResponse });
+  }
+  deleteTemplate(templateId: string | number) {
+    return this.client.call(ENDPOINTS.deleteTemplate, { body: { template_id: Number(templateId) }, token: this.token, schema: Loose });
+  }
+}
