@@ -1,0 +1,37 @@
+import { ADMIN_API_ROUTES } from '../../../../functions/admin/routes';
+import { ROUTES } from '../../../../infra/manifest';
+import { startTestPlatform, type TestPlatform } from '../../../helpers/platform';
+
+describe('GET /openapi.json', () => {
+  let platform: TestPlatform;
+  beforeAll(async () => {
+    platform = await startTestPlatform();
+  });
+  afterAll(() => platform.stop());
+
+  it('describes every admin route with its parameters, body and answer', async () => {
+    const response = await fetch(`${platform.gatewayUrl}/openapi.json`);
+    expect(response.status).toBe(200);
+    const doc = (await response.json()) as { openapi: string; paths: Record<string, Record<string, { parameters?: { name: string; in: string }[]; requestBody?: unknown; responses: Record<string, unknown> }>> };
+    expect(doc.openapi).toBe('3.1.0');
+    const adminRoutes = ROUTES.filter((r) => r.auth === 'admin');
+    expect(adminRoutes.length).toBe(ADMIN_API_ROUTES.length);
+    for (const route of adminRoutes) {
+      const operation = doc.paths[route.path]?.[route.method.toLowerCase()];
+      expect(operation).toBeDefined();
+      for (const param of route.path.match(/\{(\w+)\}/g) ?? []) {
+        expect(operation!.parameters?.some((p) => p.in === 'path' && `{${p.name}}` === param)).toBe(true);
+      }
+    }
+    const commit = doc.paths['/admin/authorizers/{appId}/code:commit']!.post!;
+    expect(JSON.stringify(commit.requestBody)).toContain('userVersion');
+    expect(Object.keys(commit.responses)).toContain('200');
+    const code = doc.paths['/admin/authorizers/{appId}/wxacode']!.post!;
+    expect(JSON.stringify(code.responses['200'])).toContain('image/png');
+  });
+
+  it('routes every contract to a deployed function', () => {
+    const deployed = new Set(ROUTES.map((r) => `${r.method} ${r.path}`));
+    for (const route of ADMIN_API_ROUTES) expect(deployed.has(`${route.method} ${route.path}`)).toBe(true);
+  });
+});
