@@ -7,7 +7,7 @@ import { ensureTable, LOCAL_AWS_CREDENTIALS, startDynamoDbLocal, type LocalDynam
 import { LocalGateway, type GatewayOptions } from './gateway';
 import { LocalScheduler, type ScheduleRun } from './scheduler';
 import type { LocalSettings } from './settings';
-import { WeChatSimulator } from './wechat-sim/server';
+import { WeChatSimulator, type WeChatSimulatorOptions } from './wechat-sim/server';
 
 export interface LocalPlatformOptions {
   /** Use this DynamoDB endpoint instead of starting DynamoDB Local (tests share one). */
@@ -17,6 +17,8 @@ export interface LocalPlatformOptions {
   /** Start the simulator's periodic ticket push. */
   pushTickets?: boolean;
   onRequest?: GatewayOptions['onRequest'];
+  /** Extra simulator options (audit delay, quotas, …) for tests and benchmarks. */
+  simulator?: Partial<WeChatSimulatorOptions>;
   onScheduleRun?: (run: ScheduleRun) => void;
 }
 
@@ -57,6 +59,7 @@ export async function startLocalPlatform(settings: LocalSettings, options: Local
         port: settings.simPort,
         ticketPushIntervalMs: settings.ticketPushIntervalMs,
         accessTokenTtlSeconds: settings.simAccessTokenTtlSeconds,
+        ...options.simulator,
       });
       wechatBase = await simulator.start();
       started.push(simulator);
@@ -77,6 +80,8 @@ export async function startLocalPlatform(settings: LocalSettings, options: Local
 
     if (simulator) {
       simulator.setComponentEventsUrl(`${gatewayUrl}/wechat/component/events`);
+      // As configured in the WeChat console: WeChat replaces $APPID$ per mini program.
+      simulator.setAuthorizerEventsUrl(`${gatewayUrl}/wechat/authorizers/$APPID$/events`);
       if (options.pushTickets ?? true) simulator.startPushing();
     }
 
