@@ -1,16 +1,26 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { AuthorizerEventPusher, type AuthorizerEventPush, type AuthorizerEventsUrl } from './authorizer-events';
+import { AuditCenter, auditModule, type AuditEventKind } from './modules/audit';
 import { authorizationModule } from './modules/authorization';
+import { basicInfoModule } from './modules/basic-info';
+import { codeModule } from './modules/code';
 import { componentAuthModule } from './modules/component-auth';
+import { domainsModule } from './modules/domains';
 import {
   MerchantConsole,
   merchantConsoleModule,
+  SimControlError,
   type AuthorizationPush,
   type AuthorizeOptions,
   type AuthorizeResult,
   type SeedOptions,
 } from './modules/merchant-console';
-import { SimState, type SimAuthorizer, type SimOptions } from './state';
+import { releaseModule } from './modules/release';
+import { templatesModule } from './modules/templates';
+import { weappControlModule } from './modules/weapp-control';
+import { wxacodeModule } from './modules/wxacode';
+import { SimState, type SimApp, type SimAuthorizer, type SimDraft, type SimDraftSeed, type SimOptions } from './state';
 import { PushSender, TicketPusher, type PushResult } from './ticket-pusher';
 import { wechatError, type SimModule, type SimRequest, type SimResponse, type SimRouteHandler } from './types';
 
@@ -22,6 +32,11 @@ export interface WeChatSimulatorOptions extends Partial<Omit<SimOptions, 'compon
   /** The platform's authorization-event URL; pushes start once it is known. */
   componentEventsUrl?: string;
   ticketPushIntervalMs?: number;
+  /**
+   * The platform's message-and-event URL for authorizers: a template in which `$APPID$` is
+   * replaced by the mini program's appid (as WeChat does), or a function of the appid.
+   */
+  authorizerEventsUrl?: AuthorizerEventsUrl;
 }
 
 export type ScriptedAnswer = { delayMs?: number } & (
@@ -65,8 +80,12 @@ export class WeChatSimulator {
   private readonly patternRoutes: PatternRoute[] = [];
   private readonly merchant: MerchantConsole;
   private readonly scripted = new Map<string, ScriptedAnswer[]>();
+  /** Message events to authorizers' URL (audit results), with retries. */
+  readonly authorizerEvents: AuthorizerEventPusher;
+  private readonly auditCenter: AuditCenter;
   private server: Server | undefined;
   private componentEventsUrl: string | undefined;
+  private authorizerEventsUrl: AuthorizerEventsUrl | undefined;
 
   constructor(private readonly options: WeChatSimulatorOptions) {
     this.state = new SimState({
@@ -78,14 +97,37 @@ export class WeChatSimulator {
       preAuthCodeTtlSeconds: options.preAuthCodeTtlSeconds,
       rotateRefreshTokens: options.rotateRefreshTokens,
       latencyMs: options.latencyMs,
+      platformServerDomains: options.platformServerDomains,
+      platformBizDomains: options.platformBizDomains,
+      drafts: options.drafts,
+      templateLibraryLimit: options.templateLibraryLimit,
+      auditDelayMs: options.auditDelayMs,
+      privacyScanMs: options.privacyScanMs,
+      nicknameAuditMs: options.nicknameAuditMs,
+      pushRetryDelayMs: options.pushRetryDelayMs,
+      auditQuotaPerMonth: options.auditQuotaPerMonth,
+      speedupQuotaPerMonth: options.speedupQuotaPerMonth,
+      testerLimit: options.testerLimit,
+      wxacodeLimit: options.wxacodeLimit,
     });
     this.componentEventsUrl = options.componentEventsUrl;
+    this.authorizerEventsUrl = options.authorizerEventsUrl;
     this.pushes = new PushSender(this.state);
     this.ticketPusher = new TicketPusher(this.state, this.pushes, () => this.componentEventsUrl, options.ticketPushIntervalMs ?? 10_000);
     this.merchant = new MerchantConsole(this.state, this.pushes, () => this.componentEventsUrl);
     this.use(componentAuthModule(this.state, () => void this.ticketPusher.pushNow()));
     this.use(authorizationModule(this.state));
     this.use(merchantConsoleModule(this.merchant, this.state));
+    this.authorizerEvents = new AuthorizerEventPusher(this.state, this.pushes, () => this.authorizerEventsUrl);
+    this.auditCenter = new AuditCenter(this.state, this.authorizerEvents);
+    this.use(basicInfoModule(this.state));
+    this.use(domainsModule(this.state));
+    this.use(templatesModule(this.state));
+    this.use(codeModule(this.state));
+    this.use(auditModule(this.state, this.auditCenter));
+    this.use(releaseModule(this.state));
+    this.use(wxacodeModule(this.state));
+    this.use(weappControlModule(this));
   }
 
   use(module: SimModule): void {
@@ -155,6 +197,46 @@ export class WeChatSimulator {
     return this.merchant.pushes;
   }
 
+  // --- Mini-program management (in-process control and introspection) ---
+
+  /** Management state of one mini program (domains, testers, versions, audits, releases, counters). */
+  app(appId: string): SimApp {
+    if (!this.state.authorizers.has(appId)) throw new SimControlError(404, `no authorizer ${appId}`);
+    return this.state.app(appId);
+  }
+
+  /** A new draft in the platform's draft box, as if uploaded from WeChat DevTools. */
+  addDraft(draft: SimDraftSeed): SimDraft {
+    return this.state.addDraft(draft);
+  }
+
+  /** Where authorizer message events go: `$APPID$` in a template is replaced per mini program. */
+  setAuthorizerEventsUrl(url: AuthorizerEventsUrl): void {
+    this.authorizerEventsUrl = url;
+  }
+
+  /** Audit event pushes sent (newest last) with every attempt's answer. */
+  get auditPushes(): readonly AuthorizerEventPush[] {
+    return this.authorizerEvents.pushes;
+  }
+
+  /** Pushes an audit event for the app's latest audit by hand, without changing its state. */
+  pushAuditEvent(appId: string, kind: AuditEventKind): Promise<AuthorizerEventPush | undefined> {
+    this.app(appId);
+    return this.auditCenter.pushEvent(appId, kind);
+  }
+
+  /** Finishes every running audit now (delay notice first for `[delay]` ones) and waits for the pushes. */
+  async completeAudits(): Promise<void> {
+    await this.auditCenter.completeAll();
+    await this.authorizerEvents.settled();
+  }
+
+  /** Resolves once every authorizer event push started so far is delivered or out of attempts. */
+  authorizerPushesSettled(): Promise<void> {
+    return this.authorizerEvents.settled();
+  }
+
   /**
    * The next requests to `path` get these answers, in order, instead of the normal ones
    * (then normal service resumes). For tests of retries, timeouts and error handling.
@@ -197,6 +279,8 @@ export class WeChatSimulator {
 
   async stop(): Promise<void> {
     this.ticketPusher.stop();
+    this.auditCenter.stop();
+    this.authorizerEvents.stop();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
     this.server?.closeAllConnections();
   }
@@ -216,7 +300,8 @@ export class WeChatSimulator {
         if (contentType.includes('json')) return wechatError(47001, 'data format error');
       }
     }
-    const request: SimRequest = { method: req.method ?? 'GET', path: url.pathname, query: Object.fromEntries(url.searchParams), body, rawBody, params: {} };
+    const headers = Object.fromEntries(Object.entries(req.headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(', ') : (value ?? '')]));
+    const request: SimRequest = { method: req.method ?? 'GET', path: url.pathname, query: Object.fromEntries(url.searchParams), body, rawBody, headers, params: {} };
     this.requests.push({ method: request.method, path: request.path, query: request.query, body });
     if (this.requests.length > 5000) this.requests.shift();
     const control = request.path.startsWith(CONTROL_PREFIX);

@@ -7,7 +7,46 @@ export interface SimComponent {
   aesKey: string;
 }
 
-export interface SimOptions {
+/**
+ * Knobs of the mini-program management APIs (domains, templates, code, audit, release, codes).
+ * All optional; defaults in `DEFAULT_SIM_OPTIONS`. Delays are real milliseconds (timers), while
+ * quotas and expiry follow `now()`.
+ */
+export interface WeappSimOptions {
+  /** Hostnames registered as the platform's mini-program server domains; `modify_domain` accepts only these. */
+  platformServerDomains?: string[];
+  /** Hostnames registered as the platform's business (web-view) domains; their sub-domains are allowed too. */
+  platformBizDomains?: string[];
+  /** Drafts in the platform's draft box at start. Default: three drafts. */
+  drafts?: SimDraftSeed[];
+  /** Templates the library holds at most (WeChat: 100 at the time of writing). */
+  templateLibraryLimit?: number;
+  /** Time from `submit_audit` to the audit result (and from a delay notice to the result), ms. Default 2000. */
+  auditDelayMs?: number;
+  /** How long the privacy scan after `commit` runs (61039 meanwhile), ms. Default 0. */
+  privacyScanMs?: number;
+  /** How long a name that needs proof material stays in review, ms. Default 60000. */
+  nicknameAuditMs?: number;
+  /** Pause between attempts of a message-event push the platform did not answer `success`, ms. Default 1000. */
+  pushRetryDelayMs?: number;
+  /** Audit submissions per mini program per month (`queryquota` limit). Default 20. */
+  auditQuotaPerMonth?: number;
+  /** `speedupaudit` calls per mini program per month. Default 1. */
+  speedupQuotaPerMonth?: number;
+  /** Testers per mini program before 85002. Default 20. */
+  testerLimit?: number;
+  /** getwxacode + createwxaqrcode images per mini program, ever (WeChat: 100,000). */
+  wxacodeLimit?: number;
+}
+
+export interface SimDraftSeed {
+  userVersion: string;
+  userDesc: string;
+  /** Pages of the code in the draft; default `DEFAULT_TEMPLATE_PAGES`. */
+  pages?: string[];
+}
+
+export interface SimOptions extends WeappSimOptions {
   component: SimComponent;
   /** Lifetime of issued component/authorizer access tokens, seconds (WeChat: 7200). */
   accessTokenTtlSeconds: number;
@@ -31,11 +70,30 @@ export interface SimOptions {
 
 export type ResolvedSimOptions = Required<SimOptions>;
 
+/** Pages of a template unless its draft names others (what `get_page` lists after a commit). */
+export const DEFAULT_TEMPLATE_PAGES: readonly string[] = ['pages/index/index', 'pages/detail/detail'];
+
 export const DEFAULT_SIM_OPTIONS = {
   authCodeTtlSeconds: 600,
   preAuthCodeTtlSeconds: 600,
   rotateRefreshTokens: true,
   latencyMs: 0,
+  platformServerDomains: ['api.example.com', 'ws.example.com', 'img.example.com'],
+  platformBizDomains: ['www.example.com', 'example.com'],
+  drafts: [
+    { userVersion: '1.0.0', userDesc: 'first template draft' },
+    { userVersion: '1.1.0', userDesc: 'second template draft' },
+    { userVersion: '1.2.0', userDesc: 'third template draft' },
+  ],
+  templateLibraryLimit: 100,
+  auditDelayMs: 2000,
+  privacyScanMs: 0,
+  nicknameAuditMs: 60_000,
+  pushRetryDelayMs: 1000,
+  auditQuotaPerMonth: 20,
+  speedupQuotaPerMonth: 1,
+  testerLimit: 20,
+  wxacodeLimit: 100_000,
 } as const;
 
 /** A new authorizer's permission sets when the caller names none: the mini-program management sets. */
@@ -72,6 +130,10 @@ export interface MiniProgramNetwork {
 
 export interface SimAuthorizer {
   appId: string;
+  /** A personal (individual) mini program: some APIs refuse it (setwebviewdomain 89231). */
+  personal: boolean;
+  /** Name, avatar or description missing in WeChat's eyes: `submit_audit` answers 86002. */
+  profileIncomplete: boolean;
   nickname: string;
   headImg: string;
   principalName: string;
@@ -100,6 +162,151 @@ export interface NewAuthorizer {
   nickname?: string;
   funcInfo?: number[];
   principalName?: string;
+  personal?: boolean;
+  profileIncomplete?: boolean;
+}
+
+// --- Per mini program state of the management APIs (sim.app(appId)) ---
+
+export const DOMAIN_KINDS = ['requestdomain', 'wsrequestdomain', 'uploaddomain', 'downloaddomain', 'udpdomain', 'tcpdomain'] as const;
+export type DomainKind = (typeof DOMAIN_KINDS)[number];
+export type DomainLists = Record<DomainKind, string[]>;
+
+export const emptyDomainLists = (): DomainLists => ({ requestdomain: [], wsrequestdomain: [], uploaddomain: [], downloaddomain: [], udpdomain: [], tcpdomain: [] });
+
+export interface SimDraft {
+  draftId: number;
+  userVersion: string;
+  userDesc: string;
+  pages: string[];
+  /** Epoch seconds, as WeChat reports it. */
+  createTime: number;
+}
+
+export interface SimTemplate extends SimDraft {
+  templateId: number;
+  /** 0 normal template, 1 standard template. */
+  templateType: 0 | 1;
+}
+
+/** Code uploaded with `commit`: the experience (trial) version until the next commit. */
+export interface SimCodeVersion {
+  templateId: number;
+  userVersion: string;
+  userDesc: string;
+  /** The ext_json string as sent. */
+  extJson: string;
+  pages: string[];
+  /** Epoch ms. */
+  commitTime: number;
+}
+
+/** 0 passed, 1 rejected, 2 auditing, 3 withdrawn, 4 delayed (WeChat's numbers). */
+export type AuditStatus = 0 | 1 | 2 | 3 | 4;
+
+export interface SimAudit {
+  auditId: number;
+  appId: string;
+  /** What was committed when the audit was submitted (later commits do not change it). */
+  version: SimCodeVersion;
+  /** The submit_audit body as sent. */
+  request: Record<string, unknown>;
+  /** Epoch ms. */
+  submitTime: number;
+  status: AuditStatus;
+  reason: string;
+  /** Media ids separated by `|` (rejections only). */
+  screenshot: string;
+  /** Epoch ms of the result; undefined while auditing or delayed. */
+  finishTime?: number;
+  /** A weapp_audit_delay notice went out. */
+  delayNotified: boolean;
+  speedup: boolean;
+  /** This audit's version has been released (85052 on a second release). */
+  released: boolean;
+}
+
+export interface SimRelease {
+  /** WeChat's version number for rollbacks (`app_version`), increasing per mini program. */
+  appVersion: number;
+  version: SimCodeVersion;
+  auditId: number;
+  /** Epoch ms. */
+  releaseTime: number;
+}
+
+export interface SimGrayPlan {
+  /** 0 none, 1 running, 2 paused, 3 finished, 4 reverted (WeChat: deleted). */
+  status: 0 | 1 | 2 | 3 | 4;
+  /** Epoch seconds. */
+  createTimestamp: number;
+  grayPercentage: number;
+  auditId: number;
+}
+
+export interface SimNicknameAudit {
+  auditId: number;
+  nickname: string;
+  /** Epoch ms. */
+  createTime: number;
+  /** Applied to the authorizer once the review time passed. */
+  applied: boolean;
+}
+
+export interface SimTester {
+  wechatid: string;
+  userstr: string;
+}
+
+/** Counters keyed by period (`2025-01` month, `2025-01-15` day, `2025` year, Beijing time). */
+export type PeriodCounter = Record<string, number>;
+
+export interface SimApp {
+  appId: string;
+  /** The mini program's own server domains (set in its admin, not through the platform). */
+  mpDomains: DomainLists;
+  /** Server domains the platform set with modify_domain. */
+  thirdDomains: DomainLists;
+  webviewDomains: string[];
+  testers: SimTester[];
+  /** The experience version; undefined until the first commit. */
+  committed?: SimCodeVersion;
+  audits: SimAudit[];
+  online?: SimRelease;
+  /** The one release `revertcoderelease` goes back to. */
+  previous?: SimRelease;
+  /** Every release, oldest first (get_history_version). */
+  releases: SimRelease[];
+  /** The online version came from a rollback (for introspection; `previous` is then cleared, hence 87012 on another rollback). */
+  reverted: boolean;
+  gray?: SimGrayPlan;
+  visitStatus: 'open' | 'close';
+  /** 0 searchable, 1 hidden. */
+  searchStatus: 0 | 1;
+  nicknameAudits: SimNicknameAudit[];
+  /** submit_audit answers 85085 while true, whatever the quota says. */
+  forceQuotaExceeded: boolean;
+  counters: {
+    auditSubmits: PeriodCounter;
+    speedups: PeriodCounter;
+    undos: PeriodCounter;
+    domainModifications: PeriodCounter;
+    signatureChanges: PeriodCounter;
+    headImageChanges: PeriodCounter;
+    nicknameChanges: PeriodCounter;
+    /** getwxacode + createwxaqrcode, ever. */
+    wxacodes: number;
+    wxacodesUnlimited: number;
+  };
+}
+
+export interface SimMedia {
+  mediaId: string;
+  appId: string;
+  type: string;
+  bytes: number;
+  /** Epoch ms. */
+  createdAt: number;
 }
 
 export type PreAuthCodeStatus = 'ok' | 'unknown' | 'used' | 'expired';
@@ -121,6 +328,15 @@ export class SimState {
   private readonly tokensByApp = new Map<string, Set<string>>();
   readonly preAuthCodes = new Map<string, SingleUse>();
   readonly authCodes = new Map<string, AuthCode>();
+  /** appId → management state, created on first use. */
+  readonly apps = new Map<string, SimApp>();
+  /** The platform's draft box and template library (component level). */
+  readonly drafts: SimDraft[] = [];
+  readonly templates: SimTemplate[] = [];
+  /** Temporary media by media_id (cgi-bin/media/upload). */
+  readonly media = new Map<string, SimMedia>();
+  /** Ids WeChat hands out: drafts, templates, audits, nickname audits. */
+  private nextIds = { draft: 1, template: 1, audit: 420_000_001, nicknameAudit: 8_000_001 };
   /** Runtime-adjustable latency for WeChat API answers, ms (see `SimOptions.latencyMs`). */
   latencyMs: number;
   now: () => number = Date.now;
@@ -132,8 +348,21 @@ export class SimState {
       preAuthCodeTtlSeconds: options.preAuthCodeTtlSeconds ?? DEFAULT_SIM_OPTIONS.preAuthCodeTtlSeconds,
       rotateRefreshTokens: options.rotateRefreshTokens ?? DEFAULT_SIM_OPTIONS.rotateRefreshTokens,
       latencyMs: options.latencyMs ?? DEFAULT_SIM_OPTIONS.latencyMs,
+      platformServerDomains: [...(options.platformServerDomains ?? DEFAULT_SIM_OPTIONS.platformServerDomains)],
+      platformBizDomains: [...(options.platformBizDomains ?? DEFAULT_SIM_OPTIONS.platformBizDomains)],
+      drafts: [...(options.drafts ?? DEFAULT_SIM_OPTIONS.drafts)],
+      templateLibraryLimit: options.templateLibraryLimit ?? DEFAULT_SIM_OPTIONS.templateLibraryLimit,
+      auditDelayMs: options.auditDelayMs ?? DEFAULT_SIM_OPTIONS.auditDelayMs,
+      privacyScanMs: options.privacyScanMs ?? DEFAULT_SIM_OPTIONS.privacyScanMs,
+      nicknameAuditMs: options.nicknameAuditMs ?? DEFAULT_SIM_OPTIONS.nicknameAuditMs,
+      pushRetryDelayMs: options.pushRetryDelayMs ?? DEFAULT_SIM_OPTIONS.pushRetryDelayMs,
+      auditQuotaPerMonth: options.auditQuotaPerMonth ?? DEFAULT_SIM_OPTIONS.auditQuotaPerMonth,
+      speedupQuotaPerMonth: options.speedupQuotaPerMonth ?? DEFAULT_SIM_OPTIONS.speedupQuotaPerMonth,
+      testerLimit: options.testerLimit ?? DEFAULT_SIM_OPTIONS.testerLimit,
+      wxacodeLimit: options.wxacodeLimit ?? DEFAULT_SIM_OPTIONS.wxacodeLimit,
     };
     this.latencyMs = this.options.latencyMs;
+    for (const draft of this.options.drafts) this.addDraft(draft);
   }
 
   issueTicket(): string {
@@ -214,6 +443,8 @@ export class SimState {
     const suffix = appId.slice(-4);
     const authorizer: SimAuthorizer = {
       appId,
+      personal: fields.personal ?? false,
+      profileIncomplete: fields.profileIncomplete ?? false,
       nickname: fields.nickname ?? `Sim Mini Program ${suffix}`,
       headImg: `http://wx.qlogo.cn/mmopen/${randomBytes(24).toString('base64url')}/0`,
       principalName: fields.principalName ?? `Sim Merchant ${suffix} Co., Ltd.`,
@@ -293,6 +524,76 @@ export class SimState {
     if (!entry || this.authorizers.get(entry.appId)?.status !== 'authorized') return { errcode: 40001 };
     if (entry.expiresAt <= this.now()) return { errcode: 42001 };
     return { errcode: 0, appId: entry.appId };
+  }
+
+  // --- Mini-program management ---
+
+  /** The management state of an authorizer's mini program, created on first use. */
+  app(appId: string): SimApp {
+    let app = this.apps.get(appId);
+    if (!app) {
+      app = {
+        appId,
+        mpDomains: emptyDomainLists(),
+        thirdDomains: emptyDomainLists(),
+        webviewDomains: [],
+        testers: [],
+        audits: [],
+        releases: [],
+        reverted: false,
+        visitStatus: 'open',
+        searchStatus: 0,
+        nicknameAudits: [],
+        forceQuotaExceeded: false,
+        counters: {
+          auditSubmits: {},
+          speedups: {},
+          undos: {},
+          domainModifications: {},
+          signatureChanges: {},
+          headImageChanges: {},
+          nicknameChanges: {},
+          wxacodes: 0,
+          wxacodesUnlimited: 0,
+        },
+      };
+      this.apps.set(appId, app);
+    }
+    return app;
+  }
+
+  /** A draft as if a developer had uploaded code from WeChat DevTools to the platform's draft box. */
+  addDraft(seed: SimDraftSeed): SimDraft {
+    const draft: SimDraft = {
+      draftId: this.nextIds.draft++,
+      userVersion: seed.userVersion,
+      userDesc: seed.userDesc,
+      pages: [...(seed.pages ?? DEFAULT_TEMPLATE_PAGES)],
+      createTime: Math.floor(this.now() / 1000),
+    };
+    this.drafts.push(draft);
+    return draft;
+  }
+
+  nextTemplateId(): number {
+    return this.nextIds.template++;
+  }
+
+  nextAuditId(): number {
+    return this.nextIds.audit++;
+  }
+
+  nextNicknameAuditId(): number {
+    return this.nextIds.nicknameAudit++;
+  }
+
+  /**
+   * Period keys in Beijing time (WeChat's monthly and daily quotas turn over at midnight in
+   * China, not UTC): `2025-01` month, `2025-01-15` day, `2025` year.
+   */
+  period(kind: 'day' | 'month' | 'year'): string {
+    const beijing = new Date(this.now() + 8 * 3_600_000).toISOString();
+    return beijing.slice(0, kind === 'day' ? 10 : kind === 'month' ? 7 : 4);
   }
 
   /**

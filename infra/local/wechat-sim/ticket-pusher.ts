@@ -20,7 +20,12 @@ export class PushSender {
     this.crypto = new WeChatMessageCrypto({ token, encodingAesKey: aesKey, appId });
   }
 
-  async push(url: string, innerXml: string): Promise<PushResult> {
+  /**
+   * `to` names the envelope's addressee: `AppId` (component appid) for authorization events,
+   * `ToUserName` (the mini program's gh_ id) for an authorizer's message events. The cipher
+   * text always ends with the component appid.
+   */
+  async push(url: string, innerXml: string, to: { element: 'AppId' | 'ToUserName'; value: string } = { element: 'AppId', value: this.state.options.component.appId }): Promise<PushResult> {
     const timestamp = String(Math.floor(this.state.now() / 1000));
     const nonce = String(randomInt(1_000_000_000, 9_999_999_999));
     const envelope = this.crypto.encryptAndSign(innerXml, timestamp, nonce);
@@ -30,7 +35,7 @@ export class PushSender {
     target.searchParams.set('nonce', nonce);
     target.searchParams.set('encrypt_type', 'aes');
     target.searchParams.set('msg_signature', envelope.msgSignature);
-    const body = `<xml><AppId><![CDATA[${this.state.options.component.appId}]]></AppId><Encrypt><![CDATA[${envelope.encrypt}]]></Encrypt></xml>`;
+    const body = `<xml><${to.element}><![CDATA[${to.value}]]></${to.element}><Encrypt><![CDATA[${envelope.encrypt}]]></Encrypt></xml>`;
     try {
       const response = await fetch(target, { method: 'POST', body, headers: { 'content-type': 'text/xml' }, signal: AbortSignal.timeout(5000) });
       return { at: this.state.now(), status: response.status, body: await response.text() };

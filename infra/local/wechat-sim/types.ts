@@ -6,6 +6,8 @@ export interface SimRequest {
   /** Parsed JSON body, or undefined when the body is empty or not JSON. */
   body: unknown;
   rawBody: Buffer;
+  /** Request headers, names lower-case (multipart uploads need the Content-Type's boundary). */
+  headers: Record<string, string>;
   /** Values of `:name` segments when the route key has them (e.g. `POST /sim/authorizers/:appId/revoke`). */
   params: Record<string, string>;
 }
