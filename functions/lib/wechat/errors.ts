@@ -23,7 +23,10 @@ export const ERRCODE_MEANINGS: Readonly<Record<number, string>> = {
   61039: 'WeChat is still scanning the committed code for privacy compliance; retry in a minute',
   61040: 'the code failed the privacy check; see details for the APIs that need authorization or configuration',
   85001: 'WeChat id does not exist or cannot be searched',
-  85003: 'tester limit reached',
+  // WeChat's docs (and the simulator): 85002 is this app's tester limit, 85003 means the
+  // WeChat id is already a tester of too many mini programs; our reference had them swapped.
+  85002: 'the mini program has reached its tester limit',
+  85003: 'this WeChat id is a tester of too many mini programs',
   85004: 'already a tester',
   85009: 'an audit is already running',
   85013: 'invalid custom fields in ext_json',
@@ -63,7 +66,7 @@ export const SYSTEM_BUSY_ERRCODE = -1;
 const ERRCODE_STATUS: Readonly<Record<number, 400 | 409 | 429>> = {
   // the caller's request
   40005: 400, 40007: 400, 40009: 400, 40013: 400, 40097: 400, 40159: 400, 40169: 400, 41030: 400,
-  47001: 400, 61010: 400, 61040: 400, 85001: 400, 85002: 400, 85003: 409, 85004: 409,
+  47001: 400, 61010: 400, 61040: 400, 85001: 400, 85002: 409, 85003: 400, 85004: 409, 85301: 400,
   85006: 400, 85007: 400, 85008: 400, 85012: 400, 85013: 400, 85014: 400, 85015: 400, 85016: 400,
   85017: 400, 85018: 400, 85043: 400, 85044: 400, 85045: 400, 85046: 400, 85047: 400, 85048: 400,
   85064: 400, 85065: 409, 85077: 400, 86004: 400, 89019: 400, 89020: 409, 89021: 400, 89029: 400,
