@@ -1,4 +1,5 @@
 import { PLATFORM_ROUTES } from '../functions/admin/contract';
+import { RELEASE_ROUTES } from '../functions/admin/releases-contract';
 import { TEMPLATE_ROUTES, WEAPP_ROUTES } from '../functions/admin/weapp/contract';
 
 /**
@@ -18,6 +19,10 @@ export interface FunctionDefinition {
   callsWeChat: boolean;
   timeoutSeconds: number;
   memoryMiB?: number;
+  /** Starts and stops executions of the release state machine. */
+  startsReleases?: boolean;
+  /** Resumes waiting release executions (SendTaskSuccess/Failure). */
+  resumesReleases?: boolean;
   /** EventBridge schedule expression; locally a timer with the interval given in `localIntervalMs`. */
   schedule?: { expression: string; localIntervalMs: number };
 }
@@ -71,6 +76,25 @@ export const FUNCTIONS = {
     componentSecret: true,
     callsWeChat: false,
     timeoutSeconds: 5,
+    resumesReleases: true,
+  },
+  adminReleases: {
+    entry: 'functions/admin/releases.ts',
+    description: 'Admin API: start, follow, approve, cancel and retry fleet releases',
+    table: 'RW',
+    componentSecret: true,
+    callsWeChat: true,
+    timeoutSeconds: 60,
+    startsReleases: true,
+  },
+  pipelineStep: {
+    entry: 'functions/pipeline/handler.ts',
+    description: 'Release state machine task: one step for one app (domains, commit, audit, release)',
+    table: 'RW',
+    componentSecret: true,
+    callsWeChat: true,
+    timeoutSeconds: 60,
+    resumesReleases: true,
   },
   openApi: {
     entry: 'functions/admin/openapi.ts',
@@ -140,4 +164,12 @@ export const ROUTES: readonly RouteDefinition[] = [
   }),
   ...admin('adminTemplates', TEMPLATE_ROUTES),
   ...admin('adminWeapp', WEAPP_ROUTES),
+  ...admin('adminReleases', RELEASE_ROUTES),
 ];
+
+/** The release state machine: its ASL file is deployed as is, `${PipelineFunctionArn}` substituted. */
+export const RELEASE_STATE_MACHINE = {
+  definitionFile: 'statemachines/release.asl.json',
+  taskFunction: 'pipelineStep' as FunctionName,
+  substitution: 'PipelineFunctionArn',
+} as const;

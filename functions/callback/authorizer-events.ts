@@ -23,7 +23,7 @@ let handleOnce: ((input: { appId: string; push: AuthorizerPushBase }) => Promise
 function once(input: { appId: string; push: AuthorizerPushBase }): Promise<true> {
   handleOnce ??= makeIdempotent(
     async ({ appId, push }: { appId: string; push: AuthorizerPushBase }): Promise<true> => {
-      await handleAuditPush(appId, push, platformStores().audits);
+      await handleAuditPush(appId, push, platformStores().audits, platformStores().releases);
       return true;
     },
     { persistenceStore: idempotencyPersistence(dynamoClient()), config: idempotency, keyPrefix: 'authorizer-push' },

@@ -27,7 +27,10 @@ const EnvSchema = z.object({
   AUTH_SUCCESS_URL: z.url().optional(),
   /** Authorizer tokens the scheduled refresher renews at once. */
   REFRESH_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(20),
+  /** The release state machine (Step Functions). */
+  RELEASE_STATE_MACHINE_ARN: z.string().min(1).optional(),
   /** Optional endpoints for local stand-ins of AWS services. */
+  STEPFUNCTIONS_ENDPOINT: z.url().optional(),
   DYNAMODB_ENDPOINT: z.url().optional(),
   SECRETS_MANAGER_ENDPOINT: z.url().optional(),
   AWS_REGION: z.string().default('ap-east-1'),

@@ -6,6 +6,7 @@ import { idempotencyPersistence } from './idempotency';
 import { AuditStore } from './store/audit-store';
 import { AuthorizerStore } from './store/authorizer-store';
 import { QuotaStore } from './store/quota-store';
+import { ReleaseStore } from './store/release-store';
 import { ComponentTokenStore } from './store/component-token-store';
 import { RefreshLease } from './store/refresh-lease';
 import { RefresherStatusStore } from './store/refresher-status-store';
@@ -30,6 +31,7 @@ export interface Stores {
   refresher: RefresherStatusStore;
   audits: AuditStore;
   quotas: QuotaStore;
+  releases: ReleaseStore;
 }
 
 export interface ComponentServices {
@@ -60,6 +62,7 @@ export function platformStores(): Stores {
       refresher: new RefresherStatusStore(db, TABLE_NAME),
       audits: new AuditStore(db, TABLE_NAME),
       quotas: new QuotaStore(db, TABLE_NAME),
+      releases: new ReleaseStore(db, TABLE_NAME),
     };
   }
   return stores;

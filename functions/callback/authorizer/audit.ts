@@ -1,5 +1,7 @@
 import { logger } from '../../lib/logger';
 import type { AuditEvent, AuditStatus, AuditStore } from '../../lib/store/audit-store';
+import { resumeReleaseOnAudit } from '../../lib/release/audit-outcome';
+import type { ReleaseStore } from '../../lib/store/release-store';
 import { AuditPush } from '../../lib/wechat/authorizer-push';
 
 const epochToIso = (seconds: number | undefined, fallback: number) => new Date((seconds ?? Math.floor(fallback / 1000)) * 1000).toISOString();
@@ -8,7 +10,7 @@ const epochToIso = (seconds: number | undefined, fallback: number) => new Date((
  * `weapp_audit_success` / `weapp_audit_fail` / `weapp_audit_delay`: the outcome lands on the
  * app's audit history, a rejection with WeChat's reason text and screenshot media ids.
  */
-export async function handleAuditPush(appId: string, push: unknown, audits: AuditStore): Promise<void> {
+export async function handleAuditPush(appId: string, push: unknown, audits: AuditStore, releases: ReleaseStore): Promise<void> {
   const parsed = AuditPush.parse(push);
   const now = Date.now();
   let status: AuditStatus;
@@ -29,4 +31,5 @@ export async function handleAuditPush(appId: string, push: unknown, audits: Audi
   }
   const record = await audits.recordOutcome(appId, { status, event });
   logger.info('audit outcome recorded', { authorizerAppId: appId, auditId: record.auditId, status });
+  await resumeReleaseOnAudit(releases, appId, status, event.reason);
 }

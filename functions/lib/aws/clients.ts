@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SFNClient } from '@aws-sdk/client-sfn';
 import { config } from '../config';
 
 /**
@@ -11,6 +12,15 @@ import { config } from '../config';
 let rawClient: DynamoDBClient | undefined;
 let documentClient: DynamoDBDocumentClient | undefined;
 let secretsClient: SecretsManagerClient | undefined;
+let stepFunctions: SFNClient | undefined;
+
+export function sfnClient(): SFNClient {
+  if (!stepFunctions) {
+    const { STEPFUNCTIONS_ENDPOINT, AWS_REGION } = config();
+    stepFunctions = new SFNClient({ region: AWS_REGION, ...(STEPFUNCTIONS_ENDPOINT ? { endpoint: STEPFUNCTIONS_ENDPOINT } : {}) });
+  }
+  return stepFunctions;
+}
 
 export function dynamoClient(): DynamoDBClient {
   if (!rawClient) {
@@ -41,4 +51,5 @@ export function resetClients(): void {
   rawClient = undefined;
   documentClient = undefined;
   secretsClient = undefined;
+  stepFunctions = undefined;
 }

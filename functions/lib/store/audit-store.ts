@@ -14,6 +14,8 @@ export interface AuditEvent {
 
 export interface AuditRecord {
   appId: string;
+  /** Set when a release submitted it. */
+  releaseId?: string;
   auditId: string;
   status: AuditStatus;
   submittedAt: string;
@@ -31,6 +33,7 @@ export interface AuditRecord {
 
 export interface CommitRecord {
   appId: string;
+  releaseId?: string;
   templateId: string;
   userVersion: string;
   userDesc: string;

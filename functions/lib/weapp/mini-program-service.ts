@@ -18,6 +18,8 @@ export interface MiniProgramServiceDeps {
 }
 
 export interface CommitInput {
+  /** The release this commit belongs to, so a re-run step can tell it already happened. */
+  releaseId?: string;
   templateId: string;
   userVersion: string;
   userDesc: string;
@@ -81,6 +83,7 @@ export class MiniProgramService {
       userDesc: input.userDesc,
       extJsonSha256: createHash('sha256').update(extJson).digest('hex'),
       committedAt,
+      ...(input.releaseId ? { releaseId: input.releaseId } : {}),
     });
     return { templateId: input.templateId, userVersion: input.userVersion, committedAt, extJson: JSON.parse(extJson) as JsonObject };
   }
@@ -89,7 +92,7 @@ export class MiniProgramService {
    * Submits the committed code for audit: WeChat's privacy scan must be done and clean
    * (61039 → retry later, 61040 → its findings), and audit quota must remain.
    */
-  async submitAudit(appId: string, input: SubmitAuditInput): Promise<AuditRecord & { quota: { rest: number; limit: number } }> {
+  async submitAudit(appId: string, input: SubmitAuditInput, releaseId?: string): Promise<AuditRecord & { quota: { rest: number; limit: number } }> {
     const api = this.api(appId);
     await api.getCodePrivacyInfo();
     const quota = await api.queryQuota();
@@ -104,6 +107,7 @@ export class MiniProgramService {
       submittedAt: new Date(this.now()).toISOString(),
       ...(commit ? { templateId: commit.templateId, userVersion: commit.userVersion, userDesc: commit.userDesc } : {}),
       ...(input.versionDesc ? { versionDesc: input.versionDesc } : {}),
+      ...(releaseId ? { releaseId } : {}),
     });
     return { ...record, quota: { rest: quota.rest - 1, limit: quota.limit } };
   }

@@ -1,0 +1,75 @@
+import { z } from 'zod';
+import { route } from '../lib/http/api-route';
+import { ServerDomainLists, WebviewDomainList } from '../lib/weapp/domains';
+import { TARGET_STATES } from '../lib/store/release-store';
+
+const AppId = z.string().regex(/^wx[0-9a-f]{16}$/i, 'appId must be a WeChat AppID (wx + 16 hex digits)');
+const JsonObject = z.record(z.string(), z.unknown());
+const ReleaseParams = z.object({ releaseId: z.string().regex(/^rel-[0-9a-z-]{1,64}$/, 'not a release id') });
+
+const Counts = z.record(z.enum(TARGET_STATES), z.number());
+const Release = z.object({
+  releaseId: z.string(),
+  templateId: z.string(),
+  userVersion: z.string(),
+  userDesc: z.string(),
+  createdBy: z.string(),
+  createdAt: z.string(),
+  finishedAt: z.string().optional(),
+  status: z.enum(['running', 'succeeded', 'completed_with_failures', 'cancelled']),
+  executionArn: z.string().optional(),
+  total: z.number(),
+  counts: Counts,
+  options: z.object({ autoRelease: z.boolean(), maxConcurrency: z.number(), grayPercentage: z.number().optional() }),
+});
+const Target = z.object({
+  appId: z.string(),
+  state: z.enum(TARGET_STATES),
+  auditId: z.string().optional(),
+  failure: z.object({ step: z.string(), reason: z.string(), errcode: z.number().optional() }).optional(),
+  updatedAt: z.string(),
+  history: z.array(z.object({ at: z.string(), state: z.string(), detail: z.string().optional() })),
+});
+
+/** The release pipeline's admin routes: one template to one mini program or the whole fleet. */
+export const RELEASE_ROUTES = {
+  startRelease: route({
+    method: 'POST', path: '/admin/releases', tag: 'releases', summary: 'Start a release: domains → commit → audit → release for every target', status: 202,
+    body: z.object({
+      templateId: z.union([z.string().regex(/^\d+$/), z.number().int().nonnegative()]).transform(String),
+      userVersion: z.string().min(1).max(64),
+      userDesc: z.string().max(1024).default(''),
+      targets: z.union([z.object({ appIds: z.array(AppId).min(1).max(2000) }).strict(), z.object({ allAuthorized: z.literal(true) }).strict()]),
+      extJsonBase: JsonObject.optional(),
+      extJsonOverrides: z.record(AppId, JsonObject).optional(),
+      domains: ServerDomainLists.optional(),
+      webviewDomains: WebviewDomainList.optional(),
+      autoRelease: z.boolean().default(true),
+      grayPercentage: z.number().int().min(1).max(100).optional(),
+      maxConcurrency: z.number().int().min(1).max(40).default(10),
+    }).strict(),
+    response: Release,
+    wechat: ['gettemplatelist'],
+  }),
+  listReleases: route({
+    method: 'GET', path: '/admin/releases', tag: 'releases', summary: 'Recent releases',
+    query: z.object({ limit: z.coerce.number().int().min(1).max(100).default(20) }).strict(), response: z.object({ releases: z.array(Release) }),
+  }),
+  getRelease: route({
+    method: 'GET', path: '/admin/releases/{releaseId}', tag: 'releases', summary: 'Progress: counts by state and a page of targets', params: ReleaseParams,
+    query: z.object({ state: z.enum(TARGET_STATES).optional(), limit: z.coerce.number().int().min(1).max(500).default(100), cursor: AppId.optional() }).strict(),
+    response: Release.extend({ targets: z.array(Target), nextCursor: z.string().optional() }),
+  }),
+  approveRelease: route({
+    method: 'POST', path: '/admin/releases/{releaseId}:approve', tag: 'releases', summary: 'Release the apps held for approval', params: ReleaseParams,
+    response: z.object({ released: z.number(), failed: z.number() }), wechat: ['release'],
+  }),
+  cancelRelease: route({
+    method: 'POST', path: '/admin/releases/{releaseId}:cancel', tag: 'releases', summary: 'Stop the release; unfinished apps become cancelled', params: ReleaseParams,
+    response: z.object({ cancelled: z.number() }),
+  }),
+  retryFailed: route({
+    method: 'POST', path: '/admin/releases/{releaseId}:retry-failed', tag: 'releases', summary: 'Run the failed apps again', params: ReleaseParams,
+    response: z.object({ retried: z.number(), executionArn: z.string().optional() }),
+  }),
+} as const;

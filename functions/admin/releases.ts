@@ -1,0 +1,46 @@
+import { implement, serveRoutes } from '../lib/http/api-route';
+import { NotFoundError } from '../lib/errors';
+import { componentServices, platformStores } from '../lib/platform';
+import { ReleaseService } from '../lib/release/release-service';
+import { releaseApp } from '../pipeline/steps';
+import { RELEASE_ROUTES as R } from './releases-contract';
+
+const service = async () => {
+  const services = await componentServices();
+  return new ReleaseService(platformStores(), services.templates, services.credentials.appId);
+};
+
+/** `/admin/releases…`: start a fleet release and follow, approve, cancel or retry it. */
+export const handler = serveRoutes([
+  implement(R.startRelease, async ({ body, event }) => {
+    const claims = (event.requestContext as { authorizer?: { jwt?: { claims?: Record<string, unknown> } } }).authorizer?.jwt?.claims;
+    return (await service()).start({
+      templateId: body.templateId,
+      userVersion: body.userVersion,
+      userDesc: body.userDesc,
+      targets: 'allAuthorized' in body.targets ? { allAuthorized: true } : { appIds: body.targets.appIds },
+      options: {
+        autoRelease: body.autoRelease,
+        maxConcurrency: body.maxConcurrency,
+        ...(body.domains ? { domains: body.domains } : {}),
+        ...(body.webviewDomains ? { webviewDomains: body.webviewDomains } : {}),
+        ...(body.extJsonBase ? { extJsonBase: body.extJsonBase } : {}),
+        ...(body.extJsonOverrides ? { extJsonOverrides: body.extJsonOverrides } : {}),
+        ...(body.grayPercentage ? { grayPercentage: body.grayPercentage } : {}),
+      },
+      createdBy: String(claims?.email ?? claims?.['cognito:username'] ?? claims?.sub ?? 'admin'),
+    });
+  }),
+  implement(R.listReleases, async ({ query }) => ({ releases: await platformStores().releases.list(query.limit) })),
+  implement(R.getRelease, async ({ params, query }) => {
+    const release = await platformStores().releases.get(params.releaseId);
+    if (!release) throw new NotFoundError(`no release ${params.releaseId}`);
+    const page = await platformStores().releases.targets(params.releaseId, query);
+    return { ...release, targets: page.items, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
+  }),
+  implement(R.approveRelease, async ({ params }) =>
+    (await service()).approve(params.releaseId, (appId, release) => releaseApp({ stores: platformStores(), services: componentServices }, params.releaseId, appId, release, ['held'])),
+  ),
+  implement(R.cancelRelease, async ({ params }) => (await service()).cancel(params.releaseId)),
+  implement(R.retryFailed, async ({ params }) => (await service()).retryFailed(params.releaseId)),
+]);

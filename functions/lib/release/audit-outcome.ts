@@ -1,0 +1,34 @@
+import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
+import { sfnClient } from '../aws/clients';
+import { logger } from '../logger';
+import type { AuditStatus } from '../store/audit-store';
+import type { ReleaseStore } from '../store/release-store';
+
+/** Moves a release target on once its audit is decided. */
+export async function applyAuditOutcome(releases: ReleaseStore, releaseId: string, appId: string, status: AuditStatus, reason?: string): Promise<void> {
+  if (status === 'passed') {
+    await releases.transition(releaseId, appId, ['audit_submitted'], 'audit_passed');
+  } else if (status === 'rejected' || status === 'withdrawn') {
+    await releases.transition(releaseId, appId, ['audit_submitted'], 'failed', {
+      failure: { step: 'audit', reason: status === 'rejected' ? `audit rejected: ${reason ?? 'no reason given'}` : 'audit withdrawn' },
+    });
+  }
+}
+
+/**
+ * An audit push for an app a release is waiting on: record the outcome on the target and
+ * resume the waiting execution with its task token. Delays keep it waiting.
+ */
+export async function resumeReleaseOnAudit(releases: ReleaseStore, appId: string, status: AuditStatus, reason?: string): Promise<void> {
+  if (status !== 'passed' && status !== 'rejected') return;
+  const wait = await releases.takeAuditWait(appId);
+  if (!wait) return;
+  await applyAuditOutcome(releases, wait.releaseId, appId, status, reason);
+  try {
+    await sfnClient().send(new SendTaskSuccessCommand({ taskToken: wait.taskToken, output: JSON.stringify({ status }) }));
+  } catch (error) {
+    // The execution may have moved on (timed out into polling, or was stopped): polling decides then.
+    logger.warn('could not resume the release execution', { authorizerAppId: appId, releaseId: wait.releaseId, message: (error as Error).message });
+  }
+  await releases.clearAuditWait(appId, wait.taskToken);
+}

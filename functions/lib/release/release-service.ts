@@ -1,0 +1,127 @@
+import { randomUUID } from 'node:crypto';
+import { StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
+import { sfnClient } from '../aws/clients';
+import { mapSettled } from '../concurrency';
+import { config } from '../config';
+import { BadRequestError, ConfigurationError, ConflictError, NotFoundError } from '../errors';
+import type { Stores } from '../platform';
+import { TERMINAL_STATES, type ReleaseOptions, type ReleaseRecord } from '../store/release-store';
+import { buildExtJson } from '../weapp/ext-json';
+import type { TemplateApi } from '../wechat/weapp';
+
+export interface StartReleaseInput {
+  templateId: string;
+  userVersion: string;
+  userDesc: string;
+  targets: { appIds?: string[]; allAuthorized?: boolean };
+  options: ReleaseOptions;
+  createdBy: string;
+}
+
+/** Targets beyond this go through a Distributed Map in AWS (see README); the inline Map holds them in the execution's input. */
+export const MAX_INLINE_TARGETS = 2000;
+
+/**
+ * Starting, approving, cancelling and retrying releases. Everything that can be checked is
+ * checked before an execution starts: the template exists, every target is authorized, every
+ * app's ext_json builds.
+ */
+export class ReleaseService {
+  constructor(
+    private readonly stores: Stores,
+    private readonly templates: TemplateApi,
+    private readonly componentAppId: string,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async start(input: StartReleaseInput): Promise<ReleaseRecord> {
+    const appIds = await this.resolveTargets(input.targets);
+    if (appIds.length > MAX_INLINE_TARGETS) throw new BadRequestError(`at most ${MAX_INLINE_TARGETS} targets per release in this deployment`, 'too_many_targets');
+    const { template_list: templates } = await this.templates.getTemplateList();
+    if (!templates.some((t) => String(t.template_id) === input.templateId)) throw new BadRequestError(`template ${input.templateId} is not in the template library`, 'unknown_template');
+    for (const appId of Object.keys(input.options.extJsonOverrides ?? {})) {
+      if (!appIds.includes(appId)) throw new BadRequestError(`ext_json override for ${appId}, which is not a target`, 'invalid_ext_json');
+    }
+    for (const appId of appIds) buildExtJson(appId, input.options.extJsonBase, input.options.extJsonOverrides?.[appId]);
+
+    const releaseId = `rel-${new Date(this.now()).toISOString().slice(0, 10).replace(/-/g, '')}-${randomUUID().slice(0, 8)}`;
+    const record = await this.stores.releases.create(
+      { releaseId, templateId: input.templateId, userVersion: input.userVersion, userDesc: input.userDesc, createdBy: input.createdBy, createdAt: new Date(this.now()).toISOString(), options: input.options },
+      appIds,
+    );
+    const executionArn = await this.execute(releaseId, appIds, releaseId);
+    return { ...record, executionArn };
+  }
+
+  /** Releases every held app of a release (audit passed, waiting for approval). */
+  async approve(releaseId: string, releaseApp: (appId: string, release: ReleaseRecord) => Promise<void>): Promise<{ released: number; failed: number }> {
+    const release = await this.require(releaseId);
+    const held = (await this.stores.releases.targets(releaseId, { state: 'held' })).items;
+    const results = await mapSettled(held, 10, (t) => releaseApp(t.appId, release));
+    for (const [i, result] of results.entries()) {
+      if (result.status === 'rejected') {
+        await this.stores.releases.transition(releaseId, held[i]!.appId, ['held'], 'failed', { failure: { step: 'release', reason: (result.reason as Error).message } });
+      }
+    }
+    await this.finishIfDone(releaseId);
+    return { released: results.filter((r) => r.status === 'fulfilled').length, failed: results.filter((r) => r.status === 'rejected').length };
+  }
+
+  /** Stops the execution and marks every unfinished app cancelled. */
+  async cancel(releaseId: string): Promise<{ cancelled: number }> {
+    const release = await this.require(releaseId);
+    if (release.executionArn) {
+      await sfnClient().send(new StopExecutionCommand({ executionArn: release.executionArn, cause: 'cancelled by an operator' })).catch(() => undefined);
+    }
+    let cancelled = 0;
+    for (const target of (await this.stores.releases.targets(releaseId)).items) {
+      if (TERMINAL_STATES.has(target.state) || target.state === 'held') continue;
+      if (await this.stores.releases.transition(releaseId, target.appId, [target.state], 'cancelled')) cancelled++;
+    }
+    await this.stores.releases.finish(releaseId, 'cancelled');
+    return { cancelled };
+  }
+
+  /** Runs the failed apps again, from the start (each step skips what is already done). */
+  async retryFailed(releaseId: string): Promise<{ retried: number; executionArn?: string }> {
+    const release = await this.require(releaseId);
+    if (release.status === 'running' && release.executionArn) throw new ConflictError('the release is still running', 'release_running');
+    const failed = (await this.stores.releases.targets(releaseId, { state: 'failed' })).items.map((t) => t.appId);
+    if (failed.length === 0) return { retried: 0 };
+    for (const appId of failed) await this.stores.releases.transition(releaseId, appId, ['failed'], 'pending', { detail: 'retry' });
+    await this.stores.releases.reopen(releaseId);
+    const executionArn = await this.execute(releaseId, failed, `${releaseId}-retry-${this.now()}`);
+    return { retried: failed.length, executionArn };
+  }
+
+  private async execute(releaseId: string, appIds: string[], name: string): Promise<string> {
+    const stateMachineArn = config().RELEASE_STATE_MACHINE_ARN;
+    if (!stateMachineArn) throw new ConfigurationError('RELEASE_STATE_MACHINE_ARN is not configured');
+    const { executionArn } = await sfnClient().send(new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify({ releaseId, targets: appIds }) }));
+    if (!executionArn) throw new ConfigurationError('Step Functions returned no execution ARN');
+    await this.stores.releases.setExecution(releaseId, executionArn);
+    return executionArn;
+  }
+
+  private async finishIfDone(releaseId: string): Promise<void> {
+    const release = await this.require(releaseId);
+    const open = release.total - release.counts.released - release.counts.failed - release.counts.cancelled;
+    if (open === 0) await this.stores.releases.finish(releaseId, release.counts.failed > 0 ? 'completed_with_failures' : 'succeeded');
+  }
+
+  private async require(releaseId: string): Promise<ReleaseRecord> {
+    const release = await this.stores.releases.get(releaseId);
+    if (!release) throw new NotFoundError(`no release ${releaseId}`);
+    return release;
+  }
+
+  private async resolveTargets(targets: StartReleaseInput['targets']): Promise<string[]> {
+    const authorized = new Set((await this.stores.authorizers.listAll(this.componentAppId)).filter((p) => p.status === 'authorized').map((p) => p.appId));
+    if (targets.allAuthorized) return [...authorized].sort();
+    const appIds = [...new Set(targets.appIds ?? [])];
+    if (appIds.length === 0) throw new BadRequestError('a release needs at least one target', 'empty_targets');
+    const missing = appIds.filter((a) => !authorized.has(a));
+    if (missing.length) throw new BadRequestError(`not authorized: ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ` and ${missing.length - 10} more` : ''}`, 'target_not_authorized');
+    return appIds;
+  }
+}

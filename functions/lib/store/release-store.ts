@@ -1,0 +1,254 @@
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { BatchWriteCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BadRequestError } from '../errors';
+
+/** Where one app stands in a release. Terminal: released, held→released, failed, cancelled. */
+export const TARGET_STATES = [
+  'pending',
+  'domains_set',
+  'committed',
+  'audit_submitted',
+  'waiting_quota',
+  'audit_passed',
+  'held',
+  'released',
+  'failed',
+  'cancelled',
+] as const;
+export type TargetState = (typeof TARGET_STATES)[number];
+export const TERMINAL_STATES: ReadonlySet<TargetState> = new Set(['released', 'failed', 'cancelled']);
+
+export type ReleaseStatus = 'running' | 'succeeded' | 'completed_with_failures' | 'cancelled';
+
+export interface ReleaseOptions {
+  autoRelease: boolean;
+  maxConcurrency: number;
+  domains?: Record<string, string[]>;
+  webviewDomains?: string[];
+  extJsonBase?: Record<string, unknown>;
+  extJsonOverrides?: Record<string, Record<string, unknown>>;
+  testers?: string[];
+  grayPercentage?: number;
+}
+
+export interface ReleaseRecord {
+  releaseId: string;
+  templateId: string;
+  userVersion: string;
+  userDesc: string;
+  createdBy: string;
+  createdAt: string;
+  status: ReleaseStatus;
+  executionArn?: string;
+  options: ReleaseOptions;
+  total: number;
+  counts: Record<TargetState, number>;
+  finishedAt?: string;
+}
+
+export interface TargetRecord {
+  releaseId: string;
+  appId: string;
+  state: TargetState;
+  auditId?: string;
+  failure?: { step: string; reason: string; errcode?: number };
+  updatedAt: string;
+  history: { at: string; state: TargetState; detail?: string }[];
+}
+
+const key = {
+  release: (releaseId: string) => ({ pk: `RELEASE#${releaseId}`, sk: 'META' }),
+  target: (releaseId: string, appId: string) => ({ pk: `RELEASE#${releaseId}`, sk: `TARGET#${appId}` }),
+  auditWait: (appId: string) => ({ pk: `AUTHORIZER#${appId}`, sk: 'PIPELINE#AUDIT_WAIT' }),
+};
+
+const zeroCounts = (): Record<TargetState, number> => Object.fromEntries(TARGET_STATES.map((s) => [s, 0])) as Record<TargetState, number>;
+
+/**
+ * Releases and their targets. A target's move from one state to another updates the target
+ * (conditioned on its current state) and the release's counters in one transaction, so the
+ * counts stay exact however many steps run at once.
+ */
+export class ReleaseStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async create(release: Omit<ReleaseRecord, 'counts' | 'status' | 'total'>, appIds: string[]): Promise<ReleaseRecord> {
+    const counts = zeroCounts();
+    counts.pending = appIds.length;
+    const record: ReleaseRecord = { ...release, status: 'running', total: appIds.length, counts };
+    await this.db.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...key.release(release.releaseId), type: 'Release', gsi1pk: 'RELEASES', gsi1sk: `${release.createdAt}#${release.releaseId}`, ...record },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+    for (let i = 0; i < appIds.length; i += 25) {
+      const items = appIds.slice(i, i + 25).map((appId) => ({
+        PutRequest: {
+          Item: { ...key.target(release.releaseId, appId), type: 'ReleaseTarget', releaseId: release.releaseId, appId, state: 'pending', updatedAt: release.createdAt, history: [{ at: release.createdAt, state: 'pending' }] },
+        },
+      }));
+      let request: Record<string, typeof items> | undefined = { [this.tableName]: items };
+      while (request && Object.keys(request).length) {
+        const { UnprocessedItems } = await this.db.send(new BatchWriteCommand({ RequestItems: request }));
+        request = UnprocessedItems as typeof request;
+      }
+    }
+    return record;
+  }
+
+  async setExecution(releaseId: string, executionArn: string): Promise<void> {
+    await this.db.send(new UpdateCommand({ TableName: this.tableName, Key: key.release(releaseId), UpdateExpression: 'SET executionArn = :arn', ExpressionAttributeValues: { ':arn': executionArn } }));
+  }
+
+  async get(releaseId: string): Promise<ReleaseRecord | undefined> {
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: key.release(releaseId), ConsistentRead: true }));
+    return Item ? strip<ReleaseRecord>(Item) : undefined;
+  }
+
+  async list(limit: number): Promise<ReleaseRecord[]> {
+    const { Items = [] } = await this.db.send(
+      new QueryCommand({ TableName: this.tableName, IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :pk', ExpressionAttributeValues: { ':pk': 'RELEASES' }, ScanIndexForward: false, Limit: limit }),
+    );
+    return Items.map((i) => strip<ReleaseRecord>(i));
+  }
+
+  async getTarget(releaseId: string, appId: string): Promise<TargetRecord | undefined> {
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: key.target(releaseId, appId), ConsistentRead: true }));
+    return Item ? strip<TargetRecord>(Item) : undefined;
+  }
+
+  async targets(releaseId: string, { state, limit = 1000, cursor }: { state?: TargetState; limit?: number; cursor?: string } = {}): Promise<{ items: TargetRecord[]; nextCursor?: string }> {
+    const page = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ...(state ? { FilterExpression: '#state = :state', ExpressionAttributeNames: { '#state': 'state' } } : {}),
+        ExpressionAttributeValues: { ':pk': `RELEASE#${releaseId}`, ':prefix': 'TARGET#', ...(state ? { ':state': state } : {}) },
+        Limit: limit,
+        ConsistentRead: true,
+        ...(cursor ? { ExclusiveStartKey: { pk: `RELEASE#${releaseId}`, sk: `TARGET#${cursor}` } } : {}),
+      }),
+    );
+    const items = (page.Items ?? []).map((i) => strip<TargetRecord>(i));
+    const last = page.LastEvaluatedKey?.sk;
+    return { items, ...(typeof last === 'string' ? { nextCursor: last.slice('TARGET#'.length) } : {}) };
+  }
+
+  /**
+   * Moves a target from one of `from` to `to`, with the release counters, atomically. Returns
+   * false when the target is not in any of `from` (a step re-run after a crash, or a cancel).
+   */
+  async transition(
+    releaseId: string,
+    appId: string,
+    from: readonly TargetState[],
+    to: TargetState,
+    extra: { auditId?: string; failure?: TargetRecord['failure']; detail?: string } = {},
+    now = Date.now(),
+    attempt = 0,
+  ): Promise<boolean> {
+    const current = await this.getTarget(releaseId, appId);
+    if (!current || !from.includes(current.state)) return false;
+    if (current.state === to) return true;
+    const at = new Date(now).toISOString();
+    const sets = ['#state = :to', 'updatedAt = :at', 'history = list_append(history, :entry)'];
+    const values: Record<string, unknown> = { ':to': to, ':from': current.state, ':at': at, ':entry': [{ at, state: to, ...(extra.detail ? { detail: extra.detail } : {}) }] };
+    if (extra.auditId) {
+      sets.push('auditId = :auditId');
+      values[':auditId'] = extra.auditId;
+    }
+    if (extra.failure) {
+      sets.push('failure = :failure');
+      values[':failure'] = extra.failure;
+    }
+    try {
+      await this.db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: this.tableName,
+                Key: key.target(releaseId, appId),
+                UpdateExpression: `SET ${sets.join(', ')}`,
+                ConditionExpression: '#state = :from',
+                ExpressionAttributeNames: { '#state': 'state' },
+                ExpressionAttributeValues: values,
+              },
+            },
+            {
+              Update: {
+                TableName: this.tableName,
+                Key: key.release(releaseId),
+                UpdateExpression: 'ADD counts.#from :minus, counts.#to :plus',
+                ExpressionAttributeNames: { '#from': current.state, '#to': to },
+                ExpressionAttributeValues: { ':minus': -1, ':plus': 1 },
+              },
+            },
+          ],
+        }),
+      );
+      return true;
+    } catch (error) {
+      // Another step moved this target first, or touched the release counters at the same
+      // moment (a transaction conflict): look again and retry, a bounded number of times.
+      if (error instanceof TransactionCanceledException && attempt < 20) {
+        await new Promise((resolve) => setTimeout(resolve, 10 + Math.random() * 40 * (attempt + 1)));
+        return this.transition(releaseId, appId, from, to, extra, now, attempt + 1);
+      }
+      throw error;
+    }
+  }
+
+  async finish(releaseId: string, status: ReleaseStatus, now = Date.now()): Promise<void> {
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: key.release(releaseId),
+        UpdateExpression: 'SET #status = :status, finishedAt = :at',
+        ConditionExpression: '#status = :running',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':status': status, ':at': new Date(now).toISOString(), ':running': 'running' },
+      }),
+    ).catch((error: unknown) => {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    });
+  }
+
+  async reopen(releaseId: string): Promise<void> {
+    await this.db.send(new UpdateCommand({ TableName: this.tableName, Key: key.release(releaseId), UpdateExpression: 'SET #status = :running REMOVE finishedAt', ExpressionAttributeNames: { '#status': 'status' }, ExpressionAttributeValues: { ':running': 'running' } }));
+  }
+
+  // ---- waiting for an audit result -------------------------------------------------------
+
+  /** Remembers which execution waits for this app's audit, so the audit push can resume it. */
+  async saveAuditWait(appId: string, wait: { releaseId: string; taskToken: string; auditId?: string }): Promise<void> {
+    await this.db.send(new PutCommand({ TableName: this.tableName, Item: { ...key.auditWait(appId), type: 'AuditWait', appId, ...wait } }));
+  }
+
+  async takeAuditWait(appId: string): Promise<{ releaseId: string; taskToken: string; auditId?: string } | undefined> {
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: key.auditWait(appId), ConsistentRead: true }));
+    return Item ? { releaseId: String(Item.releaseId), taskToken: String(Item.taskToken), ...(Item.auditId ? { auditId: String(Item.auditId) } : {}) } : undefined;
+  }
+
+  async clearAuditWait(appId: string, taskToken: string): Promise<void> {
+    await this.db.send(
+      new DeleteCommand({ TableName: this.tableName, Key: key.auditWait(appId), ConditionExpression: 'taskToken = :t', ExpressionAttributeValues: { ':t': taskToken } }),
+    ).catch((error: unknown) => {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    });
+  }
+}
+
+function strip<T>(item: Record<string, unknown>): T {
+  const { pk: _pk, sk: _sk, type: _type, gsi1pk: _g1, gsi1sk: _g2, ...rest } = item;
+  return rest as T;
+}
+
+export function assertTargets(appIds: string[]): void {
+  if (appIds.length === 0) throw new BadRequestError('a release needs at least one target', 'empty_targets');
+}

@@ -1,0 +1,16 @@
+import { componentServices, platformStores } from '../lib/platform';
+import { classify, STEPS, type StepInput } from './steps';
+
+/**
+ * The release state machine's Lambda task: one entry, dispatching on `step`, so every step
+ * shares one deployment and one set of permissions.
+ */
+export const handler = async (input: StepInput): Promise<Record<string, unknown>> => {
+  const step = STEPS[input.step];
+  if (!step) throw new Error(`unknown pipeline step ${input.step}`);
+  try {
+    return await step(input, { stores: platformStores(), services: componentServices });
+  } catch (error) {
+    throw classify(error);
+  }
+};

@@ -1,0 +1,200 @@
+import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
+import { sfnClient } from '../lib/aws/clients';
+import { ConfigurationError } from '../lib/errors';
+import { logger } from '../lib/logger';
+import type { ComponentServices, Stores } from '../lib/platform';
+import { applyAuditOutcome } from '../lib/release/audit-outcome';
+import type { AuditStatus } from '../lib/store/audit-store';
+import { TERMINAL_STATES, type ReleaseRecord, type TargetState } from '../lib/store/release-store';
+import { toWeChatDomains, type ServerDomainLists } from '../lib/weapp/domains';
+import { WeChatApiError, WeChatTransportError } from '../lib/wechat/errors';
+
+export interface StepInput {
+  step: string;
+  releaseId: string;
+  appId?: string;
+  taskToken?: string;
+  error?: { Error?: string; Cause?: string };
+}
+
+export interface StepContext {
+  stores: Stores;
+  services: () => Promise<ComponentServices>;
+}
+
+/** WeChat's answers that mean "try again later"; the state machine retries these with backoff. */
+const RETRYABLE_ERRCODES = new Set([-1, 45011]);
+
+export class WeChatRetryableError extends Error {
+  override readonly name = 'WeChatRetryableError';
+}
+
+async function load(ctx: StepContext, releaseId: string): Promise<ReleaseRecord> {
+  const release = await ctx.stores.releases.get(releaseId);
+  if (!release) throw new ConfigurationError(`no release ${releaseId}`);
+  return release;
+}
+
+/**
+ * The steps of the release state machine for one target app. Each is idempotent: it looks
+ * at the target's recorded state first, so re-running a step after a crash (same release,
+ * same app) neither commits twice nor submits a second audit.
+ */
+export const STEPS: Record<string, (input: StepInput, ctx: StepContext) => Promise<Record<string, unknown>>> = {
+  async setDomains({ releaseId, appId }, ctx) {
+    const target = await ctx.stores.releases.getTarget(releaseId, appId!);
+    if (target?.state !== 'pending') return { outcome: 'skipped' };
+    const release = await load(ctx, releaseId);
+    const { miniPrograms } = await ctx.services();
+    if (release.options.domains) await miniPrograms.modifyDomains(appId!, 'set', toWeChatDomains(release.options.domains as ServerDomainLists));
+    if (release.options.webviewDomains) {
+      try {
+        await miniPrograms.api(appId!).setWebviewDomain('set', release.options.webviewDomains);
+      } catch (error) {
+        // 89019: already exactly these domains.
+        if (!(error instanceof WeChatApiError && error.errcode === 89019)) throw error;
+      }
+    }
+    await ctx.stores.releases.transition(releaseId, appId!, ['pending'], 'domains_set');
+    return { outcome: 'done' };
+  },
+
+  async commit({ releaseId, appId }, ctx) {
+    const target = await ctx.stores.releases.getTarget(releaseId, appId!);
+    if (target?.state !== 'domains_set') return { outcome: 'skipped' };
+    const release = await load(ctx, releaseId);
+    const last = await ctx.stores.audits.lastCommit(appId!);
+    // Committed by this release before a crash: don't commit again.
+    if (!(last?.releaseId === releaseId)) {
+      const { miniPrograms } = await ctx.services();
+      await miniPrograms.commit(appId!, {
+        templateId: release.templateId,
+        userVersion: release.userVersion,
+        userDesc: release.userDesc,
+        extJsonBase: release.options.extJsonBase,
+        extJson: release.options.extJsonOverrides?.[appId!],
+        releaseId,
+      });
+    }
+    await ctx.stores.releases.transition(releaseId, appId!, ['domains_set'], 'committed');
+    return { outcome: 'done' };
+  },
+
+  async submitAudit({ releaseId, appId }, ctx) {
+    const target = await ctx.stores.releases.getTarget(releaseId, appId!);
+    if (!target || !['committed', 'waiting_quota'].includes(target.state)) return { outcome: 'skipped' };
+    const { miniPrograms } = await ctx.services();
+    const latest = await ctx.stores.audits.latest(appId!);
+    let auditId: string;
+    if (latest && latest.releaseId === releaseId) {
+      // Submitted by this release before a crash.
+      auditId = latest.auditId;
+    } else {
+      try {
+        auditId = (await miniPrograms.submitAudit(appId!, { versionDesc: (await load(ctx, releaseId)).userDesc }, releaseId)).auditId;
+      } catch (error) {
+        const quota = (error instanceof WeChatApiError && error.errcode === 85085) || (error as { code?: string }).code === 'QUOTA_EXCEEDED';
+        if (!quota) throw error;
+        await ctx.stores.releases.transition(releaseId, appId!, ['committed'], 'waiting_quota', { detail: 'audit quota used up; retrying later' });
+        return { outcome: 'waiting_quota' };
+      }
+    }
+    await ctx.stores.releases.transition(releaseId, appId!, ['committed', 'waiting_quota'], 'audit_submitted', { auditId });
+    return { outcome: 'done', auditId };
+  },
+
+  async awaitAudit({ releaseId, appId, taskToken }, ctx) {
+    if (!taskToken) throw new ConfigurationError('awaitAudit needs the task token');
+    await ctx.stores.releases.saveAuditWait(appId!, { releaseId, taskToken });
+    // The push may already have come and gone before the token was stored.
+    const latest = await ctx.stores.audits.latest(appId!);
+    if (latest?.releaseId === releaseId && (latest.status === 'passed' || latest.status === 'rejected')) {
+      const wait = await ctx.stores.releases.takeAuditWait(appId!);
+      if (wait?.taskToken === taskToken) {
+        await applyAuditOutcome(ctx.stores.releases, releaseId, appId!, latest.status, latest.reason);
+        await sfnClient().send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify({ status: latest.status }) }));
+        await ctx.stores.releases.clearAuditWait(appId!, taskToken);
+      }
+    }
+    return { outcome: 'waiting' };
+  },
+
+  async pollAudit({ releaseId, appId }, ctx) {
+    const target = await ctx.stores.releases.getTarget(releaseId, appId!);
+    if (!target?.auditId) return { status: 'rejected' };
+    const { miniPrograms } = await ctx.services();
+    const status = (await miniPrograms.auditStatus(appId!, target.auditId)) as { status: AuditStatus; reason: string };
+    if (status.status === 'passed' || status.status === 'rejected') {
+      await ctx.stores.audits.recordOutcome(appId!, { status: status.status, event: { at: new Date().toISOString(), event: 'status_polled', ...(status.reason ? { reason: status.reason } : {}) } });
+    }
+    await applyAuditOutcome(ctx.stores.releases, releaseId, appId!, status.status, status.reason);
+    return { status: status.status };
+  },
+
+  async release({ releaseId, appId }, ctx) {
+    const target = await ctx.stores.releases.getTarget(releaseId, appId!);
+    if (target?.state !== 'audit_passed') return { outcome: 'skipped' };
+    const release = await load(ctx, releaseId);
+    if (!release.options.autoRelease) {
+      await ctx.stores.releases.transition(releaseId, appId!, ['audit_passed'], 'held', { detail: 'waiting for approval' });
+      return { outcome: 'held' };
+    }
+    await releaseApp(ctx, releaseId, appId!, release);
+    return { outcome: 'released' };
+  },
+
+  async recordFailure({ releaseId, appId, error }, ctx) {
+    const { reason, errcode } = describeFailure(error);
+    const target = await ctx.stores.releases.getTarget(releaseId, appId!);
+    if (!target || TERMINAL_STATES.has(target.state)) return { outcome: 'skipped' };
+    await ctx.stores.releases.transition(releaseId, appId!, [target.state], 'failed', { failure: { step: stepOf(target.state), reason, ...(errcode !== undefined ? { errcode } : {}) } });
+    logger.warn('release target failed', { releaseId, authorizerAppId: appId, errcode, reason });
+    return { outcome: 'recorded' };
+  },
+
+  async finalize({ releaseId }, ctx) {
+    const release = await load(ctx, releaseId);
+    const unfinished = release.total - release.counts.released - release.counts.failed - release.counts.cancelled - release.counts.held;
+    if (unfinished === 0) await ctx.stores.releases.finish(releaseId, release.counts.failed > 0 ? 'completed_with_failures' : 'succeeded');
+    return { status: (await load(ctx, releaseId)).status, counts: release.counts };
+  },
+};
+
+/** Releases one app whose audit passed (also used when an admin approves held apps). */
+export async function releaseApp(ctx: StepContext, releaseId: string, appId: string, release: ReleaseRecord, from: TargetState[] = ['audit_passed']): Promise<void> {
+  const { miniPrograms } = await ctx.services();
+  try {
+    await miniPrograms.api(appId).release();
+  } catch (error) {
+    // 85052: released already (a re-run after WeChat answered but before the record).
+    if (!(error instanceof WeChatApiError && error.errcode === 85052)) throw error;
+  }
+  if (release.options.grayPercentage && release.options.grayPercentage < 100) {
+    await miniPrograms.api(appId).grayRelease(release.options.grayPercentage).catch((error: unknown) => logger.warn('gray release not set', { authorizerAppId: appId, message: (error as Error).message }));
+  }
+  await ctx.stores.releases.transition(releaseId, appId, from, 'released');
+}
+
+function stepOf(state: TargetState): string {
+  return ({ pending: 'setDomains', domains_set: 'commit', committed: 'submitAudit', waiting_quota: 'submitAudit', audit_submitted: 'audit', audit_passed: 'release', held: 'release' } as Partial<Record<TargetState, string>>)[state] ?? state;
+}
+
+/** Step Functions hands the Catch `{ Error, Cause }`; Cause is Lambda's `{ errorType, errorMessage }`. */
+export function describeFailure(error: StepInput['error']): { reason: string; errcode?: number } {
+  let message = error?.Cause ?? error?.Error ?? 'unknown failure';
+  try {
+    const cause = JSON.parse(error?.Cause ?? '') as { errorMessage?: string; errorType?: string };
+    if (cause.errorMessage) message = cause.errorMessage;
+  } catch {
+    // Cause was not JSON: keep it as it is.
+  }
+  const errcode = /errcode (-?\d+)/.exec(message)?.[1];
+  return { reason: `${error?.Error ?? 'Error'}: ${message}`.slice(0, 1000), ...(errcode ? { errcode: Number(errcode) } : {}) };
+}
+
+/** Turns WeChat's "try later" answers into the error name the state machine retries. */
+export function classify(error: unknown): unknown {
+  if (error instanceof WeChatApiError && RETRYABLE_ERRCODES.has(error.errcode)) return new WeChatRetryableError(error.message);
+  if (error instanceof WeChatTransportError && error.retryable) return new WeChatRetryableError(error.message);
+  return error;
+}
