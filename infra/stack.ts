@@ -7,8 +7,9 @@ import { ComponentSecret } from './constructs/component-secret';
 import { PlatformApi, type RouteSpec } from './constructs/platform-api';
 import { PlatformTable } from './constructs/platform-table';
 import { FailedInvocationQueue, ScheduledInvocation } from './constructs/scheduled-invocation';
+import { ReleaseStateMachine } from './constructs/release-state-machine';
 import { WeappFunction } from './constructs/weapp-function';
-import { FUNCTIONS, type FunctionDefinition, ROUTES } from './manifest';
+import { FUNCTIONS, type FunctionDefinition, RELEASE_STATE_MACHINE, ROUTES } from './manifest';
 
 const REPO_ROOT = path.resolve(__dirname, '..');
 
@@ -38,6 +39,7 @@ export class WeappFleetStack extends Stack {
   readonly admins: AdminUserPool;
   readonly api: PlatformApi;
   readonly functions: ReadonlyMap<string, WeappFunction>;
+  readonly release?: import('aws-cdk-lib/aws-stepfunctions').StateMachine;
 
   constructor(scope: Construct, id: string, props: WeappFleetStackProps) {
     super(scope, id, props);
@@ -74,6 +76,20 @@ export class WeappFleetStack extends Stack {
       functions.set(name, fn);
     }
     this.functions = functions;
+
+    const taskFunction = functions.get(RELEASE_STATE_MACHINE.taskFunction);
+    if (taskFunction) {
+      const pipeline = new ReleaseStateMachine(this, 'ReleasePipeline', { ...RELEASE_STATE_MACHINE, repoRoot: REPO_ROOT, taskFunction });
+      this.release = pipeline.stateMachine;
+      for (const [name, def] of Object.entries(functionDefs)) {
+        const fn = functions.get(name)!;
+        if (def.startsReleases) {
+          pipeline.grantOperate(fn);
+          fn.addEnvironment('RELEASE_STATE_MACHINE_ARN', pipeline.stateMachineArn);
+        }
+        if (def.resumesReleases) pipeline.grantTaskResponse(fn);
+      }
+    }
 
     this.api = new PlatformApi(this, 'Http', {
       routes,

@@ -164,19 +164,47 @@ describe('WeappFleetStack', () => {
     });
 
     // Keeps the role-level AwsSolutions-IAM5[Resource::*] acknowledgement in WeappFunction honest.
-    it('grants Resource "*" only for X-Ray', () => {
+    it('grants Resource "*" only where AWS requires it: X-Ray, and log delivery of the state machine', () => {
       const policies = Object.values(template.findResources('AWS::IAM::Policy')) as Resource[];
       const wildcardActions = policies
         .flatMap((p) => (p.Properties?.PolicyDocument as { Statement: Statement[] }).Statement)
         .filter((s) => s.Effect === 'Allow' && (s.Resource === '*' || (Array.isArray(s.Resource) && s.Resource.includes('*'))))
         .flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
-      expect(new Set(wildcardActions)).toEqual(new Set(['xray:PutTraceSegments', 'xray:PutTelemetryRecords']));
+      expect(new Set(wildcardActions)).toEqual(
+        new Set([
+          // Lambda and Step Functions tracing
+          'xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'xray:GetSamplingRules', 'xray:GetSamplingTargets',
+          // Step Functions writing its execution log to CloudWatch Logs (vended log delivery)
+          'logs:CreateLogDelivery', 'logs:DeleteLogDelivery', 'logs:DescribeLogGroups', 'logs:DescribeResourcePolicies',
+          'logs:GetLogDelivery', 'logs:ListLogDeliveries', 'logs:PutResourcePolicy', 'logs:UpdateLogDelivery',
+        ]),
+      );
     });
 
     it('the read-only admin function cannot write the table', () => {
       const actions = allowedActions(template, functionOf(template, FUNCTIONS.adminComponent)[1]);
       expect(actions).not.toContain('dynamodb:PutItem');
       expect(actions).not.toContain('secretsmanager:GetSecretValue');
+    });
+  });
+
+  describe('release state machine', () => {
+    it('is a Standard workflow deployed from statemachines/release.asl.json with the pipeline function substituted', () => {
+      const [, machine] = only(template, 'AWS::StepFunctions::StateMachine', {});
+      expect(machine.Properties?.StateMachineType).toBe('STANDARD');
+      expect(machine.Properties?.StateMachineName).toBe('weapp-fleet-release');
+      const substitutions = machine.Properties?.DefinitionSubstitutions as Record<string, unknown>;
+      expect(JSON.stringify(substitutions.PipelineFunctionArn)).toContain(functionOf(template, FUNCTIONS.pipelineStep)[0]);
+      expect(JSON.stringify(machine.Properties?.DefinitionString)).toContain('waitForTaskToken');
+      expect(machine.Properties?.TracingConfiguration).toEqual({ Enabled: true });
+    });
+
+    it('lets only the release admin start executions, and only the audit path resume them', () => {
+      for (const [name] of Object.entries(FUNCTIONS)) {
+        const actions = allowedActions(template, functionOf(template, FUNCTIONS[name as keyof typeof FUNCTIONS])[1]);
+        expect(actions.includes('states:StartExecution')).toBe(name === 'adminReleases');
+        expect(actions.includes('states:SendTaskSuccess')).toBe(name === 'pipelineStep' || name === 'authorizerEvents');
+      }
     });
   });
 

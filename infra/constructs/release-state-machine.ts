@@ -1,0 +1,90 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { ArnFormat, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { PolicyStatement, type IGrantable, type IRole } from 'aws-cdk-lib/aws-iam';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import { nagRef } from './nag';
+
+const NAME = 'weapp-fleet-release';
+
+export interface ReleaseStateMachineProps {
+  /** Repository-relative path of the ASL file shared with the local runner. */
+  definitionFile: string;
+  repoRoot: string;
+  taskFunction: IFunction;
+  substitution: string;
+}
+
+/**
+ * The release pipeline, deployed from the very ASL file the local runner executes. Standard
+ * workflow: an audit can take days, and a Standard execution may wait up to a year.
+ */
+export class ReleaseStateMachine extends Construct {
+  readonly stateMachine: StateMachine;
+  /**
+   * Built from the fixed name rather than taken from the resource: the pipeline function
+   * resumes executions and the state machine invokes that function, so a reference either
+   * way round would make a dependency cycle.
+   */
+  readonly stateMachineArn: string;
+  private readonly executionsArn: string;
+
+  constructor(scope: Construct, id: string, props: ReleaseStateMachineProps) {
+    super(scope, id);
+    const logs = new LogGroup(this, 'Logs', { retention: RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY });
+    const stack = Stack.of(this);
+    this.stateMachineArn = stack.formatArn({ service: 'states', resource: 'stateMachine', resourceName: NAME, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    this.executionsArn = stack.formatArn({ service: 'states', resource: 'execution', resourceName: `${NAME}:*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    this.stateMachine = new StateMachine(this, 'Release', {
+      stateMachineName: NAME,
+      stateMachineType: StateMachineType.STANDARD,
+      // Inline, not an S3 asset: the definition is small and is then visible in the template.
+      definitionBody: DefinitionBody.fromString(readFileSync(path.join(props.repoRoot, props.definitionFile), 'utf8')),
+      definitionSubstitutions: { [props.substitution]: props.taskFunction.functionArn },
+      tracingEnabled: true,
+      logs: { destination: logs, level: LogLevel.ALL, includeExecutionData: false },
+      timeout: Duration.days(30),
+    });
+    props.taskFunction.grantInvoke(this.stateMachine);
+    const role = this.stateMachine.role;
+    Validations.of(role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'X-Ray tracing and CloudWatch Logs delivery for the state machine require Resource * (these actions support no resource-level permissions).',
+    });
+    Validations.of(role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::${nagRef(this, props.taskFunction.functionArn)}:*]`,
+      reason: 'Invoking the pipeline function by version or alias; the grant names that single function.',
+    });
+  }
+
+  /** Start, stop and describe executions of the release state machine. */
+  grantOperate(grantee: IGrantable & { role?: IRole }): void {
+    grantee.grantPrincipal.addToPrincipalPolicy(new PolicyStatement({ actions: ['states:StartExecution'], resources: [this.stateMachineArn] }));
+    grantee.grantPrincipal.addToPrincipalPolicy(new PolicyStatement({ actions: ['states:StopExecution', 'states:DescribeExecution'], resources: [this.executionsArn] }));
+    if (grantee.role) {
+      Validations.of(grantee.role).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::${this.nagArn(this.executionsArn)}]`,
+        reason: 'Stopping and describing executions of the release state machine only; execution names are per release, so they end in a wildcard.',
+      });
+    }
+  }
+
+  /** Resume waiting executions (the audit push, and the step that finds the audit already decided). */
+  grantTaskResponse(grantee: IGrantable): void {
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat'], resources: [this.stateMachineArn] }),
+    );
+  }
+
+  /** How cdk-nag prints an ARN built with formatArn. */
+  private nagArn(arn: string): string {
+    const stack = Stack.of(this);
+    const partition = '<AWS::Partition>';
+    const region = Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region;
+    const account = Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account;
+    return arn.includes(':execution:') ? `arn:${partition}:states:${region}:${account}:execution:${NAME}:*` : `arn:${partition}:states:${region}:${account}:stateMachine:${NAME}`;
+  }
+}
