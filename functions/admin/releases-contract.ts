@@ -31,7 +31,11 @@ const Target = z.object({
   history: z.array(z.object({ at: z.string(), state: z.string(), detail: z.string().optional() })),
 });
 
-/** The release pipeline's admin routes: one template to one mini program or the whole fleet. */
+/**
+ * The release pipeline's admin routes: one template to one mini program or the whole fleet.
+ * Actions on a release are their own path segment (`/{releaseId}/approve`): API Gateway path
+ * variables span whole segments, so `/{releaseId}:approve` could not be routed.
+ */
 export const RELEASE_ROUTES = {
   startRelease: route({
     method: 'POST', path: '/admin/releases', tag: 'releases', summary: 'Start a release: domains → commit → audit → release for every target', status: 202,
@@ -61,15 +65,15 @@ export const RELEASE_ROUTES = {
     response: Release.extend({ targets: z.array(Target), nextCursor: z.string().optional() }),
   }),
   approveRelease: route({
-    method: 'POST', path: '/admin/releases/{releaseId}:approve', tag: 'releases', summary: 'Release the apps held for approval', params: ReleaseParams,
+    method: 'POST', path: '/admin/releases/{releaseId}/approve', tag: 'releases', summary: 'Release the apps held for approval', params: ReleaseParams,
     response: z.object({ released: z.number(), failed: z.number() }), wechat: ['release'],
   }),
   cancelRelease: route({
-    method: 'POST', path: '/admin/releases/{releaseId}:cancel', tag: 'releases', summary: 'Stop the release; unfinished apps become cancelled', params: ReleaseParams,
+    method: 'POST', path: '/admin/releases/{releaseId}/cancel', tag: 'releases', summary: 'Stop the release; unfinished apps become cancelled', params: ReleaseParams,
     response: z.object({ cancelled: z.number() }),
   }),
   retryFailed: route({
-    method: 'POST', path: '/admin/releases/{releaseId}:retry-failed', tag: 'releases', summary: 'Run the failed apps again', params: ReleaseParams,
+    method: 'POST', path: '/admin/releases/{releaseId}/retry-failed', tag: 'releases', summary: 'Run the failed apps again', params: ReleaseParams,
     response: z.object({ retried: z.number(), executionArn: z.string().optional() }),
   }),
 } as const;

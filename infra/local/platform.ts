@@ -8,6 +8,9 @@ import { LocalGateway, type GatewayOptions } from './gateway';
 import { LocalScheduler, type ScheduleRun } from './scheduler';
 import type { LocalSettings } from './settings';
 import { WeChatSimulator, type WeChatSimulatorOptions } from './wechat-sim/server';
+import { readFileSync } from 'node:fs';
+import { RELEASE_STATE_MACHINE } from '../manifest';
+import { LocalStepFunctions } from './stepfunctions';
 
 export interface LocalPlatformOptions {
   /** Use this DynamoDB endpoint instead of starting DynamoDB Local (tests share one). */
@@ -19,6 +22,8 @@ export interface LocalPlatformOptions {
   onRequest?: GatewayOptions['onRequest'];
   /** Extra simulator options (audit delay, quotas, …) for tests and benchmarks. */
   simulator?: Partial<WeChatSimulatorOptions>;
+  /** Multiplies the state machine's waits and timeouts (tests shrink hours to milliseconds). */
+  stepFunctionsTimeScale?: number;
   onScheduleRun?: (run: ScheduleRun) => void;
 }
 
@@ -29,6 +34,7 @@ export interface LocalPlatform {
   simulator: WeChatSimulator | undefined;
   gateway: LocalGateway;
   scheduler: LocalScheduler;
+  stepFunctions: LocalStepFunctions;
   dynamoDbEndpoint: string;
   stop(): Promise<void>;
 }
@@ -69,7 +75,25 @@ export async function startLocalPlatform(settings: LocalSettings, options: Local
     const gateway = new LocalGateway({ port: settings.port, adminToken: settings.adminToken, onRequest: options.onRequest });
     const gatewayUrl = await gateway.start();
     started.push(gateway);
-    configureHandlers(settings, dynamoDbEndpoint, wechatBase, gatewayUrl, Boolean(simulator));
+    // The release state machine: the same ASL file CDK deploys; its Lambda task is the same handler.
+    const pipelineArn = `arn:aws:lambda:local:000000000000:function:${RELEASE_STATE_MACHINE.taskFunction}`;
+    const stepFunctions = new LocalStepFunctions({
+      port: 0,
+      waitTimeScale: options.stepFunctionsTimeScale ?? 1,
+      stateMachines: [
+        {
+          name: 'weapp-fleet-release',
+          arn: LOCAL_RELEASE_STATE_MACHINE_ARN,
+          definition: readFileSync(path.resolve(__dirname, '../..', RELEASE_STATE_MACHINE.definitionFile), 'utf8'),
+          substitutions: { [RELEASE_STATE_MACHINE.substitution]: pipelineArn },
+          functions: { [pipelineArn]: (payload) => (gateway.handlerFor(RELEASE_STATE_MACHINE.taskFunction) as unknown as (p: unknown) => Promise<unknown>)(payload) },
+        },
+      ],
+    });
+    const stepFunctionsEndpoint = await stepFunctions.start();
+    started.push(stepFunctions);
+
+    configureHandlers(settings, dynamoDbEndpoint, wechatBase, gatewayUrl, Boolean(simulator), stepFunctionsEndpoint);
 
     const scheduler = new LocalScheduler((name) => {
       const handler = gateway.handlerFor(name) as unknown as () => Promise<unknown>;
@@ -85,7 +109,7 @@ export async function startLocalPlatform(settings: LocalSettings, options: Local
       if (options.pushTickets ?? true) simulator.startPushing();
     }
 
-    return { gatewayUrl, wechatBase, simulator, gateway, scheduler, dynamoDbEndpoint, stop: stopAll };
+    return { gatewayUrl, wechatBase, simulator, gateway, scheduler, stepFunctions, dynamoDbEndpoint, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;
@@ -93,8 +117,12 @@ export async function startLocalPlatform(settings: LocalSettings, options: Local
 }
 
 /** What Lambda's environment holds in AWS, pointed at the local stand-ins. */
-function configureHandlers(settings: LocalSettings, dynamoDbEndpoint: string, wechatBase: string, gatewayUrl: string, simulated: boolean): void {
+export const LOCAL_RELEASE_STATE_MACHINE_ARN = 'arn:aws:states:local:000000000000:stateMachine:weapp-fleet-release';
+
+function configureHandlers(settings: LocalSettings, dynamoDbEndpoint: string, wechatBase: string, gatewayUrl: string, simulated: boolean, stepFunctionsEndpoint: string): void {
   Object.assign(process.env, {
+    STEPFUNCTIONS_ENDPOINT: stepFunctionsEndpoint,
+    RELEASE_STATE_MACHINE_ARN: LOCAL_RELEASE_STATE_MACHINE_ARN,
     PUBLIC_BASE_URL: gatewayUrl,
     // The simulator also serves the merchant's authorization pages.
     ...(simulated ? { WECHAT_MP_BASE: wechatBase, WECHAT_OPEN_BASE: wechatBase } : {}),

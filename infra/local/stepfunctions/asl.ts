@@ -101,7 +101,9 @@ export interface PreparedDefinition {
  * Lambda Task timeouts are real compute time and are not scaled.
  */
 export function prepareDefinition(source: JsonObject, waitTimeScale: number): PreparedDefinition {
-  const definition = structuredClone(source);
+  // Not structuredClone: under jest that builds objects of another realm, and the library only
+  // resolves Parameters templates nested in objects whose prototype is its own Object.prototype.
+  const definition = JSON.parse(JSON.stringify(source)) as JsonObject;
   const prepared: PreparedDefinition = { definition, tasks: [], waitTimeOverrides: {}, problems: [] };
   if (definition.QueryLanguage === 'JSONata') prepared.problems.push('QueryLanguage JSONata is not supported locally (aws-local-stepfunctions ignores it); use JSONPath');
   const topTimeout = numberField(definition, 'TimeoutSeconds');

@@ -381,7 +381,15 @@ export class LocalStepFunctions {
   private run(execution: Execution, input: Json): void {
     const machine = execution.machine;
     const taskResourceLocalHandlers: TaskHandlers = {};
-    for (const plan of machine.tasks) taskResourceLocalHandlers[plan.stateName] = (taskInput) => this.runTask(execution, plan, taskInput);
+    for (const plan of machine.tasks) {
+      taskResourceLocalHandlers[plan.stateName] = (taskInput) => {
+        const result = this.runTask(execution, plan, taskInput);
+        // The library normally awaits this; if it drops it (its own code throwing first), a
+        // late rejection must not become an unhandled rejection that kills `npm start`.
+        result.catch(() => undefined);
+        return result;
+      };
+    }
     const run = machine.runner.run(input, {
       overrides: { taskResourceLocalHandlers, waitTimeOverrides: machine.waitTimeOverrides },
       // The library resolves `$$.…` against this; it sets Execution.Input and StartTime itself.

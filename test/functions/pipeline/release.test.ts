@@ -1,0 +1,116 @@
+import { startTestPlatform, type TestPlatform } from '../../helpers/platform';
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/**
+ * Releases end to end: admin API → Step Functions (the deployed ASL, run locally) → pipeline
+ * steps → simulator, with audit results pushed back (or polled when a push is lost).
+ */
+describe('release pipeline', () => {
+  let platform: TestPlatform;
+  let templateId: number;
+  const redirectUri = () => `${platform.gatewayUrl}/wechat/authorize/callback`;
+
+  beforeAll(async () => {
+    // Hours of waiting in the ASL become milliseconds; the audit timeout falls back to polling after ~2 s.
+    platform = await startTestPlatform({ simulator: { auditDelayMs: 150, pushRetryDelayMs: 20 }, stepFunctionsTimeScale: 0.0001 });
+    await platform.simulator!.ticketPusher.pushNow();
+    await platform.admin('/admin/templates', { method: 'POST', body: JSON.stringify({ draftId: 1 }) });
+    templateId = ((await (await platform.admin('/admin/templates')).json()) as Json).templates[0].template_id;
+  });
+  afterAll(() => platform.stop());
+
+  const authorize = async () => (await platform.simulator!.authorize({ redirectUri: redirectUri() })).appId;
+  const start = async (body: Json) => {
+    const response = await platform.admin('/admin/releases', { method: 'POST', body: JSON.stringify({ templateId, userVersion: '2.0.0', userDesc: 'fleet release', ...body }) });
+    return { status: response.status, json: (await response.json()) as Json };
+  };
+  const release = async (id: string) => (await (await platform.admin(`/admin/releases/${id}?limit=500`)).json()) as Json;
+  const settle = async (id: string, until = (r: Json) => r.status !== 'running', timeoutMs = 25_000) => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const current = await release(id);
+      if (until(current) || Date.now() > deadline) return current;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  };
+  const wechatCalls = (path: string, appId: string) =>
+    platform.simulator!.requests.filter((r) => r.path === path && platform.simulator!.state.checkAuthorizerToken(r.query.access_token).appId === appId);
+
+  it('ships one app: domains → commit → audit (pushed) → release', async () => {
+    const appId = await authorize();
+    const started = await start({ targets: { appIds: [appId] }, domains: { request: ['https://api.example.com'] }, extJsonOverrides: { [appId]: { ext: { shop: 1 } } } });
+    expect(started.status).toBe(202);
+    expect(started.json).toMatchObject({ status: 'running', total: 1, counts: { pending: 1 } });
+    const done = await settle(started.json.releaseId);
+    expect(done).toMatchObject({ status: 'succeeded', counts: { released: 1, failed: 0 } });
+    expect(done.targets[0]).toMatchObject({ appId, state: 'released', auditId: expect.any(String) });
+    expect(done.targets[0].history.map((h: Json) => h.state)).toEqual(['pending', 'domains_set', 'committed', 'audit_submitted', 'audit_passed', 'released']);
+    expect(wechatCalls('/wxa/commit', appId)).toHaveLength(1);
+    expect(wechatCalls('/wxa/submit_audit', appId)).toHaveLength(1);
+    expect(wechatCalls('/wxa/release', appId)).toHaveLength(1);
+    expect(JSON.parse((wechatCalls('/wxa/commit', appId)[0]!.body as Json).ext_json)).toMatchObject({ extAppid: appId, ext: { shop: 1 } });
+  });
+
+  it('records an audit rejection with WeChat’s reason and moves on', async () => {
+    const appId = await authorize();
+    const started = await start({ userDesc: 'this one fails [fail]', targets: { appIds: [appId] } });
+    const done = await settle(started.json.releaseId);
+    expect(done).toMatchObject({ status: 'completed_with_failures', counts: { failed: 1, released: 0 } });
+    expect(done.targets[0].failure).toMatchObject({ step: 'audit', reason: expect.stringMatching(/^audit rejected: .+/) });
+    expect(wechatCalls('/wxa/release', appId)).toHaveLength(0);
+  });
+
+  it('recovers a lost audit push by polling', async () => {
+    const appId = await authorize();
+    platform.simulator!.setAuthorizerEventsUrl(() => undefined);
+    try {
+      const started = await start({ targets: { appIds: [appId] } });
+      const done = await settle(started.json.releaseId);
+      expect(done).toMatchObject({ status: 'succeeded', counts: { released: 1 } });
+      expect(wechatCalls('/wxa/get_auditstatus', appId).length).toBeGreaterThanOrEqual(1);
+    } finally {
+      platform.simulator!.setAuthorizerEventsUrl(`${platform.gatewayUrl}/wechat/authorizers/$APPID$/events`);
+    }
+  });
+
+  it('holds passed apps until an admin approves', async () => {
+    const appId = await authorize();
+    const started = await start({ targets: { appIds: [appId] }, autoRelease: false });
+    const held = await settle(started.json.releaseId, (r) => r.counts.held === 1);
+    expect(held.targets[0].state).toBe('held');
+    expect(wechatCalls('/wxa/release', appId)).toHaveLength(0);
+    const approve = await platform.admin(`/admin/releases/${started.json.releaseId}/approve`, { method: 'POST' });
+    expect(await approve.json()).toEqual({ released: 1, failed: 0 });
+    expect(await release(started.json.releaseId)).toMatchObject({ status: 'succeeded', counts: { released: 1, held: 0 } });
+  });
+
+  it('cancels: the execution stops and unfinished apps become cancelled', async () => {
+    platform.simulator!.state.options.auditDelayMs = 60_000;
+    try {
+      const appId = await authorize();
+      const started = await start({ targets: { appIds: [appId] } });
+      await settle(started.json.releaseId, (r) => r.counts.audit_submitted === 1);
+      const cancel = await platform.admin(`/admin/releases/${started.json.releaseId}/cancel`, { method: 'POST' });
+      expect(await cancel.json()).toEqual({ cancelled: 1 });
+      expect(await release(started.json.releaseId)).toMatchObject({ status: 'cancelled', counts: { cancelled: 1, audit_submitted: 0 } });
+    } finally {
+      platform.simulator!.state.options.auditDelayMs = 150;
+    }
+  });
+
+  describe('refuses bad input before anything starts', () => {
+    it.each([
+      ['an unknown template', async () => ({ templateId: 999999, targets: { appIds: [await authorize()] } }), 'unknown_template'],
+      ['an app that never authorized', async () => ({ targets: { appIds: ['wx00000000000000ee'] } }), 'target_not_authorized'],
+      ['an empty target list', async () => ({ targets: { appIds: [] } }), 'invalid_request'],
+      ['an ext_json naming another app', async () => { const a = await authorize(); return { targets: { appIds: [a] }, extJsonOverrides: { [a]: { extAppid: 'wxffffffffffffffff' } } }; }, 'invalid_ext_json'],
+    ])('%s', async (_, body, code) => {
+      const before = (await (await platform.admin('/admin/releases')).json()) as Json;
+      const { status, json } = await start(await body());
+      expect(status).toBe(400);
+      expect(json.code).toBe(code);
+      expect(((await (await platform.admin('/admin/releases')).json()) as Json).releases.length).toBe(before.releases.length);
+    });
+  });
+});
