@@ -49,7 +49,7 @@ export class ReleaseService {
       { releaseId, templateId: input.templateId, userVersion: input.userVersion, userDesc: input.userDesc, createdBy: input.createdBy, createdAt: new Date(this.now()).toISOString(), options: input.options },
       appIds,
     );
-    const executionArn = await this.execute(releaseId, appIds, releaseId);
+    const executionArn = await this.execute(releaseId, appIds, releaseId, input.options.maxConcurrency);
     return { ...record, executionArn };
   }
 
@@ -90,14 +90,14 @@ export class ReleaseService {
     if (failed.length === 0) return { retried: 0 };
     for (const appId of failed) await this.stores.releases.transition(releaseId, appId, ['failed'], 'pending', { detail: 'retry' });
     await this.stores.releases.reopen(releaseId);
-    const executionArn = await this.execute(releaseId, failed, `${releaseId}-retry-${this.now()}`);
+    const executionArn = await this.execute(releaseId, failed, `${releaseId}-retry-${this.now()}`, release.options.maxConcurrency);
     return { retried: failed.length, executionArn };
   }
 
-  private async execute(releaseId: string, appIds: string[], name: string): Promise<string> {
+  private async execute(releaseId: string, appIds: string[], name: string, maxConcurrency: number): Promise<string> {
     const stateMachineArn = config().RELEASE_STATE_MACHINE_ARN;
     if (!stateMachineArn) throw new ConfigurationError('RELEASE_STATE_MACHINE_ARN is not configured');
-    const { executionArn } = await sfnClient().send(new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify({ releaseId, targets: appIds }) }));
+    const { executionArn } = await sfnClient().send(new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify({ releaseId, targets: appIds, maxConcurrency }) }));
     if (!executionArn) throw new ConfigurationError('Step Functions returned no execution ARN');
     await this.stores.releases.setExecution(releaseId, executionArn);
     return executionArn;

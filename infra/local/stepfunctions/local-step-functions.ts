@@ -400,7 +400,7 @@ export class LocalStepFunctions {
       },
     });
     execution.abort = run.abort;
-    if (this.options.onExecutionEvent) void this.forwardEvents(execution, run.eventLogs);
+    if (this.options.onExecutionEvent) this.forwardEvents(execution, run.eventLogs).catch(() => undefined);
     run.result.then(
       (output) => this.close(execution, { status: 'SUCCEEDED', output: JSON.stringify(output) }),
       (error: unknown) => this.close(execution, executionOutcome(error)),

@@ -99,6 +99,28 @@ describe('release pipeline', () => {
     }
   });
 
+  it('ships 100 apps with 10% failing: every app ends released or failed with its errcode', async () => {
+    const seeded = platform.simulator!.seedAuthorizers(100);
+    await platform.admin('/admin/authorizers:sync', { method: 'POST' });
+    const failing = new Set(seeded.slice(0, 10).map((s) => s.appId));
+    for (const appId of failing) platform.simulator!.state.authorizers.get(appId)!.profileIncomplete = true;
+    const started = await start({ targets: { appIds: seeded.map((s) => s.appId) }, maxConcurrency: 20 });
+    expect(started.status).toBe(202);
+    const done = await settle(started.json.releaseId, (r) => r.status !== 'running', 60_000);
+    expect(done).toMatchObject({ status: 'completed_with_failures', total: 100, counts: { released: 90, failed: 10 } });
+    const sum = Object.values(done.counts as Record<string, number>).reduce((a, b) => a + b, 0);
+    expect(sum).toBe(100);
+    for (const target of done.targets as Json[]) {
+      if (failing.has(target.appId)) expect(target).toMatchObject({ state: 'failed', failure: { step: 'submitAudit', errcode: 86002 } });
+      else expect(target.state).toBe('released');
+    }
+    // Exactly one commit and one audit submission per app that got that far.
+    for (const { appId } of seeded.slice(10, 20)) {
+      expect(wechatCalls('/wxa/commit', appId)).toHaveLength(1);
+      expect(wechatCalls('/wxa/submit_audit', appId)).toHaveLength(1);
+    }
+  }, 90_000);
+
   describe('refuses bad input before anything starts', () => {
     it.each([
       ['an unknown template', async () => ({ templateId: 999999, targets: { appIds: [await authorize()] } }), 'unknown_template'],
