@@ -27,6 +27,7 @@ const Target = z.object({
   state: z.enum(TARGET_STATES),
   auditId: z.string().optional(),
   failure: z.object({ step: z.string(), reason: z.string(), errcode: z.number().optional() }).optional(),
+  rollback: z.object({ at: z.string(), ok: z.boolean(), reason: z.string().optional(), errcode: z.number().optional() }).optional(),
   updatedAt: z.string(),
   history: z.array(z.object({ at: z.string(), state: z.string(), detail: z.string().optional() })),
 });
@@ -71,6 +72,10 @@ export const RELEASE_ROUTES = {
   cancelRelease: route({
     method: 'POST', path: '/admin/releases/{releaseId}/cancel', tag: 'releases', summary: 'Stop the release; unfinished apps become cancelled', params: ReleaseParams,
     response: z.object({ cancelled: z.number() }),
+  }),
+  rollbackRelease: route({
+    method: 'POST', path: '/admin/releases/{releaseId}/rollback', tag: 'releases', summary: 'Revert every app this release put live (one level), outcome per app', params: ReleaseParams,
+    response: z.object({ rolledBack: z.number(), failed: z.number() }), wechat: ['revertcoderelease'],
   }),
   retryFailed: route({
     method: 'POST', path: '/admin/releases/{releaseId}/retry-failed', tag: 'releases', summary: 'Run the failed apps again', params: ReleaseParams,

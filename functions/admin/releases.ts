@@ -42,5 +42,11 @@ export const handler = serveRoutes([
     (await service()).approve(params.releaseId, (appId, release) => releaseApp({ stores: platformStores(), services: componentServices }, params.releaseId, appId, release, ['held'])),
   ),
   implement(R.cancelRelease, async ({ params }) => (await service()).cancel(params.releaseId)),
+  implement(R.rollbackRelease, async ({ params }) => {
+    const { miniPrograms } = await componentServices();
+    return (await service()).rollback(params.releaseId, async (appId) => {
+      await miniPrograms.api(appId).revertCodeRelease();
+    });
+  }),
   implement(R.retryFailed, async ({ params }) => (await service()).retryFailed(params.releaseId)),
 ]);

@@ -154,7 +154,7 @@ export const STEPS: Record<string, (input: StepInput, ctx: StepContext) => Promi
 
   async finalize({ releaseId }, ctx) {
     const release = await load(ctx, releaseId);
-    const unfinished = release.total - release.counts.released - release.counts.failed - release.counts.cancelled - release.counts.held;
+    const unfinished = release.total - release.counts.released - release.counts.failed - release.counts.cancelled - release.counts.held - (release.counts.rolled_back ?? 0);
     if (unfinished === 0) await ctx.stores.releases.finish(releaseId, release.counts.failed > 0 ? 'completed_with_failures' : 'succeeded');
     return { status: (await load(ctx, releaseId)).status, counts: release.counts };
   },

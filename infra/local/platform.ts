@@ -22,6 +22,8 @@ export interface LocalPlatformOptions {
   onRequest?: GatewayOptions['onRequest'];
   /** Extra simulator options (audit delay, quotas, …) for tests and benchmarks. */
   simulator?: Partial<WeChatSimulatorOptions>;
+  /** Restart executions of releases left running by a previous run (default true). */
+  redriveReleases?: boolean;
   /** Multiplies the state machine's waits and timeouts (tests shrink hours to milliseconds). */
   stepFunctionsTimeScale?: number;
   onScheduleRun?: (run: ScheduleRun) => void;
@@ -109,6 +111,10 @@ export async function startLocalPlatform(settings: LocalSettings, options: Local
       if (options.pushTickets ?? true) simulator.startPushing();
     }
 
+    // Executions live in this process: after a restart, releases still running start again
+    // for their unfinished apps (AWS keeps executions, so only the local runtime needs this).
+    if (options.redriveReleases ?? true) await redriveReleases();
+
     return { gatewayUrl, wechatBase, simulator, gateway, scheduler, stepFunctions, dynamoDbEndpoint, stop: stopAll };
   } catch (error) {
     await stopAll();
@@ -117,6 +123,20 @@ export async function startLocalPlatform(settings: LocalSettings, options: Local
 }
 
 /** What Lambda's environment holds in AWS, pointed at the local stand-ins. */
+async function redriveReleases(): Promise<void> {
+  const { platformStores, componentServices } = await import('../../functions/lib/platform');
+  const { ReleaseService } = await import('../../functions/lib/release/release-service');
+  const stores = platformStores();
+  const running = (await stores.releases.list(100)).filter((r) => r.status === 'running');
+  if (running.length === 0) return;
+  const services = await componentServices();
+  const releases = new ReleaseService(stores, services.templates, services.credentials.appId);
+  for (const release of running) {
+    const executionArn = await releases.redrive(release.releaseId);
+    if (executionArn) process.stdout.write(`[weapp-fleet] release ${release.releaseId} resumed after restart (${executionArn})\n`);
+  }
+}
+
 export const LOCAL_RELEASE_STATE_MACHINE_ARN = 'arn:aws:states:local:000000000000:stateMachine:weapp-fleet-release';
 
 function configureHandlers(settings: LocalSettings, dynamoDbEndpoint: string, wechatBase: string, gatewayUrl: string, simulated: boolean, stepFunctionsEndpoint: string): void {

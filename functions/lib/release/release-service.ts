@@ -94,6 +94,42 @@ export class ReleaseService {
     return { retried: failed.length, executionArn };
   }
 
+  /**
+   * Reverts every app this release put live by one level (`revertcoderelease`), recording the
+   * outcome per app; apps WeChat refuses to revert keep their state with the reason.
+   */
+  async rollback(releaseId: string, revert: (appId: string) => Promise<void>): Promise<{ rolledBack: number; failed: number }> {
+    await this.require(releaseId);
+    const live = (await this.stores.releases.targets(releaseId, { state: 'released' })).items;
+    const results = await mapSettled(live, 10, async (target) => {
+      await revert(target.appId);
+      await this.stores.releases.transition(releaseId, target.appId, ['released'], 'rolled_back', { detail: 'reverted to the previous release' });
+      await this.stores.releases.recordRollback(releaseId, target.appId, { at: new Date(this.now()).toISOString(), ok: true });
+    });
+    for (const [i, result] of results.entries()) {
+      if (result.status === 'rejected') {
+        const error = result.reason as Error & { errcode?: number };
+        await this.stores.releases.recordRollback(releaseId, live[i]!.appId, { at: new Date(this.now()).toISOString(), ok: false, reason: error.message, ...(error.errcode !== undefined ? { errcode: error.errcode } : {}) });
+      }
+    }
+    return { rolledBack: results.filter((r) => r.status === 'fulfilled').length, failed: results.filter((r) => r.status === 'rejected').length };
+  }
+
+  /**
+   * Starts a new execution for the unfinished apps of a running release whose execution is
+   * gone (the local runtime was restarted). Steps skip what is already done.
+   */
+  async redrive(releaseId: string): Promise<string | undefined> {
+    const release = await this.require(releaseId);
+    if (release.status !== 'running') return undefined;
+    const unfinished = (await this.stores.releases.targets(releaseId)).items.filter((t) => !TERMINAL_STATES.has(t.state) && t.state !== 'held').map((t) => t.appId);
+    if (unfinished.length === 0) {
+      await this.finishIfDone(releaseId);
+      return undefined;
+    }
+    return this.execute(releaseId, unfinished, `${releaseId}-redrive-${this.now()}`, release.options.maxConcurrency);
+  }
+
   private async execute(releaseId: string, appIds: string[], name: string, maxConcurrency: number): Promise<string> {
     const stateMachineArn = config().RELEASE_STATE_MACHINE_ARN;
     if (!stateMachineArn) throw new ConfigurationError('RELEASE_STATE_MACHINE_ARN is not configured');
@@ -105,7 +141,7 @@ export class ReleaseService {
 
   private async finishIfDone(releaseId: string): Promise<void> {
     const release = await this.require(releaseId);
-    const open = release.total - release.counts.released - release.counts.failed - release.counts.cancelled;
+    const open = release.total - release.counts.released - release.counts.failed - release.counts.cancelled - release.counts.rolled_back;
     if (open === 0) await this.stores.releases.finish(releaseId, release.counts.failed > 0 ? 'completed_with_failures' : 'succeeded');
   }
 

@@ -14,9 +14,10 @@ export const TARGET_STATES = [
   'released',
   'failed',
   'cancelled',
+  'rolled_back',
 ] as const;
 export type TargetState = (typeof TARGET_STATES)[number];
-export const TERMINAL_STATES: ReadonlySet<TargetState> = new Set(['released', 'failed', 'cancelled']);
+export const TERMINAL_STATES: ReadonlySet<TargetState> = new Set(['released', 'failed', 'cancelled', 'rolled_back']);
 
 export type ReleaseStatus = 'running' | 'succeeded' | 'completed_with_failures' | 'cancelled';
 
@@ -52,6 +53,8 @@ export interface TargetRecord {
   state: TargetState;
   auditId?: string;
   failure?: { step: string; reason: string; errcode?: number };
+  /** Outcome of a rollback attempt on an app this release put live. */
+  rollback?: { at: string; ok: boolean; reason?: string; errcode?: number };
   updatedAt: string;
   history: { at: string; state: TargetState; detail?: string }[];
 }
@@ -202,6 +205,10 @@ export class ReleaseStore {
       }
       throw error;
     }
+  }
+
+  async recordRollback(releaseId: string, appId: string, outcome: NonNullable<TargetRecord['rollback']>): Promise<void> {
+    await this.db.send(new UpdateCommand({ TableName: this.tableName, Key: key.target(releaseId, appId), UpdateExpression: 'SET #rollback = :r', ExpressionAttributeNames: { '#rollback': 'rollback' }, ExpressionAttributeValues: { ':r': outcome } }));
   }
 
   async finish(releaseId: string, status: ReleaseStatus, now = Date.now()): Promise<void> {

@@ -1,0 +1,60 @@
+import { generateCredentials } from '../../../infra/local/settings';
+import { WeChatSimulator } from '../../../infra/local/wechat-sim/server';
+import { startTestPlatform, type TestPlatform } from '../../helpers/platform';
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** The local platform stopped mid-release and started again: the release finishes, nothing twice. */
+describe('release across a restart of the local platform', () => {
+  const g = generateCredentials();
+  const component = { appId: g.componentAppId, appSecret: g.componentSecret, token: g.componentToken, aesKey: g.componentAesKey };
+  const tableName = `restart-${Date.now()}`;
+  let sim: WeChatSimulator;
+  let platform: TestPlatform | undefined;
+
+  // WeChat keeps running while the platform restarts.
+  beforeAll(async () => {
+    sim = new WeChatSimulator({ component, auditDelayMs: 600_000, pushRetryDelayMs: 20 });
+    await sim.start();
+  });
+  afterAll(async () => {
+    await platform?.stop();
+    await sim.stop();
+  });
+
+  const startPlatform = async () => {
+    const p = await startTestPlatform({ settings: { externalWeChatBase: sim.url, component, tableName, adminToken: g.adminToken }, stepFunctionsTimeScale: 0.0001 });
+    sim.setComponentEventsUrl(`${p.gatewayUrl}/wechat/component/events`);
+    sim.setAuthorizerEventsUrl(`${p.gatewayUrl}/wechat/authorizers/$APPID$/events`);
+    return p;
+  };
+
+  it('re-drives unfinished apps without a second commit or audit', async () => {
+    platform = await startPlatform();
+    await sim.ticketPusher.pushNow();
+    const { appId } = await sim.authorize({ redirectUri: `${platform.gatewayUrl}/wechat/authorize/callback` });
+    await platform.admin('/admin/templates', { method: 'POST', body: JSON.stringify({ draftId: 1 }) });
+    const templateId = ((await (await platform.admin('/admin/templates')).json()) as Json).templates[0].template_id;
+    const started = (await (await platform.admin('/admin/releases', { method: 'POST', body: JSON.stringify({ templateId, userVersion: '3.0.0', targets: { appIds: [appId] } }) })).json()) as Json;
+    const view = async () => (await (await platform!.admin(`/admin/releases/${started.releaseId}`)).json()) as Json;
+    for (let i = 0; i < 200 && (await view()).counts.audit_submitted !== 1; i++) await new Promise((r) => setTimeout(r, 50));
+    expect((await view()).counts.audit_submitted).toBe(1);
+
+    await platform.stop(); // the execution dies with the process
+    platform = await startPlatform();
+    sim.state.options.auditDelayMs = 100;
+    await sim.completeAudits();
+
+    let done: Json = {};
+    for (let i = 0; i < 300; i++) {
+      done = await view();
+      if (done.status !== 'running') break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(done).toMatchObject({ status: 'succeeded', counts: { released: 1 } });
+    const calls = (path: string) => sim.requests.filter((r) => r.path === path && sim.state.checkAuthorizerToken(r.query.access_token).appId === appId);
+    expect(calls('/wxa/commit')).toHaveLength(1);
+    expect(calls('/wxa/submit_audit')).toHaveLength(1);
+    expect(calls('/wxa/release')).toHaveLength(1);
+  }, 60_000);
+});
