@@ -51,6 +51,8 @@ export const RELEASE_ROUTES = {
       webviewDomains: WebviewDomainList.optional(),
       autoRelease: z.boolean().default(true),
       grayPercentage: z.number().int().min(1).max(100).optional(),
+      /** The first `count` targets (or the listed ones) must pass audit and be released before the rest start. */
+      canary: z.union([z.object({ count: z.number().int().min(1) }).strict(), z.object({ appIds: z.array(AppId).min(1) }).strict()]).optional(),
       maxConcurrency: z.number().int().min(1).max(40).default(10),
     }).strict(),
     response: Release,

@@ -19,6 +19,7 @@ export const handler = serveRoutes([
       userVersion: body.userVersion,
       userDesc: body.userDesc,
       targets: 'allAuthorized' in body.targets ? { allAuthorized: true } : { appIds: body.targets.appIds },
+      ...(body.canary ? { canary: body.canary } : {}),
       options: {
         autoRelease: body.autoRelease,
         maxConcurrency: body.maxConcurrency,

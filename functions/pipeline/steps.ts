@@ -12,6 +12,7 @@ import { WeChatApiError, WeChatTransportError } from '../lib/wechat/errors';
 export interface StepInput {
   step: string;
   releaseId: string;
+  waveIndex?: number;
   appId?: string;
   taskToken?: string;
   error?: { Error?: string; Cause?: string };
@@ -41,6 +42,24 @@ async function load(ctx: StepContext, releaseId: string): Promise<ReleaseRecord>
  * same app) neither commits twice nor submits a second audit.
  */
 export const STEPS: Record<string, (input: StepInput, ctx: StepContext) => Promise<Record<string, unknown>>> = {
+  /**
+   * Before each wave after the first: every app of the earlier waves must be released. If
+   * not, this wave's apps are cancelled and the release stops here.
+   */
+  async gateWave({ releaseId, waveIndex = 0 }, ctx) {
+    const release = await load(ctx, releaseId);
+    const waves = release.options.waves;
+    if (!waves || waveIndex === 0) return { proceed: true };
+    const earlier = new Set(waves.slice(0, waveIndex).flat());
+    const { items } = await ctx.stores.releases.targets(releaseId);
+    const notReleased = items.filter((t) => earlier.has(t.appId) && t.state !== 'released');
+    if (notReleased.length === 0) return { proceed: true };
+    for (const appId of waves[waveIndex] ?? []) {
+      await ctx.stores.releases.transition(releaseId, appId, ['pending'], 'cancelled', { detail: `canary wave not released (${notReleased.map((t) => `${t.appId}: ${t.state}`).join(', ')})` });
+    }
+    return { proceed: false };
+  },
+
   async setDomains({ releaseId, appId }, ctx) {
     const target = await ctx.stores.releases.getTarget(releaseId, appId!);
     if (target?.state !== 'pending') return { outcome: 'skipped' };

@@ -10,6 +10,8 @@ import { buildExtJson } from '../weapp/ext-json';
 import type { TemplateApi } from '../wechat/weapp';
 
 export interface StartReleaseInput {
+  /** A first wave that must pass audit and be released before the rest start. */
+  canary?: { count?: number; appIds?: string[] };
   templateId: string;
   userVersion: string;
   userDesc: string;
@@ -44,12 +46,13 @@ export class ReleaseService {
     }
     for (const appId of appIds) buildExtJson(appId, input.options.extJsonBase, input.options.extJsonOverrides?.[appId]);
 
+    const waves = canaryWaves(appIds, input.canary);
     const releaseId = `rel-${new Date(this.now()).toISOString().slice(0, 10).replace(/-/g, '')}-${randomUUID().slice(0, 8)}`;
     const record = await this.stores.releases.create(
-      { releaseId, templateId: input.templateId, userVersion: input.userVersion, userDesc: input.userDesc, createdBy: input.createdBy, createdAt: new Date(this.now()).toISOString(), options: input.options },
+      { releaseId, templateId: input.templateId, userVersion: input.userVersion, userDesc: input.userDesc, createdBy: input.createdBy, createdAt: new Date(this.now()).toISOString(), options: { ...input.options, ...(waves.length > 1 ? { waves } : {}) } },
       appIds,
     );
-    const executionArn = await this.execute(releaseId, appIds, releaseId, input.options.maxConcurrency);
+    const executionArn = await this.execute(releaseId, waves, releaseId, input.options.maxConcurrency);
     return { ...record, executionArn };
   }
 
@@ -90,7 +93,7 @@ export class ReleaseService {
     if (failed.length === 0) return { retried: 0 };
     for (const appId of failed) await this.stores.releases.transition(releaseId, appId, ['failed'], 'pending', { detail: 'retry' });
     await this.stores.releases.reopen(releaseId);
-    const executionArn = await this.execute(releaseId, failed, `${releaseId}-retry-${this.now()}`, release.options.maxConcurrency);
+    const executionArn = await this.execute(releaseId, [failed], `${releaseId}-retry-${this.now()}`, release.options.maxConcurrency);
     return { retried: failed.length, executionArn };
   }
 
@@ -127,13 +130,13 @@ export class ReleaseService {
       await this.finishIfDone(releaseId);
       return undefined;
     }
-    return this.execute(releaseId, unfinished, `${releaseId}-redrive-${this.now()}`, release.options.maxConcurrency);
+    return this.execute(releaseId, [unfinished], `${releaseId}-redrive-${this.now()}`, release.options.maxConcurrency);
   }
 
-  private async execute(releaseId: string, appIds: string[], name: string, maxConcurrency: number): Promise<string> {
+  private async execute(releaseId: string, waves: string[][], name: string, maxConcurrency: number): Promise<string> {
     const stateMachineArn = config().RELEASE_STATE_MACHINE_ARN;
     if (!stateMachineArn) throw new ConfigurationError('RELEASE_STATE_MACHINE_ARN is not configured');
-    const { executionArn } = await sfnClient().send(new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify({ releaseId, targets: appIds, maxConcurrency }) }));
+    const { executionArn } = await sfnClient().send(new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify({ releaseId, waves, maxConcurrency }) }));
     if (!executionArn) throw new ConfigurationError('Step Functions returned no execution ARN');
     await this.stores.releases.setExecution(releaseId, executionArn);
     return executionArn;
@@ -160,4 +163,15 @@ export class ReleaseService {
     if (missing.length) throw new BadRequestError(`not authorized: ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ` and ${missing.length - 10} more` : ''}`, 'target_not_authorized');
     return appIds;
   }
+}
+
+/** Splits the targets into a canary wave and the rest; one wave when no canary is asked for. */
+export function canaryWaves(appIds: string[], canary: StartReleaseInput['canary']): string[][] {
+  if (!canary) return [appIds];
+  const first = canary.appIds?.length ? canary.appIds : appIds.slice(0, canary.count ?? 1);
+  const unknown = first.filter((a) => !appIds.includes(a));
+  if (unknown.length) throw new BadRequestError(`canary apps must be targets: ${unknown.join(', ')}`, 'invalid_canary');
+  const rest = appIds.filter((a) => !first.includes(a));
+  if (first.length === 0 || rest.length === 0) throw new BadRequestError('a canary wave needs at least one app in it and one after it', 'invalid_canary');
+  return [first, rest];
 }

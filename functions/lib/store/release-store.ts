@@ -30,6 +30,8 @@ export interface ReleaseOptions {
   extJsonOverrides?: Record<string, Record<string, unknown>>;
   testers?: string[];
   grayPercentage?: number;
+  /** Target waves in order; all but the last must be released in full before the next starts. */
+  waves?: string[][];
 }
 
 export interface ReleaseRecord {

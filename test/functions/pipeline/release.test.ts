@@ -121,6 +121,30 @@ describe('release pipeline', () => {
     }
   }, 90_000);
 
+  describe('canary wave', () => {
+    it('releases the canary first, then the rest', async () => {
+      const apps = [await authorize(), await authorize(), await authorize()];
+      const started = await start({ targets: { appIds: apps }, canary: { appIds: [apps[1]] } });
+      const done = await settle(started.json.releaseId);
+      expect(done).toMatchObject({ status: 'succeeded', counts: { released: 3 } });
+      const releasedAt = (appId: string) => (done.targets as Json[]).find((t) => t.appId === appId)!.history.find((h: Json) => h.state === 'released').at;
+      const startedAt = (appId: string) => (done.targets as Json[]).find((t) => t.appId === appId)!.history.find((h: Json) => h.state === 'domains_set').at;
+      for (const other of [apps[0]!, apps[2]!]) expect(startedAt(other) >= releasedAt(apps[1]!)).toBe(true);
+    });
+
+    it('stops the release when the canary is not released: the rest are cancelled, untouched', async () => {
+      const apps = [await authorize(), await authorize(), await authorize()];
+      platform.simulator!.state.authorizers.get(apps[0]!)!.profileIncomplete = true;
+      const started = await start({ targets: { appIds: apps }, canary: { count: 1 } });
+      const done = await settle(started.json.releaseId);
+      expect(done).toMatchObject({ status: 'completed_with_failures', counts: { failed: 1, cancelled: 2, released: 0 } });
+      for (const appId of apps.slice(1)) {
+        expect((done.targets as Json[]).find((t) => t.appId === appId)!.history.at(-1).detail).toMatch(/canary wave not released/);
+        expect(wechatCalls('/wxa/commit', appId)).toHaveLength(0);
+      }
+    });
+  });
+
   describe('refuses bad input before anything starts', () => {
     it.each([
       ['an unknown template', async () => ({ templateId: 999999, targets: { appIds: [await authorize()] } }), 'unknown_template'],
