@@ -119,22 +119,7 @@ export class AuthorizerStore {
     await this.db.send(
       new TransactWriteCommand({
         TransactItems: [
-          {
-            Put: {
-              TableName: this.tableName,
-              Item: {
-                ...keys.authorizerToken(input.appId),
-                ...keys.tokenExpiryIndex(input.componentAppId, input.expiresAt, input.appId),
-                type: 'AuthorizerToken',
-                appId: input.appId,
-                componentAppId: input.componentAppId,
-                accessToken: input.accessToken,
-                refreshToken: input.refreshToken,
-                expiresAt: input.expiresAt,
-                refreshedAt: input.now,
-              },
-            },
-          },
+          { Put: this.tokenPut({ appId: input.appId, componentAppId: input.componentAppId, accessToken: input.accessToken, refreshToken: input.refreshToken, expiresAt: input.expiresAt, refreshedAt: input.now }) },
           { Update: this.statusUpdate(input.appId, input.componentAppId, 'authorized', at, { funcInfo: input.funcInfo, authorized: true }) },
           { Put: this.historyPut(input.appId, { at, event: input.event, source: input.source, funcInfo: input.funcInfo }) },
         ],
@@ -188,20 +173,7 @@ export class AuthorizerStore {
     await this.db.send(
       new TransactWriteCommand({
         TransactItems: [
-          {
-            Put: {
-              TableName: this.tableName,
-              Item: {
-                ...keys.authorizerToken(appId),
-                ...keys.tokenExpiryIndex(componentAppId, 0, appId),
-                type: 'AuthorizerToken',
-                appId,
-                componentAppId,
-                refreshToken,
-                expiresAt: 0,
-              },
-            },
-          },
+          { Put: this.tokenPut({ appId, componentAppId, refreshToken, expiresAt: 0 }) },
           { Update: this.statusUpdate(appId, componentAppId, 'authorized', at, { authorized: event === 'sync_added' }) },
           { Put: this.historyPut(appId, { at, event, source }) },
         ],
@@ -421,6 +393,14 @@ export class AuthorizerStore {
       UpdateExpression: `SET ${sets.join(', ')}${reason ? '' : ' REMOVE statusReason'}`,
       ExpressionAttributeNames: { '#status': 'status', '#type': 'type' },
       ExpressionAttributeValues: values,
+    };
+  }
+
+  /** A whole token item, replacing any previous one (and its lease), in the expiry index. */
+  private tokenPut(token: StoredAuthorizerToken) {
+    return {
+      TableName: this.tableName,
+      Item: { ...keys.authorizerToken(token.appId), ...keys.tokenExpiryIndex(token.componentAppId, token.expiresAt, token.appId), type: 'AuthorizerToken', ...token },
     };
   }
 
