@@ -1,6 +1,7 @@
 import { config } from '../lib/config';
 import { NotFoundError } from '../lib/errors';
-import { implement, serveRoutes } from '../lib/http/api-route';
+import { implement } from '../lib/http/api-route';
+import { serveRoutes } from '../lib/http/serve-routes';
 import { componentServices, platformStores } from '../lib/platform';
 import { PLATFORM_ROUTES as R } from './contract';
 

@@ -1,5 +1,6 @@
 import { config } from '../lib/config';
-import { implement, serveRoutes } from '../lib/http/api-route';
+import { implement } from '../lib/http/api-route';
+import { serveRoutes } from '../lib/http/serve-routes';
 import { platformStores } from '../lib/platform';
 import { TICKET_LIFETIME_MS } from '../lib/tokens/component-access-token';
 import { PLATFORM_ROUTES as R } from './contract';

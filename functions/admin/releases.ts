@@ -1,4 +1,5 @@
-import { implement, serveRoutes } from '../lib/http/api-route';
+import { implement } from '../lib/http/api-route';
+import { serveRoutes } from '../lib/http/serve-routes';
 import { NotFoundError } from '../lib/errors';
 import { componentServices, platformStores } from '../lib/platform';
 import { ReleaseService } from '../lib/release/release-service';

@@ -1,4 +1,5 @@
-import { implement, serveRoutes } from '../lib/http/api-route';
+import { implement } from '../lib/http/api-route';
+import { serveRoutes } from '../lib/http/serve-routes';
 import { componentServices } from '../lib/platform';
 import { TEMPLATE_ROUTES as R } from './weapp/contract';
 

@@ -1,4 +1,5 @@
-import { implement, serveRoutes } from '../../lib/http/api-route';
+import { implement } from '../../lib/http/api-route';
+import { serveRoutes } from '../../lib/http/serve-routes';
 import { componentServices, platformStores } from '../../lib/platform';
 import { fromWeChatDomains, toWeChatDomains } from '../../lib/weapp/domains';
 import { WEAPP_ROUTES as R } from './contract';
