@@ -1,10 +1,12 @@
 import { cryptoBench } from './crypto.bench';
 import { refreshBench } from './refresh.bench';
+import { releaseBench } from './release.bench';
 
 /** `npm run bench [-- name…]`: runs the named benchmarks, or all of them. */
 const BENCHES: Record<string, () => Promise<void>> = {
   crypto: cryptoBench,
   refresh: refreshBench,
+  release: releaseBench,
 };
 
 async function main(): Promise<void> {
