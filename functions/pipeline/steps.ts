@@ -30,9 +30,16 @@ export class WeChatRetryableError extends Error {
   override readonly name = 'WeChatRetryableError';
 }
 
-async function load(ctx: StepContext, releaseId: string): Promise<ReleaseRecord> {
+/** What a release asks for never changes once it started, so a warm Lambda reads it once. */
+const releases = new Map<string, ReleaseRecord>();
+
+async function load(ctx: StepContext, releaseId: string, { fresh = false } = {}): Promise<ReleaseRecord> {
+  const cached = releases.get(releaseId);
+  if (cached && !fresh) return cached;
   const release = await ctx.stores.releases.get(releaseId);
   if (!release) throw new ConfigurationError(`no release ${releaseId}`);
+  if (releases.size > 100) releases.clear();
+  releases.set(releaseId, release);
   return release;
 }
 
@@ -49,11 +56,11 @@ export const STEPS: Record<string, (input: StepInput, ctx: StepContext) => Promi
   async gateWave({ releaseId, waveIndex = 0 }, ctx) {
     const release = await load(ctx, releaseId);
     const waves = release.options.waves;
-    if (!waves || waveIndex === 0) return { proceed: true };
+    if (!waves || waveIndex === 0) return { proceed: true, ...(await auditQuota(ctx, releaseId, release)) };
     const earlier = new Set(waves.slice(0, waveIndex).flat());
     const { items } = await ctx.stores.releases.targets(releaseId);
     const notReleased = items.filter((t) => earlier.has(t.appId) && t.state !== 'released');
-    if (notReleased.length === 0) return { proceed: true };
+    if (notReleased.length === 0) return { proceed: true, ...(await auditQuota(ctx, releaseId, release)) };
     for (const appId of waves[waveIndex] ?? []) {
       await ctx.stores.releases.transition(releaseId, appId, ['pending'], 'cancelled', { detail: `canary wave not released (${notReleased.map((t) => `${t.appId}: ${t.state}`).join(', ')})` });
     }
@@ -74,7 +81,7 @@ export const STEPS: Record<string, (input: StepInput, ctx: StepContext) => Promi
         if (!(error instanceof WeChatApiError && error.errcode === 89019)) throw error;
       }
     }
-    await ctx.stores.releases.transition(releaseId, appId!, ['pending'], 'domains_set');
+    await ctx.stores.releases.transition(releaseId, appId!, ['pending'], 'domains_set', { knownState: target.state });
     return { outcome: 'done' };
   },
 
@@ -95,7 +102,7 @@ export const STEPS: Record<string, (input: StepInput, ctx: StepContext) => Promi
         releaseId,
       });
     }
-    await ctx.stores.releases.transition(releaseId, appId!, ['domains_set'], 'committed');
+    await ctx.stores.releases.transition(releaseId, appId!, ['domains_set'], 'committed', { knownState: target.state });
     return { outcome: 'done' };
   },
 
@@ -110,15 +117,16 @@ export const STEPS: Record<string, (input: StepInput, ctx: StepContext) => Promi
       auditId = latest.auditId;
     } else {
       try {
-        auditId = (await miniPrograms.submitAudit(appId!, { versionDesc: (await load(ctx, releaseId)).userDesc }, releaseId)).auditId;
+        // The audit quota is the platform's, read once per wave by gateWave; 85085 still lands here.
+        auditId = (await miniPrograms.submitAudit(appId!, { versionDesc: (await load(ctx, releaseId)).userDesc }, releaseId, { checkQuota: false })).auditId;
       } catch (error) {
         const quota = (error instanceof WeChatApiError && error.errcode === 85085) || (error as { code?: string }).code === 'QUOTA_EXCEEDED';
         if (!quota) throw error;
-        await ctx.stores.releases.transition(releaseId, appId!, ['committed'], 'waiting_quota', { detail: 'audit quota used up; retrying later' });
+        await ctx.stores.releases.transition(releaseId, appId!, ['committed'], 'waiting_quota', { detail: 'audit quota used up; retrying later', knownState: target.state });
         return { outcome: 'waiting_quota' };
       }
     }
-    await ctx.stores.releases.transition(releaseId, appId!, ['committed', 'waiting_quota'], 'audit_submitted', { auditId });
+    await ctx.stores.releases.transition(releaseId, appId!, ['committed', 'waiting_quota'], 'audit_submitted', { auditId, knownState: target.state });
     return { outcome: 'done', auditId };
   },
 
@@ -155,10 +163,10 @@ export const STEPS: Record<string, (input: StepInput, ctx: StepContext) => Promi
     if (target?.state !== 'audit_passed') return { outcome: 'skipped' };
     const release = await load(ctx, releaseId);
     if (!release.options.autoRelease) {
-      await ctx.stores.releases.transition(releaseId, appId!, ['audit_passed'], 'held', { detail: 'waiting for approval' });
+      await ctx.stores.releases.transition(releaseId, appId!, ['audit_passed'], 'held', { detail: 'waiting for approval', knownState: target.state });
       return { outcome: 'held' };
     }
-    await releaseApp(ctx, releaseId, appId!, release);
+    await releaseApp(ctx, releaseId, appId!, release, ['audit_passed'], target.state);
     return { outcome: 'released' };
   },
 
@@ -172,15 +180,35 @@ export const STEPS: Record<string, (input: StepInput, ctx: StepContext) => Promi
   },
 
   async finalize({ releaseId }, ctx) {
-    const release = await load(ctx, releaseId);
+    const release = await load(ctx, releaseId, { fresh: true });
     const unfinished = release.total - release.counts.released - release.counts.failed - release.counts.cancelled - release.counts.held - (release.counts.rolled_back ?? 0);
     if (unfinished === 0) await ctx.stores.releases.finish(releaseId, release.counts.failed > 0 ? 'completed_with_failures' : 'succeeded');
-    return { status: (await load(ctx, releaseId)).status, counts: release.counts };
+    return { status: (await load(ctx, releaseId, { fresh: true })).status, counts: release.counts };
   },
 };
 
+/**
+ * The platform's audit quota (`queryquota` reports the third-party platform's monthly
+ * submissions, whichever authorizer asks), read once before a wave rather than per app.
+ * Informational: apps over the quota still wait and retry on 85085.
+ */
+async function auditQuota(ctx: StepContext, releaseId: string, release: ReleaseRecord): Promise<{ quota?: { rest: number; limit: number } }> {
+  const { items } = await ctx.stores.releases.targets(releaseId, { limit: 1 });
+  const probe = items[0]?.appId;
+  if (!probe) return {};
+  try {
+    const { miniPrograms } = await ctx.services();
+    const quota = await miniPrograms.api(probe).queryQuota();
+    if (quota.rest < release.total) logger.warn('audit quota below the release size; some apps will wait for quota', { releaseId, rest: quota.rest, total: release.total });
+    return { quota: { rest: quota.rest, limit: quota.limit } };
+  } catch (error) {
+    logger.warn('queryquota failed before a wave', { releaseId, message: (error as Error).message });
+    return {};
+  }
+}
+
 /** Releases one app whose audit passed (also used when an admin approves held apps). */
-export async function releaseApp(ctx: StepContext, releaseId: string, appId: string, release: ReleaseRecord, from: TargetState[] = ['audit_passed']): Promise<void> {
+export async function releaseApp(ctx: StepContext, releaseId: string, appId: string, release: ReleaseRecord, from: TargetState[] = ['audit_passed'], knownState?: TargetState): Promise<void> {
   const { miniPrograms } = await ctx.services();
   try {
     await miniPrograms.api(appId).release();
@@ -191,7 +219,7 @@ export async function releaseApp(ctx: StepContext, releaseId: string, appId: str
   if (release.options.grayPercentage && release.options.grayPercentage < 100) {
     await miniPrograms.api(appId).grayRelease(release.options.grayPercentage).catch((error: unknown) => logger.warn('gray release not set', { authorizerAppId: appId, message: (error as Error).message }));
   }
-  await ctx.stores.releases.transition(releaseId, appId, from, 'released');
+  await ctx.stores.releases.transition(releaseId, appId, from, 'released', knownState ? { knownState } : {});
 }
 
 function stepOf(state: TargetState): string {

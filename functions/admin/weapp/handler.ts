@@ -81,7 +81,11 @@ export const handler = serveRoutes([
 
   // ---- audit and release ----
   implement(R.listAudits, async ({ params }) => ({ audits: await platformStores().audits.list(params.appId) })),
-  implement(R.submitAudit, async ({ params, body }) => (await mp()).submitAudit(params.appId, body)),
+  implement(R.submitAudit, async ({ params, body }) => {
+    const record = await (await mp()).submitAudit(params.appId, body);
+    // The admin route always checks the quota, so it is always there.
+    return { ...record, quota: record.quota! };
+  }),
   implement(R.getLatestAudit, async ({ params }) => (await mp()).auditStatus(params.appId)),
   implement(R.getAudit, async ({ params }) => (await mp()).auditStatus(params.appId, params.auditId)),
   implement(R.undoAudit, async ({ params }) => {

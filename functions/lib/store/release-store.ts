@@ -153,11 +153,13 @@ export class ReleaseStore {
     appId: string,
     from: readonly TargetState[],
     to: TargetState,
-    extra: { auditId?: string; failure?: TargetRecord['failure']; detail?: string } = {},
+    extra: { auditId?: string; failure?: TargetRecord['failure']; detail?: string; knownState?: TargetState } = {},
     now = Date.now(),
     attempt = 0,
   ): Promise<boolean> {
-    const current = await this.getTarget(releaseId, appId);
+    // A caller that just read the target passes its state and saves a read; the condition
+    // on the write still catches a target that moved meanwhile.
+    const current = extra.knownState && attempt === 0 ? { state: extra.knownState } : await this.getTarget(releaseId, appId);
     if (!current || !from.includes(current.state)) return false;
     if (current.state === to) return true;
     const at = new Date(now).toISOString();
@@ -203,7 +205,7 @@ export class ReleaseStore {
       // moment (a transaction conflict): look again and retry, a bounded number of times.
       if (error instanceof TransactionCanceledException && attempt < 20) {
         await new Promise((resolve) => setTimeout(resolve, 10 + Math.random() * 40 * (attempt + 1)));
-        return this.transition(releaseId, appId, from, to, extra, now, attempt + 1);
+        return this.transition(releaseId, appId, from, to, { ...extra, knownState: undefined }, now, attempt + 1);
       }
       throw error;
     }
