@@ -121,6 +121,29 @@ describe('release pipeline', () => {
     }
   }, 90_000);
 
+  it('retries WeChat’s -1 with backoff and still ships the app', async () => {
+    const appId = await authorize();
+    // More busy answers than the HTTP client's own retries: the state machine's Retry takes over.
+    platform.simulator!.script('/wxa/commit', Array.from({ length: 5 }, () => ({ errcode: -1, errmsg: 'system error' })));
+    const started = await start({ targets: { appIds: [appId] } });
+    const done = await settle(started.json.releaseId);
+    expect(done).toMatchObject({ status: 'succeeded', counts: { released: 1 } });
+    expect(platform.simulator!.requests.filter((r) => r.path === '/wxa/commit').length).toBeGreaterThanOrEqual(6);
+  });
+
+  it('waits for audit quota (85085) instead of failing, and shows it', async () => {
+    const appId = await authorize();
+    const app = platform.simulator!.app(appId);
+    app.forceQuotaExceeded = true;
+    const started = await start({ targets: { appIds: [appId] } });
+    const waiting = await settle(started.json.releaseId, (r) => r.counts.waiting_quota === 1);
+    expect(waiting.targets[0].state).toBe('waiting_quota');
+    app.forceQuotaExceeded = false;
+    const done = await settle(started.json.releaseId);
+    expect(done).toMatchObject({ status: 'succeeded', counts: { released: 1, waiting_quota: 0 } });
+    expect(done.targets[0].history.map((h: Json) => h.state)).toContain('waiting_quota');
+  });
+
   describe('canary wave', () => {
     it('releases the canary first, then the rest', async () => {
       const apps = [await authorize(), await authorize(), await authorize()];
