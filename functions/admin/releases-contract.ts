@@ -28,6 +28,7 @@ const Target = z.object({
   auditId: z.string().optional(),
   failure: z.object({ step: z.string(), reason: z.string(), errcode: z.number().optional() }).optional(),
   rollback: z.object({ at: z.string(), ok: z.boolean(), reason: z.string().optional(), errcode: z.number().optional() }).optional(),
+  trialQrcode: z.string().optional(),
   updatedAt: z.string(),
   history: z.array(z.object({ at: z.string(), state: z.string(), detail: z.string().optional() })),
 });
@@ -50,6 +51,10 @@ export const RELEASE_ROUTES = {
       domains: ServerDomainLists.optional(),
       webviewDomains: WebviewDomainList.optional(),
       autoRelease: z.boolean().default(true),
+      /** Bound as testers of every app after commit. */
+      testers: z.array(z.string().min(1).max(64)).max(50).optional(),
+      /** Keep each app's trial-version QR code (served per target). */
+      trialQrcode: z.boolean().default(false),
       grayPercentage: z.number().int().min(1).max(100).optional(),
       /** The first `count` targets (or the listed ones) must pass audit and be released before the rest start. */
       canary: z.union([z.object({ count: z.number().int().min(1) }).strict(), z.object({ appIds: z.array(AppId).min(1) }).strict()]).optional(),
@@ -74,6 +79,10 @@ export const RELEASE_ROUTES = {
   cancelRelease: route({
     method: 'POST', path: '/admin/releases/{releaseId}/cancel', tag: 'releases', summary: 'Stop the release; unfinished apps become cancelled', params: ReleaseParams,
     response: z.object({ cancelled: z.number() }),
+  }),
+  getTrialQrcode: route({
+    method: 'GET', path: '/admin/releases/{releaseId}/targets/{appId}/trial-qrcode', tag: 'releases', summary: 'The trial QR code kept for one app of a release (image)',
+    params: ReleaseParams.extend({ appId: AppId }), response: 'image',
   }),
   rollbackRelease: route({
     method: 'POST', path: '/admin/releases/{releaseId}/rollback', tag: 'releases', summary: 'Revert every app this release put live (one level), outcome per app', params: ReleaseParams,

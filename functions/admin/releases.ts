@@ -29,6 +29,8 @@ export const handler = serveRoutes([
         ...(body.extJsonBase ? { extJsonBase: body.extJsonBase } : {}),
         ...(body.extJsonOverrides ? { extJsonOverrides: body.extJsonOverrides } : {}),
         ...(body.grayPercentage ? { grayPercentage: body.grayPercentage } : {}),
+        ...(body.testers?.length ? { testers: body.testers } : {}),
+        ...(body.trialQrcode ? { trialQrcode: true } : {}),
       },
       createdBy: String(claims?.email ?? claims?.['cognito:username'] ?? claims?.sub ?? 'admin'),
     });
@@ -44,6 +46,11 @@ export const handler = serveRoutes([
     (await service()).approve(params.releaseId, (appId, release) => releaseApp({ stores: platformStores(), services: componentServices }, params.releaseId, appId, release, ['held'])),
   ),
   implement(R.cancelRelease, async ({ params }) => (await service()).cancel(params.releaseId)),
+  implement(R.getTrialQrcode, async ({ params }) => {
+    const image = await platformStores().releases.getTrialQrcode(params.releaseId, params.appId);
+    if (!image) throw new NotFoundError(`no trial QR code kept for ${params.appId} in ${params.releaseId}`);
+    return image;
+  }),
   implement(R.rollbackRelease, async ({ params }) => {
     const { miniPrograms } = await componentServices();
     return (await service()).rollback(params.releaseId, async (appId) => {

@@ -102,6 +102,7 @@ export const STEPS: Record<string, (input: StepInput, ctx: StepContext) => Promi
         releaseId,
       });
     }
+    if (release.options.testers?.length || release.options.trialQrcode) await prepareTrial(ctx, releaseId, appId!, release);
     await ctx.stores.releases.transition(releaseId, appId!, ['domains_set'], 'committed', { knownState: target.state });
     return { outcome: 'done' };
   },
@@ -204,6 +205,22 @@ async function auditQuota(ctx: StepContext, releaseId: string, release: ReleaseR
   } catch (error) {
     logger.warn('queryquota failed before a wave', { releaseId, message: (error as Error).message });
     return {};
+  }
+}
+
+/** Binds the release's testers (already a tester is fine) and keeps the trial QR code. */
+async function prepareTrial(ctx: StepContext, releaseId: string, appId: string, release: ReleaseRecord): Promise<void> {
+  const api = (await ctx.services()).miniPrograms.api(appId);
+  for (const wechatId of release.options.testers ?? []) {
+    try {
+      await api.bindTester(wechatId);
+    } catch (error) {
+      if (!(error instanceof WeChatApiError && error.errcode === 85004)) throw error;
+    }
+  }
+  if (release.options.trialQrcode) {
+    const image = await api.getQrcode();
+    await ctx.stores.releases.saveTrialQrcode(releaseId, appId, image, `/admin/releases/${releaseId}/targets/${appId}/trial-qrcode`);
   }
 }
 

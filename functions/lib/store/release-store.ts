@@ -29,6 +29,8 @@ export interface ReleaseOptions {
   extJsonBase?: Record<string, unknown>;
   extJsonOverrides?: Record<string, Record<string, unknown>>;
   testers?: string[];
+  /** Keep each app's trial-version QR code after commit (for testers to scan). */
+  trialQrcode?: boolean;
   grayPercentage?: number;
   /** Target waves in order; all but the last must be released in full before the next starts. */
   waves?: string[][];
@@ -55,6 +57,8 @@ export interface TargetRecord {
   state: TargetState;
   auditId?: string;
   failure?: { step: string; reason: string; errcode?: number };
+  /** Where the trial-version QR code kept after commit is served. */
+  trialQrcode?: string;
   /** Outcome of a rollback attempt on an app this release put live. */
   rollback?: { at: string; ok: boolean; reason?: string; errcode?: number };
   updatedAt: string;
@@ -209,6 +213,17 @@ export class ReleaseStore {
       }
       throw error;
     }
+  }
+
+  /** The trial-version QR image of one target (small: WeChat's are tens of KB). */
+  async saveTrialQrcode(releaseId: string, appId: string, image: { contentType: string; data: Buffer }, location: string): Promise<void> {
+    await this.db.send(new PutCommand({ TableName: this.tableName, Item: { pk: `RELEASE#${releaseId}`, sk: `TRIALQR#${appId}`, type: 'TrialQrcode', contentType: image.contentType, data: image.data } }));
+    await this.db.send(new UpdateCommand({ TableName: this.tableName, Key: key.target(releaseId, appId), UpdateExpression: 'SET trialQrcode = :l', ExpressionAttributeValues: { ':l': location } }));
+  }
+
+  async getTrialQrcode(releaseId: string, appId: string): Promise<{ contentType: string; data: Buffer } | undefined> {
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { pk: `RELEASE#${releaseId}`, sk: `TRIALQR#${appId}` } }));
+    return Item ? { contentType: String(Item.contentType), data: Buffer.from(Item.data as Uint8Array) } : undefined;
   }
 
   async recordRollback(releaseId: string, appId: string, outcome: NonNullable<TargetRecord['rollback']>): Promise<void> {

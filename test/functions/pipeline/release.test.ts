@@ -52,6 +52,17 @@ describe('release pipeline', () => {
     expect(JSON.parse((wechatCalls('/wxa/commit', appId)[0]!.body as Json).ext_json)).toMatchObject({ extAppid: appId, ext: { shop: 1 } });
   });
 
+  it('binds testers and keeps the trial QR code after commit', async () => {
+    const appId = await authorize();
+    const started = await start({ targets: { appIds: [appId] }, testers: ['tester-a', 'tester-b'], trialQrcode: true });
+    const done = await settle(started.json.releaseId);
+    expect(done.targets[0].trialQrcode).toBe(`/admin/releases/${started.json.releaseId}/targets/${appId}/trial-qrcode`);
+    expect(wechatCalls('/wxa/bind_tester', appId).map((r) => (r.body as Json).wechatid)).toEqual(['tester-a', 'tester-b']);
+    const image = await platform.admin(done.targets[0].trialQrcode);
+    expect(image.headers.get('content-type')).toMatch(/^image\//);
+    expect(Buffer.from(await image.arrayBuffer()).subarray(1, 4).toString()).toBe('PNG');
+  });
+
   it('records an audit rejection with WeChat’s reason and moves on', async () => {
     const appId = await authorize();
     const started = await start({ userDesc: 'this one fails [fail]', targets: { appIds: [appId] } });
