@@ -45,7 +45,16 @@ export const RELEASE_ROUTES = {
       templateId: z.union([z.string().regex(/^\d+$/), z.number().int().nonnegative()]).transform(String),
       userVersion: z.string().min(1).max(64),
       userDesc: z.string().max(1024).default(''),
-      targets: z.union([z.object({ appIds: z.array(AppId).min(1).max(2000) }).strict(), z.object({ allAuthorized: z.literal(true) }).strict()]),
+      targets: z.union([
+        z.object({ appIds: z.array(AppId).min(1).max(2000) }).strict(),
+        /** Every authorized mini program, optionally narrowed: name contains, permission set granted, apps left out. */
+        z.object({
+          allAuthorized: z.literal(true),
+          nicknameContains: z.string().min(1).max(60).optional(),
+          withFuncInfo: z.number().int().optional(),
+          excludeAppIds: z.array(AppId).max(2000).optional(),
+        }).strict(),
+      ]),
       extJsonBase: JsonObject.optional(),
       extJsonOverrides: z.record(AppId, JsonObject).optional(),
       domains: ServerDomainLists.optional(),

@@ -19,7 +19,7 @@ export const handler = serveRoutes([
       templateId: body.templateId,
       userVersion: body.userVersion,
       userDesc: body.userDesc,
-      targets: 'allAuthorized' in body.targets ? { allAuthorized: true } : { appIds: body.targets.appIds },
+      targets: 'allAuthorized' in body.targets ? { filter: body.targets } : { appIds: body.targets.appIds },
       ...(body.canary ? { canary: body.canary } : {}),
       options: {
         autoRelease: body.autoRelease,

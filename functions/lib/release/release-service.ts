@@ -9,13 +9,20 @@ import { TERMINAL_STATES, type ReleaseOptions, type ReleaseRecord } from '../sto
 import { buildExtJson } from '../weapp/ext-json';
 import type { TemplateApi } from '../wechat/weapp';
 
+/** Every authorized mini program, narrowed by what the registry knows of it. */
+export interface TargetFilter {
+  nicknameContains?: string;
+  withFuncInfo?: number;
+  excludeAppIds?: string[];
+}
+
 export interface StartReleaseInput {
   /** A first wave that must pass audit and be released before the rest start. */
   canary?: { count?: number; appIds?: string[] };
   templateId: string;
   userVersion: string;
   userDesc: string;
-  targets: { appIds?: string[]; allAuthorized?: boolean };
+  targets: { appIds?: string[]; filter?: TargetFilter };
   options: ReleaseOptions;
   createdBy: string;
 }
@@ -155,8 +162,19 @@ export class ReleaseService {
   }
 
   private async resolveTargets(targets: StartReleaseInput['targets']): Promise<string[]> {
-    const authorized = new Set((await this.stores.authorizers.listAll(this.componentAppId)).filter((p) => p.status === 'authorized').map((p) => p.appId));
-    if (targets.allAuthorized) return [...authorized].sort();
+    const profiles = (await this.stores.authorizers.listAll(this.componentAppId)).filter((p) => p.status === 'authorized');
+    const authorized = new Set(profiles.map((p) => p.appId));
+    const { filter } = targets;
+    if (filter) {
+      const chosen = profiles
+        .filter((p) => !filter.nicknameContains || (p.nickname ?? '').includes(filter.nicknameContains))
+        .filter((p) => filter.withFuncInfo === undefined || p.funcInfo.includes(filter.withFuncInfo))
+        .filter((p) => !filter.excludeAppIds?.includes(p.appId))
+        .map((p) => p.appId)
+        .sort();
+      if (chosen.length === 0) throw new BadRequestError('no authorized mini program matches the filter', 'empty_targets');
+      return chosen;
+    }
     const appIds = [...new Set(targets.appIds ?? [])];
     if (appIds.length === 0) throw new BadRequestError('a release needs at least one target', 'empty_targets');
     const missing = appIds.filter((a) => !authorized.has(a));

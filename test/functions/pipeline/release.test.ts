@@ -155,6 +155,18 @@ describe('release pipeline', () => {
     expect(done.targets[0].history.map((h: Json) => h.state)).toContain('waiting_quota');
   });
 
+  it('targets every authorized app matching a filter', async () => {
+    const apps = [];
+    for (const nickname of ['Filter Tea A', 'Filter Tea B', 'Other Shop']) apps.push((await platform.simulator!.authorize({ redirectUri: redirectUri(), nickname })).appId);
+    const started = await start({ targets: { allAuthorized: true, nicknameContains: 'Filter Tea', excludeAppIds: [apps[1]] } });
+    expect(started.status).toBe(202);
+    expect(started.json.total).toBe(1);
+    const done = await settle(started.json.releaseId);
+    expect((done.targets as Json[]).map((t) => t.appId)).toEqual([apps[0]]);
+    const none = await start({ targets: { allAuthorized: true, nicknameContains: 'no such shop' } });
+    expect(none).toMatchObject({ status: 400, json: { code: 'empty_targets' } });
+  });
+
   describe('canary wave', () => {
     it('releases the canary first, then the rest', async () => {
       const apps = [await authorize(), await authorize(), await authorize()];
