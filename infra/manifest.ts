@@ -1,4 +1,5 @@
 import { PLATFORM_ROUTES } from '../functions/admin/contract';
+import { REGISTRATION_ROUTES } from '../functions/admin/registrations-contract';
 import { RELEASE_ROUTES } from '../functions/admin/releases-contract';
 import { TEMPLATE_ROUTES, WEAPP_ROUTES } from '../functions/admin/weapp/contract';
 
@@ -87,6 +88,14 @@ export const FUNCTIONS = {
     timeoutSeconds: 60,
     startsReleases: true,
   },
+  adminRegistrations: {
+    entry: 'functions/admin/registrations.ts',
+    description: 'Admin API: fast registration of enterprise mini programs',
+    table: 'RW',
+    componentSecret: true,
+    callsWeChat: true,
+    timeoutSeconds: 15,
+  },
   pipelineStep: {
     entry: 'functions/pipeline/handler.ts',
     description: 'Release state machine task: one step for one app (domains, commit, audit, release)',
@@ -165,6 +174,7 @@ export const ROUTES: readonly RouteDefinition[] = [
   ...admin('adminTemplates', TEMPLATE_ROUTES),
   ...admin('adminWeapp', WEAPP_ROUTES),
   ...admin('adminReleases', RELEASE_ROUTES),
+  ...admin('adminRegistrations', REGISTRATION_ROUTES),
 ];
 
 /** The release state machine: its ASL file is deployed as is, `${PipelineFunctionArn}` substituted. */

@@ -7,6 +7,8 @@ import { AuditStore } from './store/audit-store';
 import { AuthorizerStore } from './store/authorizer-store';
 import { QuotaStore } from './store/quota-store';
 import { ReleaseStore } from './store/release-store';
+import { RegistrationStore } from './store/registration-store';
+import { RegistrationService } from './registration/registration-service';
 import { ComponentTokenStore } from './store/component-token-store';
 import { RefreshLease } from './store/refresh-lease';
 import { RefresherStatusStore } from './store/refresher-status-store';
@@ -32,6 +34,7 @@ export interface Stores {
   audits: AuditStore;
   quotas: QuotaStore;
   releases: ReleaseStore;
+  registrations: RegistrationStore;
 }
 
 export interface ComponentServices {
@@ -43,6 +46,7 @@ export interface ComponentServices {
   authorization: AuthorizationService;
   miniPrograms: MiniProgramService;
   templates: TemplateApi;
+  registrations: RegistrationService;
 }
 
 let stores: Stores | undefined;
@@ -63,6 +67,7 @@ export function platformStores(): Stores {
       audits: new AuditStore(db, TABLE_NAME),
       quotas: new QuotaStore(db, TABLE_NAME),
       releases: new ReleaseStore(db, TABLE_NAME),
+      registrations: new RegistrationStore(db, TABLE_NAME),
     };
   }
   return stores;
@@ -89,7 +94,7 @@ export async function pushCrypto(): Promise<WeChatMessageCrypto> {
 export async function componentServices(): Promise<ComponentServices> {
   const credentials = await componentCredentials();
   if (services?.credentials === credentials) return services.services;
-  const { tickets, componentTokens, authorizers, audits, quotas } = platformStores();
+  const { tickets, componentTokens, authorizers, audits, quotas, registrations: registrationStore } = platformStores();
   const client = wechatClient();
   const authApi = new ComponentAuthApi(client, credentials);
   const componentToken = new ComponentAccessToken({ componentAppId: credentials.appId, tokens: componentTokens, tickets, authApi });
@@ -105,7 +110,8 @@ export async function componentServices(): Promise<ComponentServices> {
   });
   const miniPrograms = new MiniProgramService({ client, tokens: authorizerTokens, quotas, audits });
   const templates = new TemplateApi(client, componentToken);
-  const built = { credentials, authApi, componentToken, componentApi, authorizerTokens, authorization, miniPrograms, templates };
+  const registrations = new RegistrationService(registrationStore, componentApi, authorization);
+  const built = { credentials, authApi, componentToken, componentApi, authorizerTokens, authorization, miniPrograms, templates, registrations };
   services = { credentials, services: built };
   return built;
 }

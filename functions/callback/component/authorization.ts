@@ -1,4 +1,4 @@
-import { AuthorizationPush, UnauthorizedPush } from '../../lib/wechat/component-push';
+import { AuthorizationPush, FastRegisterPush, UnauthorizedPush } from '../../lib/wechat/component-push';
 import type { PushContext } from './router';
 
 /**
@@ -20,4 +20,10 @@ export async function handleUnauthorizedPush(push: unknown, { services }: PushCo
   const parsed = UnauthorizedPush.parse(push);
   const { authorization } = await services();
   await authorization.recordUnauthorized(parsed.AuthorizerAppid, 'push');
+}
+
+/** `notify_third_fasteregister`: record the outcome; on success the new app is authorized at once. */
+export async function handleFastRegisterPush(push: unknown, { services, context }: PushContext): Promise<void> {
+  const parsed = FastRegisterPush.parse(push);
+  await (await services()).registrations.handlePush(parsed, context);
 }

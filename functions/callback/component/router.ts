@@ -6,7 +6,7 @@ import { idempotencyPersistence, pushIdempotencyConfig } from '../../lib/idempot
 import { logger } from '../../lib/logger';
 import type { ComponentServices, Stores } from '../../lib/platform';
 import { ComponentPushBase } from '../../lib/wechat/component-push';
-import { handleAuthorizationPush, handleUnauthorizedPush } from './authorization';
+import { handleAuthorizationPush, handleFastRegisterPush, handleUnauthorizedPush } from './authorization';
 import { handleVerifyTicket } from './verify-ticket';
 
 export interface PushContext {
@@ -34,6 +34,7 @@ const ROUTES: Readonly<Record<string, Route>> = {
   authorized: { handle: handleAuthorizationPush, once: true },
   updateauthorized: { handle: handleAuthorizationPush, once: true },
   unauthorized: { handle: handleUnauthorizedPush, once: true },
+  notify_third_fasteregister: { handle: handleFastRegisterPush, once: true },
 };
 
 let onceHandler: ((push: ComponentPushBase, context: PushContext) => Promise<true>) | undefined;

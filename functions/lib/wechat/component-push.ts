@@ -32,3 +32,23 @@ export const UnauthorizedPush = ComponentPushBase.extend({
   AuthorizerAppid: z.string().min(1),
 });
 export type UnauthorizedPush = z.infer<typeof UnauthorizedPush>;
+
+/** `notify_third_fasteregister`: the outcome of a fast registration (tags are lower case here). */
+export const FastRegisterPush = ComponentPushBase.extend({
+  InfoType: z.literal('notify_third_fasteregister'),
+  appid: z.string().optional(),
+  status: z.coerce.number().int(),
+  auth_code: z.string().optional(),
+  msg: z.string().default(''),
+  info: z
+    .object({
+      name: z.string(),
+      code: z.coerce.string().optional(),
+      code_type: z.coerce.number().int().optional(),
+      legal_persona_wechat: z.string(),
+      legal_persona_name: z.string(),
+      component_phone: z.coerce.string().optional(),
+    })
+    .loose(),
+});
+export type FastRegisterPush = z.infer<typeof FastRegisterPush>;

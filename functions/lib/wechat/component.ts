@@ -170,6 +170,11 @@ export class ComponentApi {
     });
   }
 
+  /** `fastregisterweapp`: create a registration task, or ask how it is going. */
+  fastRegisterWeapp(action: 'create' | 'search', body: Record<string, unknown>): Promise<Record<string, unknown>> {
+    return this.client.call(ENDPOINTS.fastRegisterWeapp, { query: { action }, body: { component_appid: this.componentAppId, ...body }, token: this.token, schema: z.object({}).loose() });
+  }
+
   /** All pages of `api_get_authorizer_list`. */
   async listAllAuthorizers(): Promise<AuthorizerListResponse['list']> {
     const all: AuthorizerListResponse['list'] = [];

@@ -7,6 +7,7 @@ export const ENDPOINTS = {
   authorizerToken: '/cgi-bin/component/api_authorizer_token',
   getAuthorizerInfo: '/cgi-bin/component/api_get_authorizer_info',
   getAuthorizerList: '/cgi-bin/component/api_get_authorizer_list',
+  fastRegisterWeapp: '/cgi-bin/component/fastregisterweapp',
   // Templates (component token)
   getTemplateDraftList: '/wxa/gettemplatedraftlist',
   addToTemplate: '/wxa/addtotemplate',

@@ -47,6 +47,16 @@ export const ERRCODE_MEANINGS: Readonly<Record<number, string>> = {
   89020: 'no web-view domains set yet',
   89021: 'not a platform business domain or a sub-domain of one',
   89231: 'personal mini programs cannot set web-view domains',
+  86004: 'invalid WeChat id',
+  61070: 'the legal person\'s name does not match the WeChat id',
+  89247: 'WeChat internal error during fast registration',
+  89248: 'invalid code_type',
+  89249: 'a registration with this legal person is already in progress',
+  89250: 'no such registration task',
+  89251: 'the legal person has not confirmed yet',
+  89252: 'the registration is under review',
+  89255: 'the code does not fit its code type',
+  89253: 'a required field is missing',
 };
 
 /** errcodes meaning the authorizer's refresh token can no longer be used. */
@@ -71,7 +81,7 @@ const ERRCODE_STATUS: Readonly<Record<number, 400 | 409 | 429>> = {
   85017: 400, 85018: 400, 85043: 400, 85044: 400, 85045: 400, 85046: 400, 85047: 400, 85048: 400,
   85064: 400, 85065: 409, 85077: 400, 86004: 400, 89019: 400, 89020: 409, 89021: 400, 89029: 400,
   89231: 400, 89248: 400, 89249: 409, 61070: 400, 91001: 400, 91010: 400, 91011: 400, 40004: 400, 41005: 400,
-  53010: 400, 53204: 400, 85022: 400, 85023: 400, 85081: 400, 85084: 400,
+  53010: 400, 53204: 400, 89250: 400, 89251: 409, 89253: 400, 89255: 400, 85022: 400, 85023: 400, 85081: 400, 85084: 400,
   // the app's state
   61039: 409, 85009: 409, 85019: 409, 85020: 409, 85052: 409, 85086: 409, 86002: 409, 87011: 409,
   87012: 409, 89000: 409, 61003: 409, 48001: 409, 86001: 409, 85021: 409, 85079: 409, 85080: 409, 85082: 409,

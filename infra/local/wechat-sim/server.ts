@@ -7,6 +7,7 @@ import { basicInfoModule } from './modules/basic-info';
 import { codeModule } from './modules/code';
 import { componentAuthModule } from './modules/component-auth';
 import { domainsModule } from './modules/domains';
+import { FastRegistrationCenter, fastRegisterModule } from './modules/fast-register';
 import {
   MerchantConsole,
   merchantConsoleModule,
@@ -20,7 +21,7 @@ import { releaseModule } from './modules/release';
 import { templatesModule } from './modules/templates';
 import { weappControlModule } from './modules/weapp-control';
 import { wxacodeModule } from './modules/wxacode';
-import { SimState, type SimApp, type SimAuthorizer, type SimDraft, type SimDraftSeed, type SimOptions } from './state';
+import { SimState, type SimApp, type SimAuthorizer, type SimDraft, type SimDraftSeed, type SimFastRegistration, type SimOptions } from './state';
 import { PushSender, TicketPusher, type PushResult } from './ticket-pusher';
 import { wechatError, type SimModule, type SimRequest, type SimResponse, type SimRouteHandler } from './types';
 
@@ -83,6 +84,7 @@ export class WeChatSimulator {
   /** Message events to authorizers' URL (audit results), with retries. */
   readonly authorizerEvents: AuthorizerEventPusher;
   private readonly auditCenter: AuditCenter;
+  private readonly fastRegister: FastRegistrationCenter;
   private server: Server | undefined;
   private componentEventsUrl: string | undefined;
   private authorizerEventsUrl: AuthorizerEventsUrl | undefined;
@@ -109,6 +111,7 @@ export class WeChatSimulator {
       speedupQuotaPerMonth: options.speedupQuotaPerMonth,
       testerLimit: options.testerLimit,
       wxacodeLimit: options.wxacodeLimit,
+      fastRegisterDelayMs: options.fastRegisterDelayMs,
     });
     this.componentEventsUrl = options.componentEventsUrl;
     this.authorizerEventsUrl = options.authorizerEventsUrl;
@@ -118,6 +121,8 @@ export class WeChatSimulator {
     this.use(componentAuthModule(this.state, () => void this.ticketPusher.pushNow()));
     this.use(authorizationModule(this.state));
     this.use(merchantConsoleModule(this.merchant, this.state));
+    this.fastRegister = new FastRegistrationCenter(this.state, this.pushes, () => this.componentEventsUrl);
+    this.use(fastRegisterModule(this.state, this.fastRegister));
     this.authorizerEvents = new AuthorizerEventPusher(this.state, this.pushes, () => this.authorizerEventsUrl);
     this.auditCenter = new AuditCenter(this.state, this.authorizerEvents);
     this.use(basicInfoModule(this.state));
@@ -195,6 +200,22 @@ export class WeChatSimulator {
   /** Authorization pushes sent (authorized, updateauthorized, unauthorized) with the platform's answers. */
   get authorizationPushes(): readonly AuthorizationPush[] {
     return this.merchant.pushes;
+  }
+
+  // --- Fast registration of enterprise mini programs (快速注册企业小程序) ---
+
+  /** Every `fastregisterweapp?action=create` task accepted, oldest first, with its outcome and push once ended. */
+  get fastRegistrations(): readonly SimFastRegistration[] {
+    return this.fastRegister.tasks;
+  }
+
+  /**
+   * The legal person answers every pending registration now (`[reject]` in the company name:
+   * failure); resolves once every `notify_third_fasteregister` push is answered. Returns how
+   * many tasks ended.
+   */
+  completeFastRegistrations(): Promise<number> {
+    return this.fastRegister.completeAll();
   }
 
   // --- Mini-program management (in-process control and introspection) ---
@@ -280,6 +301,7 @@ export class WeChatSimulator {
   async stop(): Promise<void> {
     this.ticketPusher.stop();
     this.auditCenter.stop();
+    this.fastRegister.stop();
     this.authorizerEvents.stop();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
     this.server?.closeAllConnections();

@@ -37,6 +37,11 @@ export interface WeappSimOptions {
   testerLimit?: number;
   /** getwxacode + createwxaqrcode images per mini program, ever (WeChat: 100,000). */
   wxacodeLimit?: number;
+  /**
+   * Time from `fastregisterweapp?action=create` until the legal person has (or has not)
+   * confirmed and `notify_third_fasteregister` is pushed, ms. Default 3000 (WeChat: up to 24 h).
+   */
+  fastRegisterDelayMs?: number;
 }
 
 export interface SimDraftSeed {
@@ -94,6 +99,7 @@ export const DEFAULT_SIM_OPTIONS = {
   speedupQuotaPerMonth: 1,
   testerLimit: 20,
   wxacodeLimit: 100_000,
+  fastRegisterDelayMs: 3000,
 } as const;
 
 /** A new authorizer's permission sets when the caller names none: the mini-program management sets. */
@@ -309,6 +315,40 @@ export interface SimMedia {
   createdAt: number;
 }
 
+/** 1 unified social credit code, 2 organisation code, 3 business licence number (WeChat's `code_type`). */
+export type FastRegisterCodeType = 1 | 2 | 3;
+
+/** One `fastregisterweapp?action=create` task (快速注册企业小程序) and how it ended. */
+export interface SimFastRegistration {
+  /** The simulator's own id (WeChat names none: tasks are found by name + legal person). */
+  taskId: number;
+  name: string;
+  code: string;
+  codeType: FastRegisterCodeType;
+  legalPersonaWechat: string;
+  legalPersonaName: string;
+  /** Optional in WeChat's docs; '' when not sent. */
+  componentPhone: string;
+  /** pending: waiting for the legal person; then succeeded (mini program created) or failed. */
+  state: 'pending' | 'succeeded' | 'failed';
+  /** Epoch ms. */
+  createTime: number;
+  /** Epoch ms; set when the task ends. */
+  finishTime?: number;
+  /** `status` of the push: 0 success, else WeChat's failure code (100003, 101, 1001, ...). */
+  status?: number;
+  /** `msg` of the push. */
+  msg?: string;
+  /** The new mini program (success only). */
+  appId?: string;
+  /** The auth code pushed with it (success only); single use with `api_query_auth`. */
+  authCode?: string;
+  /** The decrypted push as sent; undefined until the task ends (or while no events URL is known). */
+  xml?: string;
+  /** The platform's answer to the push. */
+  push?: { at: number; status: number | 'unreachable'; body: string };
+}
+
 export type PreAuthCodeStatus = 'ok' | 'unknown' | 'used' | 'expired';
 
 const hex = (bytes: number) => randomBytes(bytes).toString('hex');
@@ -335,8 +375,10 @@ export class SimState {
   readonly templates: SimTemplate[] = [];
   /** Temporary media by media_id (cgi-bin/media/upload). */
   readonly media = new Map<string, SimMedia>();
-  /** Ids WeChat hands out: drafts, templates, audits, nickname audits. */
-  private nextIds = { draft: 1, template: 1, audit: 420_000_001, nicknameAudit: 8_000_001 };
+  /** Fast registration tasks (component level), oldest first. */
+  readonly fastRegistrations: SimFastRegistration[] = [];
+  /** Ids WeChat hands out: drafts, templates, audits, nickname audits (and the sim's fast-registration task ids). */
+  private nextIds = { draft: 1, template: 1, audit: 420_000_001, nicknameAudit: 8_000_001, fastRegistration: 1 };
   /** Runtime-adjustable latency for WeChat API answers, ms (see `SimOptions.latencyMs`). */
   latencyMs: number;
   now: () => number = Date.now;
@@ -360,6 +402,7 @@ export class SimState {
       speedupQuotaPerMonth: options.speedupQuotaPerMonth ?? DEFAULT_SIM_OPTIONS.speedupQuotaPerMonth,
       testerLimit: options.testerLimit ?? DEFAULT_SIM_OPTIONS.testerLimit,
       wxacodeLimit: options.wxacodeLimit ?? DEFAULT_SIM_OPTIONS.wxacodeLimit,
+      fastRegisterDelayMs: options.fastRegisterDelayMs ?? DEFAULT_SIM_OPTIONS.fastRegisterDelayMs,
     };
     this.latencyMs = this.options.latencyMs;
     for (const draft of this.options.drafts) this.addDraft(draft);
@@ -585,6 +628,10 @@ export class SimState {
 
   nextNicknameAuditId(): number {
     return this.nextIds.nicknameAudit++;
+  }
+
+  nextFastRegistrationId(): number {
+    return this.nextIds.fastRegistration++;
   }
 
   /**
