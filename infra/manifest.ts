@@ -1,4 +1,5 @@
 import { PLATFORM_ROUTES } from '../functions/admin/contract';
+import { PAYMENT_ROUTES } from '../functions/admin/payment-contract';
 import { REGISTRATION_ROUTES } from '../functions/admin/registrations-contract';
 import { RELEASE_ROUTES } from '../functions/admin/releases-contract';
 import { TEMPLATE_ROUTES, WEAPP_ROUTES } from '../functions/admin/weapp/contract';
@@ -20,6 +21,8 @@ export interface FunctionDefinition {
   callsWeChat: boolean;
   timeoutSeconds: number;
   memoryMiB?: number;
+  /** Reads and writes merchants' payment certificates (S3) and keys (Secrets Manager). */
+  paymentStore?: boolean;
   /** Starts and stops executions of the release state machine. */
   startsReleases?: boolean;
   /** Resumes waiting release executions (SendTaskSuccess/Failure). */
@@ -95,6 +98,15 @@ export const FUNCTIONS = {
     componentSecret: true,
     callsWeChat: true,
     timeoutSeconds: 15,
+  },
+  adminPayment: {
+    entry: 'functions/admin/payment.ts',
+    description: 'Admin API: WeChat Pay settings per mini program (P12 in S3, keys in Secrets Manager)',
+    table: 'RW',
+    componentSecret: false,
+    callsWeChat: false,
+    timeoutSeconds: 15,
+    paymentStore: true,
   },
   pipelineStep: {
     entry: 'functions/pipeline/handler.ts',
@@ -175,6 +187,7 @@ export const ROUTES: readonly RouteDefinition[] = [
   ...admin('adminWeapp', WEAPP_ROUTES),
   ...admin('adminReleases', RELEASE_ROUTES),
   ...admin('adminRegistrations', REGISTRATION_ROUTES),
+  ...admin('adminPayment', PAYMENT_ROUTES),
 ];
 
 /** The release state machine: its ASL file is deployed as is, `${PipelineFunctionArn}` substituted. */

@@ -7,6 +7,7 @@ import { ComponentSecret } from './constructs/component-secret';
 import { PlatformApi, type RouteSpec } from './constructs/platform-api';
 import { PlatformTable } from './constructs/platform-table';
 import { FailedInvocationQueue, ScheduledInvocation } from './constructs/scheduled-invocation';
+import { PaymentStore } from './constructs/payment-store';
 import { ReleaseStateMachine } from './constructs/release-state-machine';
 import { WeappFunction } from './constructs/weapp-function';
 import { FUNCTIONS, type FunctionDefinition, RELEASE_STATE_MACHINE, ROUTES } from './manifest';
@@ -76,6 +77,12 @@ export class WeappFleetStack extends Stack {
       functions.set(name, fn);
     }
     this.functions = functions;
+
+    const paymentFunctions = Object.entries(functionDefs).filter(([, def]) => def.paymentStore);
+    if (paymentFunctions.length) {
+      const payment = new PaymentStore(this, 'Payment');
+      for (const [name] of paymentFunctions) payment.grant(functions.get(name)!);
+    }
 
     const taskFunction = functions.get(RELEASE_STATE_MACHINE.taskFunction);
     if (taskFunction) {

@@ -27,6 +27,13 @@ const EnvSchema = z.object({
   AUTH_SUCCESS_URL: z.url().optional(),
   /** Authorizer tokens the scheduled refresher renews at once. */
   REFRESH_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(20),
+  /** Private bucket for merchants' apiclient_cert.p12 (versioned, SSE-KMS). */
+  PAYMENT_BUCKET: z.string().min(1).optional(),
+  /** KMS key for the P12 objects and payment secrets; unset → the services' default keys. */
+  PAYMENT_KMS_KEY_ID: z.string().min(1).optional(),
+  /** Payment secrets are named `<prefix><appId>`, one per authorizer. */
+  PAYMENT_SECRET_PREFIX: z.string().default('weapp-fleet/payment/'),
+  S3_ENDPOINT: z.url().optional(),
   /** The release state machine (Step Functions). */
   RELEASE_STATE_MACHINE_ARN: z.string().min(1).optional(),
   /** Optional endpoints for local stand-ins of AWS services. */

@@ -11,6 +11,10 @@ import { WeChatSimulator, type WeChatSimulatorOptions } from './wechat-sim/serve
 import { readFileSync } from 'node:fs';
 import { RELEASE_STATE_MACHINE } from '../manifest';
 import { LocalStepFunctions } from './stepfunctions';
+import { startLocalS3 } from './s3';
+import { startLocalSecretsManager } from './secrets-manager';
+
+const LOCAL_PAYMENT_BUCKET = 'weapp-fleet-payment';
 
 export interface LocalPlatformOptions {
   /** Use this DynamoDB endpoint instead of starting DynamoDB Local (tests share one). */
@@ -59,6 +63,12 @@ export async function startLocalPlatform(settings: LocalSettings, options: Local
     if (dynamo) started.push(dynamo);
     await ensureTable(dynamoDbEndpoint, settings.tableName);
 
+    // S3 and Secrets Manager stand-ins for payment settings (same SDK clients as in AWS).
+    const s3 = await startLocalS3({ port: 0, dataDir: path.join(settings.dataDir, 's3'), buckets: [LOCAL_PAYMENT_BUCKET] });
+    started.push(s3);
+    const secrets = await startLocalSecretsManager({ port: 0, dataFile: path.join(settings.dataDir, 'secrets.json') });
+    started.push(secrets);
+
     let simulator: WeChatSimulator | undefined;
     let wechatBase = settings.externalWeChatBase;
     if (!wechatBase) {
@@ -96,6 +106,9 @@ export async function startLocalPlatform(settings: LocalSettings, options: Local
     started.push(stepFunctions);
 
     configureHandlers(settings, dynamoDbEndpoint, wechatBase, gatewayUrl, Boolean(simulator), stepFunctionsEndpoint);
+    Object.assign(process.env, { S3_ENDPOINT: s3.endpoint, SECRETS_MANAGER_ENDPOINT: secrets.endpoint, PAYMENT_BUCKET: LOCAL_PAYMENT_BUCKET });
+    resetClients();
+    resetConfig();
 
     const scheduler = new LocalScheduler((name) => {
       const handler = gateway.handlerFor(name) as unknown as () => Promise<unknown>;

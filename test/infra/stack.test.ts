@@ -158,9 +158,21 @@ describe('WeappFleetStack', () => {
       }
     });
 
-    it.each(DEFINITIONS)('%s: secret access only with componentSecret', (_name, def) => {
+    it.each(DEFINITIONS)('%s: secret access only with componentSecret or paymentStore', (_name, def) => {
       const actions = allowedActions(template, functionOf(template, def)[1]);
-      expect(actions.includes('secretsmanager:GetSecretValue')).toBe(def.componentSecret);
+      expect(actions.includes('secretsmanager:GetSecretValue')).toBe(def.componentSecret || Boolean((def as { paymentStore?: boolean }).paymentStore));
+      // Only the payment function may create secrets (one per merchant, under its prefix).
+      expect(actions.includes('secretsmanager:CreateSecret')).toBe(Boolean((def as { paymentStore?: boolean }).paymentStore));
+    });
+
+    it('keeps payment certificates in a private, versioned, KMS-encrypted, TLS-only bucket', () => {
+      const buckets = Object.values(template.findResources('AWS::S3::Bucket')) as Resource[];
+      const certificates = buckets.find((b) => (b.Properties?.VersioningConfiguration as { Status?: string } | undefined)?.Status === 'Enabled');
+      expect(certificates).toBeDefined();
+      expect(JSON.stringify(certificates!.Properties?.BucketEncryption)).toContain('aws:kms');
+      expect(certificates!.Properties?.PublicAccessBlockConfiguration).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
+      const policies = Object.values(template.findResources('AWS::S3::BucketPolicy')) as Resource[];
+      expect(policies.some((p) => JSON.stringify(p.Properties?.PolicyDocument).includes('aws:SecureTransport'))).toBe(true);
     });
 
     // Keeps the role-level AwsSolutions-IAM5[Resource::*] acknowledgement in WeappFunction honest.

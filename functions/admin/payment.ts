@@ -1,0 +1,43 @@
+import { dynamoDocumentClient, s3Client, secretsManagerClient } from '../lib/aws/clients';
+import { config } from '../lib/config';
+import { implement } from '../lib/http/api-route';
+import { serveRoutes } from '../lib/http/serve-routes';
+import { PaymentService } from '../lib/payment/payment-service';
+import { platformStores } from '../lib/platform';
+import { AuthorizerUnavailableError } from '../lib/tokens/authorizer-access-token';
+import { PAYMENT_ROUTES as R } from './payment-contract';
+
+let service: PaymentService | undefined;
+const payments = () => {
+  const env = config();
+  service ??= new PaymentService({
+    db: dynamoDocumentClient(),
+    tableName: env.TABLE_NAME,
+    s3: s3Client(),
+    secrets: secretsManagerClient(),
+    bucket: env.PAYMENT_BUCKET,
+    kmsKeyId: env.PAYMENT_KMS_KEY_ID,
+    secretPrefix: env.PAYMENT_SECRET_PREFIX,
+  });
+  return service;
+};
+
+/** `/admin/authorizers/{appId}/payment`: WeChat Pay settings, stored as secrets. */
+export const handler = serveRoutes([
+  implement(R.putPayment, async ({ params, body }) => {
+    const profile = await platformStores().authorizers.getProfile(params.appId);
+    if (profile?.status !== 'authorized') throw new AuthorizerUnavailableError(`${params.appId} has not authorized this platform`);
+    return payments().put(params.appId, {
+      mchId: body.mchId,
+      ...(body.apiKey ? { apiKey: body.apiKey } : {}),
+      ...(body.apiV3Key ? { apiV3Key: body.apiV3Key } : {}),
+      ...(body.p12 ? { p12: Buffer.from(body.p12, 'base64') } : {}),
+      ...(body.p12Password ? { p12Password: body.p12Password } : {}),
+    });
+  }),
+  implement(R.getPayment, async ({ params }) => payments().get(params.appId)),
+  implement(R.deletePayment, async ({ params }) => {
+    await payments().delete(params.appId);
+    return { ok: true as const };
+  }),
+]);

@@ -1,0 +1,169 @@
+import { DeleteObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { CreateSecretCommand, DeleteSecretCommand, DescribeSecretCommand, GetSecretValueCommand, PutSecretValueCommand, ResourceNotFoundException, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BadRequestError, ConfigurationError, NotFoundError } from '../errors';
+import { logger } from '../logger';
+import { inspectMerchantP12, type MerchantCertificate } from './p12';
+
+export interface PaymentSettingsInput {
+  mchId: string;
+  apiKey?: string;
+  apiV3Key?: string;
+  p12?: Buffer;
+  /** Defaults to the mch_id, as WeChat Pay issues it. */
+  p12Password?: string;
+}
+
+/** What the admin API may show: metadata, never a key, password or certificate byte. */
+export interface PaymentMetadata {
+  appId: string;
+  mchId: string;
+  certificate: Pick<MerchantCertificate, 'serialNumber' | 'notBefore' | 'notAfter'> | null;
+  hasApiKey: boolean;
+  hasApiV3Key: boolean;
+  updatedAt: string;
+}
+
+interface StoredPayment extends PaymentMetadata {
+  s3Key?: string;
+  s3VersionId?: string;
+  secretArn: string;
+}
+
+export interface PaymentServiceDeps {
+  db: DynamoDBDocumentClient;
+  tableName: string;
+  s3: S3Client;
+  secrets: SecretsManagerClient;
+  bucket: string | undefined;
+  kmsKeyId: string | undefined;
+  secretPrefix: string;
+  now?: () => number;
+}
+
+/**
+ * Payment settings per mini program (brief step 7): the P12 in S3, the keys in one Secrets
+ * Manager secret per authorizer, metadata in DynamoDB. Everything is validated before the
+ * first write; a failure part-way undoes what this call wrote.
+ */
+export class PaymentService {
+  private readonly now: () => number;
+
+  constructor(private readonly deps: PaymentServiceDeps) {
+    this.now = deps.now ?? Date.now;
+  }
+
+  async put(appId: string, input: PaymentSettingsInput): Promise<PaymentMetadata> {
+    const previous = await this.stored(appId);
+    if (!input.p12 && !input.apiKey && !input.apiV3Key) throw new BadRequestError('give at least one of p12, apiKey, apiV3Key', 'nothing_to_store');
+    if (previous && previous.mchId !== input.mchId && !input.p12) {
+      throw new BadRequestError(`changing the merchant from ${previous.mchId} to ${input.mchId} needs that merchant's P12`, 'p12_required');
+    }
+    const password = input.p12Password ?? input.mchId;
+    const certificate = input.p12 ? inspectMerchantP12(input.p12, password, input.mchId, new Date(this.now())) : undefined;
+    const bucket = this.deps.bucket;
+    if (input.p12 && !bucket) throw new ConfigurationError('PAYMENT_BUCKET is not configured');
+
+    const undo: (() => Promise<unknown>)[] = [];
+    try {
+      let s3Key = previous?.s3Key;
+      let s3VersionId = previous?.s3VersionId;
+      if (input.p12 && bucket) {
+        s3Key = `payment/${appId}/apiclient_cert.p12`;
+        const put = await this.deps.s3.send(
+          new PutObjectCommand({
+            Bucket: bucket,
+            Key: s3Key,
+            Body: input.p12,
+            ContentType: 'application/x-pkcs12',
+            ...(this.deps.kmsKeyId ? { ServerSideEncryption: 'aws:kms', SSEKMSKeyId: this.deps.kmsKeyId } : {}),
+          }),
+        );
+        s3VersionId = put.VersionId;
+        // Versioning keeps the previous certificate; undo removes only what this call added.
+        undo.push(() => this.deps.s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: s3Key!, ...(put.VersionId ? { VersionId: put.VersionId } : {}) })));
+      }
+      // Keys not sent again are kept from the current secret (same merchant only).
+      const kept = previous && previous.mchId === input.mchId ? await this.currentSecret(previous.secretArn) : {};
+      const secret = {
+        ...kept,
+        mchId: input.mchId,
+        ...(input.apiKey ? { apiKey: input.apiKey } : {}),
+        ...(input.apiV3Key ? { apiV3Key: input.apiV3Key } : {}),
+        ...(input.p12 ? { p12Password: password } : {}),
+      };
+      const secretValue = JSON.stringify(secret);
+      const secretArn = await this.writeSecret(appId, secretValue, undo);
+      const metadata: StoredPayment = {
+        appId,
+        mchId: input.mchId,
+        certificate: certificate ? { serialNumber: certificate.serialNumber, notBefore: certificate.notBefore, notAfter: certificate.notAfter } : (previous?.certificate ?? null),
+        hasApiKey: Boolean(secret.apiKey),
+        hasApiV3Key: Boolean(secret.apiV3Key),
+        updatedAt: new Date(this.now()).toISOString(),
+        secretArn,
+        ...(s3Key ? { s3Key } : {}),
+        ...(s3VersionId ? { s3VersionId } : {}),
+      };
+      await this.deps.db.send(new PutCommand({ TableName: this.deps.tableName, Item: { pk: `AUTHORIZER#${appId}`, sk: 'PAYMENT', type: 'Payment', ...metadata } }));
+      return toMetadata(metadata);
+    } catch (error) {
+      for (const step of undo.reverse()) await step().catch((undoError: unknown) => logger.error('could not undo a payment write', { authorizerAppId: appId, message: (undoError as Error).message }));
+      throw error;
+    }
+  }
+
+  async get(appId: string): Promise<PaymentMetadata> {
+    const stored = await this.stored(appId);
+    if (!stored) throw new NotFoundError(`no payment settings for ${appId}`);
+    return toMetadata(stored);
+  }
+
+  /** Removes the certificate, the secret (recoverable for 7 days, like any deleted secret) and the metadata. */
+  async delete(appId: string): Promise<void> {
+    const stored = await this.stored(appId);
+    if (!stored) throw new NotFoundError(`no payment settings for ${appId}`);
+    if (stored.s3Key && this.deps.bucket) await this.deps.s3.send(new DeleteObjectCommand({ Bucket: this.deps.bucket, Key: stored.s3Key }));
+    await this.deps.secrets.send(new DeleteSecretCommand({ SecretId: stored.secretArn, RecoveryWindowInDays: 7 })).catch((error: unknown) => {
+      if (!(error instanceof ResourceNotFoundException)) throw error;
+    });
+    await this.deps.db.send(new DeleteCommand({ TableName: this.deps.tableName, Key: { pk: `AUTHORIZER#${appId}`, sk: 'PAYMENT' } }));
+  }
+
+  private async writeSecret(appId: string, value: string, undo: (() => Promise<unknown>)[]): Promise<string> {
+    const name = `${this.deps.secretPrefix}${appId}`;
+    try {
+      const existing = await this.deps.secrets.send(new DescribeSecretCommand({ SecretId: name }));
+      if (existing.DeletedDate) throw new BadRequestError('the previous payment secret is being deleted; restore it or wait for the deletion', 'secret_pending_deletion');
+      // A new version; the previous one stays retrievable as AWSPREVIOUS.
+      await this.deps.secrets.send(new PutSecretValueCommand({ SecretId: name, SecretString: value }));
+      return existing.ARN ?? name;
+    } catch (error) {
+      if (!(error instanceof ResourceNotFoundException)) throw error;
+      const created = await this.deps.secrets.send(new CreateSecretCommand({ Name: name, SecretString: value, ...(this.deps.kmsKeyId ? { KmsKeyId: this.deps.kmsKeyId } : {}) }));
+      undo.push(() => this.deps.secrets.send(new DeleteSecretCommand({ SecretId: name, ForceDeleteWithoutRecovery: true })));
+      return created.ARN ?? name;
+    }
+  }
+
+  private async currentSecret(secretId: string): Promise<Record<string, string>> {
+    try {
+      const { SecretString } = await this.deps.secrets.send(new GetSecretValueCommand({ SecretId: secretId }));
+      return JSON.parse(SecretString ?? '{}') as Record<string, string>;
+    } catch (error) {
+      if (error instanceof ResourceNotFoundException) return {};
+      throw error;
+    }
+  }
+
+  private async stored(appId: string): Promise<StoredPayment | undefined> {
+    const { Item } = await this.deps.db.send(new GetCommand({ TableName: this.deps.tableName, Key: { pk: `AUTHORIZER#${appId}`, sk: 'PAYMENT' }, ConsistentRead: true }));
+    if (!Item) return undefined;
+    const { pk: _pk, sk: _sk, type: _type, ...rest } = Item;
+    return rest as StoredPayment;
+  }
+}
+
+function toMetadata(stored: StoredPayment): PaymentMetadata {
+  return { appId: stored.appId, mchId: stored.mchId, certificate: stored.certificate, hasApiKey: stored.hasApiKey, hasApiV3Key: stored.hasApiV3Key, updatedAt: stored.updatedAt };
+}

@@ -1,0 +1,79 @@
+import { ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { PolicyStatement, type IRole } from 'aws-cdk-lib/aws-iam';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
+import { nagRef } from './nag';
+
+type NodejsFunctionLike = LambdaFunction & { role?: IRole };
+import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+
+const SECRET_PREFIX = 'weapp-fleet/payment/';
+
+/**
+ * Where merchants' payment credentials live: `apiclient_cert.p12` in a private, versioned,
+ * KMS-encrypted, TLS-only bucket; keys in one Secrets Manager secret per authorizer under a
+ * fixed prefix, encrypted with the same key.
+ */
+export class PaymentStore extends Construct {
+  readonly bucket: Bucket;
+  readonly key: Key;
+
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    this.key = new Key(this, 'Key', { enableKeyRotation: true, description: 'weapp-fleet payment certificates and keys', removalPolicy: RemovalPolicy.RETAIN });
+    const accessLogs = new Bucket(this, 'AccessLogs', {
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      encryption: BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_PREFERRED,
+      lifecycleRules: [{ expiration: Duration.days(365) }],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(accessLogs).acknowledge({ id: 'AwsSolutions-S1', reason: 'This is the access-log bucket of the payment bucket; logging it into itself would loop.' });
+    this.bucket = new Bucket(this, 'Certificates', {
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      encryption: BucketEncryption.KMS,
+      encryptionKey: this.key,
+      bucketKeyEnabled: true,
+      enforceSSL: true,
+      // Replacing settings keeps the previous certificate recoverable.
+      versioned: true,
+      serverAccessLogsBucket: accessLogs,
+      serverAccessLogsPrefix: 'certificates/',
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+  }
+
+  /** Read/write of the certificates and the payment secrets, nothing else. */
+  grant(fn: NodejsFunctionLike): void {
+    this.bucket.grantReadWrite(fn, 'payment/*');
+    this.bucket.grantDelete(fn, 'payment/*');
+    this.key.grantEncryptDecrypt(fn);
+    const secrets = Stack.of(this).formatArn({ service: 'secretsmanager', resource: 'secret', resourceName: `${SECRET_PREFIX}*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['secretsmanager:CreateSecret', 'secretsmanager:PutSecretValue', 'secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret', 'secretsmanager:DeleteSecret'],
+        resources: [secrets],
+      }),
+    );
+    fn.addEnvironment('PAYMENT_BUCKET', this.bucket.bucketName);
+    fn.addEnvironment('PAYMENT_KMS_KEY_ID', this.key.keyArn);
+    fn.addEnvironment('PAYMENT_SECRET_PREFIX', SECRET_PREFIX);
+    if (fn.role) {
+      const region = Stack.of(this).region;
+      Validations.of(fn.role).acknowledge({ id: `AwsSolutions-IAM5[Resource::${nagRef(this, this.bucket.bucketArn)}/payment/*]`, reason: 'The payment function reads and writes merchant certificates under payment/ of the payment bucket only.' });
+      Validations.of(fn.role).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:${region}:<AWS::AccountId>:secret:${SECRET_PREFIX}*]`,
+        reason: 'One secret per authorizer, created at run time under this fixed prefix; the name suffix is not known at deploy time.',
+      });
+      Validations.of(fn.role).acknowledge({ id: 'AwsSolutions-IAM5[Action::s3:GetObject*]', reason: 'Object-level reads that the S3 read grant adds, limited to the payment/ prefix of the payment bucket.' });
+      Validations.of(fn.role).acknowledge({ id: 'AwsSolutions-IAM5[Action::s3:GetBucket*]', reason: 'Bucket-level reads that the S3 read grant adds, scoped to the single payment bucket.' });
+      Validations.of(fn.role).acknowledge({ id: 'AwsSolutions-IAM5[Action::s3:List*]', reason: 'Listing that the S3 read grant adds, scoped to the single payment bucket.' });
+      Validations.of(fn.role).acknowledge({ id: 'AwsSolutions-IAM5[Action::s3:DeleteObject*]', reason: 'Deleting a merchant certificate (DELETE …/payment), limited to the payment/ prefix.' });
+      Validations.of(fn.role).acknowledge({ id: 'AwsSolutions-IAM5[Action::s3:Abort*]', reason: 'Aborting multipart uploads, which the S3 write grant adds, limited to the payment/ prefix.' });
+      Validations.of(fn.role).acknowledge({ id: 'AwsSolutions-IAM5[Action::kms:ReEncrypt*]', reason: 'KMS action families that the encrypt/decrypt grant adds, on the single payment key only.' });
+      Validations.of(fn.role).acknowledge({ id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]', reason: 'KMS action families that the encrypt/decrypt grant adds, on the single payment key only.' });
+    }
+  }
+}
