@@ -16,7 +16,8 @@ const PaymentMetadata = z.object({
 /** Payment settings of one mini program (brief step 7): metadata out, secrets only in. */
 export const PAYMENT_ROUTES = {
   putPayment: route({
-    method: 'PUT', path: '/admin/authorizers/{appId}/payment', tag: 'payment', summary: 'Store the merchant id, API keys and apiclient_cert.p12 (validated first; base64 P12)', params: AppParams,
+    method: 'PUT', path: '/admin/authorizers/{appId}/payment', tag: 'payment', summary: 'Store the merchant id, API keys and apiclient_cert.p12 (validated first; JSON with a base64 P12, or multipart/form-data with the file)', params: AppParams,
+    multipart: true,
     body: z
       .object({
         mchId: z.string().regex(/^\d{8,12}$/, 'mchId is the WeChat Pay merchant number (8–12 digits)'),

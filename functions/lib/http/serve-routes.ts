@@ -3,7 +3,7 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { z } from 'zod';
 import { BadRequestError, NotFoundError } from '../errors';
 import { routeKey, type ApiRoute, type Implemented, type RouteInput } from './api-route';
-import { parseJsonBody } from './body';
+import { MAX_ADMIN_BODY_BYTES, parseJsonBody, readBody } from './body';
 import { httpErrorHandler } from './error-handler';
 import { json, type HttpResponse } from './responses';
 
@@ -20,7 +20,7 @@ export function serveRoutes(routes: Implemented[]) {
       const { spec } = implemented;
       const params = parsePart(spec.params, event.pathParameters ?? {}, 'path');
       const query = parsePart(spec.query, event.queryStringParameters ?? {}, 'query');
-      const body = spec.body ? parseJsonBody(event, spec.body) : undefined;
+      const body = spec.body ? (spec.multipart && isMultipart(event) ? spec.body.parse(await parseMultipart(event)) : parseJsonBody(event, spec.body)) : undefined;
       const result = await implemented.run({ params, query, body, event, context } as RouteInput<ApiRoute>);
       if (spec.response === 'image') {
         const image = result as { contentType: string; data: Buffer };
@@ -38,4 +38,28 @@ function parsePart(schema: AnyObject | undefined, value: Record<string, string |
     throw new BadRequestError(`${where} ${issue?.path.join('.') || ''}: ${issue?.message ?? 'invalid'}`.trim(), 'invalid_request');
   }
   return parsed.data;
+}
+
+function isMultipart(event: APIGatewayProxyEventV2): boolean {
+  return /^multipart\/form-data/i.test(event.headers?.['content-type'] ?? '');
+}
+
+/**
+ * multipart/form-data into the same shape the JSON body has: files become base64 strings,
+ * so one schema validates both. Node's fetch `Request` parses it; no parser of our own.
+ */
+async function parseMultipart(event: APIGatewayProxyEventV2): Promise<Record<string, string>> {
+  const raw = readBody(event, MAX_ADMIN_BODY_BYTES);
+  const bytes = event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64') : Buffer.from(raw, 'utf8');
+  let form: FormData;
+  try {
+    form = await new Request('http://local/', { method: 'POST', headers: { 'content-type': event.headers['content-type']! }, body: bytes }).formData();
+  } catch {
+    throw new BadRequestError('body is not valid multipart/form-data', 'invalid_multipart');
+  }
+  const fields: Record<string, string> = {};
+  for (const [name, value] of form.entries()) {
+    fields[name] = typeof value === 'string' ? value : Buffer.from(await value.arrayBuffer()).toString('base64');
+  }
+  return fields;
 }

@@ -108,7 +108,13 @@ export class PaymentService {
       await this.deps.db.send(new PutCommand({ TableName: this.deps.tableName, Item: { pk: `AUTHORIZER#${appId}`, sk: 'PAYMENT', type: 'Payment', ...metadata } }));
       return toMetadata(metadata);
     } catch (error) {
-      for (const step of undo.reverse()) await step().catch((undoError: unknown) => logger.error('could not undo a payment write', { authorizerAppId: appId, message: (undoError as Error).message }));
+      for (const step of undo.reverse()) {
+        try {
+          await step();
+        } catch (undoError) {
+          logger.error('could not undo a payment write', { authorizerAppId: appId, message: (undoError as Error).message });
+        }
+      }
       throw error;
     }
   }

@@ -95,6 +95,17 @@ describe('PUT/GET/DELETE /admin/authorizers/{appId}/payment', () => {
     expect(await storedSecret('AWSPREVIOUS')).toMatchObject({ apiKey: API_KEY });
   });
 
+  it('accepts the P12 as a multipart upload', async () => {
+    const form = new FormData();
+    form.append('mchId', MCH);
+    form.append('apiV3Key', API_V3_KEY);
+    form.append('p12', new Blob([validP12], { type: 'application/x-pkcs12' }), 'apiclient_cert.p12');
+    const response = await platform.admin(`/admin/authorizers/${appId}/payment`, { method: 'PUT', body: form });
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as Json).certificate.serialNumber).toBe('7A1B2C3D4E5F');
+    expect(await storedP12()).toEqual(validP12);
+  });
+
   it('deletes all of it', async () => {
     expect((await platform.admin(`/admin/authorizers/${appId}/payment`, { method: 'DELETE' })).status).toBe(200);
     expect((await platform.admin(`/admin/authorizers/${appId}/payment`)).status).toBe(404);
