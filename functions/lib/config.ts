@@ -15,6 +15,11 @@ const EnvSchema = z.object({
   WECHAT_COMPONENT_SECRET: z.string().min(1).optional(),
   WECHAT_COMPONENT_TOKEN: z.string().min(1).optional(),
   WECHAT_COMPONENT_AES_KEY: z.string().min(1).optional(),
+  /**
+   * A push whose signed timestamp is further than this from now is refused like a bad
+   * signature, so a captured push cannot be replayed later.
+   */
+  PUSH_MAX_AGE_SECONDS: z.coerce.number().int().positive().default(600),
   /** Hosts of the pages merchants open to authorize (PC QR page and mobile page). */
   WECHAT_MP_BASE: z.url().default('https://mp.weixin.qq.com'),
   WECHAT_OPEN_BASE: z.url().default('https://open.weixin.qq.com'),

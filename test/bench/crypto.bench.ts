@@ -138,7 +138,8 @@ async function callbackLatency(creds: ReturnType<typeof generateCredentials>): P
     const ticketPushes = (count: number, firstCreateTime: number) =>
       Array.from({ length: count }, (_, i) => {
         const xml = `<xml><AppId><![CDATA[${creds.componentAppId}]]></AppId><CreateTime>${firstCreateTime + i}</CreateTime><InfoType><![CDATA[component_verify_ticket]]></InfoType><ComponentVerifyTicket><![CDATA[ticket@@@${randomBytes(30).toString('base64url')}]]></ComponentVerifyTicket></xml>`;
-        return { ...crypto.encryptAndSign(xml, String(firstCreateTime + i), String(randomInt(1e9, 1e10))), xml };
+        // Signed now: pushes outside the replay window are refused.
+        return { ...crypto.encryptAndSign(xml, String(Math.floor(Date.now() / 1000)), String(randomInt(1e9, 1e10))), xml };
       });
     const warmup = ticketPushes(WARMUP_PUSHES, 1_700_000_000);
     const pushes = ticketPushes(PUSHES, 1_764_115_200);

@@ -1,6 +1,7 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { z } from 'zod';
 import { BadRequestError, SignatureError } from '../errors';
+import { config } from '../config';
 import { readBody } from '../http/body';
 import type { WeChatMessageCrypto } from './crypto';
 import { parseWeChatXml } from './xml';
@@ -20,10 +21,13 @@ const Envelope = z.object({ Encrypt: z.string().min(1) }).loose();
  * Opens an encrypted push: size limit → envelope XML → signature (constant time) → AES →
  * inner XML. Returns the inner document, still unvalidated: each route applies its schema.
  */
-export function openPush(event: APIGatewayProxyEventV2, crypto: WeChatMessageCrypto): unknown {
+export function openPush(event: APIGatewayProxyEventV2, crypto: WeChatMessageCrypto, { maxAgeSeconds = config().PUSH_MAX_AGE_SECONDS, now = Date.now() } = {}): unknown {
   const body = readBody(event, MAX_PUSH_BYTES);
   const query = SignedQuery.safeParse(event.queryStringParameters ?? {});
   if (!query.success) throw new SignatureError('msg_signature, timestamp and nonce are required');
+  if (Math.abs(now / 1000 - Number(query.data.timestamp)) > maxAgeSeconds) {
+    throw new SignatureError(`timestamp is more than ${maxAgeSeconds} s from now`);
+  }
   const envelope = Envelope.safeParse(parseWeChatXml(body));
   if (!envelope.success) throw new BadRequestError('push has no Encrypt element', 'malformed_push');
   const plaintext = crypto.verifyAndDecrypt({

@@ -82,6 +82,13 @@ describe('POST /wechat/component/events', () => {
       await expectRejected(push, 401, 'invalid_signature');
     });
 
+    it('a correctly signed push replayed after the 10-minute window with 401', async () => {
+      const stale = signedPush(platform.settings.component, ticketXml(platform.settings.component.appId, 'ticket@@@replayed', 1_700_001_100), { timestamp: String(Math.floor(Date.now() / 1000) - 601) });
+      await expectRejected(stale, 401, 'invalid_signature');
+      const future = signedPush(platform.settings.component, ticketXml(platform.settings.component.appId, 'ticket@@@future', 1_700_001_101), { timestamp: String(Math.floor(Date.now() / 1000) + 601) });
+      await expectRejected(future, 401, 'invalid_signature');
+    });
+
     it('a push without signature parameters with 401', async () => {
       await expectRejected({ ...ticketPush('t', 1_700_001_002), query: '' }, 401);
     });
