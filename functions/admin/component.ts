@@ -3,6 +3,7 @@ import { implement } from '../lib/http/api-route';
 import { serveRoutes } from '../lib/http/serve-routes';
 import { platformStores } from '../lib/platform';
 import { TICKET_LIFETIME_MS } from '../lib/tokens/component-access-token';
+import { checkHealth } from '../lib/health';
 import { PLATFORM_ROUTES as R } from './contract';
 
 /**
@@ -10,6 +11,7 @@ import { PLATFORM_ROUTES as R } from './contract';
  * the token expires, and how the scheduled refresher's last run went; never secret values.
  */
 export const handler = serveRoutes([
+  implement(R.getHealth, async () => checkHealth(platformStores(), config().WECHAT_COMPONENT_APPID)),
   implement(R.getComponent, async () => {
     const appId = config().WECHAT_COMPONENT_APPID;
     const { tickets, componentTokens, refresher } = platformStores();

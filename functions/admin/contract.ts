@@ -35,7 +35,17 @@ const AuthorizerSummary = z.object({
   updatedAt: z.string(),
 });
 
+const HealthPart = z.object({ status: z.enum(['ok', 'degraded', 'failing']), reason: z.string().optional() }).catchall(z.unknown());
+
 export const PLATFORM_ROUTES = {
+  getHealth: route({
+    method: 'GET', path: '/admin/health', tag: 'platform', summary: 'Overall status (ok/degraded/failing) with the reason for each part that is not ok; cheap enough to poll every minute',
+    response: z.object({
+      status: z.enum(['ok', 'degraded', 'failing']),
+      checkedAt: z.string(),
+      parts: z.object({ ticket: HealthPart, componentToken: HealthPart, refresher: HealthPart, authorizers: HealthPart, releases: HealthPart }),
+    }),
+  }),
   getComponent: route({
     method: 'GET', path: '/admin/component', tag: 'platform', summary: 'Verify ticket, component token and the token refresher’s last run (never their values)',
     response: z.object({

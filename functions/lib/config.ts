@@ -20,6 +20,10 @@ const EnvSchema = z.object({
    * signature, so a captured push cannot be replayed later.
    */
   PUSH_MAX_AGE_SECONDS: z.coerce.number().int().positive().default(600),
+  /** GET /admin/health: a verify ticket older than this is `degraded` (WeChat pushes every 10 minutes). */
+  HEALTH_TICKET_MAX_AGE_SECONDS: z.coerce.number().int().positive().default(1800),
+  /** GET /admin/health: the refresher's last run older than this is `degraded` (it runs every 5 minutes). */
+  HEALTH_REFRESHER_MAX_AGE_SECONDS: z.coerce.number().int().positive().default(900),
   /** Hosts of the pages merchants open to authorize (PC QR page and mobile page). */
   WECHAT_MP_BASE: z.url().default('https://mp.weixin.qq.com'),
   WECHAT_OPEN_BASE: z.url().default('https://open.weixin.qq.com'),

@@ -351,6 +351,28 @@ export class AuthorizerStore {
     };
   }
 
+  /** How many authorizers are in `status` (a key-condition query on gsi1, not a scan). */
+  async countByStatus(componentAppId: string, status: AuthorizerStatus): Promise<number> {
+    const { gsi1pk } = keys.authorizersIndex(componentAppId, '', '');
+    let count = 0;
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: 'gsi1',
+          KeyConditionExpression: 'gsi1pk = :pk AND begins_with(gsi1sk, :status)',
+          ExpressionAttributeValues: { ':pk': gsi1pk, ':status': `${status}#` },
+          Select: 'COUNT',
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      count += page.Count ?? 0;
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return count;
+  }
+
   /** Every authorizer of a component (all pages); for reconciliation. */
   async listAll(componentAppId: string): Promise<AuthorizerProfile[]> {
     const all: AuthorizerProfile[] = [];
