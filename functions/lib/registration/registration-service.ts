@@ -36,14 +36,7 @@ export const FAST_REGISTER_STATUS: Readonly<Record<number, string>> = {
   100003: 'the legal representative did not confirm within 24 h',
 };
 
-export interface RegistrationInput {
-  name: string;
-  code: string;
-  codeType: 1 | 2 | 3;
-  legalPersonaWechat: string;
-  legalPersonaName: string;
-  componentPhone: string;
-}
+export type RegistrationInput = Pick<RegistrationRecord, 'name' | 'code' | 'codeType' | 'legalPersonaWechat' | 'legalPersonaName' | 'componentPhone'>;
 
 /** Fast registration of enterprise mini programs (`fastregisterweapp`) and its outcome push. */
 export class RegistrationService {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, paginateQuery, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { BadRequestError } from '../errors';
 import { keys, type ItemKey } from './keys';
@@ -275,23 +275,16 @@ export class AuthorizerStore {
   async tokensExpiringBefore(componentAppId: string, before: number): Promise<StoredAuthorizerToken[]> {
     const { gsi1pk, gsi1sk } = keys.tokenExpiryIndex(componentAppId, before, '');
     const due: StoredAuthorizerToken[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: 'gsi1',
-          KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk < :before',
-          ExpressionAttributeValues: { ':pk': gsi1pk, ':before': gsi1sk },
-          ExclusiveStartKey: startKey,
-        }),
-      );
+    const pages = paginateQuery(
+      { client: this.db },
+      { TableName: this.tableName, IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk < :before', ExpressionAttributeValues: { ':pk': gsi1pk, ':before': gsi1sk } },
+    );
+    for await (const page of pages) {
       for (const item of page.Items ?? []) {
         const token = toToken(item);
         if (token) due.push(token);
       }
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    }
     return due;
   }
 
@@ -305,20 +298,11 @@ export class AuthorizerStore {
   /** Profile, token metadata and history in one query of the authorizer's partition. */
   async getDetail(appId: string): Promise<AuthorizerDetail | undefined> {
     const items: Record<string, unknown>[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': keys.authorizerPartition(appId) },
-          ConsistentRead: true,
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      items.push(...(page.Items ?? []));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    const pages = paginateQuery(
+      { client: this.db },
+      { TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.authorizerPartition(appId) }, ConsistentRead: true },
+    );
+    for await (const page of pages) items.push(...(page.Items ?? []));
     const profileItem = items.find((i) => i.sk === 'PROFILE');
     if (!profileItem) return undefined;
     const token = toToken(items.find((i) => i.sk === 'TOKEN'));
@@ -355,21 +339,17 @@ export class AuthorizerStore {
   async countByStatus(componentAppId: string, status: AuthorizerStatus): Promise<number> {
     const { gsi1pk } = keys.authorizersIndex(componentAppId, '', '');
     let count = 0;
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: 'gsi1',
-          KeyConditionExpression: 'gsi1pk = :pk AND begins_with(gsi1sk, :status)',
-          ExpressionAttributeValues: { ':pk': gsi1pk, ':status': `${status}#` },
-          Select: 'COUNT',
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      count += page.Count ?? 0;
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    const pages = paginateQuery(
+      { client: this.db },
+      {
+        TableName: this.tableName,
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :pk AND begins_with(gsi1sk, :status)',
+        ExpressionAttributeValues: { ':pk': gsi1pk, ':status': `${status}#` },
+        Select: 'COUNT',
+      },
+    );
+    for await (const page of pages) count += page.Count ?? 0;
     return count;
   }
 
