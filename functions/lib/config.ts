@@ -43,6 +43,10 @@ const EnvSchema = z.object({
   /** Payment secrets are named `<prefix><appId>`, one per authorizer. */
   PAYMENT_SECRET_PREFIX: z.string().default('weapp-fleet/payment/'),
   S3_ENDPOINT: z.url().optional(),
+  /** Releases with more targets than this read their target list from S3 (Distributed Map). */
+  RELEASE_INLINE_TARGETS_MAX: z.coerce.number().int().positive().default(2000),
+  /** Bucket for large releases' target lists; without it, releases are limited to the inline size. */
+  RELEASE_TARGETS_BUCKET: z.string().min(1).optional(),
   /** The release state machine (Step Functions). */
   RELEASE_STATE_MACHINE_ARN: z.string().min(1).optional(),
   /** Optional endpoints for local stand-ins of AWS services. */

@@ -5,6 +5,7 @@ import { PolicyStatement, type IGrantable, type IRole } from 'aws-cdk-lib/aws-ia
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
+import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { nagRef } from './nag';
 
@@ -30,6 +31,8 @@ export class ReleaseStateMachine extends Construct {
    * way round would make a dependency cycle.
    */
   readonly stateMachineArn: string;
+  /** Target lists of releases too large for the execution input (Distributed Map). */
+  readonly targetsBucket: Bucket;
   private readonly executionsArn: string;
 
   constructor(scope: Construct, id: string, props: ReleaseStateMachineProps) {
@@ -49,7 +52,36 @@ export class ReleaseStateMachine extends Construct {
       timeout: Duration.days(30),
     });
     props.taskFunction.grantInvoke(this.stateMachine);
+
+    const accessLogs = new Bucket(this, 'TargetListAccessLogs', {
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      encryption: BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_PREFERRED,
+      lifecycleRules: [{ expiration: Duration.days(90) }],
+    });
+    Validations.of(accessLogs).acknowledge({ id: 'AwsSolutions-S1', reason: 'This is the access-log bucket of the release target-list bucket; logging it into itself would loop.' });
+    this.targetsBucket = new Bucket(this, 'TargetLists', {
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      encryption: BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      serverAccessLogsBucket: accessLogs,
+      serverAccessLogsPrefix: 'target-lists/',
+      lifecycleRules: [{ expiration: Duration.days(90) }],
+    });
     const role = this.stateMachine.role;
+    // The Distributed Map reads the target list and runs each app as a child execution.
+    this.targetsBucket.grantRead(role, 'releases/*');
+    role.addToPrincipalPolicy(new PolicyStatement({ actions: ['states:StartExecution'], resources: [this.stateMachineArn] }));
+    role.addToPrincipalPolicy(new PolicyStatement({ actions: ['states:DescribeExecution', 'states:StopExecution'], resources: [this.executionsArn] }));
+    Validations.of(role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::${this.nagArn(this.executionsArn)}]`,
+      reason: 'The Distributed Map describes and stops its own child executions, whose names are generated at run time.',
+    });
+    Validations.of(role).acknowledge({ id: `AwsSolutions-IAM5[Resource::${nagRef(this, this.targetsBucket.bucketArn)}/releases/*]`, reason: 'The Distributed Map reads release target lists under releases/ of the target-list bucket only.' });
+    Validations.of(role).acknowledge({ id: 'AwsSolutions-IAM5[Action::s3:GetObject*]', reason: 'Object reads that the S3 read grant adds, limited to releases/ of the target-list bucket.' });
+    Validations.of(role).acknowledge({ id: 'AwsSolutions-IAM5[Action::s3:GetBucket*]', reason: 'Bucket-level reads that the S3 read grant adds, scoped to the single target-list bucket.' });
+    Validations.of(role).acknowledge({ id: 'AwsSolutions-IAM5[Action::s3:List*]', reason: 'Listing that the S3 read grant adds, scoped to the single target-list bucket.' });
     Validations.of(role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason: 'X-Ray tracing and CloudWatch Logs delivery for the state machine require Resource * (these actions support no resource-level permissions).',
@@ -60,11 +92,15 @@ export class ReleaseStateMachine extends Construct {
     });
   }
 
-  /** Start, stop and describe executions of the release state machine. */
-  grantOperate(grantee: IGrantable & { role?: IRole }): void {
+  /** Start, stop and describe executions of the release state machine; write target lists. */
+  grantOperate(grantee: IGrantable & { role?: IRole; addEnvironment?: (key: string, value: string) => unknown }): void {
+    this.targetsBucket.grantPut(grantee, 'releases/*');
+    grantee.addEnvironment?.('RELEASE_TARGETS_BUCKET', this.targetsBucket.bucketName);
     grantee.grantPrincipal.addToPrincipalPolicy(new PolicyStatement({ actions: ['states:StartExecution'], resources: [this.stateMachineArn] }));
     grantee.grantPrincipal.addToPrincipalPolicy(new PolicyStatement({ actions: ['states:StopExecution', 'states:DescribeExecution'], resources: [this.executionsArn] }));
     if (grantee.role) {
+      Validations.of(grantee.role).acknowledge({ id: 'AwsSolutions-IAM5[Action::s3:Abort*]', reason: 'Aborting multipart uploads, which the S3 put grant adds, limited to releases/ of the target-list bucket.' });
+      Validations.of(grantee.role).acknowledge({ id: `AwsSolutions-IAM5[Resource::${nagRef(this, this.targetsBucket.bucketArn)}/releases/*]`, reason: 'The release admin writes target lists of large releases under releases/ of the target-list bucket only.' });
       Validations.of(grantee.role).acknowledge({
         id: `AwsSolutions-IAM5[Resource::${this.nagArn(this.executionsArn)}]`,
         reason: 'Stopping and describing executions of the release state machine only; execution names are per release, so they end in a wildcard.',

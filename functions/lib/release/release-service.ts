@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
-import { sfnClient } from '../aws/clients';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { s3Client, sfnClient } from '../aws/clients';
 import { mapSettled } from '../concurrency';
 import { config } from '../config';
 import { BadRequestError, ConfigurationError, ConflictError, NotFoundError } from '../errors';
@@ -27,8 +28,8 @@ export interface StartReleaseInput {
   createdBy: string;
 }
 
-/** Targets beyond this go through a Distributed Map in AWS (see README); the inline Map holds them in the execution's input. */
-export const MAX_INLINE_TARGETS = 2000;
+/** No release, inline or distributed, takes more targets than this. */
+export const MAX_TARGETS = 100_000;
 
 /**
  * Starting, approving, cancelling and retrying releases. Everything that can be checked is
@@ -45,7 +46,10 @@ export class ReleaseService {
 
   async start(input: StartReleaseInput): Promise<ReleaseRecord> {
     const appIds = await this.resolveTargets(input.targets);
-    if (appIds.length > MAX_INLINE_TARGETS) throw new BadRequestError(`at most ${MAX_INLINE_TARGETS} targets per release in this deployment`, 'too_many_targets');
+    const { RELEASE_INLINE_TARGETS_MAX: inlineMax, RELEASE_TARGETS_BUCKET: targetsBucket } = config();
+    if (appIds.length > MAX_TARGETS) throw new BadRequestError(`at most ${MAX_TARGETS} targets per release`, 'too_many_targets');
+    if (appIds.length > inlineMax && !targetsBucket) throw new BadRequestError(`at most ${inlineMax} targets per release in this deployment (no target-list bucket configured)`, 'too_many_targets');
+    if (appIds.length > inlineMax && input.canary) throw new BadRequestError(`a canary wave needs an inline release (at most ${inlineMax} targets)`, 'invalid_canary');
     const { template_list: templates } = await this.templates.getTemplateList();
     if (!templates.some((t) => String(t.template_id) === input.templateId)) throw new BadRequestError(`template ${input.templateId} is not in the template library`, 'unknown_template');
     for (const appId of Object.keys(input.options.extJsonOverrides ?? {})) {
@@ -59,7 +63,10 @@ export class ReleaseService {
       { releaseId, templateId: input.templateId, userVersion: input.userVersion, userDesc: input.userDesc, createdBy: input.createdBy, createdAt: new Date(this.now()).toISOString(), options: { ...input.options, ...(waves.length > 1 ? { waves } : {}) } },
       appIds,
     );
-    const executionArn = await this.execute(releaseId, waves, releaseId, input.options.maxConcurrency);
+    const executionArn =
+      appIds.length > inlineMax && targetsBucket
+        ? await this.executeDistributed(releaseId, appIds, targetsBucket, input.options.maxConcurrency)
+        : await this.execute(releaseId, waves, releaseId, input.options.maxConcurrency);
     return { ...record, executionArn };
   }
 
@@ -138,6 +145,23 @@ export class ReleaseService {
       return undefined;
     }
     return this.execute(releaseId, [unfinished], `${releaseId}-redrive-${this.now()}`, release.options.maxConcurrency);
+  }
+
+  /**
+   * Beyond the inline size the target list goes to S3 and the state machine's Distributed Map
+   * reads it (`$.targetsS3`), one child execution per app.
+   */
+  private async executeDistributed(releaseId: string, appIds: string[], bucket: string, maxConcurrency: number): Promise<string> {
+    const key = `releases/${releaseId}/targets.json`;
+    await s3Client().send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: JSON.stringify(appIds), ContentType: 'application/json' }));
+    const stateMachineArn = config().RELEASE_STATE_MACHINE_ARN;
+    if (!stateMachineArn) throw new ConfigurationError('RELEASE_STATE_MACHINE_ARN is not configured');
+    const { executionArn } = await sfnClient().send(
+      new StartExecutionCommand({ stateMachineArn, name: releaseId, input: JSON.stringify({ releaseId, targetsS3: { bucket, key }, maxConcurrency }) }),
+    );
+    if (!executionArn) throw new ConfigurationError('Step Functions returned no execution ARN');
+    await this.stores.releases.setExecution(releaseId, executionArn);
+    return executionArn;
   }
 
   private async execute(releaseId: string, waves: string[][], name: string, maxConcurrency: number): Promise<string> {
