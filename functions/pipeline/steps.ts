@@ -58,7 +58,7 @@ export const STEPS: Record<string, (input: StepInput, ctx: StepContext) => Promi
     const waves = release.options.waves;
     if (!waves || waveIndex === 0) return { proceed: true, ...(await auditQuota(ctx, releaseId, release)) };
     const earlier = new Set(waves.slice(0, waveIndex).flat());
-    const { items } = await ctx.stores.releases.targets(releaseId);
+    const items = await ctx.stores.releases.allTargets(releaseId);
     const notReleased = items.filter((t) => earlier.has(t.appId) && t.state !== 'released');
     if (notReleased.length === 0) return { proceed: true, ...(await auditQuota(ctx, releaseId, release)) };
     for (const appId of waves[waveIndex] ?? []) {

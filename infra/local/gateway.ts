@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import path from 'node:path';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
+import { readRequestBody } from './read-body';
 import { FUNCTIONS, ROUTES, type FunctionName, type RouteDefinition } from '../manifest';
 
 /** API Gateway's own payload limit. */
@@ -92,7 +93,7 @@ export class LocalGateway {
         status = 401;
         return sendJson(res, 401, { code: 'unauthorized', message: 'missing or invalid admin bearer token' });
       }
-      const body = await readBody(req);
+      const body = await readRequestBody(req, MAX_BODY_BYTES);
       if (body === undefined) {
         status = 413;
         return sendJson(res, 413, { message: 'Request Entity Too Large' });
@@ -142,20 +143,6 @@ function compile(route: RouteDefinition): CompiledRoute {
   return { route, pattern: new RegExp(`^${source}$`), params };
 }
 
-function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let tooLarge = false;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) tooLarge = true;
-      else chunks.push(chunk);
-    });
-    req.on('end', () => resolve(tooLarge ? undefined : Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
 
 function toEvent(
   req: IncomingMessage,

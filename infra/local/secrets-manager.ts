@@ -1,3 +1,4 @@
+import { readRequestBody } from './read-body';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
@@ -117,7 +118,8 @@ async function serve(store: SecretStore, req: IncomingMessage, res: ServerRespon
     const target = req.headers['x-amz-target'];
     const operation = typeof target === 'string' && target.startsWith('secretsmanager.') ? target.slice('secretsmanager.'.length) : undefined;
     if (!operation) throw new ServiceError('UnknownOperationException', 'Missing or foreign X-Amz-Target header');
-    const raw = await readBody(req);
+    const raw = await readRequestBody(req, MAX_REQUEST_BYTES);
+    if (!raw) throw new ServiceError('ValidationException', 'Request body too large');
     let input: unknown;
     try {
       input = raw.length ? JSON.parse(raw.toString('utf8')) : {};
@@ -148,20 +150,6 @@ function send(res: ServerResponse, status: number, requestId: string, body: Json
   res.end(payload);
 }
 
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= MAX_REQUEST_BYTES) chunks.push(chunk);
-    });
-    req.on('end', () =>
-      size > MAX_REQUEST_BYTES ? reject(new ServiceError('ValidationException', 'Request body too large')) : resolve(Buffer.concat(chunks)),
-    );
-    req.on('error', reject);
-  });
-}
 
 /**
  * All state, changed only by synchronous operations, so requests never interleave within one.

@@ -73,8 +73,3 @@ export async function routeComponentPush(push: unknown, componentAppId: string, 
   if (route.once) await runOnce(base.data, context);
   else await route.handle(push, context);
 }
-
-/** For tests that change the environment between cases. */
-export function resetPushIdempotency(): void {
-  onceHandler = undefined;
-}

@@ -73,7 +73,7 @@ export class ReleaseService {
   /** Releases every held app of a release (audit passed, waiting for approval). */
   async approve(releaseId: string, releaseApp: (appId: string, release: ReleaseRecord) => Promise<void>): Promise<{ released: number; failed: number }> {
     const release = await this.require(releaseId);
-    const held = (await this.stores.releases.targets(releaseId, { state: 'held' })).items;
+    const held = await this.stores.releases.allTargets(releaseId, 'held');
     const results = await mapSettled(held, 10, (t) => releaseApp(t.appId, release));
     for (const [i, result] of results.entries()) {
       if (result.status === 'rejected') {
@@ -91,7 +91,7 @@ export class ReleaseService {
       await sfnClient().send(new StopExecutionCommand({ executionArn: release.executionArn, cause: 'cancelled by an operator' })).catch(() => undefined);
     }
     let cancelled = 0;
-    for (const target of (await this.stores.releases.targets(releaseId)).items) {
+    for (const target of await this.stores.releases.allTargets(releaseId)) {
       if (TERMINAL_STATES.has(target.state) || target.state === 'held') continue;
       if (await this.stores.releases.transition(releaseId, target.appId, [target.state], 'cancelled')) cancelled++;
     }
@@ -103,7 +103,7 @@ export class ReleaseService {
   async retryFailed(releaseId: string): Promise<{ retried: number; executionArn?: string }> {
     const release = await this.require(releaseId);
     if (release.status === 'running' && release.executionArn) throw new ConflictError('the release is still running', 'release_running');
-    const failed = (await this.stores.releases.targets(releaseId, { state: 'failed' })).items.map((t) => t.appId);
+    const failed = (await this.stores.releases.allTargets(releaseId, 'failed')).map((t) => t.appId);
     if (failed.length === 0) return { retried: 0 };
     for (const appId of failed) await this.stores.releases.transition(releaseId, appId, ['failed'], 'pending', { detail: 'retry' });
     await this.stores.releases.reopen(releaseId);
@@ -117,7 +117,7 @@ export class ReleaseService {
    */
   async rollback(releaseId: string, revert: (appId: string) => Promise<void>): Promise<{ rolledBack: number; failed: number }> {
     await this.require(releaseId);
-    const live = (await this.stores.releases.targets(releaseId, { state: 'released' })).items;
+    const live = await this.stores.releases.allTargets(releaseId, 'released');
     const results = await mapSettled(live, 10, async (target) => {
       await revert(target.appId);
       await this.stores.releases.transition(releaseId, target.appId, ['released'], 'rolled_back', { detail: 'reverted to the previous release' });
@@ -139,7 +139,7 @@ export class ReleaseService {
   async redrive(releaseId: string): Promise<string | undefined> {
     const release = await this.require(releaseId);
     if (release.status !== 'running') return undefined;
-    const unfinished = (await this.stores.releases.targets(releaseId)).items.filter((t) => !TERMINAL_STATES.has(t.state) && t.state !== 'held').map((t) => t.appId);
+    const unfinished = (await this.stores.releases.allTargets(releaseId)).filter((t) => !TERMINAL_STATES.has(t.state) && t.state !== 'held').map((t) => t.appId);
     if (unfinished.length === 0) {
       await this.finishIfDone(releaseId);
       return undefined;

@@ -1,6 +1,5 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { BadRequestError } from '../errors';
+import { BatchWriteCommand, DeleteCommand, GetCommand, paginateQuery, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 /** Where one app stands in a release. Terminal: released, held→released, failed, cancelled. */
 export const TARGET_STATES = [
@@ -148,6 +147,23 @@ export class ReleaseStore {
     return { items, ...(typeof last === 'string' ? { nextCursor: last.slice('TARGET#'.length) } : {}) };
   }
 
+  /** Every target of a release (all pages), optionally only those in `state`. */
+  async allTargets(releaseId: string, state?: TargetState): Promise<TargetRecord[]> {
+    const items: TargetRecord[] = [];
+    const pages = paginateQuery(
+      { client: this.db },
+      {
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ...(state ? { FilterExpression: '#state = :state', ExpressionAttributeNames: { '#state': 'state' } } : {}),
+        ExpressionAttributeValues: { ':pk': `RELEASE#${releaseId}`, ':prefix': 'TARGET#', ...(state ? { ':state': state } : {}) },
+        ConsistentRead: true,
+      },
+    );
+    for await (const page of pages) items.push(...(page.Items ?? []).map((i) => strip<TargetRecord>(i)));
+    return items;
+  }
+
   /**
    * Moves a target from one of `from` to `to`, with the release counters, atomically. Returns
    * false when the target is not in any of `from` (a step re-run after a crash, or a cancel).
@@ -273,8 +289,4 @@ export class ReleaseStore {
 function strip<T>(item: Record<string, unknown>): T {
   const { pk: _pk, sk: _sk, type: _type, gsi1pk: _g1, gsi1sk: _g2, ...rest } = item;
   return rest as T;
-}
-
-export function assertTargets(appIds: string[]): void {
-  if (appIds.length === 0) throw new BadRequestError('a release needs at least one target', 'empty_targets');
 }

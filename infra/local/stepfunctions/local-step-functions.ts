@@ -1,5 +1,6 @@
 // Before the library: it needs Promise.withResolvers, which Node 20 lacks.
 import './polyfill';
+import { readRequestBody } from '../read-body';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -191,7 +192,8 @@ export class LocalStepFunctions {
       const target = /^AWSStepFunctions\.(\w+)$/.exec(String(req.headers['x-amz-target'] ?? ''))?.[1];
       const operation = target ? this.operation(target) : undefined;
       if (!operation) throw new SfnApiError('UnknownOperationException', `Unknown operation ${String(req.headers['x-amz-target'] ?? '(no X-Amz-Target)')}`);
-      const body = await readBody(req);
+      const body = await readRequestBody(req, MAX_BODY_BYTES);
+      if (!body) throw new SfnApiError('ValidationException', 'Request too large', 413);
       let parsed: Json;
       try {
         parsed = body.length ? (JSON.parse(body.toString('utf8')) as Json) : {};
@@ -661,18 +663,6 @@ function epochSeconds(date: Date): number {
   return date.getTime() / 1000;
 }
 
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
-    });
-    req.on('end', () => (size > MAX_BODY_BYTES ? reject(new SfnApiError('ValidationException', 'Request too large', 413)) : resolve(Buffer.concat(chunks))));
-    req.on('error', reject);
-  });
-}
 
 function send(res: ServerResponse, status: number, requestId: string, body: JsonObject): void {
   res.writeHead(status, { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-requestid': requestId }).end(JSON.stringify(body));

@@ -1,3 +1,4 @@
+import { readRequestBody } from '../read-body';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AuthorizerEventPusher, type AuthorizerEventPush, type AuthorizerEventsUrl } from './authorizer-events';
@@ -309,7 +310,7 @@ export class WeChatSimulator {
 
   private async handle(req: IncomingMessage): Promise<SimResponse> {
     const url = new URL(req.url ?? '/', 'http://sim');
-    const rawBody = await readAll(req);
+    const rawBody = await readBodyOrThrow(req);
     let body: unknown;
     const contentType = req.headers['content-type'] ?? '';
     // WeChat reads JSON whatever the Content-Type says (fetch with a string body sends
@@ -364,16 +365,9 @@ export class WeChatSimulator {
   }
 }
 
-function readAll(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) req.destroy(new Error('body too large'));
-      else chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
+
+async function readBodyOrThrow(req: IncomingMessage): Promise<Buffer> {
+  const body = await readRequestBody(req, MAX_BODY_BYTES);
+  if (!body) throw new Error('body too large');
+  return body;
 }

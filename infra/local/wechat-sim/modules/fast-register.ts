@@ -116,14 +116,7 @@ const PHONE = /^[0-9+\-() ]+$/;
 
 const present = (value: string | undefined): value is string => value !== undefined && value.trim() !== '';
 
-export interface NewFastRegistration {
-  name: string;
-  code: string;
-  codeType: FastRegisterCodeType;
-  legalPersonaWechat: string;
-  legalPersonaName: string;
-  componentPhone: string;
-}
+export type NewFastRegistration = Pick<SimFastRegistration, 'name' | 'code' | 'codeType' | 'legalPersonaWechat' | 'legalPersonaName' | 'componentPhone'>;
 
 /**
  * The WeChat side of a registration task: waits `fastRegisterDelayMs` (the legal person's

@@ -217,7 +217,7 @@ const optionalString = (value: unknown, name: string): string | undefined => {
   return value;
 };
 
-const json = (value: unknown, status = 200): SimResponse => ({ status, json: value });
+export const json = (value: unknown, status = 200): SimResponse => ({ status, json: value });
 
 function htmlPage(status: number, title: string, message: string): SimResponse {
   const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -245,7 +245,7 @@ const bodyObject = (request: SimRequest): Record<string, unknown> => {
 };
 
 /** Control answers: JSON `{error}` with the SimControlError's status. */
-async function control(run: () => SimResponse | Promise<SimResponse>): Promise<SimResponse> {
+export async function control(run: () => SimResponse | Promise<SimResponse>): Promise<SimResponse> {
   try {
     return await run();
   } catch (error) {

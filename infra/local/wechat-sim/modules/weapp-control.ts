@@ -1,6 +1,6 @@
 import type { SimApp, SimDraft, SimDraftSeed } from '../state';
 import type { SimModule, SimResponse } from '../types';
-import { SimControlError } from './merchant-console';
+import { control, json, SimControlError } from './merchant-console';
 
 /** What the control endpoints need from the simulator (kept narrow to avoid an import cycle). */
 export interface WeappControls {
@@ -10,16 +10,6 @@ export interface WeappControls {
   setAuthorizerEventsUrl(url: string): void;
 }
 
-const json = (value: unknown, status = 200): SimResponse => ({ status, json: value });
-
-async function control(run: () => SimResponse | Promise<SimResponse>): Promise<SimResponse> {
-  try {
-    return await run();
-  } catch (error) {
-    if (error instanceof SimControlError) return json({ error: error.message }, error.status);
-    throw error;
-  }
-}
 
 const field = (body: unknown, name: string): unknown => (typeof body === 'object' && body !== null ? (body as Record<string, unknown>)[name] : undefined);
 
