@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import path from 'node:path';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
+import { serveConsole } from './console-files';
 import { readRequestBody } from './read-body';
 import { FUNCTIONS, ROUTES, type FunctionName, type RouteDefinition } from '../manifest';
 
@@ -17,6 +18,8 @@ export interface GatewayOptions {
   host?: string;
   /** Bearer token admin routes require; stands in for the Cognito JWT authorizer. */
   adminToken: string;
+  /** The built console served at `/console/` (default console/dist). */
+  consoleDir?: string;
   /** Called once per request, after the handler answered. */
   onRequest?: (entry: { method: string; path: string; status: number; durationMs: number; function?: FunctionName }) => void;
 }
@@ -83,6 +86,10 @@ export class LocalGateway {
     let status = 500;
     let functionName: FunctionName | undefined;
     try {
+      if (serveConsole(req, res, url, this.options.consoleDir)) {
+        status = res.statusCode;
+        return;
+      }
       const match = this.match(req.method ?? 'GET', url.pathname);
       if (!match) {
         status = 404;
