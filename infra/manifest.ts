@@ -175,7 +175,7 @@ export const ROUTES: readonly RouteDefinition[] = [
   { method: 'GET', path: '/wechat/authorize/callback', function: 'authorizeRedirect', auth: 'public' },
   // The admin API's own description; it holds nothing secret.
   { method: 'GET', path: '/openapi.json', function: 'openApi', auth: 'public' },
-  ...admin('adminComponent', { c: PLATFORM_ROUTES.getComponent, h: PLATFORM_ROUTES.getHealth }),
+  ...admin('adminComponent', { c: PLATFORM_ROUTES.getComponent, h: PLATFORM_ROUTES.getHealth, o: PLATFORM_ROUTES.getOverview }),
   ...admin('adminAuthorizations', { a: PLATFORM_ROUTES.createAuthorization }),
   ...admin('adminAuthorizers', {
     list: PLATFORM_ROUTES.listAuthorizers,

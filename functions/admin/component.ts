@@ -4,6 +4,7 @@ import { serveRoutes } from '../lib/http/serve-routes';
 import { platformStores } from '../lib/platform';
 import { TICKET_LIFETIME_MS } from '../lib/tokens/component-access-token';
 import { checkHealth } from '../lib/health';
+import { fleetOverview } from '../lib/overview';
 import { PLATFORM_ROUTES as R } from './contract';
 
 /**
@@ -12,6 +13,7 @@ import { PLATFORM_ROUTES as R } from './contract';
  */
 export const handler = serveRoutes([
   implement(R.getHealth, async () => checkHealth(platformStores(), config().WECHAT_COMPONENT_APPID)),
+  implement(R.getOverview, async () => fleetOverview(platformStores(), config().WECHAT_COMPONENT_APPID)),
   implement(R.getComponent, async () => {
     const appId = config().WECHAT_COMPONENT_APPID;
     const { tickets, componentTokens, refresher } = platformStores();

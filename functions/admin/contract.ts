@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { AUTH_TYPES } from '../lib/authorization/authorization-links';
 import { route } from '../lib/http/api-route';
 import { AUTHORIZER_STATUSES } from '../lib/store/authorizer-store';
+import { Release } from './releases-contract';
+import { AuditRecordOut } from './weapp/contract';
 
 /** Contracts of the platform-level admin routes (component, authorization, registry). */
 const AppParams = z.object({ appId: z.string().regex(/^wx[0-9a-f]{16}$/i, 'appId must be a WeChat AppID (wx + 16 hex digits)') });
@@ -44,6 +46,14 @@ export const PLATFORM_ROUTES = {
       status: z.enum(['ok', 'degraded', 'failing']),
       checkedAt: z.string(),
       parts: z.object({ ticket: HealthPart, componentToken: HealthPart, refresher: HealthPart, authorizers: HealthPart, releases: HealthPart }),
+    }),
+  }),
+  getOverview: route({
+    method: 'GET', path: '/admin/overview', tag: 'platform', summary: 'The fleet at a glance: authorizers by status, running and recent releases, the latest audit outcomes of every app',
+    response: z.object({
+      authorizers: z.object({ total: z.number(), byStatus: z.record(z.enum(AUTHORIZER_STATUSES), z.number()) }),
+      releases: z.object({ running: z.number(), recent: z.array(Release) }),
+      recentAudits: z.array(AuditRecordOut.extend({ appId: z.string(), releaseId: z.string().optional() })),
     }),
   }),
   getComponent: route({

@@ -8,7 +8,7 @@ const JsonObject = z.record(z.string(), z.unknown());
 const ReleaseParams = z.object({ releaseId: z.string().regex(/^rel-[0-9a-z-]{1,64}$/, 'not a release id') });
 
 const Counts = z.record(z.enum(TARGET_STATES), z.number());
-const Release = z.object({
+export const Release = z.object({
   releaseId: z.string(),
   templateId: z.string(),
   userVersion: z.string(),

@@ -12,7 +12,7 @@ const Ok = z.object({ ok: z.literal(true) });
 const JsonObject = z.record(z.string(), z.unknown());
 const A = '/admin/authorizers/{appId}';
 
-const AuditRecordOut = z.object({
+export const AuditRecordOut = z.object({
   auditId: z.string(),
   status: z.enum(['passed', 'rejected', 'auditing', 'withdrawn', 'delayed']),
   submittedAt: z.string(),

@@ -42,6 +42,13 @@ export interface CommitRecord {
 }
 
 const AUDIT_PREFIX = 'AUDIT#';
+/**
+ * gsi1 partition of every audit, sorted by its last change: the fleet-wide "recent audits"
+ * view reads one query instead of one per app. Audits are a few per app per release, far below
+ * what one index partition takes.
+ */
+const RECENT_AUDITS_PK = 'AUDITS#RECENT';
+const recentKey = (at: string, appId: string, auditId: string) => ({ gsi1pk: RECENT_AUDITS_PK, gsi1sk: `${at}#${appId}#${auditId}` });
 
 /** The audit history of each app and its last commit, as the platform saw them. */
 export class AuditStore {
@@ -66,7 +73,7 @@ export class AuditStore {
 
   async recordSubmission(record: Omit<AuditRecord, 'status' | 'events'>): Promise<AuditRecord> {
     const full: AuditRecord = { ...record, status: 'auditing', events: [{ at: record.submittedAt, event: 'submitted' }] };
-    await this.db.send(new PutCommand({ TableName: this.tableName, Item: { ...this.key(record.appId, record.submittedAt, record.auditId), type: 'Audit', ...full } }));
+    await this.db.send(new PutCommand({ TableName: this.tableName, Item: { ...this.key(record.appId, record.submittedAt, record.auditId), ...recentKey(record.submittedAt, record.appId, record.auditId), type: 'Audit', ...full } }));
     return full;
   }
 
@@ -80,6 +87,21 @@ export class AuditStore {
         ScanIndexForward: false,
         Limit: limit,
         ConsistentRead: true,
+      }),
+    );
+    return Items.map(toRecord);
+  }
+
+  /** Audits of every app, most recently changed first (submitted, passed, rejected, delayed...). */
+  async recent(limit = 20): Promise<AuditRecord[]> {
+    const { Items = [] } = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': RECENT_AUDITS_PK },
+        ScanIndexForward: false,
+        Limit: limit,
       }),
     );
     return Items.map(toRecord);
@@ -102,10 +124,12 @@ export class AuditStore {
       new UpdateCommand({
         TableName: this.tableName,
         Key: this.key(appId, target.submittedAt, target.auditId),
-        UpdateExpression: `SET #status = :status, events = list_append(if_not_exists(events, :empty), :event)${outcome.event.reason !== undefined ? ', reason = :reason' : ''}${outcome.event.screenshots ? ', screenshots = :shots' : ''}${decided ? ', decidedAt = :at' : ''}`,
+        UpdateExpression: `SET #status = :status, gsi1pk = :recentPk, gsi1sk = :recentSk, events = list_append(if_not_exists(events, :empty), :event)${outcome.event.reason !== undefined ? ', reason = :reason' : ''}${outcome.event.screenshots ? ', screenshots = :shots' : ''}${decided ? ', decidedAt = :at' : ''}`,
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: {
           ':status': outcome.status,
+          ':recentPk': RECENT_AUDITS_PK,
+          ':recentSk': recentKey(outcome.event.at, appId, target.auditId).gsi1sk,
           ':event': [outcome.event],
           ':empty': [],
           ...(outcome.event.reason !== undefined ? { ':reason': outcome.event.reason } : {}),
@@ -124,6 +148,6 @@ export class AuditStore {
 }
 
 function toRecord(item: Record<string, unknown>): AuditRecord {
-  const { pk: _pk, sk: _sk, type: _type, ...record } = item;
+  const { pk: _pk, sk: _sk, gsi1pk: _gpk, gsi1sk: _gsk, type: _type, ...record } = item;
   return record as unknown as AuditRecord;
 }
