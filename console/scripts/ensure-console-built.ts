@@ -5,7 +5,7 @@ import path from 'node:path';
 const CONSOLE_DIR = path.resolve(__dirname, '..');
 const BUILT_MARKER = path.join(CONSOLE_DIR, 'dist', 'index.html');
 /** What the build reads; a change to any of them makes console/dist stale. */
-const SOURCES = ['src', 'public', 'index.html', 'vite.config.ts', 'tsconfig.json'];
+const SOURCES = ['src', 'public', 'index.html', 'vite.config.mts', 'tsconfig.json'];
 
 function newestMtimeMs(entry: string): number {
   let stats;

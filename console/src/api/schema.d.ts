@@ -836,6 +836,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/overview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The fleet at a glance: authorizers by status, running and recent releases, the latest audit outcomes of every app */
+        get: operations["getAdminOverview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/admin/registrations": {
         parameters: {
             query?: never;
@@ -3672,6 +3689,96 @@ export interface operations {
                         };
                         /** @enum {string} */
                         status: "ok" | "degraded" | "failing";
+                    };
+                };
+            };
+            /** @description WeChat failed or could not be reached */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getAdminOverview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The request was refused; nothing changed */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        authorizers: {
+                            byStatus: {
+                                [key: string]: number;
+                            };
+                            total: number;
+                        };
+                        recentAudits: {
+                            appId: string;
+                            auditId: string;
+                            decidedAt?: string;
+                            events: {
+                                at: string;
+                                event: string;
+                                reason?: string;
+                                screenshots?: string[];
+                            }[];
+                            reason?: string;
+                            releaseId?: string;
+                            screenshots?: string[];
+                            /** @enum {string} */
+                            status: "passed" | "rejected" | "auditing" | "withdrawn" | "delayed";
+                            submittedAt: string;
+                            templateId?: string;
+                            userDesc?: string;
+                            userVersion?: string;
+                            versionDesc?: string;
+                        }[];
+                        releases: {
+                            recent: {
+                                counts: {
+                                    [key: string]: number;
+                                };
+                                createdAt: string;
+                                createdBy: string;
+                                executionArn?: string;
+                                finishedAt?: string;
+                                options: {
+                                    autoRelease: boolean;
+                                    grayPercentage?: number;
+                                    maxConcurrency: number;
+                                };
+                                releaseId: string;
+                                /** @enum {string} */
+                                status: "running" | "succeeded" | "completed_with_failures" | "cancelled";
+                                templateId: string;
+                                total: number;
+                                userDesc: string;
+                                userVersion: string;
+                            }[];
+                            running: number;
+                        };
                     };
                 };
             };

@@ -1,0 +1,28 @@
+import type { paths } from './schema';
+
+/** Names for the admin API's shapes the pages pass around (all from the generated schema). */
+type JsonOf<T> = T extends { content: { 'application/json': infer Body } } ? Body : never;
+
+export type Overview = JsonOf<paths['/admin/overview']['get']['responses'][200]>;
+export type ComponentStatus = JsonOf<paths['/admin/component']['get']['responses'][200]>;
+export type Health = JsonOf<paths['/admin/health']['get']['responses'][200]>;
+export type AuthorizerSummary = JsonOf<paths['/admin/authorizers']['get']['responses'][200]>['items'][number];
+export type AuthorizerStatus = AuthorizerSummary['status'];
+export type AuthorizerDetail = JsonOf<paths['/admin/authorizers/{appId}']['get']['responses'][200]>;
+export type AuditRecord = JsonOf<paths['/admin/authorizers/{appId}/audits']['get']['responses'][200]>['audits'][number];
+export type Domains = JsonOf<paths['/admin/authorizers/{appId}/domains']['get']['responses'][200]>;
+export type PaymentSettings = JsonOf<paths['/admin/authorizers/{appId}/payment']['get']['responses'][200]>;
+export type StartReleaseBody = JsonOf<paths['/admin/releases']['post']['requestBody']>;
+export type ReleaseSummary = JsonOf<paths['/admin/releases']['get']['responses'][200]>['releases'][number];
+export type ReleaseProgress = JsonOf<paths['/admin/releases/{releaseId}']['get']['responses'][200]>;
+export type ReleaseTarget = ReleaseProgress['targets'][number];
+export type TargetState = ReleaseTarget['state'];
+export type Registration = JsonOf<paths['/admin/registrations']['get']['responses'][200]>['registrations'][number];
+export type RegistrationRequest = JsonOf<paths['/admin/registrations']['post']['requestBody']>;
+
+export const AUTHORIZER_STATUSES: readonly AuthorizerStatus[] = ['authorized', 'reauthorization_required', 'unauthorized'];
+export const TARGET_STATES: readonly TargetState[] = [
+  'pending', 'domains_set', 'committed', 'waiting_quota', 'audit_submitted', 'audit_passed', 'held', 'released', 'failed', 'cancelled', 'rolled_back',
+];
+/** States a target does not leave on its own. */
+export const FINAL_TARGET_STATES: ReadonlySet<TargetState> = new Set(['released', 'failed', 'cancelled', 'rolled_back']);

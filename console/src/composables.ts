@@ -1,0 +1,77 @@
+import { ElMessage } from 'element-plus';
+import { onBeforeUnmount, ref } from 'vue';
+import { describeError } from './api/client';
+
+/**
+ * A long action bound to a button: `loading` while it runs, the API's message on failure
+ * (toast and `error` for an inline alert), an optional toast on success.
+ */
+export function useAction<A extends unknown[], R>(action: (...args: A) => Promise<R>, options: { success?: string | ((result: R) => string) } = {}) {
+  const loading = ref(false);
+  const error = ref<string>();
+  async function run(...args: A): Promise<R | undefined> {
+    loading.value = true;
+    error.value = undefined;
+    try {
+      const result = await action(...args);
+      const success = typeof options.success === 'function' ? options.success(result) : options.success;
+      if (success) ElMessage.success(success);
+      return result;
+    } catch (caught) {
+      // ElMessageBox rejects with 'cancel' or 'close' when the operator backs out: not an error.
+      if (caught === 'cancel' || caught === 'close') return undefined;
+      error.value = describeError(caught);
+      ElMessage.error({ message: error.value, duration: 6000 });
+      return undefined;
+    } finally {
+      loading.value = false;
+    }
+  }
+  return { loading, error, run };
+}
+
+/** Calls `tick` every `intervalMs` until `stop()` or unmount; one call at a time. */
+export function usePolling(tick: () => Promise<boolean>, intervalMs: number) {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let active = false;
+  const loop = async () => {
+    if (!active) return;
+    const keepGoing = await tick().catch(() => true);
+    if (active && keepGoing) timer = setTimeout(() => void loop(), intervalMs);
+    else active = false;
+  };
+  const start = () => {
+    if (active) return;
+    active = true;
+    void loop();
+  };
+  const stop = () => {
+    active = false;
+    clearTimeout(timer);
+  };
+  onBeforeUnmount(stop);
+  return { start, stop };
+}
+
+export const formatTime = (iso: string | number | undefined): string => (iso === undefined || iso === '' ? '—' : new Date(iso).toLocaleString());
+
+/** "in 1 h 5 min" / "3 min ago" for token expiries and ticket ages. */
+export function relativeTime(iso: string | undefined, now = Date.now()): string {
+  if (!iso) return '—';
+  const deltaMs = Date.parse(iso) - now;
+  const minutes = Math.round(Math.abs(deltaMs) / 60_000);
+  const text = minutes < 60 ? `${minutes} min` : `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+  return deltaMs >= 0 ? `in ${text}` : `${text} ago`;
+}
+
+export function readFileAsBase64(file: File): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(String(reader.result).replace(/^data:[^,]*,/, ''));
+    reader.onerror = () => reject(reader.error ?? new Error('could not read the file'));
+    reader.readAsDataURL(file);
+  });
+}
+
+/** One value per line (or comma), blanks dropped: how forms take domain and id lists. */
+export const splitLines = (text: string): string[] => text.split(/[\n,]/).map((s) => s.trim()).filter(Boolean);

@@ -1,0 +1,30 @@
+import ElementPlus from 'element-plus';
+import 'element-plus/dist/index.css';
+import { createApp, h } from 'vue';
+import { configureApi } from './api/client';
+import App from './App.vue';
+import { signOut } from './auth/session';
+import { loadConfig } from './config';
+import { createConsoleRouter } from './router';
+import './style.css';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = await loadConfig();
+  } catch (error) {
+    // Without a valid config there is nothing to sign in to; say why instead of a blank page.
+    createApp({ render: () => h('pre', { class: 'fatal' }, `The console cannot start: ${(error as Error).message}`) }).mount('#app');
+    return;
+  }
+  const router = createConsoleRouter();
+  configureApi(config.apiBaseUrl, () => {
+    signOut();
+    if (router.currentRoute.value.name !== 'sign-in') void router.push({ name: 'sign-in', query: { redirect: router.currentRoute.value.fullPath, expired: '1' } });
+  });
+  const app = createApp(App);
+  app.provide('consoleConfig', config);
+  app.use(ElementPlus).use(router).mount('#app');
+}
+
+void main();

@@ -1,0 +1,219 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { startTestPlatform, type TestPlatform } from '../helpers/platform';
+
+const ROOT = path.resolve(__dirname, '../..');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SCREENSHOTS = path.join(ROOT, '.local', 'console-screenshots');
+/** Without the background-networking flags Chromium waits on services this closed network does not have. */
+const CHROMIUM_FLAGS = [
+  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync',
+];
+const FLEET_SIZE = 20;
+
+/**
+ * The console as an operator uses it, in headless Chromium against the real local platform:
+ * sign in, add a template, authorize a merchant through the simulated WeChat page, rename a
+ * mini program, ship a release to 20 apps with one failing, register a company.
+ */
+describe('admin console in a browser', () => {
+  let platform: TestPlatform;
+  let context: BrowserContext;
+  let page: Page;
+  let userDataDir: string;
+  let authorizedAppId: string;
+  let failingAppId: string;
+  const consoleUrl = (route = '') => `${platform.gatewayUrl}/console/${route}`;
+  const screenshot = (name: string) => page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+
+  beforeAll(async () => {
+    // The gateway serves console/dist; build it when missing or older than its sources.
+    execFileSync(process.execPath, ['--import', 'tsx', 'console/scripts/ensure-console-built.ts'], { cwd: ROOT, stdio: 'inherit' });
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    platform = await startTestPlatform({ simulator: { auditDelayMs: 150, pushRetryDelayMs: 20, fastRegisterDelayMs: 60_000 }, stepFunctionsTimeScale: 0.0001 });
+    await platform.simulator!.ticketPusher.pushNow();
+    userDataDir = mkdtempSync(path.join(tmpdir(), 'console-chromium-'));
+    context = await chromium.launchPersistentContext(userDataDir, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS, viewport: { width: 1440, height: 900 } });
+    page = context.pages()[0] ?? (await context.newPage());
+    page.setDefaultTimeout(15_000);
+  }, 60_000);
+  afterAll(async () => {
+    await context?.close();
+    await platform?.stop();
+    if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+  });
+
+  it('has Chromium where the test expects it', () => {
+    expect(existsSync(CHROMIUM)).toBe(true);
+  });
+
+  it('signs in with the admin token, refusing a wrong one', async () => {
+    await page.goto(consoleUrl('authorizers'));
+    await page.waitForURL(/\/console\/sign-in\?redirect=/);
+    await screenshot('sign-in');
+    await page.fill('input[data-test=admin-token]', 'not-the-token');
+    await page.click('[data-test=sign-in]');
+    await expectText(page.locator('[data-test=sign-in-error]'), 'The admin token was refused.');
+    await page.fill('input[data-test=admin-token]', platform.settings.adminToken);
+    await page.click('[data-test=sign-in]');
+    // Back where the operator was going before signing in.
+    await page.waitForURL(/\/console\/authorizers$/);
+    await page.goto(consoleUrl('dashboard'));
+    await expectText(page.locator('[data-test=component-card]'), platform.settings.component.appId);
+  });
+
+  it('adds a draft to the template library', async () => {
+    await page.goto(consoleUrl('templates'));
+    await page.click('[data-test=add-draft-1]');
+    await page.locator('[data-test=templates] .el-table__body tr').first().waitFor();
+    expect(await page.locator('[data-test=templates] .el-table__body tr').count()).toBe(1);
+    await screenshot('templates');
+  });
+
+  it('shows API refusals as readable messages', async () => {
+    await page.goto(consoleUrl('authorize'));
+    await page.fill('input[placeholder^="optional: wx"]', 'not-an-appid');
+    await page.click('[data-test=generate-links]');
+    await expectText(page.locator('.el-card .el-alert--error'), '(invalid_request)');
+  });
+
+  it('authorizes a merchant: links and QR code in the console, confirmation on the simulated WeChat page', async () => {
+    await page.goto(consoleUrl('authorize'));
+    await page.click('[data-test=generate-links]');
+    const pcUrl = await page.locator('[data-test=pc-url]').getAttribute('href');
+    expect(pcUrl).toContain('/cgi-bin/componentloginpage?');
+    expect(await page.locator('[data-test=mobile-url]').getAttribute('href')).toContain('/wxaopen/safe/bindcomponent?');
+    expect(await page.locator('[data-test=mobile-qr]').getAttribute('src')).toMatch(/^data:image\/png;base64,/);
+
+    // The merchant's browser: WeChat's page, confirm, and back on the platform's callback page.
+    const merchant = await context.newPage();
+    await merchant.goto(pcUrl!);
+    await merchant.fill('input[name=nickname]', 'Console Tea House');
+    await Promise.all([merchant.waitForURL(/\/wechat\/authorize\/callback/), merchant.click('button[type=submit]')]);
+    const landed = await merchant.textContent('body');
+    expect(landed).toContain('Authorization complete');
+    authorizedAppId = /\((wx[0-9a-f]{16})\)/.exec(landed ?? '')![1]!;
+    await merchant.close();
+  });
+
+  it('lists, syncs, filters and opens authorizers', async () => {
+    const seeded = platform.simulator!.seedAuthorizers(FLEET_SIZE - 1, { nicknamePrefix: 'Fleet shop ' });
+    failingAppId = seeded[0]!.appId;
+    await page.goto(consoleUrl('authorizers'));
+    await page.click('[data-test=sync]');
+    await expectText(page.locator('.el-message--success'), `${FLEET_SIZE - 1} added`);
+    await waitForCount(page.locator('[data-test=authorizers] .el-table__body tr'), FLEET_SIZE);
+    await screenshot('authorizers');
+    await page.fill('input[data-test=search]', 'tea house');
+    await waitForCount(page.locator('[data-test=authorizers] .el-table__body tr'), 1);
+    await page.click(`[data-test=authorizers] a:has-text("${authorizedAppId}")`);
+    await page.waitForURL(new RegExp(`/console/authorizers/${authorizedAppId}$`));
+    await expectText(page.locator('[data-test=authorizer-name]'), 'Console Tea House');
+  });
+
+  it('renames a mini program (name checked first, then set on WeChat)', async () => {
+    await page.fill('input[data-test=nickname-input]', '茶小铺');
+    await page.click('[data-test=nickname-save]');
+    await expectText(page.locator('[data-test=nickname-result]'), 'Name set');
+    await expectText(page.locator('[data-test=live-nickname]'), '茶小铺');
+    expect(platform.simulator!.state.authorizers.get(authorizedAppId)!.nickname).toBe('茶小铺');
+    const wechatPaths = platform.simulator!.requests.map((r) => r.path);
+    expect(wechatPaths).toEqual(expect.arrayContaining(['/cgi-bin/wxverify/checkwxverifynickname', '/wxa/setnickname']));
+    await screenshot('authorizer-detail');
+  });
+
+  it('ships a 20-app release from the wizard and shows the failed app’s reason in the progress view', async () => {
+    // One app WeChat refuses to audit (86002: profile incomplete); the other 19 go live.
+    platform.simulator!.state.authorizers.get(failingAppId)!.profileIncomplete = true;
+    await page.goto(consoleUrl('releases/new'));
+    // Choosing the first template fills in its version.
+    await waitUntil(async () => (await page.inputValue('input[data-test=user-version]')) !== '', 'the template’s version');
+    await page.fill('input[data-test=user-version]', '3.0.0');
+    await page.fill('textarea[data-test=user-desc]', 'spring release from the console');
+    await page.click('[data-test=wizard-next]');
+    await waitForCount(page.locator('[data-test=target-table] .el-table__body tr'), FLEET_SIZE);
+    await page.click('[data-test=target-table] .el-table__header .el-checkbox');
+    await expectText(page.locator('[data-test=selected-count]'), `${FLEET_SIZE} selected`);
+    await page.click('[data-test=wizard-next]');
+    await page.fill('textarea[data-test=ext-json-base]', '{ "ext": { "theme": "spring" } }');
+    await page.click('[data-test=wizard-next]');
+    await page.fill('[data-test=max-concurrency] input, input[data-test=max-concurrency]', '20');
+    await page.click('[data-test=wizard-next]');
+    await expectText(page.locator('[data-test=review-targets]'), `${FLEET_SIZE} mini programs`);
+    await screenshot('release-wizard');
+    await page.click('[data-test=start-release]');
+    await page.waitForURL((url) => /\/console\/releases\/(?!new$)[^/]+$/.test(url.pathname));
+    const releaseId = decodeURIComponent(new URL(page.url()).pathname.split('/').pop()!);
+
+    await page.locator('[data-test=release-status][data-status=completed_with_failures]').waitFor({ timeout: 45_000 });
+    await expectText(page.locator('[data-test=release-summary]'), `${FLEET_SIZE} of ${FLEET_SIZE} apps finished`);
+    await expectText(page.locator('[data-test=release-counts] [data-state=released]'), `${FLEET_SIZE - 1}`);
+    await expectText(page.locator('[data-test=release-counts] [data-state=failed]'), '1');
+    const failedRow = page.locator('[data-test=release-targets] tr.target-failed');
+    expect(await failedRow.count()).toBe(1);
+    await expectText(failedRow, failingAppId);
+    await expectText(failedRow.locator('.target-reason'), 'errcode 86002');
+    expect(await page.locator('[data-test=release-targets] tr.target-released').count()).toBe(FLEET_SIZE - 1);
+    await screenshot('release-progress');
+
+    // What the console asked for is what the API recorded.
+    const recorded = (await (await platform.admin(`/admin/releases/${releaseId}`)).json()) as { total: number; options: { maxConcurrency: number }; userDesc: string };
+    expect(recorded).toMatchObject({ total: FLEET_SIZE, options: { maxConcurrency: 20 }, userDesc: 'spring release from the console' });
+  }, 70_000);
+
+  it('registers a company and asks WeChat how it is going', async () => {
+    await page.goto(consoleUrl('registrations'));
+    const fields: [string, string][] = [
+      ['name', '深圳市示例科技有限公司'], ['code', '91440300MA5FXXXX0Q'], ['legal-name', '张三'], ['legal-wechat', 'legal_wx'], ['phone', '13800138000'],
+    ];
+    for (const [field, value] of fields) await page.fill(`input[data-test=registration-${field}]`, value);
+    await page.click('[data-test=register]');
+    await page.locator('[data-test=registrations] .el-table__body tr').first().waitFor();
+    await page.click('[data-test=registrations] button:has-text("Search status")');
+    await expectText(page.locator('[data-test=registrations] .el-table__body tr').first(), 'errcode');
+    await screenshot('registrations');
+  });
+
+  it('shows the fleet on the dashboard, then signs out', async () => {
+    await page.goto(consoleUrl('dashboard'));
+    await expectText(page.locator('[data-test=authorizer-counts] .stat'), String(FLEET_SIZE));
+    await expectText(page.locator('[data-test=recent-releases]'), 'completed with failures');
+    await expectText(page.locator('[data-test=recent-audits]'), 'passed');
+    await screenshot('dashboard');
+    await page.click('[data-test=sign-out]');
+    await page.waitForURL(/\/console\/sign-in/);
+    await page.goto(consoleUrl('releases'));
+    await page.waitForURL(/\/console\/sign-in/);
+    // The bearer token went with the session.
+    const kept = (await page.evaluate('Object.keys(sessionStorage)')) as string[];
+    expect(kept.filter((key) => key.startsWith('weapp-fleet'))).toEqual([]);
+  });
+});
+
+async function waitUntil(check: () => Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+async function waitForCount(locator: ReturnType<Page['locator']>, count: number): Promise<void> {
+  await waitUntil(async () => (await locator.count()) === count, `${count} × ${locator.toString()}`);
+}
+
+/** Waits until the element's text contains `text` (the console renders after API calls). */
+async function expectText(locator: ReturnType<Page['locator']>, text: string): Promise<void> {
+  await locator.first().waitFor();
+  const deadline = Date.now() + 15_000;
+  let seen = '';
+  while (Date.now() < deadline) {
+    seen = (await locator.first().textContent()) ?? '';
+    if (seen.includes(text)) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  expect(seen).toContain(text);
+}
