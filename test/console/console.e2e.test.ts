@@ -159,6 +159,14 @@ describe('admin console in a browser', () => {
     expect(await page.locator('[data-test=release-targets] tr.target-released').count()).toBe(FLEET_SIZE - 1);
     await screenshot('release-progress');
 
+    // The operator fixes the app's profile and runs the failed app again from the same view.
+    platform.simulator!.state.authorizers.get(failingAppId)!.profileIncomplete = false;
+    await page.click('[data-test=retry-failed]');
+    await page.click('.el-message-box .el-button--primary');
+    await page.locator('[data-test=release-status][data-status=succeeded]').waitFor({ timeout: 30_000 });
+    await expectText(page.locator('[data-test=release-counts] [data-state=released]'), `${FLEET_SIZE}`);
+    expect(await page.locator('[data-test=release-targets] tr.target-failed').count()).toBe(0);
+
     // What the console asked for is what the API recorded.
     const recorded = (await (await platform.admin(`/admin/releases/${releaseId}`)).json()) as { total: number; options: { maxConcurrency: number }; userDesc: string };
     expect(recorded).toMatchObject({ total: FLEET_SIZE, options: { maxConcurrency: 20 }, userDesc: 'spring release from the console' });
@@ -173,14 +181,14 @@ describe('admin console in a browser', () => {
     await page.click('[data-test=register]');
     await page.locator('[data-test=registrations] .el-table__body tr').first().waitFor();
     await page.click('[data-test=registrations] button:has-text("Search status")');
-    await expectText(page.locator('[data-test=registrations] .el-table__body tr').first(), 'errcode');
+    await expectText(page.locator('[data-test=registration-answer]'), '89251: the legal person has not confirmed yet');
     await screenshot('registrations');
   });
 
   it('shows the fleet on the dashboard, then signs out', async () => {
     await page.goto(consoleUrl('dashboard'));
     await expectText(page.locator('[data-test=authorizer-counts] .stat'), String(FLEET_SIZE));
-    await expectText(page.locator('[data-test=recent-releases]'), 'completed with failures');
+    await expectText(page.locator('[data-test=recent-releases]'), `${FLEET_SIZE} released · 0 failed`);
     await expectText(page.locator('[data-test=recent-audits]'), 'passed');
     await screenshot('dashboard');
     await page.click('[data-test=sign-out]');
