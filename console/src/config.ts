@@ -1,22 +1,9 @@
 import { z } from 'zod';
+import { ConsoleConfigSchema, type ConsoleConfig } from './config-schema';
 
-/** `/console/config.json`: written by the local gateway, or by the stack in AWS. */
-export const ConsoleConfigSchema = z.object({
-  /** "" means the admin API is on the console's own origin. */
-  apiBaseUrl: z.union([z.literal(''), z.url()]),
-  auth: z.discriminatedUnion('mode', [
-    z.object({ mode: z.literal('token') }),
-    z.object({
-      mode: z.literal('cognito'),
-      region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/),
-      userPoolId: z.string().regex(/^[\w-]+_[0-9a-zA-Z]+$/),
-      clientId: z.string().min(1),
-    }),
-  ]),
-});
-export type ConsoleConfig = z.infer<typeof ConsoleConfigSchema>;
-export type CognitoConfig = Extract<ConsoleConfig['auth'], { mode: 'cognito' }>;
+export type { CognitoConfig, ConsoleConfig } from './config-schema';
 
+/** Read once at start: the same build runs locally (token) and in AWS (Cognito). */
 export async function loadConfig(): Promise<ConsoleConfig> {
   const response = await fetch(`${import.meta.env.BASE_URL}config.json`, { cache: 'no-store' });
   if (!response.ok) throw new Error(`config.json: HTTP ${response.status}`);

@@ -29,6 +29,7 @@ async function main(): Promise<void> {
   say(`  callback    POST ${platform.gatewayUrl}/wechat/component/events`);
   say(`  admin       GET  ${platform.gatewayUrl}/admin/health · /admin/component · POST /admin/authorizations · /openapi.json`);
   say(`  admin token ${settings.adminToken}   (Authorization: Bearer <token>; set ADMIN_TOKEN to choose one)`);
+  say(`console       ${platform.gatewayUrl}/console/   (sign in with the admin token)`);
   say(`WeChat API    ${platform.wechatBase}${platform.simulator ? '   (simulator, pushing a verify ticket every ' + settings.ticketPushIntervalMs / 1000 + ' s)' : '   (external)'}`);
   say(`DynamoDB      ${platform.dynamoDbEndpoint}   table ${settings.tableName}, data in ${settings.dataDir}`);
   say(`component     ${settings.component.appId}`);

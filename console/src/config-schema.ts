@@ -1,0 +1,18 @@
+import { z } from 'zod';
+
+/** `/console/config.json`: written by the local gateway, or by the stack in AWS. */
+export const ConsoleConfigSchema = z.object({
+  /** "" means the admin API is on the console's own origin. */
+  apiBaseUrl: z.union([z.literal(''), z.url()]),
+  auth: z.discriminatedUnion('mode', [
+    z.object({ mode: z.literal('token') }),
+    z.object({
+      mode: z.literal('cognito'),
+      region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/),
+      userPoolId: z.string().regex(/^[\w-]+_[0-9a-zA-Z]+$/),
+      clientId: z.string().min(1),
+    }),
+  ]),
+});
+export type ConsoleConfig = z.infer<typeof ConsoleConfigSchema>;
+export type CognitoConfig = Extract<ConsoleConfig['auth'], { mode: 'cognito' }>;
