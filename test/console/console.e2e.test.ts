@@ -107,6 +107,22 @@ describe('admin console in a browser', () => {
     await expectText(page.locator('.el-message--success'), `${FLEET_SIZE - 1} added`);
     await waitForCount(page.locator('[data-test=authorizers] .el-table__body tr'), FLEET_SIZE);
     await screenshot('authorizers');
+    // Pages of 10 through the API's cursor, forward and back.
+    const rows = page.locator('[data-test=authorizers] .el-table__body tr');
+    const shownAppIds = async () => (await rows.locator('a.mono').allTextContents()).join(',');
+    await page.click('[data-test=page-size]');
+    await page.click('.el-select-dropdown__item:has-text("10 a page")');
+    await waitForCount(rows, 10);
+    const firstPage = await shownAppIds();
+    await page.click('[data-test=next]');
+    await waitUntil(async () => (await shownAppIds()) !== firstPage && (await rows.count()) === 10, 'the second page');
+    const secondPage = (await shownAppIds()).split(',');
+    expect(secondPage.filter((appId) => firstPage.includes(appId))).toEqual([]);
+    await page.click('[data-test=previous]');
+    await waitUntil(async () => (await shownAppIds()) === firstPage, 'the first page again');
+    await page.click('[data-test=page-size]');
+    await page.click('.el-select-dropdown__item:has-text("20 a page")');
+    await waitForCount(rows, FLEET_SIZE);
     await page.fill('input[data-test=search]', 'tea house');
     await waitForCount(page.locator('[data-test=authorizers] .el-table__body tr'), 1);
     await page.click(`[data-test=authorizers] a:has-text("${authorizedAppId}")`);
