@@ -1,3 +1,4 @@
+import type { InjectionKey } from 'vue';
 import { z } from 'zod';
 import { ConsoleConfigSchema, type ConsoleConfig } from './config-schema';
 
@@ -11,3 +12,6 @@ export async function loadConfig(): Promise<ConsoleConfig> {
   if (!parsed.success) throw new Error(`config.json is not valid: ${z.prettifyError(parsed.error)}`);
   return parsed.data;
 }
+
+/** How pages reach the config loaded at start. */
+export const CONSOLE_CONFIG: InjectionKey<ConsoleConfig> = Symbol('console config');

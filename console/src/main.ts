@@ -4,7 +4,7 @@ import { createApp, h } from 'vue';
 import { configureApi } from './api/client';
 import App from './App.vue';
 import { signOut } from './auth/session';
-import { loadConfig } from './config';
+import { CONSOLE_CONFIG, loadConfig } from './config';
 import { createConsoleRouter } from './router';
 import './style.css';
 
@@ -23,7 +23,7 @@ async function main(): Promise<void> {
     if (router.currentRoute.value.name !== 'sign-in') void router.push({ name: 'sign-in', query: { redirect: router.currentRoute.value.fullPath, expired: '1' } });
   });
   const app = createApp(App);
-  app.provide('consoleConfig', config);
+  app.provide(CONSOLE_CONFIG, config);
   app.use(ElementPlus).use(router).mount('#app');
 }
 
