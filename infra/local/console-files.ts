@@ -109,5 +109,8 @@ function sendFile(req: IncomingMessage, res: ServerResponse, file: string, reval
   const cacheControl = revalidate ? 'no-cache' : 'public, max-age=31536000, immutable';
   res.writeHead(200, { 'content-type': type, 'content-length': statSync(file).size, 'cache-control': cacheControl, 'x-content-type-options': 'nosniff' });
   if (req.method === 'HEAD') return void res.end();
-  createReadStream(file).pipe(res);
+  // A file replaced by a rebuild mid-answer must end this response, not the gateway.
+  createReadStream(file)
+    .on('error', () => res.destroy())
+    .pipe(res);
 }
