@@ -18,7 +18,7 @@ function ensureConsoleBuilt(distPath: string): void {
   // Without the script the stack stops with a message naming the missing build.
   if (!scripts['console:build']) return;
   // `cdk synth` may print the template on stdout, so the build's output goes to stderr.
-  execFileSync('npm', ['run', '--silent', 'console:build'], { cwd: REPO_ROOT, stdio: ['ignore', process.stderr, 'inherit'] });
+  execFileSync('npm', ['run', '--silent', 'console:build'], { cwd: REPO_ROOT, stdio: ['ignore', 2, 'inherit'] });
 }
 
 // Explicit synth so a cdk-nag finding fails `cdk synth` with the report.

@@ -150,6 +150,13 @@ describe('console hosting', () => {
       expect(JSON.parse(document)).toEqual({ apiBaseUrl: '', auth: { mode: 'cognito', region: 'ap-east-1', userPoolId: `<${poolId}>`, clientId: `<${clientId}>` } });
     });
 
+    it('signs in against the admin pool\'s console client with SRP, TOTP required', () => {
+      const [, client] = only(template, 'AWS::Cognito::UserPoolClient');
+      expect(client.Properties?.ExplicitAuthFlows).toEqual(expect.arrayContaining(['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH']));
+      expect(client.Properties?.ExplicitAuthFlows).not.toContain('ALLOW_USER_PASSWORD_AUTH');
+      template.hasResourceProperties('AWS::Cognito::UserPool', { MfaConfiguration: 'ON', EnabledMfas: ['SOFTWARE_TOKEN_MFA'] });
+    });
+
     it('outputs the console URL', () => {
       const output = (template.toJSON().Outputs as Record<string, { Value: unknown }>).ConsoleUrl;
       expect(render(output?.Value)).toBe(`https://<${distributionId}.DomainName>/console/`);

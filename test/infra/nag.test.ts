@@ -13,7 +13,8 @@ import { consoleDistFixture } from './stack-template';
  * validateAgainstDefaultRules flag it can only warn, and its WASM instance makes the jest
  * worker miss its exit deadline. `cdk synth` still runs it.
  */
-const APP_PROPS = { builtinCloudFormationValidation: false, context: { consoleDistPath: consoleDistFixture() } };
+// Bundling is skipped: the findings are about resources, not code (stack.test.ts bundles).
+const APP_PROPS = { builtinCloudFormationValidation: false, context: { consoleDistPath: consoleDistFixture(), 'aws:cdk:bundling-stacks': [] } };
 describe('cdk-nag AwsSolutions', () => {
   let app: App;
   let synthError: Error | undefined;
@@ -67,7 +68,7 @@ describe('cdk-nag AwsSolutions', () => {
   it('hands the console folder to prepareConsole before the stack reads it, and stops when the build is missing', () => {
     const prepared: string[] = [];
     const missing = '/nonexistent/console/dist';
-    expect(() => buildApp({ ...APP_PROPS, context: { consoleDistPath: missing } }, { prepareConsole: (dir) => prepared.push(dir) })).toThrow(/console:build/);
+    expect(() => buildApp({ ...APP_PROPS, context: { ...APP_PROPS.context, consoleDistPath: missing } }, { prepareConsole: (dir) => prepared.push(dir) })).toThrow(/console:build/);
     expect(prepared).toEqual([missing]);
   });
 });
