@@ -34,11 +34,14 @@ export interface FunctionNetwork {
 }
 
 /**
- * What Lambda needs to attach a function to a VPC: the ENI actions only, which AWS grants on
- * Resource * (they have no resource-level permissions). Chosen over
- * AWSLambdaVPCAccessExecutionRole, which also grants logs:* writes to every log group.
+ * What Lambda needs to attach a function to a VPC: the network-interface actions, kept current
+ * by AWS, plus `ec2:DescribeSubnets` (VPC_ACCESS_EXTRA_ACTIONS), which Lambda also lists as
+ * required. Together they equal AWSLambdaVPCAccessExecutionRole without its
+ * logs:CreateLogGroup/PutLogEvents on every log group. None of these actions supports
+ * resource-level permissions, hence Resource *.
  */
 export const VPC_ACCESS_MANAGED_POLICY = 'service-role/AWSLambdaENIManagementAccess';
+export const VPC_ACCESS_EXTRA_ACTIONS = ['ec2:DescribeSubnets'];
 
 /**
  * A platform Lambda: Node 24 on arm64, bundled locally by esbuild (AWS SDK included so the
@@ -62,6 +65,7 @@ export class WeappFunction extends NodejsFunction {
             }),
           ],
         }),
+        ...(props.network && { network: new PolicyDocument({ statements: [new PolicyStatement({ actions: VPC_ACCESS_EXTRA_ACTIONS, resources: ['*'] })] }) }),
       },
       // On the role itself, not a separate policy: Lambda checks the ENI permissions when the function is created.
       managedPolicies: props.network ? [ManagedPolicy.fromAwsManagedPolicyName(VPC_ACCESS_MANAGED_POLICY)] : [],
@@ -105,7 +109,8 @@ export class WeappFunction extends NodejsFunction {
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:
         'Only the X-Ray statement added by Tracing.ACTIVE uses Resource *: xray:PutTraceSegments and ' +
-        'xray:PutTelemetryRecords do not support resource-level permissions.',
+        'xray:PutTelemetryRecords do not support resource-level permissions' +
+        (props.network ? '; so does ec2:DescribeSubnets, which Lambda needs to attach the function to its VPC.' : '.'),
     });
     if (props.network) {
       Validations.of(role).acknowledge({

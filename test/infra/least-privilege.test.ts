@@ -1,6 +1,6 @@
 import { CfnElement, type Stack } from 'aws-cdk-lib';
 import type { Template } from 'aws-cdk-lib/assertions';
-import { VPC_ACCESS_MANAGED_POLICY } from '../../infra/constructs/weapp-function';
+import { VPC_ACCESS_EXTRA_ACTIONS, VPC_ACCESS_MANAGED_POLICY } from '../../infra/constructs/weapp-function';
 import { FUNCTIONS, type FunctionDefinition } from '../../infra/manifest';
 import { actionsOf, functionOf, functionRole, type RolePolicies, render, resources, resourcesOf, rolePolicies, type Statement, synthStack } from './stack-template';
 
@@ -13,6 +13,7 @@ const DEFINITIONS: [string, FunctionDefinition][] = Object.entries(FUNCTIONS);
 const WILDCARD_ACTIONS: Record<string, string> = {
   'xray:PutTraceSegments': 'X-Ray tracing (Lambda and Step Functions)',
   'xray:PutTelemetryRecords': 'X-Ray tracing (Lambda and Step Functions)',
+  'ec2:DescribeSubnets': 'Lambda attaching a function to the WeChat egress VPC',
   'xray:GetSamplingRules': 'X-Ray tracing (Step Functions)',
   'xray:GetSamplingTargets': 'X-Ray tracing (Step Functions)',
   'logs:CreateLogDelivery': 'Step Functions execution logs (vended log delivery)',
@@ -28,7 +29,7 @@ const WILDCARD_ACTIONS: Record<string, string> = {
 };
 /** What a platform function may get on "*": tracing only. */
 const FUNCTION_WILDCARD_ACTIONS = new Set(['xray:PutTraceSegments', 'xray:PutTelemetryRecords']);
-/** The ENI actions Lambda needs for a VPC function, only in this AWS managed policy. */
+/** The ENI actions Lambda needs for a VPC function: this AWS managed policy plus VPC_ACCESS_EXTRA_ACTIONS. */
 const VPC_ACCESS_POLICY_ARN = `arn:<AWS::Partition>:iam::aws:policy/${VPC_ACCESS_MANAGED_POLICY}`;
 
 const TABLE_WRITES = new Set(['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'kms:Encrypt', 'kms:GenerateDataKey*', 'kms:ReEncrypt*']);
@@ -65,7 +66,10 @@ describe('least privilege', () => {
 
   /** What one (action, resource) pair grants, in the manifest's terms; `unexpected:` when it fits none. */
   function grantOf(functionId: string, action: string, resource: string, statement: Statement): string {
-    if (resource === '*') return FUNCTION_WILDCARD_ACTIONS.has(action) ? 'tracing' : `unexpected:${action} on *`;
+    if (resource === '*') {
+      if (FUNCTION_WILDCARD_ACTIONS.has(action)) return 'tracing';
+      return VPC_ACCESS_EXTRA_ACTIONS.includes(action) ? 'vpcAccess' : `unexpected:${action} on *`;
+    }
     const owner = owners.get(/^<([A-Za-z0-9]+)/.exec(resource)?.[1] ?? '') ?? '';
     if (owner === 'Platform') return actionsOf(statement).some((a) => TABLE_WRITES.has(a)) ? 'table:RW' : 'table:RO';
     if (owner === 'Component') return 'componentSecret';
