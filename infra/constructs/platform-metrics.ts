@@ -21,12 +21,14 @@ export function platformMetric(metricName: MetricName, statistic: string, period
 /**
  * Every series of a metric emitted with one extra dimension (WeChatCalls by Api and Errcode,
  * PushesReceived by Type, …): their values are only known at run time, so a SEARCH expression
- * finds them instead of one Metric per value. Each series is labelled with its dimension values.
+ * finds them instead of one Metric per value. Each series is labelled with its dimension
+ * values (a CloudWatch dynamic label); without one every series would show the expression.
  */
 export function searchByDimension(metricName: MetricName, dimensions: readonly string[], period: Duration): MathExpression {
   const schema = [METRICS_NAMESPACE, ...dimensions, 'service'].join(',');
   return new MathExpression({
     expression: `SEARCH('{${schema}} MetricName="${metricName}" service="${METRICS_SERVICE}"', '${Stats.SUM}', ${period.toSeconds()})`,
+    label: dimensions.map((dimension) => `\${PROP('Dim.${dimension}')}`).join(' '),
     period,
     usingMetrics: {},
   });

@@ -146,6 +146,11 @@ describe('alarms, dashboard and tracing', () => {
       expect(body).toContain(expression);
     });
 
+    it('labels each searched series with its dimension values, not the expression', () => {
+      expect(body).toContain(`"label":"\${PROP('Dim.Api')} \${PROP('Dim.Errcode')}","expression":"SEARCH(`);
+      expect(body).not.toMatch(/"label":"SEARCH\(/);
+    });
+
     it('follows the release pipeline: executions started, succeeded, failed and running', () => {
       for (const metricName of ['ExecutionsStarted', 'ExecutionsSucceeded', 'ExecutionsFailed']) {
         expect(body).toContain(`"AWS/States","${metricName}","StateMachineArn","<${stateMachineId}>"`);
