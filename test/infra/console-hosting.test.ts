@@ -138,6 +138,14 @@ describe('console hosting', () => {
       expect(entry.DependsOn).toEqual(expect.arrayContaining([assetsId]));
     });
 
+    it('uploads the hashed assets without index.html, which goes with the revalidated entry', () => {
+      const [entryId] = only(template, 'Custom::CDKBucketDeployment', { DistributionPaths: ['/console/*'] });
+      const [, assets] = deployments.find(([id]) => id !== entryId)!;
+      const [objectKey] = assets.Properties?.SourceObjectKeys as string[];
+      const staged = path.join(app.outdir, `asset.${objectKey!.replace(/\.zip$/, '')}`);
+      expect(readdirSync(staged, { recursive: true }).map(String).sort()).toEqual(['assets', path.join('assets', 'index-3f2a.js')]);
+    });
+
     it('writes config.json with the API on the same origin and the admin pool\'s console client', () => {
       const [, entry] = only(template, 'Custom::CDKBucketDeployment', { DistributionPaths: ['/console/*'] });
       const [poolId] = only(template, 'AWS::Cognito::UserPool');
