@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { App } from 'aws-cdk-lib';
@@ -13,13 +13,26 @@ export type Statement = { Effect: string; Action: string | string[]; Resource: u
 export const TEST_APP_ID = 'wx1234567890abcdef';
 export const TEST_REGION = 'ap-east-1';
 
-/** A stand-in for `console/dist`: an entry page and one hashed asset, as Vite writes them. */
+const CONSOLE_FIXTURE = path.join(tmpdir(), 'weapp-fleet-console-dist-v1');
+
+/**
+ * A stand-in for `console/dist`: an entry page and one hashed asset, as Vite writes them. One
+ * folder shared by every test file: written aside, then renamed into place, so parallel jest
+ * workers never see it half-written and runs leave nothing behind but it.
+ */
 export function consoleDistFixture(): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'weapp-fleet-console-'));
-  writeFileSync(path.join(dir, 'index.html'), '<!doctype html><html><body><div id="app"></div><script type="module" src="/console/assets/index-3f2a.js"></script></body></html>');
-  mkdirSync(path.join(dir, 'assets'));
-  writeFileSync(path.join(dir, 'assets', 'index-3f2a.js'), 'document.getElementById("app").textContent = "console";');
-  return dir;
+  if (existsSync(path.join(CONSOLE_FIXTURE, 'index.html'))) return CONSOLE_FIXTURE;
+  const draft = mkdtempSync(`${CONSOLE_FIXTURE}-`);
+  writeFileSync(path.join(draft, 'index.html'), '<!doctype html><html><body><div id="app"></div><script type="module" src="/console/assets/index-3f2a.js"></script></body></html>');
+  mkdirSync(path.join(draft, 'assets'));
+  writeFileSync(path.join(draft, 'assets', 'index-3f2a.js'), 'document.getElementById("app").textContent = "console";');
+  try {
+    renameSync(draft, CONSOLE_FIXTURE);
+  } catch {
+    // Another worker got there first.
+    rmSync(draft, { recursive: true, force: true });
+  }
+  return CONSOLE_FIXTURE;
 }
 
 export interface SynthOptions {
