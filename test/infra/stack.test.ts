@@ -18,10 +18,11 @@ describe('WeappFleetStack', () => {
   let template: Template;
   let tableId: string;
 
+  // esbuild bundles every function here; on two busy cores that can outlast the default hook timeout.
   beforeAll(() => {
     template = synth();
     [tableId] = only(template, 'AWS::DynamoDB::GlobalTable');
-  });
+  }, 120_000);
 
   describe('table', () => {
     it('has the keys, GSIs and TTL of TABLE_SCHEMA', () => {
