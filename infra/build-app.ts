@@ -1,6 +1,6 @@
 import { App, type AppProps, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { WeappFleetStack } from './stack';
+import { DEFAULT_CONSOLE_DIST, WeappFleetStack } from './stack';
 
 export const STACK_NAME = 'WeappFleet';
 /** Lets `cdk synth` work before the platform is registered; deploy with `-c componentAppId=wx...`. */
@@ -16,11 +16,16 @@ function contextString(app: App, key: string, fallback: string): string {
   return value;
 }
 
+export interface BuildAppOptions {
+  /** Called with the console build folder the stack will deploy, before the stack reads it. */
+  readonly prepareConsole?: (distPath: string) => void;
+}
+
 /**
  * The CDK app, without synthesizing it: infra/app.ts synthesizes it for the CLI and the
  * tests synthesize it in memory. cdk-nag findings make `app.synth()` throw.
  */
-export function buildApp(props: AppProps = {}): { app: App; stack: WeappFleetStack } {
+export function buildApp(props: AppProps = {}, options: BuildAppOptions = {}): { app: App; stack: WeappFleetStack } {
   const app = new App(props);
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
 
@@ -39,6 +44,11 @@ export function buildApp(props: AppProps = {}): { app: App; stack: WeappFleetSta
     if (value && new URL(value).protocol !== 'https:') throw new Error(`context ${key} '${value}' must be an https URL`);
   }
 
+  const alarmEmail = contextString(app, 'alarmEmail', '') || undefined;
+  if (alarmEmail && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(alarmEmail)) throw new Error(`context alarmEmail '${alarmEmail}' is not an email address`);
+  const consoleDistPath = contextString(app, 'consoleDistPath', DEFAULT_CONSOLE_DIST);
+  options.prepareConsole?.(consoleDistPath);
+
   // A concrete region is required: TableV2 cannot render a customer-managed key region-agnostically.
   const region = contextString(app, 'region', process.env.CDK_DEFAULT_REGION ?? DEFAULT_REGION);
 
@@ -49,6 +59,8 @@ export function buildApp(props: AppProps = {}): { app: App; stack: WeappFleetSta
     wechatApiBase,
     publicBaseUrl: publicBaseUrl?.replace(/\/$/, ''),
     authSuccessUrl,
+    alarmEmail,
+    consoleDistPath,
   });
   return { app, stack };
 }

@@ -1,18 +1,24 @@
 import * as path from 'node:path';
-import { CfnOutput, Stack, type StackProps, Tags } from 'aws-cdk-lib';
+import { CfnOutput, Fn, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { TABLE_SCHEMA } from '../functions/lib/store/table-schema';
 import { AdminUserPool } from './constructs/admin-user-pool';
 import { ComponentSecret } from './constructs/component-secret';
+import { ConsoleHosting } from './constructs/console-hosting';
+import { PlatformAlarms } from './constructs/platform-alarms';
+import { PlatformDashboard } from './constructs/platform-dashboard';
 import { PlatformApi, type RouteSpec } from './constructs/platform-api';
 import { PlatformTable } from './constructs/platform-table';
 import { FailedInvocationQueue, ScheduledInvocation } from './constructs/scheduled-invocation';
 import { PaymentStore } from './constructs/payment-store';
 import { ReleaseStateMachine } from './constructs/release-state-machine';
 import { WeappFunction } from './constructs/weapp-function';
+import { EGRESS_AZ_COUNT, WeChatEgress } from './constructs/wechat-egress';
 import { FUNCTIONS, type FunctionDefinition, RELEASE_STATE_MACHINE, ROUTES } from './manifest';
 
 const REPO_ROOT = path.resolve(__dirname, '..');
+/** Where `npm run console:build` writes the admin console. */
+export const DEFAULT_CONSOLE_DIST = path.join(REPO_ROOT, 'console', 'dist');
 
 export interface WeappFleetStackProps extends StackProps {
   /** AppID of the WeChat third-party platform (component). */
@@ -28,6 +34,10 @@ export interface WeappFleetStackProps extends StackProps {
   /** Defaults to the manifest; tests pass their own to prove the stack follows it. */
   readonly functions?: Readonly<Record<string, FunctionDefinition>>;
   readonly routes?: readonly RouteSpec[];
+  /** Subscribed by email to every alarm. */
+  readonly alarmEmail?: string;
+  /** The admin console's build output; defaults to `<repo>/console/dist`. */
+  readonly consoleDistPath?: string;
 }
 
 /**
@@ -41,6 +51,9 @@ export class WeappFleetStack extends Stack {
   readonly api: PlatformApi;
   readonly functions: ReadonlyMap<string, WeappFunction>;
   readonly release?: import('aws-cdk-lib/aws-stepfunctions').StateMachine;
+  readonly egress?: WeChatEgress;
+  readonly alarms: PlatformAlarms;
+  readonly console: ConsoleHosting;
 
   constructor(scope: Construct, id: string, props: WeappFleetStackProps) {
     super(scope, id, props);
@@ -52,11 +65,18 @@ export class WeappFleetStack extends Stack {
     this.componentSecret = new ComponentSecret(this, 'Component');
     this.admins = new AdminUserPool(this, 'Admins');
 
+    const egress = Object.values(functionDefs).some((def) => def.callsWeChat) ? new WeChatEgress(this, 'WeChatEgress') : undefined;
+    this.egress = egress;
+    const network = egress && { vpc: egress.vpc, subnets: egress.subnets, securityGroup: egress.securityGroup };
+
     const functions = new Map<string, WeappFunction>();
+    // Only scheduled functions are invoked asynchronously: API Gateway and Step Functions wait for the answer.
+    const deadLetterQueues = new Map<string, FailedInvocationQueue>();
     for (const [name, def] of Object.entries(functionDefs)) {
       const id = `${name.charAt(0).toUpperCase()}${name.slice(1)}`;
       // Created first so the function's own async failures land in the same queue as EventBridge's.
       const dlq = def.schedule ? new FailedInvocationQueue(this, `${id}FailedInvocations`) : undefined;
+      if (dlq) deadLetterQueues.set(name, dlq);
       const fn = new WeappFunction(this, `${id}Function`, {
         entry: path.join(REPO_ROOT, def.entry),
         projectRoot: REPO_ROOT,
@@ -66,10 +86,11 @@ export class WeappFleetStack extends Stack {
         componentAppId: props.componentAppId,
         wechatApiBase: props.wechatApiBase,
         deadLetterQueue: dlq,
+        // WeChat accepts calls only from whitelisted IPs; the others stay out of the VPC (no cold-start ENI, no NAT cost).
+        network: def.callsWeChat ? network : undefined,
       });
       fn.bindTable(this.table.table, def.table);
       if (def.componentSecret) fn.grantComponentSecret(this.componentSecret.secret);
-      // No VPC yet: WeChat's IP whitelist will need fixed-IP egress (VPC + NAT) for these.
       if (def.callsWeChat) Tags.of(fn).add('weapp-fleet:calls-wechat', 'true');
       if (def.schedule && dlq) {
         new ScheduledInvocation(this, `${id}Schedule`, { fn, expression: def.schedule.expression, deadLetterQueue: dlq });
@@ -115,6 +136,21 @@ export class WeappFleetStack extends Stack {
       if (props.authSuccessUrl) fn.addEnvironment('AUTH_SUCCESS_URL', props.authSuccessUrl);
     }
 
+    this.alarms = new PlatformAlarms(this, 'Alarms', {
+      functions,
+      releaseStateMachine: this.release,
+      deadLetterQueues,
+      email: props.alarmEmail,
+    });
+    const dashboard = new PlatformDashboard(this, 'Operations', { dashboardName: 'weapp-fleet', functions, releaseStateMachine: this.release });
+
+    this.console = new ConsoleHosting(this, 'Console', {
+      distPath: props.consoleDistPath ?? DEFAULT_CONSOLE_DIST,
+      api: this.api.api,
+      userPool: this.admins.userPool,
+      userPoolClient: this.admins.consoleClient,
+    });
+
     new CfnOutput(this, 'ApiUrl', { value: this.api.url });
     new CfnOutput(this, 'AuthorizationRedirectUri', {
       description: 'Redirect URI of the authorization flow; its domain must be the authorization-launch domain registered with WeChat',
@@ -131,5 +167,22 @@ export class WeappFleetStack extends Stack {
     new CfnOutput(this, 'UserPoolClientId', { value: this.admins.consoleClient.userPoolClientId });
     new CfnOutput(this, 'TableName', { value: this.table.table.tableName });
     new CfnOutput(this, 'ComponentSecretArn', { value: this.componentSecret.secret.secretArn });
+    egress?.elasticIps.forEach((eip, i) => {
+      new CfnOutput(this, `WeChatEgressIp${i + 1}`, {
+        description: 'Outbound IP of the functions calling WeChat; add every WeChatEgressIp to the IP whitelist in the open platform',
+        value: eip.attrPublicIp,
+      });
+    });
+    new CfnOutput(this, 'ConsoleUrl', { description: 'The admin web console', value: this.console.url });
+    new CfnOutput(this, 'AlarmTopicArn', { description: 'Every alarm notifies this SNS topic', value: this.alarms.topic.topicArn });
+    new CfnOutput(this, 'DashboardName', { value: dashboard.dashboard.dashboardName });
+  }
+
+  /**
+   * The first AZs of the region, resolved by CloudFormation: synth needs no account lookup
+   * (it works offline) and the VPC gets the two AZs the NAT gateways need.
+   */
+  override get availabilityZones(): string[] {
+    return Array.from({ length: EGRESS_AZ_COUNT }, (_, i) => Fn.select(i, Fn.getAzs()));
   }
 }

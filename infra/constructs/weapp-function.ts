@@ -1,6 +1,7 @@
 import { Duration, Validations } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
-import { PolicyDocument, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { ISecurityGroup, IVpc, SubnetSelection } from 'aws-cdk-lib/aws-ec2';
+import { ManagedPolicy, PolicyDocument, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -22,7 +23,25 @@ export interface WeappFunctionProps {
   readonly wechatApiBase: string;
   /** Where Lambda puts async invocations that still fail after its own retries. */
   readonly deadLetterQueue?: IQueue;
+  /** Runs the function in these subnets (fixed-IP egress); outside any VPC when absent. */
+  readonly network?: FunctionNetwork;
 }
+
+export interface FunctionNetwork {
+  readonly vpc: IVpc;
+  readonly subnets: SubnetSelection;
+  readonly securityGroup: ISecurityGroup;
+}
+
+/**
+ * What Lambda needs to attach a function to a VPC: the network-interface actions, kept current
+ * by AWS, plus `ec2:DescribeSubnets` (VPC_ACCESS_EXTRA_ACTIONS), which Lambda also lists as
+ * required. Together they equal AWSLambdaVPCAccessExecutionRole without its
+ * logs:CreateLogGroup/PutLogEvents on every log group. None of these actions supports
+ * resource-level permissions, hence Resource *.
+ */
+export const VPC_ACCESS_MANAGED_POLICY = 'service-role/AWSLambdaENIManagementAccess';
+export const VPC_ACCESS_EXTRA_ACTIONS = ['ec2:DescribeSubnets'];
 
 /**
  * A platform Lambda: Node 24 on arm64, bundled locally by esbuild (AWS SDK included so the
@@ -46,7 +65,10 @@ export class WeappFunction extends NodejsFunction {
             }),
           ],
         }),
+        ...(props.network && { network: new PolicyDocument({ statements: [new PolicyStatement({ actions: VPC_ACCESS_EXTRA_ACTIONS, resources: ['*'] })] }) }),
       },
+      // On the role itself, not a separate policy: Lambda checks the ENI permissions when the function is created.
+      managedPolicies: props.network ? [ManagedPolicy.fromAwsManagedPolicyName(VPC_ACCESS_MANAGED_POLICY)] : [],
     });
 
     super(scope, id, {
@@ -62,6 +84,9 @@ export class WeappFunction extends NodejsFunction {
       // Adds xray:PutTraceSegments/PutTelemetryRecords to the role.
       tracing: Tracing.ACTIVE,
       deadLetterQueue: props.deadLetterQueue,
+      vpc: props.network?.vpc,
+      vpcSubnets: props.network?.subnets,
+      securityGroups: props.network ? [props.network.securityGroup] : undefined,
       projectRoot: props.projectRoot,
       depsLockFilePath: `${props.projectRoot}/package-lock.json`,
       bundling: {
@@ -84,8 +109,17 @@ export class WeappFunction extends NodejsFunction {
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:
         'Only the X-Ray statement added by Tracing.ACTIVE uses Resource *: xray:PutTraceSegments and ' +
-        'xray:PutTelemetryRecords do not support resource-level permissions.',
+        'xray:PutTelemetryRecords do not support resource-level permissions' +
+        (props.network ? '; so does ec2:DescribeSubnets, which Lambda needs to attach the function to its VPC.' : '.'),
     });
+    if (props.network) {
+      Validations.of(role).acknowledge({
+        id: `AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/${VPC_ACCESS_MANAGED_POLICY}]`,
+        reason:
+          'The function runs in the WeChat egress VPC; this AWS managed policy holds only the EC2 network-interface ' +
+          'actions Lambda needs to attach it there, and AWS keeps it in step with what Lambda requires.',
+      });
+    }
   }
 
   /** Grants read (RO) or read/write (RW) on the table and its key, and tells the handler its name. */

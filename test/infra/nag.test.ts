@@ -3,6 +3,7 @@ import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { buildApp } from '../../infra/build-app';
+import { consoleDistFixture } from './stack-template';
 
 /**
  * cdk-nag 3 runs as a CDK validation plugin: any unacknowledged AwsSolutions finding (error or
@@ -12,7 +13,8 @@ import { buildApp } from '../../infra/build-app';
  * validateAgainstDefaultRules flag it can only warn, and its WASM instance makes the jest
  * worker miss its exit deadline. `cdk synth` still runs it.
  */
-const APP_PROPS = { builtinCloudFormationValidation: false };
+// Bundling is skipped: the findings are about resources, not code (stack.test.ts bundles).
+const APP_PROPS = { builtinCloudFormationValidation: false, context: { consoleDistPath: consoleDistFixture(), 'aws:cdk:bundling-stacks': [] } };
 describe('cdk-nag AwsSolutions', () => {
   let app: App;
   let synthError: Error | undefined;
@@ -56,6 +58,17 @@ describe('cdk-nag AwsSolutions', () => {
   });
 
   it('rejects a componentAppId that is not a WeChat AppID', () => {
-    expect(() => buildApp({ ...APP_PROPS, context: { componentAppId: 'not-an-appid' } })).toThrow(/componentAppId/);
+    expect(() => buildApp({ ...APP_PROPS, context: { ...APP_PROPS.context, componentAppId: 'not-an-appid' } })).toThrow(/componentAppId/);
+  });
+
+  it('rejects an alarmEmail that is not an email address', () => {
+    expect(() => buildApp({ ...APP_PROPS, context: { ...APP_PROPS.context, alarmEmail: 'ops' } })).toThrow(/alarmEmail/);
+  });
+
+  it('hands the console folder to prepareConsole before the stack reads it, and stops when the build is missing', () => {
+    const prepared: string[] = [];
+    const missing = '/nonexistent/console/dist';
+    expect(() => buildApp({ ...APP_PROPS, context: { ...APP_PROPS.context, consoleDistPath: missing } }, { prepareConsole: (dir) => prepared.push(dir) })).toThrow(/console:build/);
+    expect(prepared).toEqual([missing]);
   });
 });

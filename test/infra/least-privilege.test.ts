@@ -1,0 +1,154 @@
+import { CfnElement, type Stack } from 'aws-cdk-lib';
+import type { Template } from 'aws-cdk-lib/assertions';
+import { VPC_ACCESS_EXTRA_ACTIONS, VPC_ACCESS_MANAGED_POLICY } from '../../infra/constructs/weapp-function';
+import { FUNCTIONS, type FunctionDefinition } from '../../infra/manifest';
+import { actionsOf, functionOf, functionRole, type RolePolicies, render, resources, resourcesOf, rolePolicies, type Statement, synthStack } from './stack-template';
+
+const DEFINITIONS: [string, FunctionDefinition][] = Object.entries(FUNCTIONS);
+
+/**
+ * The only actions granted on Resource "*", each because AWS offers no resource-level
+ * permission for it.
+ */
+const WILDCARD_ACTIONS: Record<string, string> = {
+  'xray:PutTraceSegments': 'X-Ray tracing (Lambda and Step Functions)',
+  'xray:PutTelemetryRecords': 'X-Ray tracing (Lambda and Step Functions)',
+  'ec2:DescribeSubnets': 'Lambda attaching a function to the WeChat egress VPC',
+  'xray:GetSamplingRules': 'X-Ray tracing (Step Functions)',
+  'xray:GetSamplingTargets': 'X-Ray tracing (Step Functions)',
+  'logs:CreateLogDelivery': 'Step Functions execution logs (vended log delivery)',
+  'logs:GetLogDelivery': 'Step Functions execution logs (vended log delivery)',
+  'logs:UpdateLogDelivery': 'Step Functions execution logs (vended log delivery)',
+  'logs:DeleteLogDelivery': 'Step Functions execution logs (vended log delivery)',
+  'logs:ListLogDeliveries': 'Step Functions execution logs (vended log delivery)',
+  'logs:PutResourcePolicy': 'Step Functions execution logs (vended log delivery)',
+  'logs:DescribeResourcePolicies': 'Step Functions execution logs (vended log delivery)',
+  'logs:DescribeLogGroups': 'Step Functions execution logs (vended log delivery)',
+  'cloudfront:CreateInvalidation': 'the console deployment invalidating CloudFront (granted so by aws-cdk-lib)',
+  'cloudfront:GetInvalidation': 'the console deployment invalidating CloudFront (granted so by aws-cdk-lib)',
+};
+/** What a platform function may get on "*": tracing only. */
+const FUNCTION_WILDCARD_ACTIONS = new Set(['xray:PutTraceSegments', 'xray:PutTelemetryRecords']);
+/** The ENI actions Lambda needs for a VPC function: this AWS managed policy plus VPC_ACCESS_EXTRA_ACTIONS. */
+const VPC_ACCESS_POLICY_ARN = `arn:<AWS::Partition>:iam::aws:policy/${VPC_ACCESS_MANAGED_POLICY}`;
+
+const TABLE_WRITES = new Set(['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'kms:Encrypt', 'kms:GenerateDataKey*', 'kms:ReEncrypt*']);
+
+/** Which construct directly under the stack (`Platform`, `Payment`, `ReleasePipeline`, …) made each resource. */
+function ownersByLogicalId(stack: Stack): Map<string, string> {
+  const owners = new Map<string, string>();
+  for (const construct of stack.node.findAll()) {
+    if (construct instanceof CfnElement) owners.set(stack.resolve(construct.logicalId) as string, construct.node.scopes[2]?.node.id ?? '');
+  }
+  return owners;
+}
+
+/** Specific: tied to a resource of this stack, or an ARN whose resource part does not start with a wildcard. */
+function isSpecific(resource: string, owners: Map<string, string>): boolean {
+  const anchor = /^<([A-Za-z0-9]+)[.>]/.exec(resource)?.[1];
+  if (anchor) return owners.has(anchor);
+  const parts = withoutPseudoColons(resource).split(':');
+  return parts[0] === 'arn' && parts.length >= 6 && parts[2] !== '*' && !parts.slice(5).join(':').startsWith('*');
+}
+
+/** `<AWS::AccountId>` → `{AccountId}`, so an ARN splits on its own colons. */
+const withoutPseudoColons = (resource: string): string => resource.replace(/<AWS::(\w+)>/g, '{$1}');
+
+describe('least privilege', () => {
+  let template: Template;
+  let owners: Map<string, string>;
+
+  beforeAll(() => {
+    const synth = synthStack();
+    template = synth.template;
+    owners = ownersByLogicalId(synth.stack);
+  });
+
+  /** What one (action, resource) pair grants, in the manifest's terms; `unexpected:` when it fits none. */
+  function grantOf(functionId: string, action: string, resource: string, statement: Statement): string {
+    if (resource === '*') {
+      if (FUNCTION_WILDCARD_ACTIONS.has(action)) return 'tracing';
+      return VPC_ACCESS_EXTRA_ACTIONS.includes(action) ? 'vpcAccess' : `unexpected:${action} on *`;
+    }
+    const owner = owners.get(/^<([A-Za-z0-9]+)/.exec(resource)?.[1] ?? '') ?? '';
+    if (owner === 'Platform') return actionsOf(statement).some((a) => TABLE_WRITES.has(a)) ? 'table:RW' : 'table:RO';
+    if (owner === 'Component') return 'componentSecret';
+    if (owner === 'Payment' || resource.includes(':secret:weapp-fleet/payment/')) return 'paymentStore';
+    if (owner === `${functionId}FunctionLogs`) return 'ownLogs';
+    if (owner === `${functionId}FailedInvocations`) return 'deadLetterQueue';
+    if (owner === 'ReleasePipeline' && action.startsWith('s3:')) return 'startsReleases';
+    if (/:states:[^:]+:[^:]+:(stateMachine|execution):weapp-fleet-release/.test(withoutPseudoColons(resource))) {
+      if (action.startsWith('states:SendTask')) return 'resumesReleases';
+      if (['states:StartExecution', 'states:StopExecution', 'states:DescribeExecution'].includes(action)) return 'startsReleases';
+    }
+    return `unexpected:${action} on ${resource}`;
+  }
+
+  function grantsOf(name: string, role: RolePolicies): Set<string> {
+    const functionId = `${name.charAt(0).toUpperCase()}${name.slice(1)}`;
+    const grants = new Set<string>();
+    for (const statement of role.statements.filter((s) => s.Effect === 'Allow')) {
+      for (const action of actionsOf(statement)) {
+        for (const resource of resourcesOf(statement).map(render)) grants.add(grantOf(functionId, action, resource, statement));
+      }
+    }
+    // The table is read-write when any statement writes it.
+    if (grants.has('table:RW')) grants.delete('table:RO');
+    for (const arn of role.managedPolicies) grants.add(arn === VPC_ACCESS_POLICY_ARN ? 'vpcAccess' : `unexpected:managed ${arn}`);
+    return grants;
+  }
+
+  it.each(DEFINITIONS)('%s: gets exactly what its manifest entry says', (name, def) => {
+    const expected = new Set(['ownLogs', 'tracing', `table:${def.table}`]);
+    if (def.componentSecret) expected.add('componentSecret');
+    if (def.paymentStore) expected.add('paymentStore');
+    if (def.startsReleases) expected.add('startsReleases');
+    if (def.resumesReleases) expected.add('resumesReleases');
+    if (def.callsWeChat) expected.add('vpcAccess');
+    if (def.schedule) expected.add('deadLetterQueue');
+    expect([...grantsOf(name, functionRole(template, functionOf(template, def)[1]))].sort()).toEqual([...expected].sort());
+  });
+
+  it.each(DEFINITIONS)('%s: table writes only with RW access, and only on the platform table', (_name, def) => {
+    const statements = functionRole(template, functionOf(template, def)[1]).statements;
+    const writes = statements.filter((s) => actionsOf(s).some((a) => a.startsWith('dynamodb:') && TABLE_WRITES.has(a)));
+    expect(writes.length > 0).toBe(def.table === 'RW');
+    for (const statement of writes) {
+      for (const resource of resourcesOf(statement).map(render)) expect(owners.get(/^<([A-Za-z0-9]+)/.exec(resource)?.[1] ?? '')).toBe('Platform');
+    }
+  });
+
+  it('every role of the stack names specific resources, "*" only for actions AWS offers no resource-level permission for', () => {
+    const roles = resources(template, 'AWS::IAM::Role');
+    expect(roles.length).toBeGreaterThan(DEFINITIONS.length);
+    const offenders: string[] = [];
+    for (const [roleId] of roles) {
+      for (const statement of rolePolicies(template, roleId).statements) {
+        if (statement.NotAction || statement.NotResource) offenders.push(`${roleId}: NotAction/NotResource`);
+        if (statement.Effect !== 'Allow') continue;
+        for (const resource of resourcesOf(statement).map(render)) {
+          if (resource === '*') {
+            for (const action of actionsOf(statement)) if (!WILDCARD_ACTIONS[action]) offenders.push(`${roleId}: ${action} on *`);
+          } else if (!isSpecific(resource, owners)) {
+            offenders.push(`${roleId}: ${actionsOf(statement).join(',')} on ${resource}`);
+          }
+        }
+      }
+    }
+    expect(offenders).toEqual([]);
+  });
+
+  it('recognises a service-wide wildcard as not specific (the check above can fail)', () => {
+    expect(isSpecific('arn:<AWS::Partition>:secretsmanager:ap-east-1:<AWS::AccountId>:*', owners)).toBe(false);
+    expect(isSpecific('<SomethingNotInThisStack.Arn>', owners)).toBe(false);
+    expect(isSpecific('arn:<AWS::Partition>:secretsmanager:ap-east-1:<AWS::AccountId>:secret:weapp-fleet/payment/*', owners)).toBe(true);
+  });
+
+  it('only the platform functions that call WeChat, and the aws-cdk-lib deployment handler, use AWS managed policies', () => {
+    const managed = resources(template, 'AWS::IAM::Role').flatMap(([roleId]) => rolePolicies(template, roleId).managedPolicies);
+    expect(new Set(managed)).toEqual(
+      new Set([VPC_ACCESS_POLICY_ARN, 'arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole']),
+    );
+    expect(managed.filter((arn) => arn === VPC_ACCESS_POLICY_ARN)).toHaveLength(DEFINITIONS.filter(([, def]) => def.callsWeChat).length);
+  });
+});
