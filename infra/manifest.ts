@@ -51,7 +51,7 @@ export const FUNCTIONS = {
   },
   adminAuthorizations: {
     entry: 'functions/admin/authorizations.ts',
-    description: 'Admin API: create authorization links (pre_auth_code)',
+    description: 'Admin API: create authorization links (pre_auth_code), ask WeChat to push the ticket again',
     table: 'RW',
     componentSecret: true,
     callsWeChat: true,
@@ -176,7 +176,7 @@ export const ROUTES: readonly RouteDefinition[] = [
   // The admin API's own description; it holds nothing secret.
   { method: 'GET', path: '/openapi.json', function: 'openApi', auth: 'public' },
   ...admin('adminComponent', { c: PLATFORM_ROUTES.getComponent, h: PLATFORM_ROUTES.getHealth, o: PLATFORM_ROUTES.getOverview }),
-  ...admin('adminAuthorizations', { a: PLATFORM_ROUTES.createAuthorization }),
+  ...admin('adminAuthorizations', { a: PLATFORM_ROUTES.createAuthorization, t: PLATFORM_ROUTES.pushTicket }),
   ...admin('adminAuthorizers', {
     list: PLATFORM_ROUTES.listAuthorizers,
     sync: PLATFORM_ROUTES.syncAuthorizers,

@@ -3,7 +3,14 @@ import { serveRoutes } from '../lib/http/serve-routes';
 import { componentServices } from '../lib/platform';
 import { PLATFORM_ROUTES as R } from './contract';
 
-/** `POST /admin/authorizations`: a new pre_auth_code as PC and mobile authorization links. */
+/**
+ * `POST /admin/authorizations`: a new pre_auth_code as PC and mobile authorization links.
+ * `POST /admin/component/ticket:push` lives here too: it needs the component secret, as links do.
+ */
 export const handler = serveRoutes([
   implement(R.createAuthorization, async ({ body }) => (await componentServices()).authorization.createAuthorizationLinks(body)),
+  implement(R.pushTicket, async () => {
+    await (await componentServices()).authApi.startPushTicket();
+    return { requestedAt: new Date().toISOString() };
+  }),
 ]);

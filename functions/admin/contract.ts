@@ -65,6 +65,10 @@ export const PLATFORM_ROUTES = {
       refresher: RefresherRun.nullable(),
     }),
   }),
+  pushTicket: route({
+    method: 'POST', path: '/admin/component/ticket:push', tag: 'platform', summary: 'Ask WeChat to push a new component_verify_ticket now (it arrives on the authorization event URL within seconds)', status: 202,
+    response: z.object({ requestedAt: z.string() }), wechat: ['api_start_push_ticket'],
+  }),
   createAuthorization: route({
     method: 'POST', path: '/admin/authorizations', tag: 'authorization', summary: 'Authorization links (PC and mobile) for a merchant', status: 201,
     body: z.object({

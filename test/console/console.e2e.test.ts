@@ -207,6 +207,10 @@ describe('admin console in a browser', () => {
     await expectText(page.locator('[data-test=recent-releases]'), `${FLEET_SIZE} released · 0 failed`);
     await expectText(page.locator('[data-test=recent-audits]'), 'passed');
     await screenshot('dashboard');
+    const pushesAsked = () => platform.simulator!.requests.filter((r) => r.path === '/cgi-bin/component/api_start_push_ticket').length;
+    const before = pushesAsked();
+    await page.click('[data-test=push-ticket]');
+    await waitUntil(async () => pushesAsked() === before + 1, 'api_start_push_ticket from the dashboard');
     await page.click('[data-test=sign-out]');
     await page.waitForURL(/\/console\/sign-in/);
     await page.goto(consoleUrl('releases'));

@@ -45,3 +45,33 @@ describe('GET /admin/component', () => {
     expect((await platform.admin('/admin/nothing-here')).status).toBe(404);
   });
 });
+
+describe('POST /admin/component/ticket:push', () => {
+  let platform: TestPlatform;
+  beforeAll(async () => {
+    platform = await startTestPlatform();
+  });
+  afterAll(() => platform.stop());
+
+  it('asks WeChat to push a ticket, which then arrives on the event URL', async () => {
+    const before = (await (await platform.admin('/admin/component')).json()) as { ticket: unknown };
+    expect(before.ticket).toBeNull();
+    const response = await platform.admin('/admin/component/ticket:push', { method: 'POST' });
+    expect(response.status).toBe(202);
+    expect(await response.json()).toEqual({ requestedAt: expect.any(String) });
+    expect(platform.simulator!.requests.map((r) => r.path)).toContain('/cgi-bin/component/api_start_push_ticket');
+    let ticket: unknown = null;
+    for (let i = 0; i < 50 && !ticket; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      ticket = ((await (await platform.admin('/admin/component')).json()) as { ticket: unknown }).ticket;
+    }
+    expect(ticket).toMatchObject({ state: 'fresh' });
+  });
+
+  it('surfaces WeChat refusing the request as a 502 with its errcode', async () => {
+    platform.simulator!.script('/cgi-bin/component/api_start_push_ticket', [{ errcode: 40125, errmsg: 'invalid appsecret' }]);
+    const response = await platform.admin('/admin/component/ticket:push', { method: 'POST' });
+    expect(response.status).toBeGreaterThanOrEqual(400);
+    expect(await response.json()).toMatchObject({ code: 'WECHAT_40125' });
+  });
+});
