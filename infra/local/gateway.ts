@@ -116,7 +116,11 @@ export class LocalGateway {
       const found = compiled.pattern.exec(pathname);
       if (!found) continue;
       const pathParameters: Record<string, string> = {};
-      compiled.params.forEach((name, index) => (pathParameters[name] = decodeURIComponent(found[index + 1] ?? '')));
+      try {
+        compiled.params.forEach((name, index) => (pathParameters[name] = decodeURIComponent(found[index + 1] ?? '')));
+      } catch {
+        continue; // a malformed %-escape names nothing: 404, not a 500
+      }
       return { route: compiled.route, pathParameters };
     }
     return undefined;
