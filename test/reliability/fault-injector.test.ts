@@ -43,6 +43,12 @@ describe('FaultInjector', () => {
     expect(injector.counts.errors).toBe(1);
   });
 
+  it('stops after maxFaults on a rule', () => {
+    const injector = new FaultInjector({ api: { '/wxa/submit_audit': { timeoutRate: 1, maxFaults: 2 } } });
+    const faults = Array.from({ length: 5 }, () => injector.forApi('/wxa/submit_audit').fault?.kind);
+    expect(faults).toEqual(['timeout', 'timeout', undefined, undefined, undefined]);
+  });
+
   it('drops pushes of one kind at its rate and no other kind', () => {
     const injector = new FaultInjector({ seed: 3, dropPushes: { audit: 0.5 } });
     const dropped = Array.from({ length: 2000 }, () => injector.dropPush('audit')).filter(Boolean).length;

@@ -6,6 +6,7 @@ import type { QuotaStore } from '../store/quota-store';
 import { quotaPeriod } from '../store/quota-store';
 import type { AuthorizerAccessTokens } from '../tokens/authorizer-access-token';
 import type { WeChatClient } from '../wechat/client';
+import { WeChatApiError } from '../wechat/errors';
 import { WeappApi, type ServerDomains, type SubmitAuditBody } from '../wechat/weapp';
 import { buildExtJson, type JsonObject } from './ext-json';
 
@@ -104,8 +105,17 @@ export class MiniProgramService {
     if (quota && quota.rest <= 0) {
       throw new QuotaExceededError(`no audit submissions left this month (${quota.limit} a month)`, new Date(quotaPeriod('month', this.now()).resetsAt).toISOString());
     }
-    const { auditid } = await api.submitAudit(toWeChatAudit(input));
     const commit = await this.deps.audits.lastCommit(appId);
+    let auditid: string;
+    try {
+      ({ auditid } = await api.submitAudit(toWeChatAudit(input)));
+    } catch (error) {
+      // 85009 for a release's own retry: the earlier attempt reached WeChat but its answer was
+      // lost. The running audit of the version this release committed is that submission.
+      const adopted = releaseId && error instanceof WeChatApiError && error.errcode === AUDIT_RUNNING_ERRCODE ? await runningAuditOf(api, commit?.userVersion) : undefined;
+      if (adopted === undefined) throw error;
+      auditid = adopted;
+    }
     const record = await this.deps.audits.recordSubmission({
       appId,
       auditId: auditid,
@@ -169,4 +179,14 @@ function toWeChatAudit(input: SubmitAuditInput): SubmitAuditBody {
   if (input.privacyApiNotUse !== undefined) body.privacy_api_not_use = input.privacyApiNotUse;
   if (input.orderPath !== undefined) body.order_path = input.orderPath;
   return body;
+}
+
+/** `submit_audit`: an audit is already running for this app. */
+const AUDIT_RUNNING_ERRCODE = 85009;
+
+/** The id of the audit WeChat is running, when it audits `userVersion`; undefined otherwise. */
+async function runningAuditOf(api: WeappApi, userVersion: string | undefined): Promise<string | undefined> {
+  if (!userVersion) return undefined;
+  const latest = await api.getLatestAuditStatus();
+  return latest.status === 2 && latest.user_version === userVersion ? latest.auditid : undefined;
 }

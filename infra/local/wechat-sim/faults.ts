@@ -25,6 +25,8 @@ export const ApiFaultRule = z
      * answer is lost (the harder case for the caller: the effect happened, it does not know).
      */
     timeoutPhase: z.enum(['before', 'after']).default('before'),
+    /** Stop injecting on this path after this many faults (e.g. only the first request fails). */
+    maxFaults: z.number().int().min(1).optional(),
   })
   .strict();
 export type ApiFaultRule = z.infer<typeof ApiFaultRule>;
@@ -69,6 +71,7 @@ export class FaultInjector {
   private settings: FaultSettings;
   private random: SeededRandom;
   readonly counts: FaultCounts = emptyCounts();
+  private readonly injectedByRule = new Map<string, number>();
 
   constructor(settings: FaultSettingsInput = {}) {
     this.settings = FaultSettings.parse(settings);
@@ -80,6 +83,7 @@ export class FaultInjector {
     this.settings = FaultSettings.parse(settings);
     this.random = new SeededRandom(this.settings.seed);
     Object.assign(this.counts, emptyCounts());
+    this.injectedByRule.clear();
   }
 
   /** No faults from now on. */
@@ -92,10 +96,14 @@ export class FaultInjector {
   }
 
   forApi(path: string): ApiFaultDecision {
-    const rule = this.settings.api[path] ?? this.settings.api['*'];
+    const key = path in this.settings.api ? path : '*';
+    const rule = this.settings.api[key];
     if (!rule) return { latencyMs: 0, fault: undefined };
+    const injected = this.injectedByRule.get(key) ?? 0;
+    if (rule.maxFaults !== undefined && injected >= rule.maxFaults) return { latencyMs: rule.latencyMs, fault: undefined };
     // One draw decides between error, timeout and normal service, so the rates add up as stated.
     const draw = this.random.next();
+    if (draw < rule.errorRate + rule.timeoutRate) this.injectedByRule.set(key, injected + 1);
     if (draw < rule.errorRate) {
       const chosen = this.random.pick(rule.errors);
       if (chosen >= 500 && chosen <= 599) {
