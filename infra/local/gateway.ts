@@ -19,6 +19,8 @@ export interface GatewayOptions {
   adminToken: string;
   /** Called once per request, after the handler answered. */
   onRequest?: (entry: { method: string; path: string; status: number; durationMs: number; function?: FunctionName }) => void;
+  /** Called with every handler's answer as sent (tests check that admin answers carry no secret). */
+  onResponse?: (entry: { method: string; path: string; status: number; body: string }) => void;
 }
 
 interface CompiledRoute {
@@ -101,6 +103,7 @@ export class LocalGateway {
       const event = toEvent(req, url, match, body);
       const result = await invokeWithTimeout(this.handlerFor(functionName), event, functionName);
       status = writeResult(res, result);
+      this.options.onResponse?.({ method: req.method ?? 'GET', path: url.pathname, status, body: typeof result === 'object' && result && 'statusCode' in result ? (result.body ?? '') : JSON.stringify(result ?? null) });
     } catch (error) {
       status = 500;
       process.stderr.write(`gateway: ${functionName ?? 'route'} failed: ${(error as Error).stack ?? String(error)}\n`);

@@ -23,7 +23,7 @@ import { releaseModule } from './modules/release';
 import { templatesModule } from './modules/templates';
 import { weappControlModule } from './modules/weapp-control';
 import { wxacodeModule } from './modules/wxacode';
-import { SimState, type SimApp, type SimAuthorizer, type SimDraft, type SimDraftSeed, type SimFastRegistration, type SimOptions } from './state';
+import { SimState, type IssuedCredentialKind, type SimApp, type SimAuthorizer, type SimDraft, type SimDraftSeed, type SimFastRegistration, type SimOptions } from './state';
 import { PushSender, TicketPusher, type PushResult } from './ticket-pusher';
 import { wechatError, type SimModule, type SimRequest, type SimResponse, type SimRouteHandler } from './types';
 
@@ -278,6 +278,11 @@ export class WeChatSimulator {
    */
   faults(settings: FaultSettingsInput): void {
     this.faultInjector.configure(settings);
+  }
+
+  /** Every secret this WeChat handed out (tokens, refresh tokens, pre-auth and authorization codes), for leak checks. */
+  issuedCredentials(): { kind: IssuedCredentialKind; value: string }[] {
+    return Object.entries(this.state.issued).flatMap(([kind, values]) => values.map((value) => ({ kind: kind as IssuedCredentialKind, value })));
   }
 
   /** How many faults were injected since the last `faults()` call. */
