@@ -1,3 +1,4 @@
+import { SeededRandom } from '../../infra/local/wechat-sim/seeded-random';
 import { startTestPlatform, type TestPlatform } from '../helpers/platform';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -62,4 +63,31 @@ describe('token refresher with 20% WeChat faults', () => {
     expect((final?.result as Json).authorizers).toMatchObject({ failed: 0, reauthorizationRequired: 0 });
     for (const token of await storedTokens()) expect(sim().state.checkAuthorizerToken(token.accessToken).errcode).toBe(0);
   }, 120_000);
+
+  it('repairs a refresh token when the repairing exchange loses its answer too', async () => {
+    const { appId } = sim().seedAuthorizers(1)[0]!;
+    await platform.admin('/admin/authorizers:sync', { method: 'POST' });
+    // The answers of the 1st and 3rd api_authorizer_token calls are lost after WeChat rotated the
+    // refresh token: 1st (R1 → R2, lost), 2nd (R1: 61023), list → R2, 3rd (R2 → R3, lost),
+    // 4th (R2: 61023), list → R3, 5th (R3 → R4, answered). A seed whose draws give that pattern:
+    const pattern = [true, false, true, false, false];
+    const gives = (seed: number) => {
+      const random = new SeededRandom(seed);
+      return pattern.every((lost) => random.next() < 0.5 === lost);
+    };
+    let seed = 1;
+    while (!gives(seed)) seed++;
+    sim().faults({ seed, api: { '/cgi-bin/component/api_authorizer_token': { timeoutRate: 0.5, timeoutMode: 'destroy', timeoutPhase: 'after' } } });
+    try {
+      const response = await platform.admin(`/admin/authorizers/${appId}/token:refresh`, { method: 'POST' });
+      expect(sim().faultCounts.timeouts).toBe(2);
+      expect(response.status).toBe(200);
+      expect(await response.json()).toMatchObject({ appId, outcome: 'repaired' });
+    } finally {
+      sim().faults({});
+    }
+    const stored = (await storedTokens()).find((t) => t.appId === appId)!;
+    expect(stored.refreshToken).toBe(sim().state.authorizers.get(appId)!.refreshToken);
+    expect(sim().state.checkAuthorizerToken(stored.accessToken).errcode).toBe(0);
+  });
 });
