@@ -45,12 +45,14 @@ describe('200-app release with 20% WeChat faults', () => {
     expect(start.status).toBe(202);
     const { releaseId } = (await start.json()) as Json;
 
-    let release: Json = {};
-    for (let i = 0; i < 1200; i++) {
-      release = (await (await platform.admin(`/admin/releases/${releaseId}?limit=500`)).json()) as Json;
-      if (release.status !== 'running') break;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    // Light polling (counts only): the whole suite runs beside this on two cores.
+    const deadline = Date.now() + 150_000;
+    let progress: Json = {};
+    do {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      progress = (await (await platform.admin(`/admin/releases/${releaseId}?limit=1`)).json()) as Json;
+    } while (progress.status === 'running' && Date.now() < deadline);
+    const release = (await (await platform.admin(`/admin/releases/${releaseId}?limit=500`)).json()) as Json;
     const injected = { ...sim().faultCounts };
     sim().faults({});
     const targets = release.targets as Json[];
@@ -66,16 +68,18 @@ describe('200-app release with 20% WeChat faults', () => {
         `failure reasons ${JSON.stringify(Object.fromEntries(reasons))}\n`,
     );
 
-    expect(release.status).toMatch(/^(succeeded|completed_with_failures)$/);
+    expect({ status: release.status, counts: release.counts }).toMatchObject({ status: expect.stringMatching(/^(succeeded|completed_with_failures)$/) });
     expect(targets).toHaveLength(APPS);
     for (const target of targets) {
       expect(['released', 'failed']).toContain(target.state);
       if (target.state === 'failed') expect(target.failure?.reason).toEqual(expect.stringMatching(/\S/));
+      // 45009 (daily quota) is the one injected fault that is not retried: nothing else may fail an app.
+      if (target.state === 'failed') expect(target.failure.reason).toMatch(/errcode 45009/);
     }
     expect(release.counts.released + release.counts.failed).toBe(APPS);
     // Faults must not be what decides most apps' fate: retries carry them through.
     expect(release.counts.released).toBeGreaterThan(APPS * 0.8);
-  }, 180_000);
+  }, 200_000);
 
   it('adopts its own audit when the submission reached WeChat but the answer was lost (85009 on the retry)', async () => {
     const templateId = ((await (await platform.admin('/admin/templates')).json()) as Json).templates[0].template_id;

@@ -112,7 +112,7 @@ export class MiniProgramService {
     } catch (error) {
       // 85009 for a release's own retry: the earlier attempt reached WeChat but its answer was
       // lost. The running audit of the version this release committed is that submission.
-      const adopted = releaseId && error instanceof WeChatApiError && error.errcode === AUDIT_RUNNING_ERRCODE ? await runningAuditOf(api, commit?.userVersion) : undefined;
+      const adopted = releaseId && error instanceof WeChatApiError && error.errcode === AUDIT_RUNNING_ERRCODE ? await auditOfCommit(api, commit) : undefined;
       if (adopted === undefined) throw error;
       auditid = adopted;
     }
@@ -184,9 +184,19 @@ function toWeChatAudit(input: SubmitAuditInput): SubmitAuditBody {
 /** `submit_audit`: an audit is already running for this app. */
 const AUDIT_RUNNING_ERRCODE = 85009;
 
-/** The id of the audit WeChat is running, when it audits `userVersion`; undefined otherwise. */
-async function runningAuditOf(api: WeappApi, userVersion: string | undefined): Promise<string | undefined> {
-  if (!userVersion) return undefined;
+/** Allowance for WeChat's clock against ours when matching an audit to a commit. */
+const CLOCK_SKEW_MS = 60_000;
+
+/**
+ * The id of WeChat's latest audit when it is of this commit: same version, submitted after the
+ * commit, not withdrawn. It may have ended between the 85009 and this call; it is still ours.
+ */
+async function auditOfCommit(api: WeappApi, commit: { userVersion: string; committedAt: string } | undefined): Promise<string | undefined> {
+  if (!commit) return undefined;
   const latest = await api.getLatestAuditStatus();
-  return latest.status === 2 && latest.user_version === userVersion ? latest.auditid : undefined;
+  const submittedAfterCommit = latest.submit_audit_time === undefined || latest.submit_audit_time * 1000 >= Date.parse(commit.committedAt) - CLOCK_SKEW_MS;
+  return latest.status !== AUDIT_WITHDRAWN && latest.user_version === commit.userVersion && submittedAfterCommit ? latest.auditid : undefined;
 }
+
+/** WeChat's audit status 3: withdrawn by the platform (`undocodeaudit`). */
+const AUDIT_WITHDRAWN = 3;
