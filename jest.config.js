@@ -17,6 +17,8 @@ module.exports = {
   globalSetup: '<rootDir>/test/helpers/global-setup.ts',
   globalTeardown: '<rootDir>/test/helpers/global-teardown.ts',
   setupFiles: ['<rootDir>/test/helpers/setup-env.ts'],
+  // Fails a test file when a secret or token shows up in its output or in an admin answer.
+  setupFilesAfterEnv: ['<rootDir>/test/helpers/secret-sweep.ts'],
   testTimeout: 30000,
   maxWorkers: 2,
 };

@@ -22,6 +22,8 @@ export interface GatewayOptions {
   consoleDir?: string;
   /** Called once per request, after the handler answered. */
   onRequest?: (entry: { method: string; path: string; status: number; durationMs: number; function?: FunctionName }) => void;
+  /** Called with every handler's answer as sent (tests check that admin answers carry no secret). */
+  onResponse?: (entry: { method: string; path: string; status: number; body: string }) => void;
 }
 
 interface CompiledRoute {
@@ -108,6 +110,7 @@ export class LocalGateway {
       const event = toEvent(req, url, match, body);
       const result = await invokeWithTimeout(this.handlerFor(functionName), event, functionName);
       status = writeResult(res, result);
+      this.options.onResponse?.({ method: req.method ?? 'GET', path: url.pathname, status, body: typeof result === 'object' && result && 'statusCode' in result ? (result.body ?? '') : JSON.stringify(result ?? null) });
     } catch (error) {
       status = 500;
       process.stderr.write(`gateway: ${functionName ?? 'route'} failed: ${(error as Error).stack ?? String(error)}\n`);
@@ -123,7 +126,11 @@ export class LocalGateway {
       const found = compiled.pattern.exec(pathname);
       if (!found) continue;
       const pathParameters: Record<string, string> = {};
-      compiled.params.forEach((name, index) => (pathParameters[name] = decodeURIComponent(found[index + 1] ?? '')));
+      try {
+        compiled.params.forEach((name, index) => (pathParameters[name] = decodeURIComponent(found[index + 1] ?? '')));
+      } catch {
+        continue; // a malformed %-escape names nothing: 404, not a 500
+      }
       return { route: compiled.route, pathParameters };
     }
     return undefined;

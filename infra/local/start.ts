@@ -1,5 +1,6 @@
 import { startLocalPlatform } from './platform';
 import { localSettings } from './settings';
+import { faultSettingsFromEnv } from './wechat-sim/faults';
 
 /**
  * `npm start`: the whole platform on this machine. Prints where everything is and what it
@@ -9,10 +10,12 @@ async function main(): Promise<void> {
   // The SDK versions are pinned and Lambda runs Node 24; the SDK's Node 20 notice is noise here.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const settings = localSettings();
+  const faults = faultSettingsFromEnv(process.env.WECHAT_SIM_FAULTS);
   const say = (line: string) => process.stdout.write(`[weapp-fleet] ${line}\n`);
   say('starting DynamoDB Local, the WeChat simulator and the gateway…');
   let announcedToken = false;
   const platform = await startLocalPlatform(settings, {
+    ...(faults ? { simulator: { faults } } : {}),
     onRequest: ({ method, path, status, durationMs }) => say(`${method} ${path} → ${status} (${durationMs} ms)`),
     onScheduleRun: (run) => {
       if (!run.ok) return say(`scheduled ${run.function} failed: ${run.error}`);
@@ -31,6 +34,7 @@ async function main(): Promise<void> {
   say(`  admin token ${settings.adminToken}   (Authorization: Bearer <token>; set ADMIN_TOKEN to choose one)`);
   say(`console       ${platform.gatewayUrl}/console/   (sign in with the admin token)`);
   say(`WeChat API    ${platform.wechatBase}${platform.simulator ? '   (simulator, pushing a verify ticket every ' + settings.ticketPushIntervalMs / 1000 + ' s)' : '   (external)'}`);
+  if (faults && platform.simulator) say(`WeChat faults ${JSON.stringify(faults)}   (WECHAT_SIM_FAULTS)`);
   say(`DynamoDB      ${platform.dynamoDbEndpoint}   table ${settings.tableName}, data in ${settings.dataDir}`);
   say(`component     ${settings.component.appId}`);
   say(`try: curl -H "Authorization: Bearer ${settings.adminToken}" ${platform.gatewayUrl}/admin/component`);

@@ -1,10 +1,12 @@
 import { cryptoBench } from './crypto.bench';
+import { loadBench } from './load.bench';
 import { refreshBench } from './refresh.bench';
 import { releaseBench } from './release.bench';
 
 /** `npm run bench [-- name…]`: runs the named benchmarks, or all of them. */
 const BENCHES: Record<string, () => Promise<void>> = {
   crypto: cryptoBench,
+  load: loadBench,
   refresh: refreshBench,
   release: releaseBench,
 };

@@ -6,6 +6,7 @@ import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { localDynamoClient } from '../../infra/local/dynamodb';
 import { startLocalPlatform, type LocalPlatform, type LocalPlatformOptions } from '../../infra/local/platform';
 import { generateCredentials, type LocalSettings } from '../../infra/local/settings';
+import { secretSweep } from './secret-sweep-state';
 
 export interface TestPlatform extends LocalPlatform {
   settings: LocalSettings;
@@ -41,11 +42,17 @@ export async function startTestPlatform(
     dataDir: mkdtempSync(path.join(tmpdir(), 'weapp-fleet-')),
     ...options.settings,
   };
+  secretSweep.platforms.push({ component: settings.component, dataDir: settings.dataDir });
   const platform = await startLocalPlatform(settings, {
     dynamoDbEndpoint: process.env.TEST_DYNAMODB_ENDPOINT,
     schedule: false,
     pushTickets: false,
     ...options,
+    // Admin answers are checked for secrets after the file (test/helpers/secret-sweep.ts).
+    onResponse: (entry) => {
+      if (entry.path.startsWith('/admin/')) secretSweep.record(`admin ${entry.method} ${entry.path}`, entry.body);
+      options.onResponse?.(entry);
+    },
   });
   return {
     ...platform,

@@ -64,6 +64,8 @@ export const WEAPP_ROUTES = {
   }),
   setHeadImage: route({
     method: 'PUT', path: `${A}/head-image`, tag: 'basic info', summary: 'Upload and set the avatar (base64 image)', params: AppParams,
+    // A 2 MB image is about 2.7 MB as base64 in JSON: over the default body limit.
+    maxBodyBytes: 3 * 1024 * 1024 + 64 * 1024,
     body: z.object({
       image: z.base64().max(3_000_000, 'image over 2 MB'),
       contentType: z.enum(['image/png', 'image/jpeg']),

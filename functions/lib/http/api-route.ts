@@ -22,6 +22,8 @@ export interface ApiRoute<P extends AnyObject = AnyObject, Q extends AnyObject =
   /** The 2xx answer: a JSON schema, or `image` for raw image bytes. */
   response: R;
   status?: number;
+  /** Body limit when the default (`MAX_ADMIN_BODY_BYTES`) is too small for a file the route carries. */
+  maxBodyBytes?: number;
   /** Also accepts multipart/form-data: text fields as strings, files as base64 strings. */
   multipart?: boolean;
   /** WeChat APIs this route calls, for the documentation. */

@@ -2,8 +2,12 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { z } from 'zod';
 import { BadRequestError, PayloadTooLargeError } from '../errors';
 
-/** Admin request bodies are small JSON documents; larger ones are refused before parsing. */
-export const MAX_ADMIN_BODY_BYTES = 256 * 1024;
+/**
+ * Admin request bodies are JSON documents well under this (a 2,000-app release with per-app
+ * ext_json overrides included); larger ones get 413 before they are decoded or parsed. A route
+ * carrying a file declares its own limit (`maxBodyBytes`).
+ */
+export const MAX_ADMIN_BODY_BYTES = 1024 * 1024;
 
 /** Decodes the request body (API Gateway may base64 it), refusing anything over `maxBytes`. */
 export function readBody(event: APIGatewayProxyEventV2, maxBytes: number): string {

@@ -20,7 +20,8 @@ export function serveRoutes(routes: Implemented[]) {
       const { spec } = implemented;
       const params = parsePart(spec.params, event.pathParameters ?? {}, 'path');
       const query = parsePart(spec.query, event.queryStringParameters ?? {}, 'query');
-      const body = spec.body ? (spec.multipart && isMultipart(event) ? spec.body.parse(await parseMultipart(event)) : parseJsonBody(event, spec.body)) : undefined;
+      const maxBytes = spec.maxBodyBytes ?? MAX_ADMIN_BODY_BYTES;
+      const body = spec.body ? (spec.multipart && isMultipart(event) ? spec.body.parse(await parseMultipart(event, maxBytes)) : parseJsonBody(event, spec.body, maxBytes)) : undefined;
       const result = await implemented.run({ params, query, body, event, context } as RouteInput<ApiRoute>);
       if (spec.response === 'image') {
         const image = result as { contentType: string; data: Buffer };
@@ -48,8 +49,8 @@ function isMultipart(event: APIGatewayProxyEventV2): boolean {
  * multipart/form-data into the same shape the JSON body has: files become base64 strings,
  * so one schema validates both. Node's fetch `Request` parses it; no parser of our own.
  */
-async function parseMultipart(event: APIGatewayProxyEventV2): Promise<Record<string, string>> {
-  const raw = readBody(event, MAX_ADMIN_BODY_BYTES);
+async function parseMultipart(event: APIGatewayProxyEventV2, maxBytes: number): Promise<Record<string, string>> {
+  const raw = readBody(event, maxBytes);
   const bytes = event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64') : Buffer.from(raw, 'utf8');
   let form: FormData;
   try {

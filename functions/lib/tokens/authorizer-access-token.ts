@@ -27,6 +27,9 @@ export interface AuthorizerAccessTokensDeps {
   pollMs?: number;
 }
 
+/** Reads of the authorizer list per dead refresh token; each lost answer costs one. */
+const REPAIR_ATTEMPTS = 3;
+
 export type RefreshOutcome = 'refreshed' | 'fresh' | 'repaired' | 'reauthorization_required' | 'unauthorized';
 
 /**
@@ -128,14 +131,20 @@ export class AuthorizerAccessTokens {
         throw new AuthorizerUnavailableError(`${appId} no longer authorizes this platform`);
       }
       if (!REFRESH_TOKEN_DEAD_ERRCODES.has(error.errcode)) throw error;
-      // The refresh token was rejected: WeChat's authorizer list holds the current one.
-      const listed = (await this.deps.componentApi.listAllAuthorizers()).find((a) => a.authorizer_appid === appId);
-      if (listed && listed.refresh_token !== current.refreshToken) {
+      // The refresh token was rejected: WeChat's authorizer list holds the current one. An
+      // exchange whose answer is lost on the way may rotate it again, so the list is read
+      // again while it keeps naming a token not tried yet.
+      let tried = current.refreshToken;
+      let listed: { refresh_token: string } | undefined;
+      for (let attempt = 0; attempt < REPAIR_ATTEMPTS; attempt++) {
+        listed = (await this.deps.componentApi.listAllAuthorizers()).find((a) => a.authorizer_appid === appId);
+        if (!listed || listed.refresh_token === tried) break;
         logger.warn('refresh token rejected; repaired from api_get_authorizer_list', { authorizerAppId: appId });
         try {
           return { token: await this.exchange(current, listed.refresh_token, wechatSlots), outcome: 'repaired' };
         } catch (retryError) {
           if (!(retryError instanceof WeChatApiError && REFRESH_TOKEN_DEAD_ERRCODES.has(retryError.errcode))) throw retryError;
+          tried = listed.refresh_token;
         }
       }
       const reason = listed ? `refresh token rejected (${error.errcode}) and WeChat lists no other` : `refresh token rejected (${error.errcode}) and WeChat no longer lists the authorizer`;

@@ -6,6 +6,7 @@ import type { QuotaStore } from '../store/quota-store';
 import { quotaPeriod } from '../store/quota-store';
 import type { AuthorizerAccessTokens } from '../tokens/authorizer-access-token';
 import type { WeChatClient } from '../wechat/client';
+import { WeChatApiError } from '../wechat/errors';
 import { WeappApi, type ServerDomains, type SubmitAuditBody } from '../wechat/weapp';
 import { buildExtJson, type JsonObject } from './ext-json';
 
@@ -104,8 +105,17 @@ export class MiniProgramService {
     if (quota && quota.rest <= 0) {
       throw new QuotaExceededError(`no audit submissions left this month (${quota.limit} a month)`, new Date(quotaPeriod('month', this.now()).resetsAt).toISOString());
     }
-    const { auditid } = await api.submitAudit(toWeChatAudit(input));
     const commit = await this.deps.audits.lastCommit(appId);
+    let auditid: string;
+    try {
+      ({ auditid } = await api.submitAudit(toWeChatAudit(input)));
+    } catch (error) {
+      // 85009 for a release's own retry: the earlier attempt reached WeChat but its answer was
+      // lost. The running audit of the version this release committed is that submission.
+      const adopted = releaseId && error instanceof WeChatApiError && error.errcode === AUDIT_RUNNING_ERRCODE ? await auditOfCommit(api, commit) : undefined;
+      if (adopted === undefined) throw error;
+      auditid = adopted;
+    }
     const record = await this.deps.audits.recordSubmission({
       appId,
       auditId: auditid,
@@ -170,3 +180,23 @@ function toWeChatAudit(input: SubmitAuditInput): SubmitAuditBody {
   if (input.orderPath !== undefined) body.order_path = input.orderPath;
   return body;
 }
+
+/** `submit_audit`: an audit is already running for this app. */
+const AUDIT_RUNNING_ERRCODE = 85009;
+
+/** Allowance for WeChat's clock against ours when matching an audit to a commit. */
+const CLOCK_SKEW_MS = 60_000;
+
+/**
+ * The id of WeChat's latest audit when it is of this commit: same version, submitted after the
+ * commit, not withdrawn. It may have ended between the 85009 and this call; it is still ours.
+ */
+async function auditOfCommit(api: WeappApi, commit: { userVersion: string; committedAt: string } | undefined): Promise<string | undefined> {
+  if (!commit) return undefined;
+  const latest = await api.getLatestAuditStatus();
+  const submittedAfterCommit = latest.submit_audit_time === undefined || latest.submit_audit_time * 1000 >= Date.parse(commit.committedAt) - CLOCK_SKEW_MS;
+  return latest.status !== AUDIT_WITHDRAWN && latest.user_version === commit.userVersion && submittedAfterCommit ? latest.auditid : undefined;
+}
+
+/** WeChat's audit status 3: withdrawn by the platform (`undocodeaudit`). */
+const AUDIT_WITHDRAWN = 3;

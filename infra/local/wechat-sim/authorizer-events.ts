@@ -95,7 +95,7 @@ export class AuthorizerEventPusher {
     this.pushes.push(push);
     if (this.pushes.length > 1000) this.pushes.shift();
     for (let attempt = 1; attempt <= PUSH_ATTEMPTS && !this.stopped; attempt++) {
-      const result = await this.sender.push(url, xml, { element: 'ToUserName', value: authorizer.userName });
+      const result = await this.sender.push(url, xml, { element: 'ToUserName', value: authorizer.userName }, 'audit');
       push.attempts.push(result);
       if (isDelivered(result)) {
         push.delivered = true;

@@ -1,6 +1,7 @@
 import { readRequestBody } from '../read-body';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { FaultInjector, type FaultCounts, type FaultSettingsInput } from './faults';
 import { AuthorizerEventPusher, type AuthorizerEventPush, type AuthorizerEventsUrl } from './authorizer-events';
 import { AuditCenter, auditModule, type AuditEventKind } from './modules/audit';
 import { authorizationModule } from './modules/authorization';
@@ -22,7 +23,7 @@ import { releaseModule } from './modules/release';
 import { templatesModule } from './modules/templates';
 import { weappControlModule } from './modules/weapp-control';
 import { wxacodeModule } from './modules/wxacode';
-import { SimState, type SimApp, type SimAuthorizer, type SimDraft, type SimDraftSeed, type SimFastRegistration, type SimOptions } from './state';
+import { SimState, type IssuedCredentialKind, type SimApp, type SimAuthorizer, type SimDraft, type SimDraftSeed, type SimFastRegistration, type SimOptions } from './state';
 import { PushSender, TicketPusher, type PushResult } from './ticket-pusher';
 import { wechatError, type SimModule, type SimRequest, type SimResponse, type SimRouteHandler } from './types';
 
@@ -39,6 +40,8 @@ export interface WeChatSimulatorOptions extends Partial<Omit<SimOptions, 'compon
    * replaced by the mini program's appid (as WeChat does), or a function of the appid.
    */
   authorizerEventsUrl?: AuthorizerEventsUrl;
+  /** Injected failures from the start (`npm start`: `WECHAT_SIM_FAULTS`); tests may use `faults()`. */
+  faults?: FaultSettingsInput;
 }
 
 export type ScriptedAnswer = { delayMs?: number } & (
@@ -86,6 +89,7 @@ export class WeChatSimulator {
   readonly authorizerEvents: AuthorizerEventPusher;
   private readonly auditCenter: AuditCenter;
   private readonly fastRegister: FastRegistrationCenter;
+  private readonly faultInjector: FaultInjector;
   private server: Server | undefined;
   private componentEventsUrl: string | undefined;
   private authorizerEventsUrl: AuthorizerEventsUrl | undefined;
@@ -116,7 +120,8 @@ export class WeChatSimulator {
     });
     this.componentEventsUrl = options.componentEventsUrl;
     this.authorizerEventsUrl = options.authorizerEventsUrl;
-    this.pushes = new PushSender(this.state);
+    this.faultInjector = new FaultInjector(options.faults);
+    this.pushes = new PushSender(this.state, this.faultInjector);
     this.ticketPusher = new TicketPusher(this.state, this.pushes, () => this.componentEventsUrl, options.ticketPushIntervalMs ?? 10_000);
     this.merchant = new MerchantConsole(this.state, this.pushes, () => this.componentEventsUrl);
     this.use(componentAuthModule(this.state, () => void this.ticketPusher.pushNow()));
@@ -267,10 +272,32 @@ export class WeChatSimulator {
     this.scripted.set(path, [...(this.scripted.get(path) ?? []), ...answers]);
   }
 
+  /**
+   * From now on, WeChat APIs fail and pushes get lost as configured (seeded, so a run can be
+   * replayed); `faults({})` ends it. Scripted answers still come first.
+   */
+  faults(settings: FaultSettingsInput): void {
+    this.faultInjector.configure(settings);
+  }
+
+  /** Every secret this WeChat handed out (tokens, refresh tokens, pre-auth and authorization codes), for leak checks. */
+  issuedCredentials(): { kind: IssuedCredentialKind; value: string }[] {
+    return Object.entries(this.state.issued).flatMap(([kind, values]) => values.map((value) => ({ kind: kind as IssuedCredentialKind, value })));
+  }
+
+  /** How many faults were injected since the last `faults()` call. */
+  get faultCounts(): FaultCounts {
+    return this.faultInjector.counts;
+  }
+
   async start(): Promise<string> {
     this.server = createServer((req, res) => {
       this.handle(req)
         .then((answer) => {
+          if ('destroySocket' in answer) {
+            req.socket.destroy();
+            return;
+          }
           const status = answer.status ?? 200;
           if ('json' in answer) {
             res.writeHead(status, { 'content-type': 'application/json; encoding=utf-8' }).end(JSON.stringify(answer.json));
@@ -308,7 +335,7 @@ export class WeChatSimulator {
     this.server?.closeAllConnections();
   }
 
-  private async handle(req: IncomingMessage): Promise<SimResponse> {
+  private async handle(req: IncomingMessage): Promise<SimResponse | { destroySocket: true }> {
     const url = new URL(req.url ?? '/', 'http://sim');
     const rawBody = await readBodyOrThrow(req);
     let body: unknown;
@@ -337,6 +364,21 @@ export class WeChatSimulator {
       if ('httpStatus' in scripted) return { status: scripted.httpStatus, contentType: 'text/html', body: '<html>error</html>' };
       if ('json' in scripted) return { json: scripted.json };
     }
+    const injected = control ? undefined : this.faultInjector.forApi(request.path);
+    if (injected?.latencyMs) await sleep(injected.latencyMs);
+    const fault = injected?.fault;
+    if (fault?.kind === 'error') return wechatError(fault.errcode, fault.errcode === -1 ? 'system error' : 'reach max api daily quota limit');
+    if (fault?.kind === 'http') return { status: fault.status, contentType: 'text/html', body: '<html>error</html>' };
+    if (fault?.kind === 'timeout') {
+      const answer = fault.phase === 'after' ? await this.serveRoute(request, control) : wechatError(-1, 'system error');
+      if (fault.mode === 'destroy') return { destroySocket: true };
+      await sleep(fault.holdMs);
+      return answer;
+    }
+    return this.serveRoute(request, control);
+  }
+
+  private async serveRoute(request: SimRequest, control: boolean): Promise<SimResponse> {
     const handler = this.route(request.method, request.path, request.params);
     if (!handler) {
       const otherMethod = request.method === 'GET' ? 'POST' : 'GET';
@@ -365,6 +407,9 @@ export class WeChatSimulator {
   }
 }
 
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}
 
 async function readBodyOrThrow(req: IncomingMessage): Promise<Buffer> {
   const body = await readRequestBody(req, MAX_BODY_BYTES);

@@ -353,6 +353,11 @@ export type PreAuthCodeStatus = 'ok' | 'unknown' | 'used' | 'expired';
 
 const hex = (bytes: number) => randomBytes(bytes).toString('hex');
 
+export type IssuedCredentialKind = 'component_access_token' | 'authorizer_access_token' | 'authorizer_refresh_token' | 'pre_auth_code' | 'authorization_code';
+
+/** Per kind; a long `npm start` session must not grow without bound. */
+const MAX_REMEMBERED_CREDENTIALS = 50_000;
+
 /**
  * What the fake WeChat remembers. Time comes from `now()` so tests can move it.
  */
@@ -379,6 +384,14 @@ export class SimState {
   readonly fastRegistrations: SimFastRegistration[] = [];
   /** Ids WeChat hands out: drafts, templates, audits, nickname audits (and the sim's fast-registration task ids). */
   private nextIds = { draft: 1, template: 1, audit: 420_000_001, nicknameAudit: 8_000_001, fastRegistration: 1 };
+  /** Every credential handed out, by kind, newest last (bounded), so tests can check none leaks. */
+  readonly issued: Record<IssuedCredentialKind, string[]> = {
+    component_access_token: [],
+    authorizer_access_token: [],
+    authorizer_refresh_token: [],
+    pre_auth_code: [],
+    authorization_code: [],
+  };
   /** Runtime-adjustable latency for WeChat API answers, ms (see `SimOptions.latencyMs`). */
   latencyMs: number;
   now: () => number = Date.now;
@@ -420,7 +433,14 @@ export class SimState {
     const now = this.now();
     const expiresIn = this.options.accessTokenTtlSeconds;
     this.componentTokens.set(token, { issuedAt: now, expiresAt: now + expiresIn * 1000 });
+    this.remember('component_access_token', token);
     return { token, expiresIn };
+  }
+
+  private remember(kind: IssuedCredentialKind, value: string): void {
+    const list = this.issued[kind];
+    list.push(value);
+    if (list.length > MAX_REMEMBERED_CREDENTIALS) list.shift();
   }
 
   /** errcode for a component_access_token, 0 when valid. */
@@ -448,6 +468,7 @@ export class SimState {
     const preAuthCode = `preauthcode@@@${randomBytes(30).toString('base64url')}`;
     this.sweepExpired(this.preAuthCodes);
     this.preAuthCodes.set(preAuthCode, { expiresAt: this.now() + expiresIn * 1000, used: false });
+    this.remember('pre_auth_code', preAuthCode);
     return { preAuthCode, expiresIn };
   }
 
@@ -468,6 +489,7 @@ export class SimState {
     const expiresAt = this.now() + expiresIn * 1000;
     this.sweepExpired(this.authCodes);
     this.authCodes.set(authCode, { appId, expiresAt, used: false });
+    this.remember('authorization_code', authCode);
     return { authCode, expiresIn, expiresAt };
   }
 
@@ -508,6 +530,7 @@ export class SimState {
       },
     };
     this.authorizers.set(appId, authorizer);
+    this.remember('authorizer_refresh_token', authorizer.refreshToken);
     return authorizer;
   }
 
@@ -520,6 +543,7 @@ export class SimState {
   /** Gives the authorizer a new refresh token; the old one is dead from now on (61023). */
   replaceRefreshToken(authorizer: SimAuthorizer): string {
     authorizer.refreshToken = newRefreshToken();
+    this.remember('authorizer_refresh_token', authorizer.refreshToken);
     return authorizer.refreshToken;
   }
 
@@ -528,6 +552,7 @@ export class SimState {
     const now = this.now();
     const expiresIn = this.options.accessTokenTtlSeconds;
     this.authorizerTokens.set(token, { appId, expiresAt: now + expiresIn * 1000 });
+    this.remember('authorizer_access_token', token);
     let tokens = this.tokensByApp.get(appId);
     if (!tokens) this.tokensByApp.set(appId, (tokens = new Set()));
     // Earlier tokens stay valid until they expire (WeChat overlaps old and new). Tokens expired

@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { WeChatMessageCrypto } from '../../../functions/lib/wechat/crypto';
+import type { FaultInjector, PushKind } from './faults';
 import type { SimState } from './state';
 
 export interface PushResult {
@@ -15,7 +16,10 @@ export interface PushResult {
 export class PushSender {
   private readonly crypto: WeChatMessageCrypto;
 
-  constructor(private readonly state: SimState) {
+  constructor(
+    private readonly state: SimState,
+    private readonly faults?: FaultInjector,
+  ) {
     const { token, aesKey, appId } = state.options.component;
     this.crypto = new WeChatMessageCrypto({ token, encodingAesKey: aesKey, appId });
   }
@@ -25,7 +29,15 @@ export class PushSender {
    * `ToUserName` (the mini program's gh_ id) for an authorizer's message events. The cipher
    * text always ends with the component appid.
    */
-  async push(url: string, innerXml: string, to: { element: 'AppId' | 'ToUserName'; value: string } = { element: 'AppId', value: this.state.options.component.appId }): Promise<PushResult> {
+  async push(
+    url: string,
+    innerXml: string,
+    to: { element: 'AppId' | 'ToUserName'; value: string } = { element: 'AppId', value: this.state.options.component.appId },
+    /** What kind of push this is, for injected losses; a push without a kind is never dropped. */
+    kind?: PushKind,
+  ): Promise<PushResult> {
+    // Lost on the way: the platform never sees it and WeChat gets no answer.
+    if (kind && this.faults?.dropPush(kind)) return { at: this.state.now(), status: 'unreachable', body: '' };
     const timestamp = String(Math.floor(this.state.now() / 1000));
     const nonce = String(randomInt(1_000_000_000, 9_999_999_999));
     const envelope = this.crypto.encryptAndSign(innerXml, timestamp, nonce);
@@ -84,7 +96,7 @@ export class TicketPusher {
     const xml =
       `<xml><AppId><![CDATA[${appId}]]></AppId><CreateTime>${createTime}</CreateTime>` +
       `<InfoType><![CDATA[component_verify_ticket]]></InfoType><ComponentVerifyTicket><![CDATA[${ticket}]]></ComponentVerifyTicket></xml>`;
-    this.inFlight = this.sender.push(url, xml);
+    this.inFlight = this.sender.push(url, xml, undefined, 'ticket');
     const result = await this.inFlight;
     this.results.push(result);
     if (this.results.length > 100) this.results.shift();

@@ -210,7 +210,7 @@ export class FastRegistrationCenter {
     }
     task.xml = fastRegisterPushXml(this.state.options.component.appId, Math.floor(task.finishTime / 1000), task);
     const url = this.eventsUrl();
-    if (url) task.push = await this.sender.push(url, task.xml);
+    if (url) task.push = await this.sender.push(url, task.xml, undefined, 'fastRegistration');
   }
 }
 

@@ -182,7 +182,7 @@ export class MerchantConsole {
         .map(([name, value]) => (typeof value === 'number' ? `<${name}>${value}</${name}>` : `<${name}><![CDATA[${value}]]></${name}>`))
         .join('') +
       '</xml>';
-    const result = await this.sender.push(url, xml);
+    const result = await this.sender.push(url, xml, undefined, 'authorization');
     this.pushes.push({ infoType, authorizerAppId, xml, result });
     if (this.pushes.length > 1000) this.pushes.shift();
     return result;

@@ -1,0 +1,84 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type autocannon from 'autocannon';
+import { logger } from '../../functions/lib/logger';
+import { startBenchPlatform } from './bench-platform';
+import { fmt, verdict } from './stats';
+
+const DURATION_S = Number(process.env.BENCH_LOAD_SECONDS ?? 30);
+const CONNECTIONS = Number(process.env.BENCH_LOAD_CONNECTIONS ?? 20);
+/** More than the run can send at the rates seen locally, so (almost) every push is new. */
+const DISTINCT_PUSHES = Number(process.env.BENCH_LOAD_PUSHES ?? 60_000);
+/** WeChat waits 5 s for an answer; a push answered within 50 ms at p99 leaves a wide margin. */
+const P99_TARGET_MS = 50;
+const MEMORY_SAMPLE_MS = 200;
+
+/**
+ * The callback path under load: the local gateway and the real callback handlers (DynamoDB
+ * Local behind them) in this process; autocannon in a second process posting valid, distinct,
+ * encrypted pushes — verify tickets (a conditional write each) and audit results (idempotency
+ * record plus audit record each) — for 30 s. Prints throughput, latency, errors and this
+ * process's resident memory.
+ */
+export async function loadBench(): Promise<void> {
+  const platform = await startBenchPlatform();
+  logger.setLogLevel('SILENT');
+  const dir = mkdtempSync(path.join(tmpdir(), 'weapp-fleet-load-'));
+  try {
+    const configFile = path.join(dir, 'load.json');
+    const { component } = platform.settings;
+    writeFileSync(
+      configFile,
+      JSON.stringify({ url: platform.gatewayUrl, durationS: DURATION_S, connections: CONNECTIONS, pushes: DISTINCT_PUSHES, component: { appId: component.appId, token: component.token, aesKey: component.aesKey } }),
+      { mode: 0o600 },
+    );
+    // Warm the handlers (module load, first DynamoDB connection) before the clock starts.
+    await fetch(`${platform.gatewayUrl}/wechat/component/events`, { method: 'POST', body: '<xml/>' }).then((r) => r.text());
+
+    const rssAtStart = process.memoryUsage().rss;
+    let rssPeak = rssAtStart;
+    const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage().rss)), MEMORY_SAMPLE_MS);
+    console.log(`load: ${CONNECTIONS} connections for ${DURATION_S} s against ${platform.gatewayUrl} (autocannon in a second process), ${fmt(DISTINCT_PUSHES)} distinct pushes`);
+    let result: autocannon.Result & { pushesSent: number; distinctPushes: number };
+    try {
+      result = await runClient(configFile);
+    } finally {
+      clearInterval(sampler);
+    }
+    const rssAtEnd = process.memoryUsage().rss;
+    rssPeak = Math.max(rssPeak, rssAtEnd);
+
+    const mib = (bytes: number) => `${fmt(bytes / 1024 / 1024, 1)} MiB`;
+    const ratio = result.latency.p99 / P99_TARGET_MS;
+    console.log(`  requests        ${fmt(result.requests.total)} in ${fmt(result.duration, 1)} s (${fmt(result.pushesSent)} pushes sent, ${fmt(Math.min(result.pushesSent, result.distinctPushes))} distinct)`);
+    console.log(`  throughput      ${fmt(result.requests.average, 1)} req/s average (min ${fmt(result.requests.min)}, max ${fmt(result.requests.max)})`);
+    console.log(`  latency         p50 ${fmt(result.latency.p50, 1)} ms, p99 ${fmt(result.latency.p99, 1)} ms, max ${fmt(result.latency.max, 1)} ms`);
+    console.log(`  errors          ${result.errors} (timeouts ${result.timeouts}); non-2xx ${result.non2xx} (4xx ${result['4xx']}, 5xx ${result['5xx']})`);
+    console.log(`  gateway RSS     start ${mib(rssAtStart)}, peak ${mib(rssPeak)}, end ${mib(rssAtEnd)}`);
+    console.log(`  p99 vs target   ${fmt(result.latency.p99, 1)} ms / ${P99_TARGET_MS} ms = ${fmt(ratio, 2)}x → ${verdict(ratio <= 1)}`);
+    console.log(`  no errors       ${verdict(result.errors === 0 && result.non2xx === 0)}`);
+    if (result.errors !== 0 || result.non2xx !== 0) process.exitCode = 1;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    await platform.stop();
+  }
+}
+
+function runClient(configFile: string): Promise<autocannon.Result & { pushesSent: number; distinctPushes: number }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--conditions=import', '--import', 'tsx', path.join(__dirname, 'load-client.ts'), configFile], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+    child.once('error', reject);
+    child.once('exit', (code) => {
+      if (code !== 0) return reject(new Error(`load client exited with ${code}`));
+      try {
+        resolve(JSON.parse(output.trim().split('\n').at(-1)!) as autocannon.Result & { pushesSent: number; distinctPushes: number });
+      } catch (error) {
+        reject(new Error(`load client printed no result: ${(error as Error).message}`));
+      }
+    });
+  });
+}
