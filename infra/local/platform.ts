@@ -1,10 +1,12 @@
 import path from 'node:path';
+import type { Context } from 'aws-lambda';
 import { resetClients } from '../../functions/lib/aws/clients';
 import { resetConfig } from '../../functions/lib/config';
 import { resetPlatform } from '../../functions/lib/platform';
 import { resetComponentCredentials } from '../../functions/lib/wechat/component-credentials';
 import { ensureTable, LOCAL_AWS_CREDENTIALS, startDynamoDbLocal, type LocalDynamoDb } from './dynamodb';
 import { LocalGateway, type GatewayOptions } from './gateway';
+import { localLambdaContext } from './lambda-context';
 import { LocalScheduler, type ScheduleRun } from './scheduler';
 import type { LocalSettings } from './settings';
 import { WeChatSimulator, type WeChatSimulatorOptions } from './wechat-sim/server';
@@ -98,7 +100,10 @@ export async function startLocalPlatform(settings: LocalSettings, options: Local
           arn: LOCAL_RELEASE_STATE_MACHINE_ARN,
           definition: readFileSync(path.resolve(__dirname, '../..', RELEASE_STATE_MACHINE.definitionFile), 'utf8'),
           substitutions: { [RELEASE_STATE_MACHINE.substitution]: pipelineArn },
-          functions: { [pipelineArn]: (payload) => (gateway.handlerFor(RELEASE_STATE_MACHINE.taskFunction) as unknown as (p: unknown) => Promise<unknown>)(payload) },
+          functions: {
+            [pipelineArn]: (payload) =>
+              (gateway.handlerFor(RELEASE_STATE_MACHINE.taskFunction) as unknown as (p: unknown, c: Context) => Promise<unknown>)(payload, localLambdaContext(RELEASE_STATE_MACHINE.taskFunction)),
+          },
         },
       ],
     });
@@ -111,8 +116,8 @@ export async function startLocalPlatform(settings: LocalSettings, options: Local
     resetConfig();
 
     const scheduler = new LocalScheduler((name) => {
-      const handler = gateway.handlerFor(name) as unknown as () => Promise<unknown>;
-      return () => handler();
+      const handler = gateway.handlerFor(name) as unknown as (event: unknown, context: Context) => Promise<unknown>;
+      return () => handler({}, localLambdaContext(name));
     }, options.onScheduleRun);
     if (options.schedule ?? true) scheduler.start();
     started.push(scheduler);
