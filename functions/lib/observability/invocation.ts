@@ -1,4 +1,3 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
@@ -43,14 +42,22 @@ function httpCorrelation(event: APIGatewayProxyEventV2): CorrelationKeys {
 
 /**
  * The observability middlewares of an HTTP handler, used before its error handler: Lambda
- * context and correlation keys on every log line (cleared after the invocation), metrics
- * flushed once per invocation, also when it failed.
+ * context and correlation keys on every log line, cleared after the invocation (also after
+ * a failure, once the error handler has logged it), and metrics flushed once per invocation.
+ *
+ * Not Powertools' `injectLambdaContext`: each invocation it re-applies the log level the
+ * Logger was built with (for debug sampling, unused here), undoing a level set at run time.
  */
 export function observeHttpInvocation(): MiddlewareObj<APIGatewayProxyEventV2>[] {
   const correlation: MiddlewareObj<APIGatewayProxyEventV2> = {
-    before: (request) => appendCorrelation(httpCorrelation(request.event)),
+    before: (request) => {
+      logger.addContext(request.context);
+      appendCorrelation(httpCorrelation(request.event));
+    },
+    after: () => logger.resetKeys(),
+    onError: () => logger.resetKeys(),
   };
-  return [injectLambdaContext(logger, { resetKeys: true }), correlation, logMetrics(metrics)];
+  return [correlation, logMetrics(metrics)];
 }
 
 /**
