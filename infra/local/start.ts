@@ -1,3 +1,5 @@
+import { z } from 'zod';
+import { installLogFormat } from './log-format';
 import { startLocalPlatform } from './platform';
 import { localSettings } from './settings';
 
@@ -8,6 +10,9 @@ import { localSettings } from './settings';
 async function main(): Promise<void> {
   // The SDK versions are pinned and Lambda runs Node 24; the SDK's Node 20 notice is noise here.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  // The handlers log JSON as in Lambda; here each line becomes one readable line.
+  const { LOCAL_METRICS } = z.object({ LOCAL_METRICS: z.enum(['hide', 'show']).default('hide') }).parse(process.env);
+  installLogFormat({ metrics: LOCAL_METRICS === 'show' ? 'summary' : 'hide' });
   const settings = localSettings();
   const say = (line: string) => process.stdout.write(`[weapp-fleet] ${line}\n`);
   say('starting DynamoDB Local, the WeChat simulator and the gateway…');
@@ -29,6 +34,7 @@ async function main(): Promise<void> {
   say(`  callback    POST ${platform.gatewayUrl}/wechat/component/events`);
   say(`  admin       GET  ${platform.gatewayUrl}/admin/health · /admin/component · POST /admin/authorizations · /openapi.json`);
   say(`  admin token ${settings.adminToken}   (Authorization: Bearer <token>; set ADMIN_TOKEN to choose one)`);
+  say(`  health      curl -H "Authorization: Bearer ${settings.adminToken}" ${platform.gatewayUrl}/admin/health`);
   say(`WeChat API    ${platform.wechatBase}${platform.simulator ? '   (simulator, pushing a verify ticket every ' + settings.ticketPushIntervalMs / 1000 + ' s)' : '   (external)'}`);
   say(`DynamoDB      ${platform.dynamoDbEndpoint}   table ${settings.tableName}, data in ${settings.dataDir}`);
   say(`component     ${settings.component.appId}`);
