@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import path from 'node:path';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
+import { runInvocation } from './invoke-store';
 import { localLambdaContext } from './lambda-context';
 import { readRequestBody } from './read-body';
 import { FUNCTIONS, ROUTES, type FunctionName, type RouteDefinition } from '../manifest';
@@ -200,7 +201,7 @@ async function invokeWithTimeout(handler: LambdaHandler, event: APIGatewayProxyE
     timer = setTimeout(() => reject(new Error(`${name} timed out after ${timeoutMs} ms`)), timeoutMs);
   });
   try {
-    return await Promise.race([handler(event, context), timeout]);
+    return await Promise.race([runInvocation(context.awsRequestId, () => handler(event, context)), timeout]);
   } finally {
     clearTimeout(timer);
   }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
 import { FUNCTIONS, type FunctionName } from '../manifest';
+import { runInvocation } from './invoke-store';
 
 /**
  * The context Lambda hands a handler, for one local invocation: the function's name, a request
@@ -22,4 +23,10 @@ export function localLambdaContext(name: FunctionName, requestId: string = rando
     fail: () => undefined,
     succeed: () => undefined,
   };
+}
+
+/** Invokes a handler as Lambda would: with its context, in an invocation of its own. */
+export function invokeLocally(handler: (event: never, context: Context) => Promise<unknown>, name: FunctionName, event: unknown): Promise<unknown> {
+  const context = localLambdaContext(name);
+  return runInvocation(context.awsRequestId, () => handler(event as never, context));
 }

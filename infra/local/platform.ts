@@ -1,12 +1,12 @@
 import path from 'node:path';
-import type { Context } from 'aws-lambda';
 import { resetClients } from '../../functions/lib/aws/clients';
 import { resetConfig } from '../../functions/lib/config';
 import { resetPlatform } from '../../functions/lib/platform';
 import { resetComponentCredentials } from '../../functions/lib/wechat/component-credentials';
 import { ensureTable, LOCAL_AWS_CREDENTIALS, startDynamoDbLocal, type LocalDynamoDb } from './dynamodb';
 import { LocalGateway, type GatewayOptions } from './gateway';
-import { localLambdaContext } from './lambda-context';
+import { enableInvocationIsolation } from './invoke-store';
+import { invokeLocally } from './lambda-context';
 import { LocalScheduler, type ScheduleRun } from './scheduler';
 import type { LocalSettings } from './settings';
 import { WeChatSimulator, type WeChatSimulatorOptions } from './wechat-sim/server';
@@ -101,8 +101,7 @@ export async function startLocalPlatform(settings: LocalSettings, options: Local
           definition: readFileSync(path.resolve(__dirname, '../..', RELEASE_STATE_MACHINE.definitionFile), 'utf8'),
           substitutions: { [RELEASE_STATE_MACHINE.substitution]: pipelineArn },
           functions: {
-            [pipelineArn]: (payload) =>
-              (gateway.handlerFor(RELEASE_STATE_MACHINE.taskFunction) as unknown as (p: unknown, c: Context) => Promise<unknown>)(payload, localLambdaContext(RELEASE_STATE_MACHINE.taskFunction)),
+            [pipelineArn]: (payload) => invokeLocally(gateway.handlerFor(RELEASE_STATE_MACHINE.taskFunction), RELEASE_STATE_MACHINE.taskFunction, payload),
           },
         },
       ],
@@ -110,14 +109,16 @@ export async function startLocalPlatform(settings: LocalSettings, options: Local
     const stepFunctionsEndpoint = await stepFunctions.start();
     started.push(stepFunctions);
 
+    // Every handler runs in this one process, invocations overlapping: keep their log keys and metrics apart.
+    enableInvocationIsolation();
     configureHandlers(settings, dynamoDbEndpoint, wechatBase, gatewayUrl, Boolean(simulator), stepFunctionsEndpoint);
     Object.assign(process.env, { S3_ENDPOINT: s3.endpoint, SECRETS_MANAGER_ENDPOINT: secrets.endpoint, PAYMENT_BUCKET: LOCAL_PAYMENT_BUCKET });
     resetClients();
     resetConfig();
 
     const scheduler = new LocalScheduler((name) => {
-      const handler = gateway.handlerFor(name) as unknown as (event: unknown, context: Context) => Promise<unknown>;
-      return () => handler({}, localLambdaContext(name));
+      const handler = gateway.handlerFor(name);
+      return () => invokeLocally(handler, name, {});
     }, options.onScheduleRun);
     if (options.schedule ?? true) scheduler.start();
     started.push(scheduler);

@@ -1,6 +1,5 @@
 import './signals-on';
 import { logger } from '../../../functions/lib/logger';
-import { platformStores } from '../../../functions/lib/platform';
 import { METRIC, METRICS_NAMESPACE, METRICS_SERVICE } from '../../../functions/lib/observability/metric-names';
 import { startTestPlatform, type TestPlatform } from '../../helpers/platform';
 import { signedPush, ticketXml, type SignedPush } from '../../helpers/push';
@@ -155,6 +154,24 @@ describe('signals', () => {
     });
   });
 
+  describe('overlapping invocations', () => {
+    it('keep their own request, app and Lambda context on every line', async () => {
+      const apps = [];
+      for (let i = 0; i < 3; i++) apps.push((await platform.simulator!.authorize({ redirectUri: redirectUri() })).appId);
+      out.clear();
+      // WeChat answers slowly, so every request is in flight while the others log.
+      platform.simulator!.script('/cgi-bin/account/getaccountbasicinfo', apps.flatMap(() => [{ delayMs: 150, passThrough: true as const }, { delayMs: 50, passThrough: true as const }]));
+      const responses = await Promise.all([...apps, ...apps].map((appId) => platform.admin(`/admin/authorizers/${appId}/basic-info`)));
+      expect(responses.map((r) => r.status)).toEqual(Array(6).fill(200));
+
+      const calls = out.logs('WeChat call').filter((l) => l.api === '/cgi-bin/account/getaccountbasicinfo');
+      expect(calls).toHaveLength(6);
+      for (const line of calls) expect(line).toMatchObject({ function_name: 'adminWeapp', function_request_id: line.requestId });
+      expect(new Set(calls.map((l) => l.requestId)).size).toBe(6);
+      expect(calls.map((l) => l.authorizerAppId).sort()).toEqual([...apps, ...apps].sort());
+    });
+  });
+
   describe('audits and releases', () => {
     let templateId: number;
     beforeAll(async () => {
@@ -167,10 +184,10 @@ describe('signals', () => {
       out.clear();
       const response = await platform.admin('/admin/releases', { method: 'POST', body: JSON.stringify({ templateId, userVersion: '3.0.0', userDesc, targets: { appIds: [appId] } }) });
       const { releaseId } = (await response.json()) as { releaseId: string };
-      // Watched through the store, not the admin API: locally every handler shares one Logger,
-      // and a request overlapping the push would mix its keys into the push's lines.
+      // Polled through the admin API, whose requests overlap the push and the pipeline's steps.
       for (let i = 0; i < 250; i++) {
-        if ((await platformStores().releases.get(releaseId))?.status !== 'running') break;
+        const release = (await (await platform.admin(`/admin/releases/${releaseId}`)).json()) as Json;
+        if (release.status !== 'running') break;
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
       return { appId, releaseId };
