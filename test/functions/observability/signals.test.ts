@@ -1,6 +1,7 @@
 import './signals-on';
 import { logger } from '../../../functions/lib/logger';
 import { METRIC, METRICS_NAMESPACE, METRICS_SERVICE } from '../../../functions/lib/observability/metric-names';
+import { FUNCTIONS, ROUTES, type RouteDefinition } from '../../../infra/manifest';
 import { startTestPlatform, type TestPlatform } from '../../helpers/platform';
 import { signedPush, ticketXml, type SignedPush } from '../../helpers/push';
 import { OutputCapture, type EmfRecord } from './output-capture';
@@ -151,6 +152,28 @@ describe('signals', () => {
       });
       // Locally the gateway's request id is the Lambda request id, as one invocation per request.
       expect(rejected!.function_request_id).toBe(rejected!.requestId);
+    });
+  });
+
+  describe('every HTTP function', () => {
+    it('flushes its metrics once per invocation, with its Lambda context and request id on the lines', async () => {
+      const byFunction = new Map<string, RouteDefinition>();
+      for (const route of ROUTES) if (!byFunction.has(route.function)) byFunction.set(route.function, route);
+      const requested: string[] = [];
+      for (const [name, route] of byFunction) {
+        const path = route.path.replace(/\{appId\}/g, 'wx0000000000000000').replace(/\{[^}]+\}/g, 'none');
+        const init: RequestInit = { method: route.method, ...(route.method === 'GET' || route.method === 'DELETE' ? {} : { body: '{}' }) };
+        await (route.auth === 'admin' ? platform.admin(path, init) : fetch(`${platform.gatewayUrl}${path}`, init));
+        requested.push(name);
+      }
+      const flushes = out.logs(/^No application metrics/).filter((l) => l.source === 'metrics');
+      for (const name of requested) {
+        const own = flushes.filter((l) => l.function_name === name);
+        expect({ name, flushes: own.length }).toEqual({ name, flushes: 1 });
+        expect(own[0]).toMatchObject({ level: 'DEBUG', requestId: own[0]!.function_request_id, componentAppId: platform.settings.component.appId });
+      }
+      // The handlers behind the routes, apart from the state machine's task and the schedule.
+      expect(requested.sort()).toEqual(Object.keys(FUNCTIONS).filter((name) => name !== 'pipelineStep' && name !== 'refreshTokens').sort());
     });
   });
 
