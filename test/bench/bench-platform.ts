@@ -12,7 +12,6 @@ import { freePort } from '../helpers/free-port';
  */
 export async function startBenchPlatform(overrides: Partial<LocalSettings> = {}): Promise<LocalPlatform & { settings: LocalSettings }> {
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
-  process.env.POWERTOOLS_METRICS_DISABLED = 'true';
   const dynamo = await startDynamoDbLocal({ port: await freePort() });
   const g = generateCredentials();
   const settings: LocalSettings = {

@@ -125,7 +125,6 @@ async function callbackLatency(creds: ReturnType<typeof generateCredentials>): P
       WECHAT_COMPONENT_TOKEN: creds.componentToken,
       WECHAT_COMPONENT_AES_KEY: creds.componentAesKey,
       POWERTOOLS_LOG_LEVEL: 'SILENT',
-      POWERTOOLS_METRICS_DISABLED: 'true',
     });
     // Other benchmarks may have loaded the logger before the environment said SILENT.
     logger.setLogLevel('SILENT');

@@ -1,3 +1,4 @@
+import './quiet-output';
 import { cryptoBench } from './crypto.bench';
 import { refreshBench } from './refresh.bench';
 import { releaseBench } from './release.bench';
