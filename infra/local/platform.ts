@@ -30,6 +30,12 @@ export interface LocalPlatformOptions {
   simulator?: Partial<WeChatSimulatorOptions>;
   /** Restart executions of releases left running by a previous run (default true). */
   redriveReleases?: boolean;
+  /**
+   * Keep overlapping invocations' log keys and metrics apart (default true). On Node 20 the
+   * async context it needs slows promise-heavy work (a third at 20 refreshes in flight), so
+   * benchmarks, which read no logs, turn it off.
+   */
+  isolateInvocations?: boolean;
   /** Multiplies the state machine's waits and timeouts (tests shrink hours to milliseconds). */
   stepFunctionsTimeScale?: number;
   onScheduleRun?: (run: ScheduleRun) => void;
@@ -110,7 +116,7 @@ export async function startLocalPlatform(settings: LocalSettings, options: Local
     started.push(stepFunctions);
 
     // Every handler runs in this one process, invocations overlapping: keep their log keys and metrics apart.
-    enableInvocationIsolation();
+    if (options.isolateInvocations ?? true) enableInvocationIsolation();
     configureHandlers(settings, dynamoDbEndpoint, wechatBase, gatewayUrl, Boolean(simulator), stepFunctionsEndpoint);
     Object.assign(process.env, { S3_ENDPOINT: s3.endpoint, SECRETS_MANAGER_ENDPOINT: secrets.endpoint, PAYMENT_BUCKET: LOCAL_PAYMENT_BUCKET });
     resetClients();
