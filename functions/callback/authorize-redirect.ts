@@ -5,6 +5,7 @@ import { config } from '../lib/config';
 import { BadRequestError } from '../lib/errors';
 import { htmlErrorHandler, page } from '../lib/http/html';
 import type { HttpResponse } from '../lib/http/responses';
+import { observeHttpInvocation } from '../lib/observability/invocation';
 import { componentServices } from '../lib/platform';
 import { WeChatApiError } from '../lib/wechat/errors';
 
@@ -18,6 +19,7 @@ const RedirectQuery = z.object({
  * Exchanges the code (once, shared with the `authorized` push) and shows the result.
  */
 export const handler = middy<APIGatewayProxyEventV2, HttpResponse>()
+  .use(observeHttpInvocation())
   .use(
     htmlErrorHandler((error) => {
       if (error instanceof WeChatApiError && error.errcode === 61010) {

@@ -8,6 +8,8 @@ import { httpErrorHandler } from '../lib/http/error-handler';
 import { text, type HttpResponse } from '../lib/http/responses';
 import { idempotencyPersistence, pushIdempotencyConfig } from '../lib/idempotency';
 import { logger } from '../lib/logger';
+import { observeHttpInvocation } from '../lib/observability/invocation';
+import { countPushReceived, countPushRejections } from '../lib/observability/push-signals';
 import { platformStores, pushCrypto } from '../lib/platform';
 import { AuthorizerPushBase } from '../lib/wechat/authorizer-push';
 import { openPush } from '../lib/wechat/push';
@@ -36,12 +38,15 @@ function once(input: { appId: string; push: AuthorizerPushBase }): Promise<true>
  * Same crypto as the authorization events; each push takes effect once however often it comes.
  */
 export const handler = middy<APIGatewayProxyEventV2, HttpResponse>()
+  .use(observeHttpInvocation())
+  .use(countPushRejections())
   .use(httpErrorHandler())
   .handler(async (event, context) => {
     const path = PathParams.safeParse(event.pathParameters ?? {});
     if (!path.success) throw new BadRequestError('the path must name a WeChat AppID', 'invalid_app_id');
     const push = AuthorizerPushBase.safeParse(openPush(event, await pushCrypto()));
     if (!push.success) throw new BadRequestError('push lacks ToUserName, CreateTime or MsgType', 'malformed_push');
+    countPushReceived(push.data.MsgType === 'event' && push.data.Event ? push.data.Event : push.data.MsgType);
     if (push.data.MsgType === 'event' && push.data.Event && AUDIT_EVENTS.has(push.data.Event)) {
       idempotency.registerLambdaContext(context);
       await once({ appId: path.data.appId, push: push.data });

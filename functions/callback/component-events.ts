@@ -2,12 +2,16 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { httpErrorHandler } from '../lib/http/error-handler';
 import { text, type HttpResponse } from '../lib/http/responses';
+import { observeHttpInvocation } from '../lib/observability/invocation';
+import { countPushRejections } from '../lib/observability/push-signals';
 import { componentServices, platformStores, pushCrypto } from '../lib/platform';
 import { openPush } from '../lib/wechat/push';
 import { routeComponentPush } from './component/router';
 
 /** `POST /wechat/component/events`: WeChat's authorization-event URL. Answers `success` once handled. */
 export const handler = middy<APIGatewayProxyEventV2, HttpResponse>()
+  .use(observeHttpInvocation())
+  .use(countPushRejections())
   .use(httpErrorHandler())
   .handler(async (event, context) => {
     const crypto = await pushCrypto();

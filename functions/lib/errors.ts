@@ -26,6 +26,13 @@ export class BadRequestError extends AppError {
 export class SignatureError extends AppError {
   readonly statusCode = 401;
   readonly code = 'invalid_signature';
+  constructor(
+    message: string,
+    /** Which check failed; the caller sees one code either way, the metrics tell them apart. */
+    readonly check: 'signature' | 'timestamp' | 'appid' = 'signature',
+  ) {
+    super(message);
+  }
 }
 
 export class UnauthorizedError extends AppError {

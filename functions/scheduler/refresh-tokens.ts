@@ -2,7 +2,10 @@ import type { Context } from 'aws-lambda';
 import { createLimiter, mapSettled } from '../lib/concurrency';
 import { config } from '../lib/config';
 import { logger } from '../lib/logger';
-import { componentServices, platformStores } from '../lib/platform';
+import { METRIC } from '../lib/observability/metric-names';
+import { addCount, addGauge } from '../lib/observability/metrics';
+import { observeInvocation } from '../lib/observability/invocation';
+import { componentServices, platformStores, type Stores } from '../lib/platform';
 import type { RefresherRun } from '../lib/store/refresher-status-store';
 import { AUTHORIZER_REFRESH_AHEAD_MS } from '../lib/tokens/authorizer-access-token';
 import { REFRESH_AHEAD_MS, TICKET_LIFETIME_MS } from '../lib/tokens/component-access-token';
@@ -15,10 +18,12 @@ export type RefreshSummary = RefresherRun;
  * token under 20 minutes left, and renews authorizer tokens expiring within 30 minutes —
  * found through the expiry index, refreshed at bounded concurrency. Records how it went.
  */
-export const handler = async (_event?: unknown, _context?: Context): Promise<RefreshSummary> => {
+export const handler = async (_event?: unknown, context?: Context): Promise<RefreshSummary> => observeInvocation(context, {}, refreshTokens);
+
+async function refreshTokens(): Promise<RefreshSummary> {
   const started = Date.now();
   const services = await componentServices();
-  const { tickets, authorizers, refresher } = platformStores();
+  const { tickets, componentTokens, authorizers, refresher } = platformStores();
   const componentAppId = services.credentials.appId;
   const run: RefresherRun = {
     startedAt: new Date(started).toISOString(),
@@ -30,8 +35,10 @@ export const handler = async (_event?: unknown, _context?: Context): Promise<Ref
     authorizers: { due: 0, refreshed: 0, repaired: 0, failed: 0, reauthorizationRequired: 0, unauthorized: 0 },
   };
 
+  let ticketCreatedMs: number | undefined;
   try {
     const ticket = await tickets.get(componentAppId);
+    ticketCreatedMs = ticket ? ticket.createTime * 1000 : undefined;
     run.ticket = !ticket ? 'missing' : started - ticket.createTime * 1000 > TICKET_LIFETIME_MS ? 'stale' : 'fresh';
     if (run.ticket !== 'fresh') {
       logger.warn('no fresh verify ticket; asking WeChat to push one', { componentAppId, ticket: run.ticket });
@@ -67,9 +74,34 @@ export const handler = async (_event?: unknown, _context?: Context): Promise<Ref
     logger.error('token refresher failed', { message: run.error });
   }
   run.durationMs = Date.now() - started;
+  await recordSignals(run, ticketCreatedMs, componentAppId, { componentTokens, authorizers });
   await refresher.save(componentAppId, run);
   // Every 5 minutes in AWS (every few seconds locally): quiet unless something happened.
   const eventful = run.outcome !== 'ok' || run.component !== 'fresh' || run.authorizers.due > 0 || run.ticket !== 'fresh';
   (eventful ? logger.info.bind(logger) : logger.debug.bind(logger))('token refresher finished', { ...run.authorizers, outcome: run.outcome, component: run.component, ticket: run.ticket, durationMs: run.durationMs });
   return run;
-};
+}
+
+/**
+ * The gauges and counts the alarms read, on every run (zeros included, so a silent refresher
+ * shows as missing data). Token expiry is read back from the store, so it is reported even
+ * when this run failed to refresh it.
+ */
+async function recordSignals(
+  run: RefresherRun,
+  ticketCreatedMs: number | undefined,
+  componentAppId: string,
+  stores: Pick<Stores, 'componentTokens' | 'authorizers'>,
+): Promise<void> {
+  const now = Date.now();
+  if (ticketCreatedMs !== undefined) addGauge(METRIC.ticketAge, Math.round((now - ticketCreatedMs) / 1000), 'Seconds');
+  addCount(METRIC.authorizerRefreshOk, run.authorizers.refreshed + run.authorizers.repaired);
+  addCount(METRIC.authorizerRefreshFailed, run.authorizers.failed);
+  try {
+    const token = await stores.componentTokens.get(componentAppId);
+    if (token) addGauge(METRIC.componentTokenSecondsToExpiry, Math.round((token.expiresAt - now) / 1000), 'Seconds');
+    addGauge(METRIC.authorizersNeedingReauthorization, await stores.authorizers.countByStatus(componentAppId, 'reauthorization_required'), 'Count');
+  } catch (error) {
+    logger.warn('refresher gauges not read', { message: (error as Error).message });
+  }
+}

@@ -4,6 +4,8 @@ import { randomUUID, timingSafeEqual } from 'node:crypto';
 import path from 'node:path';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import { serveConsole } from './console-files';
+import { runInvocation } from './invoke-store';
+import { localLambdaContext } from './lambda-context';
 import { readRequestBody } from './read-body';
 import { FUNCTIONS, ROUTES, type FunctionName, type RouteDefinition } from '../manifest';
 
@@ -207,27 +209,13 @@ function toEvent(
 
 async function invokeWithTimeout(handler: LambdaHandler, event: APIGatewayProxyEventV2, name: FunctionName): Promise<APIGatewayProxyResultV2> {
   const timeoutMs = FUNCTIONS[name].timeoutSeconds * 1000;
-  const deadline = Date.now() + timeoutMs;
-  const context = {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName: name,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${name}`,
-    memoryLimitInMB: '1024',
-    awsRequestId: event.requestContext.requestId,
-    logGroupName: `/aws/lambda/${name}`,
-    logStreamName: 'local',
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  } satisfies Context;
+  const context = localLambdaContext(name, event.requestContext.requestId);
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`${name} timed out after ${timeoutMs} ms`)), timeoutMs);
   });
   try {
-    return await Promise.race([handler(event, context), timeout]);
+    return await Promise.race([runInvocation(context.awsRequestId, () => handler(event, context)), timeout]);
   } finally {
     clearTimeout(timer);
   }

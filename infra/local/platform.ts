@@ -5,6 +5,8 @@ import { resetPlatform } from '../../functions/lib/platform';
 import { resetComponentCredentials } from '../../functions/lib/wechat/component-credentials';
 import { ensureTable, LOCAL_AWS_CREDENTIALS, startDynamoDbLocal, type LocalDynamoDb } from './dynamodb';
 import { LocalGateway, type GatewayOptions } from './gateway';
+import { enableInvocationIsolation } from './invoke-store';
+import { invokeLocally } from './lambda-context';
 import { LocalScheduler, type ScheduleRun } from './scheduler';
 import type { LocalSettings } from './settings';
 import { WeChatSimulator, type WeChatSimulatorOptions } from './wechat-sim/server';
@@ -29,6 +31,12 @@ export interface LocalPlatformOptions {
   simulator?: Partial<WeChatSimulatorOptions>;
   /** Restart executions of releases left running by a previous run (default true). */
   redriveReleases?: boolean;
+  /**
+   * Keep overlapping invocations' log keys and metrics apart (default true). On Node 20 the
+   * async context it needs slows promise-heavy work (a third at 20 refreshes in flight), so
+   * benchmarks, which read no logs, turn it off.
+   */
+  isolateInvocations?: boolean;
   /** Multiplies the state machine's waits and timeouts (tests shrink hours to milliseconds). */
   stepFunctionsTimeScale?: number;
   onScheduleRun?: (run: ScheduleRun) => void;
@@ -99,21 +107,25 @@ export async function startLocalPlatform(settings: LocalSettings, options: Local
           arn: LOCAL_RELEASE_STATE_MACHINE_ARN,
           definition: readFileSync(path.resolve(__dirname, '../..', RELEASE_STATE_MACHINE.definitionFile), 'utf8'),
           substitutions: { [RELEASE_STATE_MACHINE.substitution]: pipelineArn },
-          functions: { [pipelineArn]: (payload) => (gateway.handlerFor(RELEASE_STATE_MACHINE.taskFunction) as unknown as (p: unknown) => Promise<unknown>)(payload) },
+          functions: {
+            [pipelineArn]: (payload) => invokeLocally(gateway.handlerFor(RELEASE_STATE_MACHINE.taskFunction), RELEASE_STATE_MACHINE.taskFunction, payload),
+          },
         },
       ],
     });
     const stepFunctionsEndpoint = await stepFunctions.start();
     started.push(stepFunctions);
 
+    // Every handler runs in this one process, invocations overlapping: keep their log keys and metrics apart.
+    if (options.isolateInvocations ?? true) enableInvocationIsolation();
     configureHandlers(settings, dynamoDbEndpoint, wechatBase, gatewayUrl, Boolean(simulator), stepFunctionsEndpoint);
     Object.assign(process.env, { S3_ENDPOINT: s3.endpoint, SECRETS_MANAGER_ENDPOINT: secrets.endpoint, PAYMENT_BUCKET: LOCAL_PAYMENT_BUCKET });
     resetClients();
     resetConfig();
 
     const scheduler = new LocalScheduler((name) => {
-      const handler = gateway.handlerFor(name) as unknown as () => Promise<unknown>;
-      return () => handler();
+      const handler = gateway.handlerFor(name);
+      return () => invokeLocally(handler, name, {});
     }, options.onScheduleRun);
     if (options.schedule ?? true) scheduler.start();
     started.push(scheduler);

@@ -1,3 +1,5 @@
+import { z } from 'zod';
+import { installLogFormat } from './log-format';
 import { startLocalPlatform } from './platform';
 import { localSettings } from './settings';
 import { faultSettingsFromEnv } from './wechat-sim/faults';
@@ -9,6 +11,9 @@ import { faultSettingsFromEnv } from './wechat-sim/faults';
 async function main(): Promise<void> {
   // The SDK versions are pinned and Lambda runs Node 24; the SDK's Node 20 notice is noise here.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  // The handlers log JSON as in Lambda; here each line becomes one readable line.
+  const { LOCAL_METRICS } = z.object({ LOCAL_METRICS: z.enum(['hide', 'show']).default('hide') }).parse(process.env);
+  installLogFormat({ metrics: LOCAL_METRICS === 'show' ? 'summary' : 'hide' });
   const settings = localSettings();
   const faults = faultSettingsFromEnv(process.env.WECHAT_SIM_FAULTS);
   const say = (line: string) => process.stdout.write(`[weapp-fleet] ${line}\n`);
@@ -32,6 +37,7 @@ async function main(): Promise<void> {
   say(`  callback    POST ${platform.gatewayUrl}/wechat/component/events`);
   say(`  admin       GET  ${platform.gatewayUrl}/admin/health · /admin/component · POST /admin/authorizations · /openapi.json`);
   say(`  admin token ${settings.adminToken}   (Authorization: Bearer <token>; set ADMIN_TOKEN to choose one)`);
+  say(`  health      curl -H "Authorization: Bearer ${settings.adminToken}" ${platform.gatewayUrl}/admin/health`);
   say(`console       ${platform.gatewayUrl}/console/   (sign in with the admin token)`);
   say(`WeChat API    ${platform.wechatBase}${platform.simulator ? '   (simulator, pushing a verify ticket every ' + settings.ticketPushIntervalMs / 1000 + ' s)' : '   (external)'}`);
   if (faults && platform.simulator) say(`WeChat faults ${JSON.stringify(faults)}   (WECHAT_SIM_FAULTS)`);

@@ -27,7 +27,7 @@ export async function startBenchPlatform(overrides: Partial<LocalSettings> = {})
     dataDir: mkdtempSync(path.join(tmpdir(), 'weapp-fleet-bench-')),
     ...overrides,
   };
-  const platform = await startLocalPlatform(settings, { dynamoDbEndpoint: dynamo.endpoint, schedule: false, pushTickets: false });
+  const platform = await startLocalPlatform(settings, { dynamoDbEndpoint: dynamo.endpoint, schedule: false, pushTickets: false, isolateInvocations: false });
   return {
     ...platform,
     settings,

@@ -1,3 +1,4 @@
+import './quiet-output';
 import { cryptoBench } from './crypto.bench';
 import { loadBench } from './load.bench';
 import { refreshBench } from './refresh.bench';

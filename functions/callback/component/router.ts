@@ -5,6 +5,8 @@ import { BadRequestError } from '../../lib/errors';
 import { idempotencyPersistence, pushIdempotencyConfig } from '../../lib/idempotency';
 import { logger } from '../../lib/logger';
 import type { ComponentServices, Stores } from '../../lib/platform';
+import { appendCorrelation } from '../../lib/observability/invocation';
+import { countPushReceived } from '../../lib/observability/push-signals';
 import { ComponentPushBase } from '../../lib/wechat/component-push';
 import { handleAuthorizationPush, handleFastRegisterPush, handleUnauthorizedPush } from './authorization';
 import { handleVerifyTicket } from './verify-ticket';
@@ -64,7 +66,9 @@ function runOnce(push: ComponentPushBase, context: PushContext): Promise<true> {
 export async function routeComponentPush(push: unknown, componentAppId: string, context: PushContext): Promise<void> {
   const base = ComponentPushBase.safeParse(push);
   if (!base.success) throw new BadRequestError('push lacks AppId, CreateTime or InfoType', 'malformed_push');
-  if (base.data.AppId !== componentAppId) throw new BadRequestError('push is for another component appid', 'malformed_push');
+  if (base.data.AppId !== componentAppId) throw new BadRequestError('push is for another component appid', 'wrong_appid');
+  countPushReceived(base.data.InfoType);
+  appendCorrelation({ authorizerAppId: typeof base.data.AuthorizerAppid === 'string' ? base.data.AuthorizerAppid : undefined });
   const route = ROUTES[base.data.InfoType];
   if (!route) {
     logger.warn('unhandled component push', { infoType: base.data.InfoType });

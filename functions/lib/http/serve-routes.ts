@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import { BadRequestError, NotFoundError } from '../errors';
 import { routeKey, type ApiRoute, type Implemented, type RouteInput } from './api-route';
 import { MAX_ADMIN_BODY_BYTES, parseJsonBody, readBody } from './body';
+import { observeHttpInvocation } from '../observability/invocation';
 import { httpErrorHandler } from './error-handler';
 import { json, type HttpResponse } from './responses';
 
@@ -13,6 +14,7 @@ type AnyObject = z.ZodObject<z.ZodRawShape>;
 export function serveRoutes(routes: Implemented[]) {
   const byKey = new Map(routes.map((r) => [routeKey(r.spec), r]));
   return middy<APIGatewayProxyEventV2, HttpResponse>()
+    .use(observeHttpInvocation())
     .use(httpErrorHandler())
     .handler(async (event, context) => {
       const implemented = byKey.get(event.routeKey);

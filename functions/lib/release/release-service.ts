@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { logger } from '../logger';
+import { appendCorrelation } from '../observability/invocation';
 import { StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { s3Client, sfnClient } from '../aws/clients';
@@ -63,6 +65,8 @@ export class ReleaseService {
       { releaseId, templateId: input.templateId, userVersion: input.userVersion, userDesc: input.userDesc, createdBy: input.createdBy, createdAt: new Date(this.now()).toISOString(), options: { ...input.options, ...(waves.length > 1 ? { waves } : {}) } },
       appIds,
     );
+    appendCorrelation({ releaseId });
+    logger.info('release started', { targets: appIds.length, waves: waves.length });
     const executionArn =
       appIds.length > inlineMax && targetsBucket
         ? await this.executeDistributed(releaseId, appIds, targetsBucket, input.options.maxConcurrency)

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { countAuditOutcome } from '../observability/release-signals';
 
 /** WeChat's audit states (get_auditstatus), by name. */
 export const AUDIT_STATUS_BY_CODE = { 0: 'passed', 1: 'rejected', 2: 'auditing', 3: 'withdrawn', 4: 'delayed' } as const;
@@ -136,10 +137,21 @@ export class AuditStore {
           ...(outcome.event.screenshots ? { ':shots': outcome.event.screenshots } : {}),
           ...(decided ? { ':at': outcome.event.at } : {}),
         },
-        ReturnValues: 'ALL_NEW',
+        // The values before this write, read atomically with it: a push and a poll reporting the
+        // same outcome at once count it once.
+        ReturnValues: 'UPDATED_OLD',
       }),
     );
-    return toRecord(Attributes ?? {});
+    const before = (Attributes ?? {}) as Partial<AuditRecord>;
+    if (before.status !== outcome.status) countAuditOutcome(outcome.status);
+    return {
+      ...target,
+      status: outcome.status,
+      events: [...(before.events ?? target.events ?? []), outcome.event],
+      ...(outcome.event.reason !== undefined ? { reason: outcome.event.reason } : {}),
+      ...(outcome.event.screenshots ? { screenshots: outcome.event.screenshots } : {}),
+      ...(decided ? { decidedAt: outcome.event.at } : {}),
+    };
   }
 
   private key(appId: string, submittedAt: string, auditId: string) {

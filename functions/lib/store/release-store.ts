@@ -1,5 +1,6 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DeleteCommand, GetCommand, paginateQuery, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { countReleaseTargetFinal } from '../observability/release-signals';
 
 /** Where one app stands in a release. Terminal: released, held→released, failed, cancelled. */
 export const TARGET_STATES = [
@@ -17,6 +18,8 @@ export const TARGET_STATES = [
 ] as const;
 export type TargetState = (typeof TARGET_STATES)[number];
 export const TERMINAL_STATES: ReadonlySet<TargetState> = new Set(['released', 'failed', 'cancelled', 'rolled_back']);
+/** Where a target stays until someone acts: the terminal states, and held for approval. */
+const FINAL_STATES: ReadonlySet<TargetState> = new Set([...TERMINAL_STATES, 'held']);
 
 export type ReleaseStatus = 'running' | 'succeeded' | 'completed_with_failures' | 'cancelled';
 
@@ -219,6 +222,7 @@ export class ReleaseStore {
           ],
         }),
       );
+      if (FINAL_STATES.has(to)) countReleaseTargetFinal(to);
       return true;
     } catch (error) {
       // Another step moved this target first, or touched the release counters at the same

@@ -1,6 +1,8 @@
 import axios, { type AxiosInstance, isAxiosError } from 'axios';
 import { z } from 'zod';
 import { logger } from '../logger';
+import { METRIC } from '../observability/metric-names';
+import { emitDimensionedCount } from '../observability/metrics';
 import { SYSTEM_BUSY_ERRCODE, WeChatApiError, WeChatTransportError } from './errors';
 
 /**
@@ -103,14 +105,25 @@ export class WeChatClient {
     }
   }
 
-  private async once<S extends z.ZodType>(
+  private async once<S extends z.ZodType>(api: string, options: CallOptions<S>, tokenValue: string | undefined): Promise<z.infer<S>> {
+    const started = Date.now();
+    // Until WeChat's answer is read: no answer at all is a network failure.
+    const outcome: { errcode: CallErrcode } = { errcode: 'network' };
+    try {
+      return await this.request(api, options, tokenValue, outcome);
+    } finally {
+      recordCall(api, outcome.errcode, Date.now() - started);
+    }
+  }
+
+  private async request<S extends z.ZodType>(
     api: string,
     { method = 'POST', query, body, file, token, schema }: CallOptions<S>,
     tokenValue: string | undefined,
+    outcome: { errcode: CallErrcode },
   ): Promise<z.infer<S>> {
     const params: Record<string, string | number> = { ...query };
     if (token && tokenValue) params[token.queryParam] = tokenValue;
-    const started = Date.now();
     let response;
     try {
       response = await this.http.request<ArrayBuffer>({
@@ -122,7 +135,7 @@ export class WeChatClient {
     } catch (error) {
       throw toTransportError(api, error);
     }
-    const durationMs = Date.now() - started;
+    outcome.errcode = 'http';
     if (response.status >= 500) {
       throw new WeChatTransportError(api, `HTTP ${response.status}`, true);
     }
@@ -134,7 +147,7 @@ export class WeChatClient {
     const bytes = Buffer.from(response.data);
     let json: unknown;
     if (wantsImage && contentType.startsWith('image/')) {
-      logger.debug('WeChat call', { api, errcode: 0, durationMs, bytes: bytes.length });
+      outcome.errcode = 0;
       return { contentType: contentType.split(';')[0]!, data: bytes } satisfies WeChatImage as z.infer<S>;
     }
     try {
@@ -144,7 +157,7 @@ export class WeChatClient {
     }
     const errorFields = ErrorFields.safeParse(json);
     const errcode = errorFields.success ? (errorFields.data.errcode ?? 0) : 0;
-    logger.debug('WeChat call', { api, errcode, durationMs });
+    outcome.errcode = errcode;
     if (errcode !== 0) {
       const { errcode: _c, errmsg: _m, ...details } = (errorFields.data ?? {}) as Record<string, unknown>;
       throw new WeChatApiError(api, errcode, errorFields.data?.errmsg ?? '', Object.keys(details).length ? details : undefined);
@@ -157,6 +170,20 @@ export class WeChatClient {
     }
     return parsed.data;
   }
+}
+
+/** WeChat's errcode (0 when it succeeded), or why there was none: a non-200 or unreadable answer, or no answer. */
+type CallErrcode = number | 'http' | 'network';
+
+/**
+ * One log line and one WeChatCalls count per HTTP request to WeChat, retries included.
+ * Only the path is recorded: the access token travels in the query and must never be.
+ */
+function recordCall(api: string, errcode: CallErrcode, durationMs: number): void {
+  const path = api.split('?', 1)[0]!;
+  if (errcode === 0) logger.info('WeChat call', { api: path, errcode, durationMs });
+  else logger.warn('WeChat call failed', { api: path, errcode, durationMs });
+  emitDimensionedCount(METRIC.wechatCalls, { Api: path, Errcode: String(errcode) });
 }
 
 function multipart(file: NonNullable<CallOptions<z.ZodType>['file']>): FormData {

@@ -133,7 +133,7 @@ export class WeChatMessageCrypto {
     const msgEnd = headerEnd + msgLength;
     if (msgEnd > contentEnd) throw new MessageCryptoError('length field exceeds the message');
     if (contentEnd - msgEnd !== this.appIdBytes.length || !this.appIdBytes.equals(plain.subarray(msgEnd, contentEnd))) {
-      throw new SignatureError('message is addressed to another appid');
+      throw new SignatureError('message is addressed to another appid', 'appid');
     }
     return plain.toString('utf8', headerEnd, msgEnd);
   }

@@ -26,7 +26,7 @@ export function openPush(event: APIGatewayProxyEventV2, crypto: WeChatMessageCry
   const query = SignedQuery.safeParse(event.queryStringParameters ?? {});
   if (!query.success) throw new SignatureError('msg_signature, timestamp and nonce are required');
   if (Math.abs(now / 1000 - Number(query.data.timestamp)) > maxAgeSeconds) {
-    throw new SignatureError(`timestamp is more than ${maxAgeSeconds} s from now`);
+    throw new SignatureError(`timestamp is more than ${maxAgeSeconds} s from now`, 'timestamp');
   }
   const envelope = Envelope.safeParse(parseWeChatXml(body));
   if (!envelope.success) throw new BadRequestError('push has no Encrypt element', 'malformed_push');

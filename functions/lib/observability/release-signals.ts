@@ -1,0 +1,23 @@
+import type { AuditStatus } from '../store/audit-store';
+import { METRIC } from './metric-names';
+import { addCount, emitDimensionedCount } from './metrics';
+
+const AUDIT_METRIC: Partial<Record<AuditStatus, (typeof METRIC)[keyof typeof METRIC]>> = {
+  passed: METRIC.auditsPassed,
+  rejected: METRIC.auditsRejected,
+  delayed: METRIC.auditsDelayed,
+};
+
+/** An audit reached `status` (pushed or polled); called once per change of an audit's status. */
+export function countAuditOutcome(status: AuditStatus): void {
+  const name = AUDIT_METRIC[status];
+  if (name) addCount(name);
+}
+
+/**
+ * A release target reached a state it stays in until someone acts (released, held, failed,
+ * cancelled, rolled_back). Also counted under `service` alone, for a fleet-wide total.
+ */
+export function countReleaseTargetFinal(state: string): void {
+  emitDimensionedCount(METRIC.releaseTargetsFinal, { State: state }, { alsoUndimensioned: true });
+}
