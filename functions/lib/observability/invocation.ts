@@ -1,7 +1,6 @@
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import { config } from '../config';
 import { logger } from '../logger';
 import { metrics } from './metrics';
 
@@ -25,8 +24,10 @@ export function appendCorrelation(keys: CorrelationKeys): void {
   if (Object.keys(defined).length) logger.appendKeys(defined);
 }
 
+// Read raw, not through config(): functions without a table (the OpenAPI document) have no
+// TABLE_NAME, and a log key must never be the reason a request fails.
 function componentAppId(): string | undefined {
-  return config().WECHAT_COMPONENT_APPID;
+  return process.env.WECHAT_COMPONENT_APPID || undefined;
 }
 
 /** Route parameters name the app and the release a request is about. */

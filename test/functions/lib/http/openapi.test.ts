@@ -35,3 +35,22 @@ describe('GET /openapi.json', () => {
     for (const route of ADMIN_API_ROUTES) expect(deployed.has(`${route.method} ${route.path}`)).toBe(true);
   });
 });
+
+describe('GET /openapi.json with only the environment its function gets in AWS', () => {
+  const saved = { ...process.env };
+  afterEach(async () => {
+    process.env = { ...saved };
+    (await import('../../../../functions/lib/config')).resetConfig();
+  });
+
+  it('answers 200 without a table or WeChat settings', async () => {
+    // The stack gives the OpenAPI function no table: nothing on its path may need one.
+    for (const name of ['TABLE_NAME', 'WECHAT_COMPONENT_APPID', 'WECHAT_API_BASE']) delete process.env[name];
+    (await import('../../../../functions/lib/config')).resetConfig();
+    const { handler } = await import('../../../../functions/admin/openapi');
+    const { apiEvent } = await import('../../../helpers/api-event');
+    const result = (await handler(apiEvent('GET /openapi.json', { rawPath: '/openapi.json' }), {} as never)) as { statusCode: number; body: string };
+    expect(result.statusCode).toBe(200);
+    expect(JSON.parse(result.body).openapi).toBe('3.1.0');
+  });
+});
