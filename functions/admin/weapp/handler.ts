@@ -28,9 +28,12 @@ export const handler = serveRoutes([
       ...(body.license ? { license: body.license } : {}),
       ...stuff,
     });
+    const auditId = answer.audit_id !== undefined && answer.audit_id !== '' && answer.audit_id !== 0 ? String(answer.audit_id) : undefined;
+    // A name without review is in effect now: the registry shows it at once instead of after the next sync.
+    if (!auditId) await platformStores().authorizers.updateProfileDetails(params.appId, { nickname: body.nickName }, Date.now());
     return {
       wording: answer.wording,
-      ...(answer.audit_id !== undefined && answer.audit_id !== '' && answer.audit_id !== 0 ? { auditId: String(answer.audit_id) } : {}),
+      ...(auditId ? { auditId } : {}),
       check: { hitCondition: check.hit_condition, wording: check.wording },
     };
   }),
@@ -48,6 +51,7 @@ export const handler = serveRoutes([
   }),
   implement(R.setSignature, async ({ params, body }) => {
     await (await mp()).api(params.appId).modifySignature(body.signature);
+    await platformStores().authorizers.updateProfileDetails(params.appId, { signature: body.signature }, Date.now());
     return { ok: true as const };
   }),
   implement(R.getSearchStatus, async ({ params }) => ({ searchable: (await (await mp()).api(params.appId).getSearchStatus()).status === 0 })),

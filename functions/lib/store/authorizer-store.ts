@@ -182,7 +182,7 @@ export class AuthorizerStore {
   }
 
   /** Profile details from `api_get_authorizer_info`; status is left alone. */
-  async updateProfileDetails(appId: string, details: ProfileDetails, now: number): Promise<void> {
+  async updateProfileDetails(appId: string, details: Partial<ProfileDetails>, now: number): Promise<void> {
     const entries = Object.entries({ ...details, updatedAt: new Date(now).toISOString() }).filter(([, v]) => v !== undefined);
     const names: Record<string, string> = {};
     const values: Record<string, unknown> = {};

@@ -40,6 +40,8 @@ describe('mini-program admin API', () => {
       expect(json.check).toEqual({ hitCondition: false, wording: expect.any(String) });
       expect(wechatCalls('/cgi-bin/wxverify/checkwxverifynickname')).toHaveLength(1);
       expect(wechatCalls('/wxa/setnickname')[0]?.body).toEqual({ nick_name: 'Fleet Store' });
+      // In effect without review, so the registry shows it at once.
+      expect((await call('GET', '/admin/authorizers/$APP')).json.nickname).toBe('Fleet Store');
     });
 
     it('returns the audit id when a keyword hit goes to review with proof material', async () => {
@@ -54,6 +56,8 @@ describe('mini-program admin API', () => {
       const withProof = await call('PUT', `${A}/nickname`, { nickName: '微信小店', license: mediaId });
       expect(withProof.status).toBe(200);
       expect(withProof.json.auditId).toMatch(/^\d+$/);
+      // Under review the old name stays in effect, and in the registry.
+      expect((await call('GET', '/admin/authorizers/$APP')).json.nickname).toBe('Fleet Store');
       const audit = await call('GET', `${A}/nickname/audits/${withProof.json.auditId}`);
       expect(audit.status).toBe(200);
       expect(['auditing', 'passed']).toContain(audit.json.status);
@@ -69,6 +73,7 @@ describe('mini-program admin API', () => {
 
     it('sets the signature and refuses one that is too short before calling WeChat', async () => {
       expect((await call('PUT', `${A}/signature`, { signature: 'A shop for everyone' })).status).toBe(200);
+      expect((await call('GET', '/admin/authorizers/$APP')).json.signature).toBe('A shop for everyone');
       const short = await call('PUT', `${A}/signature`, { signature: 'abc' });
       expect(short.status).toBe(400);
       expect(short.json.code).toBe('invalid_request');
