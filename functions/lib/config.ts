@@ -24,6 +24,8 @@ const EnvSchema = z.object({
   HEALTH_TICKET_MAX_AGE_SECONDS: z.coerce.number().int().positive().default(1800),
   /** GET /admin/health: the refresher's last run older than this is `degraded` (it runs every 5 minutes). */
   HEALTH_REFRESHER_MAX_AGE_SECONDS: z.coerce.number().int().positive().default(900),
+  /** GET /admin/health: a release still running after this long is `degraded` (audits usually take 1–7 days). */
+  HEALTH_RELEASE_MAX_AGE_SECONDS: z.coerce.number().int().positive().default(3 * 24 * 3600),
   /** Hosts of the pages merchants open to authorize (PC QR page and mobile page). */
   WECHAT_MP_BASE: z.url().default('https://mp.weixin.qq.com'),
   WECHAT_OPEN_BASE: z.url().default('https://open.weixin.qq.com'),

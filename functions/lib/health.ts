@@ -1,5 +1,6 @@
 import { config } from './config';
 import type { Stores } from './platform';
+import type { ReleaseRecord } from './store/release-store';
 import { TICKET_LIFETIME_MS } from './tokens/component-access-token';
 
 export type HealthStatus = 'ok' | 'degraded' | 'failing';
@@ -66,9 +67,28 @@ export async function checkHealth(stores: Stores, componentAppId: string, now = 
 
   const authorizersPart: HealthPart = reauth > 0 ? { status: 'degraded', reason: `${reauth} authorizer(s) must authorize the platform again`, reauthorizationRequired: reauth } : { status: 'ok', reauthorizationRequired: 0 };
   const running = releases.filter((r) => r.status === 'running');
-  const releasesPart: HealthPart = { status: 'ok', running: running.length, failedTargetsInRunning: running.reduce((n, r) => n + r.counts.failed, 0) };
+  const releaseSummary = { running: running.length, failedTargetsInRunning: running.reduce((n, r) => n + r.counts.failed, 0) };
+  const stalled = running
+    .map((r) => ({ release: r, ageSeconds: Math.round((now - Date.parse(r.createdAt)) / 1000) }))
+    .filter(({ ageSeconds }) => ageSeconds > env.HEALTH_RELEASE_MAX_AGE_SECONDS)
+    .sort((a, b) => b.ageSeconds - a.ageSeconds);
+  const releasesPart: HealthPart = stalled[0]
+    ? { status: 'degraded', reason: stalledReason(stalled[0].release, stalled[0].ageSeconds, stalled.length), ...releaseSummary, stalled: stalled.map(({ release }) => release.releaseId) }
+    : { status: 'ok', ...releaseSummary };
 
   const parts = { ticket: ticketPart, componentToken: tokenPart, refresher: refresherPart, authorizers: authorizersPart, releases: releasesPart };
   const status = Object.values(parts).reduce<HealthStatus>((worst, part) => (RANK[part.status] > RANK[worst] ? part.status : worst), 'ok');
   return { status, checkedAt: new Date(now).toISOString(), parts };
+}
+
+/** Where a long-running release waits, so the reason says what to do: approve, chase an audit, or wait for quota. */
+function stalledReason(release: ReleaseRecord, ageSeconds: number, count: number): string {
+  const waiting = [
+    [release.counts.audit_submitted, 'in audit'],
+    [release.counts.held, 'held for approval'],
+    [release.counts.waiting_quota, 'waiting for audit quota'],
+  ] as const;
+  const where = waiting.filter(([n]) => n > 0).map(([n, what]) => `${n} ${what}`).join(', ');
+  const others = count > 1 ? ` (${count - 1} more release(s) as old)` : '';
+  return `release ${release.releaseId} has run for ${Math.round(ageSeconds / 3600)} h${where ? `: ${where}` : ''}${others}`;
 }

@@ -23,7 +23,7 @@ export const handler = async (_event?: unknown, context?: Context): Promise<Refr
 async function refreshTokens(): Promise<RefreshSummary> {
   const started = Date.now();
   const services = await componentServices();
-  const { tickets, componentTokens, authorizers, refresher } = platformStores();
+  const { tickets, componentTokens, authorizers, refresher, releases } = platformStores();
   const componentAppId = services.credentials.appId;
   const run: RefresherRun = {
     startedAt: new Date(started).toISOString(),
@@ -74,7 +74,7 @@ async function refreshTokens(): Promise<RefreshSummary> {
     logger.error('token refresher failed', { message: run.error });
   }
   run.durationMs = Date.now() - started;
-  await recordSignals(run, ticketCreatedMs, componentAppId, { componentTokens, authorizers });
+  await recordSignals(run, ticketCreatedMs, componentAppId, { componentTokens, authorizers, releases });
   await refresher.save(componentAppId, run);
   // Every 5 minutes in AWS (every few seconds locally): quiet unless something happened.
   const eventful = run.outcome !== 'ok' || run.component !== 'fresh' || run.authorizers.due > 0 || run.ticket !== 'fresh';
@@ -91,7 +91,7 @@ async function recordSignals(
   run: RefresherRun,
   ticketCreatedMs: number | undefined,
   componentAppId: string,
-  stores: Pick<Stores, 'componentTokens' | 'authorizers'>,
+  stores: Pick<Stores, 'componentTokens' | 'authorizers' | 'releases'>,
 ): Promise<void> {
   const now = Date.now();
   if (ticketCreatedMs !== undefined) addGauge(METRIC.ticketAge, Math.round((now - ticketCreatedMs) / 1000), 'Seconds');
@@ -101,6 +101,9 @@ async function recordSignals(
     const token = await stores.componentTokens.get(componentAppId);
     if (token) addGauge(METRIC.componentTokenSecondsToExpiry, Math.round((token.expiresAt - now) / 1000), 'Seconds');
     addGauge(METRIC.authorizersNeedingReauthorization, await stores.authorizers.countByStatus(componentAppId, 'reauthorization_required'), 'Count');
+    const running = (await stores.releases.list(20)).filter((release) => release.status === 'running');
+    const oldestMs = Math.min(now, ...running.map((release) => Date.parse(release.createdAt)));
+    addGauge(METRIC.oldestRunningReleaseAge, Math.round((now - oldestMs) / 1000), 'Seconds');
   } catch (error) {
     logger.warn('refresher gauges not read', { message: (error as Error).message });
   }

@@ -67,8 +67,9 @@ export class PlatformAlarms extends Construct {
         'The newest component_verify_ticket is older than 30 minutes, or the token refresher stopped reporting. WeChat pushes ' +
         'one every 10 minutes; without it the component token cannot be renewed. First: GET /admin/health and GET /admin/component; ' +
         'if the refresher is silent check the RefreshTokens function and its DLQ; if pushes are refused check PushesRejected on the ' +
-        'dashboard and that the authorization event URL in the open platform is the ComponentEventsUrl output. The refresher asks ' +
-        'WeChat to re-push (api_start_push_ticket) on each run while the ticket is stale; invoke it to do so at once.',
+        'dashboard and that the authorization event URL in the open platform is the ComponentEventsUrl output. Ask WeChat to ' +
+        'push one now with POST /admin/component/ticket:push (the console dashboard\'s "Push again"); the refresher also asks ' +
+        'on each run while the ticket is stale.',
     });
 
     this.add('ComponentTokenExpiring', {
@@ -104,6 +105,19 @@ export class PlatformAlarms extends Construct {
         'Some mini programs\' refresh tokens are no longer accepted by WeChat; the platform cannot act for them until the ' +
         'merchant authorizes again. First: GET /admin/authorizers to find them, then POST /admin/authorizations for a new ' +
         'authorization link and send it to the merchant.',
+    });
+
+    this.add('ReleaseStalled', {
+      metric: platformMetric(METRIC.oldestRunningReleaseAge, Stats.MAXIMUM, Duration.hours(1)),
+      threshold: 3 * 24 * 3600,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      // Silence is TicketStale's alarm; one cause, one notification.
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+      description:
+        'A release has been running for more than 3 days: apps still in audit, held for approval nobody gave, or waiting for ' +
+        'audit quota. Nothing fails, so nothing else fires. First: GET /admin/health (the releases part names the release and ' +
+        'where its apps wait), then GET /admin/releases/{releaseId}; approve held apps (POST .../approve), look at delayed ' +
+        'audits (GET /admin/authorizers/{appId}/audits/latest), or cancel the release.',
     });
 
     if (props.releaseStateMachine) {

@@ -65,6 +65,9 @@ export class PlatformDashboard extends Construct {
     const release = [
       new TextWidget({ markdown: '## Releases', width: 24, height: 1 }),
       graph('Release targets by final state', [searchByDimension(METRIC.releaseTargetsFinal, ['State'], PERIOD)], { stacked: true }),
+      graph('Oldest running release (s)', [platformMetric(METRIC.oldestRunningReleaseAge, Stats.MAXIMUM, PERIOD, 'age')], {
+        leftAnnotations: [{ value: 3 * 24 * 3600, label: 'alarm: 3 days' }],
+      }),
     ];
     if (props.releaseStateMachine) {
       const machine = props.releaseStateMachine;

@@ -27,6 +27,11 @@ export const METRIC = {
   auditsPassed: 'AuditsPassed',
   auditsRejected: 'AuditsRejected',
   auditsDelayed: 'AuditsDelayed',
+  /**
+   * Gauge (Seconds), emitted by each refresher run: age of the oldest release still running (0 when none).
+   * A fleet release that sits in audit or awaiting approval for days is otherwise silent.
+   */
+  oldestRunningReleaseAge: 'OldestRunningReleaseAgeSeconds',
   /** Count with dimension State (released, held, failed, cancelled, ...): release targets reaching a final state. */
   releaseTargetsFinal: 'ReleaseTargetsFinal',
 } as const;

@@ -48,4 +48,29 @@ describe('GET /admin/health', () => {
     expect(report.status).toBe('degraded');
     expect(report.parts.authorizers).toMatchObject({ status: 'degraded', reauthorizationRequired: 1 });
   });
+
+  it('reports a release still running after days, and where its apps wait', async () => {
+    const { platformStores } = await import('../../../functions/lib/platform');
+    const { releases } = platformStores();
+    const base = { templateId: '1', userVersion: '1.0.0', userDesc: 'x', createdBy: 'test', options: { autoRelease: false, maxConcurrency: 5 } };
+    const fresh = await health();
+    expect(fresh.parts.releases).toMatchObject({ status: 'ok', running: 0 });
+    await releases.create({ ...base, releaseId: 'rel-recent', createdAt: new Date().toISOString() }, ['wx0000000000000001']);
+    expect((await health()).parts.releases).toMatchObject({ status: 'ok', running: 1 });
+
+    const fourDaysAgo = new Date(Date.now() - 4 * 24 * 3600 * 1000).toISOString();
+    await releases.create({ ...base, releaseId: 'rel-stalled', createdAt: fourDaysAgo }, ['wx0000000000000002', 'wx0000000000000003']);
+    await releases.transition('rel-stalled', 'wx0000000000000002', ['pending'], 'audit_submitted');
+    await releases.transition('rel-stalled', 'wx0000000000000003', ['pending'], 'held');
+    const report = await health();
+    expect(report.status).toBe('degraded');
+    expect(report.parts.releases).toMatchObject({
+      status: 'degraded',
+      running: 2,
+      stalled: ['rel-stalled'],
+      reason: 'release rel-stalled has run for 96 h: 1 in audit, 1 held for approval',
+    });
+    await releases.finish('rel-stalled', 'cancelled');
+    expect((await health()).parts.releases).toMatchObject({ status: 'ok', running: 1 });
+  });
 });

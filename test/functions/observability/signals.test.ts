@@ -59,10 +59,26 @@ describe('signals', () => {
       expect(gauges![METRIC.authorizerRefreshOk]).toBe(1);
       expect(gauges![METRIC.authorizerRefreshFailed]).toBe(1);
       expect(gauges![METRIC.authorizersNeedingReauthorization]).toBe(1);
+      expect(gauges![METRIC.oldestRunningReleaseAge]).toBe(0);
       const units = Object.fromEntries(gauges!._aws.CloudWatchMetrics[0]!.Metrics.map((m) => [m.Name, m.Unit]));
       expect(units).toMatchObject({ [METRIC.ticketAge]: 'Seconds', [METRIC.componentTokenSecondsToExpiry]: 'Seconds', [METRIC.authorizerRefreshOk]: 'Count' });
       // Nothing else of the run leaked a dimension onto them.
       expect(Object.keys(gauges!).filter((k) => !k.startsWith('_') && typeof gauges![k] === 'string')).toEqual(['service']);
+    });
+
+    it('reports how long the oldest running release has run, so one stuck for days raises an alarm', async () => {
+      const { platformStores } = await import('../../../functions/lib/platform');
+      const twoHoursAgo = new Date(Date.now() - 2 * 3600 * 1000).toISOString();
+      await platformStores().releases.create(
+        { releaseId: 'rel-signals-old', templateId: '1', userVersion: '0.0.1', userDesc: 'old', createdBy: 'test', createdAt: twoHoursAgo, options: { autoRelease: false, maxConcurrency: 1 } },
+        [],
+      );
+      out.clear();
+      await platform.scheduler.runNow('refreshTokens');
+      const [gauges] = out.metrics(METRIC.oldestRunningReleaseAge);
+      expect(gauges![METRIC.oldestRunningReleaseAge]).toBeGreaterThanOrEqual(7200);
+      expect(gauges![METRIC.oldestRunningReleaseAge]).toBeLessThan(7260);
+      await platformStores().releases.finish('rel-signals-old', 'cancelled');
     });
 
     it('counts and logs every WeChat call by API path and errcode, never with a token', async () => {
