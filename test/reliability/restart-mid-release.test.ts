@@ -1,6 +1,4 @@
-import { generateCredentials } from '../../infra/local/settings';
-import { WeChatSimulator } from '../../infra/local/wechat-sim/server';
-import { startTestPlatform, type TestPlatform } from '../helpers/platform';
+import { restartablePlatform } from '../helpers/restartable-platform';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -13,31 +11,12 @@ const APPS = 30;
  * commit, one submit_audit and one release per app.
  */
 describe('release across a stop of the whole platform mid-flight', () => {
-  const g = generateCredentials();
-  const component = { appId: g.componentAppId, appSecret: g.componentSecret, token: g.componentToken, aesKey: g.componentAesKey };
-  const tableName = `restart-mid-${Date.now()}`;
-  let sim: WeChatSimulator;
-  let platform: TestPlatform | undefined;
-
-  beforeAll(async () => {
-    // WeChat outlives the platform; audits take long enough that the stop finds some waiting.
-    sim = new WeChatSimulator({ component, auditDelayMs: 600_000, pushRetryDelayMs: 20 });
-    await sim.start();
-  });
-  afterAll(async () => {
-    await platform?.stop();
-    await sim.stop();
-  });
-
-  const startPlatform = async () => {
-    const p = await startTestPlatform({ settings: { externalWeChatBase: sim.url, component, tableName, adminToken: g.adminToken }, stepFunctionsTimeScale: 0.0001 });
-    sim.setComponentEventsUrl(`${p.gatewayUrl}/wechat/component/events`);
-    sim.setAuthorizerEventsUrl(`${p.gatewayUrl}/wechat/authorizers/$APPID$/events`);
-    return p;
-  };
+  // WeChat outlives the platform; audits take long enough that the stop finds some waiting.
+  const world = restartablePlatform('restart-mid');
 
   it('finishes with exactly one commit, submit_audit and release per app', async () => {
-    platform = await startPlatform();
+    const sim = world.sim;
+    let platform = await world.restart();
     await sim.ticketPusher.pushNow();
     const appIds = sim.seedAuthorizers(APPS).map((a) => a.appId);
     expect(await (await platform.admin('/admin/authorizers:sync', { method: 'POST' })).json()).toMatchObject({ added: APPS });
@@ -59,8 +38,7 @@ describe('release across a stop of the whole platform mid-flight', () => {
 
     // No pause: steps still running in the stopped process race the re-driven execution, the
     // worst case (in AWS a Lambda invocation outlives nothing but its own timeout).
-    await platform.stop();
-    platform = await startPlatform();
+    platform = await world.restart();
     sim.latencyMs = 0;
     sim.state.options.auditDelayMs = 50;
 

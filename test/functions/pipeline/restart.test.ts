@@ -1,36 +1,15 @@
-import { generateCredentials } from '../../../infra/local/settings';
-import { WeChatSimulator } from '../../../infra/local/wechat-sim/server';
-import { startTestPlatform, type TestPlatform } from '../../helpers/platform';
+import { restartablePlatform } from '../../helpers/restartable-platform';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /** The local platform stopped mid-release and started again: the release finishes, nothing twice. */
 describe('release across a restart of the local platform', () => {
-  const g = generateCredentials();
-  const component = { appId: g.componentAppId, appSecret: g.componentSecret, token: g.componentToken, aesKey: g.componentAesKey };
-  const tableName = `restart-${Date.now()}`;
-  let sim: WeChatSimulator;
-  let platform: TestPlatform | undefined;
-
   // WeChat keeps running while the platform restarts.
-  beforeAll(async () => {
-    sim = new WeChatSimulator({ component, auditDelayMs: 600_000, pushRetryDelayMs: 20 });
-    await sim.start();
-  });
-  afterAll(async () => {
-    await platform?.stop();
-    await sim.stop();
-  });
-
-  const startPlatform = async () => {
-    const p = await startTestPlatform({ settings: { externalWeChatBase: sim.url, component, tableName, adminToken: g.adminToken }, stepFunctionsTimeScale: 0.0001 });
-    sim.setComponentEventsUrl(`${p.gatewayUrl}/wechat/component/events`);
-    sim.setAuthorizerEventsUrl(`${p.gatewayUrl}/wechat/authorizers/$APPID$/events`);
-    return p;
-  };
+  const world = restartablePlatform('restart');
 
   it('re-drives unfinished apps without a second commit or audit', async () => {
-    platform = await startPlatform();
+    const sim = world.sim;
+    let platform = await world.restart();
     await sim.ticketPusher.pushNow();
     const { appId } = await sim.authorize({ redirectUri: `${platform.gatewayUrl}/wechat/authorize/callback` });
     await platform.admin('/admin/templates', { method: 'POST', body: JSON.stringify({ draftId: 1 }) });
@@ -40,8 +19,7 @@ describe('release across a restart of the local platform', () => {
     for (let i = 0; i < 200 && (await view()).counts.audit_submitted !== 1; i++) await new Promise((r) => setTimeout(r, 50));
     expect((await view()).counts.audit_submitted).toBe(1);
 
-    await platform.stop(); // the execution dies with the process
-    platform = await startPlatform();
+    platform = await world.restart(); // the execution dies with the process
     sim.state.options.auditDelayMs = 100;
     await sim.completeAudits();
 
