@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { IdempotencyConfig } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { AttributeValue, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { config } from './config';
 import { TABLE_SCHEMA } from './store/table-schema';
 
@@ -58,8 +58,17 @@ export interface OnceRecord {
       ConditionExpression: string;
       ExpressionAttributeNames: Record<string, string>;
       ExpressionAttributeValues: Record<string, unknown>;
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD';
     };
   };
+}
+
+/**
+ * Whether a record that refused `OnceRecord.put` (as a transaction returns it, in DynamoDB's
+ * attribute-value form) is one still being handled — by Powertools elsewhere — rather than done.
+ */
+export function isInProgressRecord(item: Record<string, AttributeValue> | undefined): boolean {
+  return item?.status?.S === RECORD_STATUS_IN_PROGRESS;
 }
 
 export function onceRecord(keyPrefix: string, payload: unknown, { expiresAfterSeconds = 24 * 3600, now = Date.now() } = {}): OnceRecord {
@@ -81,6 +90,7 @@ export function onceRecord(keyPrefix: string, payload: unknown, { expiresAfterSe
         ConditionExpression: 'attribute_not_exists(#pk) OR #expiry < :now OR (#status = :inProgress AND attribute_exists(#inProgressExpiry) AND #inProgressExpiry < :nowMs)',
         ExpressionAttributeNames: { '#pk': TABLE_SCHEMA.partitionKey, '#expiry': TABLE_SCHEMA.ttlAttribute, '#status': 'status', '#inProgressExpiry': 'in_progress_expiration' },
         ExpressionAttributeValues: { ':now': now / 1000, ':nowMs': now, ':inProgress': RECORD_STATUS_IN_PROGRESS },
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       },
     },
   };

@@ -1,5 +1,5 @@
 import { IdempotencyAlreadyInProgressError } from '@aws-lambda-powertools/idempotency';
-import type { OnceRecord } from '../../lib/idempotency';
+import { isInProgressRecord, type OnceRecord } from '../../lib/idempotency';
 import { logger } from '../../lib/logger';
 import type { AuditEvent, AuditStatus, AuditStore } from '../../lib/store/audit-store';
 import { resumeReleaseOnAudit } from '../../lib/release/audit-outcome';
@@ -33,8 +33,9 @@ export async function handleAuditPush(appId: string, push: unknown, once: OnceRe
       break;
   }
   const recorded = await audits.recordOutcomeOnce(appId, { status, event }, once.put);
-  // The same push being recorded by another delivery right now: WeChat delivers it again later.
-  if (recorded.outcome === 'conflict') throw new IdempotencyAlreadyInProgressError(`audit push ${once.key} is being handled`);
+  // The same push being recorded by another delivery right now (here, or by Powertools in an
+  // instance of the previous version): WeChat delivers it again later.
+  if (recorded.outcome === 'conflict' || (recorded.outcome === 'duplicate' && isInProgressRecord(recorded.guardItem))) throw new IdempotencyAlreadyInProgressError(`audit push ${once.key} is being handled`);
   if (recorded.outcome === 'recorded') logger.info('audit outcome recorded', { authorizerAppId: appId, auditId: recorded.record.auditId, status });
   // Also for a re-delivery: resuming is idempotent, and a delivery that failed after recording
   // the outcome must not leave the release waiting for its poll.

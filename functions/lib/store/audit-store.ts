@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { TransactionCanceledException, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { countAuditOutcome } from '../observability/release-signals';
 
@@ -56,7 +56,10 @@ type TransactWriteItem = NonNullable<TransactWriteCommandInput['TransactItems']>
 const ONCE_ATTEMPTS = 5;
 
 /** How a guarded outcome ended: recorded now, already recorded by the same push, or lost to a concurrent write of the guard. */
-export type GuardedOutcome = { outcome: 'recorded'; record: AuditRecord } | { outcome: 'duplicate' } | { outcome: 'conflict' };
+export type GuardedOutcome =
+  | { outcome: 'recorded'; record: AuditRecord }
+  | { outcome: 'duplicate'; guardItem?: Record<string, AttributeValue> }
+  | { outcome: 'conflict' };
 
 const recentKey = (at: string, appId: string, auditId: string) => ({ gsi1pk: RECENT_AUDITS_PK, gsi1sk: `${at}#${appId}#${auditId}` });
 
@@ -168,8 +171,9 @@ export class AuditStore {
    * idempotency record, a conditional `Put`) commit in one transaction, so a push costs a query
    * and one write. The audit's status as read is a condition of the write, which keeps the
    * outcome counted once when a poll records it at the same moment (then it reads again).
-   * `duplicate` when the guard's condition failed; `conflict` when a concurrent transaction
-   * held the guard's item (the same push being handled right now).
+   * `duplicate` when the guard's condition failed (with the item that failed it, if the guard
+   * asked for it); `conflict` when a concurrent transaction held the guard's item (the same
+   * push being handled right now).
    */
   async recordOutcomeOnce(appId: string, outcome: { status: AuditStatus; event: AuditEvent }, guard: TransactWriteItem, attempt = 1): Promise<GuardedOutcome> {
     const latest = await this.latest(appId);
@@ -221,10 +225,10 @@ export class AuditStore {
       await this.db.send(new TransactWriteCommand({ TransactItems: [guard, write] }));
     } catch (error) {
       if (!(error instanceof TransactionCanceledException)) throw error;
-      const [guardReason, writeReason] = (error.CancellationReasons ?? []).map((reason) => reason.Code);
-      if (guardReason === 'ConditionalCheckFailed') return { outcome: 'duplicate' };
-      if (guardReason === 'TransactionConflict') return { outcome: 'conflict' };
-      if ((writeReason === 'ConditionalCheckFailed' || writeReason === 'TransactionConflict') && attempt < ONCE_ATTEMPTS) {
+      const [guardReason, writeReason] = error.CancellationReasons ?? [];
+      if (guardReason?.Code === 'ConditionalCheckFailed') return { outcome: 'duplicate', guardItem: guardReason.Item };
+      if (guardReason?.Code === 'TransactionConflict') return { outcome: 'conflict' };
+      if ((writeReason?.Code === 'ConditionalCheckFailed' || writeReason?.Code === 'TransactionConflict') && attempt < ONCE_ATTEMPTS) {
         return this.recordOutcomeOnce(appId, outcome, guard, attempt + 1);
       }
       throw error;

@@ -32,11 +32,13 @@ describe('POST /wechat/authorizers/{appId}/events (audit results)', () => {
   const auditXml = (event: string, extra = '') =>
     `<xml><ToUserName><![CDATA[gh_1]]></ToUserName><FromUserName><![CDATA[o-system]]></FromUserName><CreateTime>${++createTime}</CreateTime>` +
     `<MsgType><![CDATA[event]]></MsgType><Event><![CDATA[${event}]]></Event>${extra}</xml>`;
-  const deliver = async (appId: string, xml: string) => {
+  const post = (appId: string, xml: string) => {
     const push = signedPush(platform.settings.component, xml);
     commands.splice(0);
-    const response = await fetch(`${platform.gatewayUrl}/wechat/authorizers/${appId}/events?${push.query}`, { method: 'POST', body: push.body, headers: { 'content-type': 'text/xml' } });
-    expect(await response.text()).toBe('success');
+    return fetch(`${platform.gatewayUrl}/wechat/authorizers/${appId}/events?${push.query}`, { method: 'POST', body: push.body, headers: { 'content-type': 'text/xml' } });
+  };
+  const deliver = async (appId: string, xml: string) => {
+    expect(await (await post(appId, xml)).text()).toBe('success');
     return [...commands].sort();
   };
   const audits = async (appId: string) => ((await (await platform.admin(`/admin/authorizers/${appId}/audits`)).json()) as Json).audits as Json[];
@@ -83,5 +85,20 @@ describe('POST /wechat/authorizers/{appId}/events (audit results)', () => {
     // A different push for the same app still counts.
     await deliver(appId, auditXml('weapp_audit_delay', `<Reason><![CDATA[new]]></Reason><DelayTime>${createTime}</DelayTime>`));
     expect((await audits(appId)).map((a) => a.reason)).toEqual(['new']);
+  });
+
+  it('a push Powertools is still handling elsewhere is answered 409, so WeChat delivers it again', async () => {
+    const appId = await authorize();
+    const xml = auditXml('weapp_audit_delay', `<Reason><![CDATA[in flight]]></Reason><DelayTime>${createTime}</DelayTime>`);
+    const persistence = idempotencyPersistence(dynamoClient());
+    persistence.configure({ config: pushIdempotencyConfig(), keyPrefix: 'authorizer-push' });
+    // The payload as the handler keys it: the app and the decrypted push (a JSON document).
+    const payload = JSON.parse(JSON.stringify({ appId, push: AuthorizerPushBase.parse(parseWeChatXml(xml)) })) as Parameters<typeof persistence.saveInProgress>[0];
+    await persistence.saveInProgress(payload, 5000);
+
+    const response = await post(appId, xml);
+    expect(response.status).toBe(409);
+    expect(await response.json()).toMatchObject({ code: 'in_progress' });
+    expect(await audits(appId)).toEqual([]);
   });
 });
