@@ -22,8 +22,10 @@ export function idempotencyPersistence(client: DynamoDBClient): DynamoDBPersiste
 }
 
 /** WeChat re-delivers a push for at most a few minutes; a day is ample. */
+const PUSH_RECORD_SECONDS = 24 * 3600;
+
 export function pushIdempotencyConfig(): IdempotencyConfig {
-  return new IdempotencyConfig({ expiresAfterSeconds: 24 * 3600 });
+  return new IdempotencyConfig({ expiresAfterSeconds: PUSH_RECORD_SECONDS });
 }
 
 /** Powertools' record layout (its attribute names and COMPLETED status), so either side reads the other's records. */
@@ -71,7 +73,8 @@ export function isInProgressRecord(item: Record<string, AttributeValue> | undefi
   return item?.status?.S === RECORD_STATUS_IN_PROGRESS;
 }
 
-export function onceRecord(keyPrefix: string, payload: unknown, { expiresAfterSeconds = 24 * 3600, now = Date.now() } = {}): OnceRecord {
+/** The `OnceRecord` of one push (`payload`: what identifies it, e.g. the app and the decrypted push). */
+export function onceRecord(keyPrefix: string, payload: unknown, { expiresAfterSeconds = PUSH_RECORD_SECONDS, now = Date.now() } = {}): OnceRecord {
   const key = `${keyPrefix}#${createHash('md5').update(JSON.stringify(sortedKeys(payload))).digest('base64')}`;
   return {
     key,
