@@ -1,12 +1,10 @@
-import { makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { z } from 'zod';
-import { dynamoClient } from '../lib/aws/clients';
 import { BadRequestError } from '../lib/errors';
 import { httpErrorHandler } from '../lib/http/error-handler';
 import { text, type HttpResponse } from '../lib/http/responses';
-import { idempotencyPersistence, pushIdempotencyConfig } from '../lib/idempotency';
+import { onceRecord } from '../lib/idempotency';
 import { logger } from '../lib/logger';
 import { observeHttpInvocation } from '../lib/observability/invocation';
 import { countPushReceived, countPushRejections } from '../lib/observability/push-signals';
@@ -19,20 +17,6 @@ const PathParams = z.object({ appId: z.string().regex(/^wx[0-9a-f]{16}$/i) });
 
 const AUDIT_EVENTS = new Set(['weapp_audit_success', 'weapp_audit_fail', 'weapp_audit_delay']);
 
-const idempotency = pushIdempotencyConfig();
-let handleOnce: ((input: { appId: string; push: AuthorizerPushBase }) => Promise<true>) | undefined;
-
-function once(input: { appId: string; push: AuthorizerPushBase }): Promise<true> {
-  handleOnce ??= makeIdempotent(
-    async ({ appId, push }: { appId: string; push: AuthorizerPushBase }): Promise<true> => {
-      await handleAuditPush(appId, push, platformStores().audits, platformStores().releases);
-      return true;
-    },
-    { persistenceStore: idempotencyPersistence(dynamoClient()), config: idempotency, keyPrefix: 'authorizer-push' },
-  );
-  return handleOnce(input);
-}
-
 /**
  * `POST /wechat/authorizers/{appId}/events`: the message-event URL (WeChat replaces `$APPID$`).
  * Same crypto as the authorization events; each push takes effect once however often it comes.
@@ -41,15 +25,17 @@ export const handler = middy<APIGatewayProxyEventV2, HttpResponse>()
   .use(observeHttpInvocation())
   .use(countPushRejections())
   .use(httpErrorHandler())
-  .handler(async (event, context) => {
+  .handler(async (event) => {
     const path = PathParams.safeParse(event.pathParameters ?? {});
     if (!path.success) throw new BadRequestError('the path must name a WeChat AppID', 'invalid_app_id');
     const push = AuthorizerPushBase.safeParse(openPush(event, await pushCrypto()));
     if (!push.success) throw new BadRequestError('push lacks ToUserName, CreateTime or MsgType', 'malformed_push');
     countPushReceived(push.data.MsgType === 'event' && push.data.Event ? push.data.Event : push.data.MsgType);
     if (push.data.MsgType === 'event' && push.data.Event && AUDIT_EVENTS.has(push.data.Event)) {
-      idempotency.registerLambdaContext(context);
-      await once({ appId: path.data.appId, push: push.data });
+      // Keyed on the decrypted push as Powertools keyed it, so records of either kind match.
+      const once = onceRecord('authorizer-push', { appId: path.data.appId, push: push.data });
+      const { audits, releases } = platformStores();
+      await handleAuditPush(path.data.appId, push.data, once, audits, releases);
     } else {
       logger.info('unhandled authorizer push', { authorizerAppId: path.data.appId, msgType: push.data.MsgType, pushEvent: push.data.Event });
     }

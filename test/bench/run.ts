@@ -1,6 +1,7 @@
 import './quiet-output';
 import { cryptoBench } from './crypto.bench';
 import { loadBench } from './load.bench';
+import { pushCostBench } from './push-cost.bench';
 import { refreshBench } from './refresh.bench';
 import { releaseBench } from './release.bench';
 
@@ -8,6 +9,7 @@ import { releaseBench } from './release.bench';
 const BENCHES: Record<string, () => Promise<void>> = {
   crypto: cryptoBench,
   load: loadBench,
+  'push-cost': pushCostBench,
   refresh: refreshBench,
   release: releaseBench,
 };

@@ -1,3 +1,5 @@
+import { IdempotencyAlreadyInProgressError } from '@aws-lambda-powertools/idempotency';
+import { isInProgressRecord, type OnceRecord } from '../../lib/idempotency';
 import { logger } from '../../lib/logger';
 import type { AuditEvent, AuditStatus, AuditStore } from '../../lib/store/audit-store';
 import { resumeReleaseOnAudit } from '../../lib/release/audit-outcome';
@@ -8,9 +10,10 @@ const epochToIso = (seconds: number | undefined, fallback: number) => new Date((
 
 /**
  * `weapp_audit_success` / `weapp_audit_fail` / `weapp_audit_delay`: the outcome lands on the
- * app's audit history, a rejection with WeChat's reason text and screenshot media ids.
+ * app's audit history once however often the push comes (`once` commits with it), a rejection
+ * with WeChat's reason text and screenshot media ids.
  */
-export async function handleAuditPush(appId: string, push: unknown, audits: AuditStore, releases: ReleaseStore): Promise<void> {
+export async function handleAuditPush(appId: string, push: unknown, once: OnceRecord, audits: AuditStore, releases: ReleaseStore): Promise<void> {
   const parsed = AuditPush.parse(push);
   const now = Date.now();
   let status: AuditStatus;
@@ -29,7 +32,12 @@ export async function handleAuditPush(appId: string, push: unknown, audits: Audi
       event = { at: epochToIso(parsed.DelayTime ?? parsed.CreateTime, now), event: parsed.Event, reason: parsed.Reason };
       break;
   }
-  const record = await audits.recordOutcome(appId, { status, event });
-  logger.info('audit outcome recorded', { authorizerAppId: appId, auditId: record.auditId, status });
+  const recorded = await audits.recordOutcomeOnce(appId, { status, event }, once.put);
+  // The same push being recorded by another delivery right now (here, or by Powertools in an
+  // instance of the previous version): WeChat delivers it again later.
+  if (recorded.outcome === 'conflict' || (recorded.outcome === 'duplicate' && isInProgressRecord(recorded.guardItem))) throw new IdempotencyAlreadyInProgressError(`audit push ${once.key} is being handled`);
+  if (recorded.outcome === 'recorded') logger.info('audit outcome recorded', { authorizerAppId: appId, auditId: recorded.record.auditId, status });
+  // Also for a re-delivery: resuming is idempotent, and a delivery that failed after recording
+  // the outcome must not leave the release waiting for its poll.
   await resumeReleaseOnAudit(releases, appId, status, event.reason);
 }

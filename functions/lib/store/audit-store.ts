@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { TransactionCanceledException, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { countAuditOutcome } from '../observability/release-signals';
 
 /** WeChat's audit states (get_auditstatus), by name. */
@@ -49,6 +50,17 @@ const AUDIT_PREFIX = 'AUDIT#';
  * what one index partition takes.
  */
 const RECENT_AUDITS_PK = 'AUDITS#RECENT';
+type TransactWriteItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+/** Attempts of `recordOutcomeOnce` when the audit changed between its read and its write. */
+const ONCE_ATTEMPTS = 5;
+
+/** How a guarded outcome ended: recorded now, already recorded by the same push, or lost to a concurrent write of the guard. */
+export type GuardedOutcome =
+  | { outcome: 'recorded'; record: AuditRecord }
+  | { outcome: 'duplicate'; guardItem?: Record<string, AttributeValue> }
+  | { outcome: 'conflict' };
+
 const recentKey = (at: string, appId: string, auditId: string) => ({ gsi1pk: RECENT_AUDITS_PK, gsi1sk: `${at}#${appId}#${auditId}` });
 
 /** The audit history of each app and its last commit, as the platform saw them. */
@@ -152,6 +164,77 @@ export class AuditStore {
       ...(outcome.event.screenshots ? { screenshots: outcome.event.screenshots } : {}),
       ...(decided ? { decidedAt: outcome.event.at } : {}),
     };
+  }
+
+  /**
+   * `recordOutcome` for a push that must take effect once: the outcome and `guard` (the push's
+   * idempotency record, a conditional `Put`) commit in one transaction, so a push costs a query
+   * and one write. The audit's status as read is a condition of the write, which keeps the
+   * outcome counted once when a poll records it at the same moment (then it reads again).
+   * `duplicate` when the guard's condition failed (with the item that failed it, if the guard
+   * asked for it); `conflict` when a concurrent transaction held the guard's item (the same
+   * push being handled right now).
+   */
+  async recordOutcomeOnce(appId: string, outcome: { status: AuditStatus; event: AuditEvent }, guard: TransactWriteItem, attempt = 1): Promise<GuardedOutcome> {
+    const latest = await this.latest(appId);
+    const { status, event } = outcome;
+    const decided = status === 'passed' || status === 'rejected';
+    const changes = {
+      status,
+      ...(event.reason !== undefined ? { reason: event.reason } : {}),
+      ...(event.screenshots ? { screenshots: event.screenshots } : {}),
+      ...(decided ? { decidedAt: event.at } : {}),
+    };
+    let write: TransactWriteItem;
+    let record: AuditRecord;
+    if (latest) {
+      record = { ...latest, ...changes, events: [...(latest.events ?? []), event] };
+      write = {
+        Update: {
+          TableName: this.tableName,
+          Key: this.key(appId, latest.submittedAt, latest.auditId),
+          UpdateExpression: `SET #status = :status, gsi1pk = :recentPk, gsi1sk = :recentSk, events = list_append(if_not_exists(events, :empty), :event)${event.reason !== undefined ? ', reason = :reason' : ''}${event.screenshots ? ', screenshots = :shots' : ''}${decided ? ', decidedAt = :at' : ''}`,
+          ConditionExpression: '#status = :seen',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':status': status,
+            ':seen': latest.status,
+            ':recentPk': RECENT_AUDITS_PK,
+            ':recentSk': recentKey(event.at, appId, latest.auditId).gsi1sk,
+            ':event': [event],
+            ':empty': [],
+            ...(event.reason !== undefined ? { ':reason': event.reason } : {}),
+            ...(event.screenshots ? { ':shots': event.screenshots } : {}),
+            ...(decided ? { ':at': event.at } : {}),
+          },
+        },
+      };
+    } else {
+      // An audit submitted elsewhere: opened and decided in the same write.
+      const auditId = `external-${randomBytes(3).toString('hex')}`;
+      record = { appId, auditId, submittedAt: event.at, ...changes, events: [{ at: event.at, event: 'submitted' }, event] };
+      write = {
+        Put: {
+          TableName: this.tableName,
+          Item: { ...this.key(appId, event.at, auditId), ...recentKey(event.at, appId, auditId), type: 'Audit', ...record },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      };
+    }
+    try {
+      await this.db.send(new TransactWriteCommand({ TransactItems: [guard, write] }));
+    } catch (error) {
+      if (!(error instanceof TransactionCanceledException)) throw error;
+      const [guardReason, writeReason] = error.CancellationReasons ?? [];
+      if (guardReason?.Code === 'ConditionalCheckFailed') return { outcome: 'duplicate', guardItem: guardReason.Item };
+      if (guardReason?.Code === 'TransactionConflict') return { outcome: 'conflict' };
+      if ((writeReason?.Code === 'ConditionalCheckFailed' || writeReason?.Code === 'TransactionConflict') && attempt < ONCE_ATTEMPTS) {
+        return this.recordOutcomeOnce(appId, outcome, guard, attempt + 1);
+      }
+      throw error;
+    }
+    if (latest?.status !== status) countAuditOutcome(status);
+    return { outcome: 'recorded', record };
   }
 
   private key(appId: string, submittedAt: string, auditId: string) {
