@@ -5,6 +5,11 @@ import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dyn
 import { mockClient } from 'aws-sdk-client-mock';
 import { PaymentService } from '../../../../functions/lib/payment/payment-service';
 import { makeMerchantP12 } from '../../../helpers/p12';
+import { secretSweep } from '../../../helpers/secret-sweep-state';
+
+// Nothing reaches the local Secrets Manager here, so the sweep is told the key itself.
+const API_KEY = 'paymentServiceTestKey0123456789x';
+secretSweep.extraSecrets.push({ kind: 'payment apiKey', value: API_KEY });
 
 // The adapter's AWS calls, checked with aws-sdk-client-mock: exact requests, and that a
 // failure part-way undoes what the call wrote.
@@ -37,7 +42,7 @@ describe('Class: PaymentService (AWS calls)', () => {
 
   it('writes the P12 with SSE-KMS and one secret per authorizer with the same key', async () => {
     db.on(PutCommand).resolves({});
-    const metadata = await service.put('wx0123456789abcdef', { mchId: '1900009191', apiKey: 'A'.repeat(32), p12 });
+    const metadata = await service.put('wx0123456789abcdef', { mchId: '1900009191', apiKey: API_KEY, p12 });
     expect(s3.commandCalls(PutObjectCommand)[0]!.args[0].input).toMatchObject({
       Bucket: 'payment-bucket',
       Key: 'payment/wx0123456789abcdef/apiclient_cert.p12',
@@ -45,13 +50,13 @@ describe('Class: PaymentService (AWS calls)', () => {
       SSEKMSKeyId: 'arn:aws:kms:ap-east-1:111122223333:key/abc',
     });
     expect(secrets.commandCalls(CreateSecretCommand)[0]!.args[0].input).toMatchObject({ Name: 'weapp-fleet/payment/wx0123456789abcdef', KmsKeyId: 'arn:aws:kms:ap-east-1:111122223333:key/abc' });
-    expect(JSON.stringify(metadata)).not.toContain('A'.repeat(32));
+    expect(JSON.stringify(metadata)).not.toContain(API_KEY);
     expect(db.commandCalls(PutCommand)[0]!.args[0].input.Item).toMatchObject({ sk: 'PAYMENT', s3VersionId: 'v-new' });
   });
 
   it('undoes the certificate version and the new secret when the metadata write fails', async () => {
     db.on(PutCommand).rejects(new Error('throttled'));
-    await expect(service.put('wx0123456789abcdef', { mchId: '1900009191', apiKey: 'A'.repeat(32), p12 })).rejects.toThrow('throttled');
+    await expect(service.put('wx0123456789abcdef', { mchId: '1900009191', apiKey: API_KEY, p12 })).rejects.toThrow('throttled');
     expect(s3.commandCalls(DeleteObjectCommand)[0]!.args[0].input).toEqual({ Bucket: 'payment-bucket', Key: 'payment/wx0123456789abcdef/apiclient_cert.p12', VersionId: 'v-new' });
     expect(secrets.commandCalls(DeleteSecretCommand)[0]!.args[0].input).toEqual({ SecretId: 'weapp-fleet/payment/wx0123456789abcdef', ForceDeleteWithoutRecovery: true });
   });
