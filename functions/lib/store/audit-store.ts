@@ -135,20 +135,7 @@ export class AuditStore {
     const decided = outcome.status === 'passed' || outcome.status === 'rejected';
     const { Attributes } = await this.db.send(
       new UpdateCommand({
-        TableName: this.tableName,
-        Key: this.key(appId, target.submittedAt, target.auditId),
-        UpdateExpression: `SET #status = :status, gsi1pk = :recentPk, gsi1sk = :recentSk, events = list_append(if_not_exists(events, :empty), :event)${outcome.event.reason !== undefined ? ', reason = :reason' : ''}${outcome.event.screenshots ? ', screenshots = :shots' : ''}${decided ? ', decidedAt = :at' : ''}`,
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: {
-          ':status': outcome.status,
-          ':recentPk': RECENT_AUDITS_PK,
-          ':recentSk': recentKey(outcome.event.at, appId, target.auditId).gsi1sk,
-          ':event': [outcome.event],
-          ':empty': [],
-          ...(outcome.event.reason !== undefined ? { ':reason': outcome.event.reason } : {}),
-          ...(outcome.event.screenshots ? { ':shots': outcome.event.screenshots } : {}),
-          ...(decided ? { ':at': outcome.event.at } : {}),
-        },
+        ...this.outcomeUpdate({ ...target, appId }, outcome),
         // The values before this write, read atomically with it: a push and a poll reporting the
         // same outcome at once count it once.
         ReturnValues: 'UPDATED_OLD',
@@ -189,25 +176,9 @@ export class AuditStore {
     let record: AuditRecord;
     if (latest) {
       record = { ...latest, ...changes, events: [...(latest.events ?? []), event] };
+      const update = this.outcomeUpdate({ ...latest, appId }, outcome);
       write = {
-        Update: {
-          TableName: this.tableName,
-          Key: this.key(appId, latest.submittedAt, latest.auditId),
-          UpdateExpression: `SET #status = :status, gsi1pk = :recentPk, gsi1sk = :recentSk, events = list_append(if_not_exists(events, :empty), :event)${event.reason !== undefined ? ', reason = :reason' : ''}${event.screenshots ? ', screenshots = :shots' : ''}${decided ? ', decidedAt = :at' : ''}`,
-          ConditionExpression: '#status = :seen',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: {
-            ':status': status,
-            ':seen': latest.status,
-            ':recentPk': RECENT_AUDITS_PK,
-            ':recentSk': recentKey(event.at, appId, latest.auditId).gsi1sk,
-            ':event': [event],
-            ':empty': [],
-            ...(event.reason !== undefined ? { ':reason': event.reason } : {}),
-            ...(event.screenshots ? { ':shots': event.screenshots } : {}),
-            ...(decided ? { ':at': event.at } : {}),
-          },
-        },
+        Update: { ...update, ConditionExpression: '#status = :seen', ExpressionAttributeValues: { ...update.ExpressionAttributeValues, ':seen': latest.status } },
       };
     } else {
       // An audit submitted elsewhere: opened and decided in the same write.
@@ -235,6 +206,27 @@ export class AuditStore {
     }
     if (latest?.status !== status) countAuditOutcome(status);
     return { outcome: 'recorded', record };
+  }
+
+  /** The one write of an outcome onto an audit: status, event, WeChat's reason and screenshots, and its place among recent audits. */
+  private outcomeUpdate(target: Pick<AuditRecord, 'appId' | 'submittedAt' | 'auditId'>, { status, event }: { status: AuditStatus; event: AuditEvent }) {
+    const decided = status === 'passed' || status === 'rejected';
+    return {
+      TableName: this.tableName,
+      Key: this.key(target.appId, target.submittedAt, target.auditId),
+      UpdateExpression: `SET #status = :status, gsi1pk = :recentPk, gsi1sk = :recentSk, events = list_append(if_not_exists(events, :empty), :event)${event.reason !== undefined ? ', reason = :reason' : ''}${event.screenshots ? ', screenshots = :shots' : ''}${decided ? ', decidedAt = :at' : ''}`,
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: {
+        ':status': status,
+        ':recentPk': RECENT_AUDITS_PK,
+        ':recentSk': recentKey(event.at, target.appId, target.auditId).gsi1sk,
+        ':event': [event],
+        ':empty': [],
+        ...(event.reason !== undefined ? { ':reason': event.reason } : {}),
+        ...(event.screenshots ? { ':shots': event.screenshots } : {}),
+        ...(decided ? { ':at': event.at } : {}),
+      } as Record<string, unknown>,
+    };
   }
 
   private key(appId: string, submittedAt: string, auditId: string) {
