@@ -124,8 +124,15 @@ export class FakeCognitoIdp {
 
   answer(target: string | undefined, body: unknown): IdpAnswer {
     const operation = target?.replace(/^AWSCognitoIdentityProviderService\./, '');
-    if (operation === 'InitiateAuth') return this.initiateAuth(InitiateAuthSchema.parse(body));
-    if (operation === 'RespondToAuthChallenge') return this.respond(RespondSchema.parse(body));
+    if (operation === 'InitiateAuth' || operation === 'RespondToAuthChallenge') {
+      // A request the client shaped wrongly is refused as Cognito would, not thrown inside the browser route.
+      const parsed = operation === 'InitiateAuth' ? InitiateAuthSchema.safeParse(body) : RespondSchema.safeParse(body);
+      if (!parsed.success) {
+        this.calls.push(`${operation} (invalid)`);
+        return refusal('InvalidParameterException', z.prettifyError(parsed.error));
+      }
+      return 'AuthFlow' in parsed.data ? this.initiateAuth(parsed.data) : this.respond(parsed.data);
+    }
     this.calls.push(String(operation));
     return refusal('InvalidAction', `The fake user pool does not answer ${String(operation)}.`);
   }
