@@ -2,6 +2,8 @@ import { reactive } from 'vue';
 import { z } from 'zod';
 
 const STORAGE_KEY = 'weapp-fleet.console.session';
+/** amazon-cognito-identity-js caches the id, access and refresh tokens in the same storage (see auth/cognito.ts). */
+const COGNITO_CACHE_PREFIX = 'CognitoIdentityServiceProvider.';
 
 const SessionSchema = z.object({
   /** Sent as `Authorization: Bearer`: the admin token locally, a Cognito access token in AWS. */
@@ -37,6 +39,8 @@ export function signIn(value: Session): void {
 export function signOut(): void {
   session.current = undefined;
   sessionStorage.removeItem(STORAGE_KEY);
+  // Nothing reads that cache, but its refresh token would let anyone at this tab sign in again for days.
+  for (const key of Object.keys(sessionStorage)) if (key.startsWith(COGNITO_CACHE_PREFIX)) sessionStorage.removeItem(key);
 }
 
 export function bearerToken(): string | undefined {
