@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { create as createQr } from 'qrcode';
 import { FakeCognitoIdp, fakeJwt, totpCode, totpCodeAccepted, type CognitoTokens, type FakeUser } from '../helpers/cognito-idp-fake';
 import { startTestPlatform, type TestPlatform } from '../helpers/platform';
 
@@ -253,8 +254,10 @@ describe("console sign-in: an invited operator's first time", () => {
     expect(secret).toMatch(/^[A-Z2-7]{32,}$/);
     const qr = page.locator('img[alt="TOTP setup QR code"]');
     await qr.waitFor();
-    expect(await qr.getAttribute('src')).toMatch(/^data:image\/png;base64,/);
-    expect(await qr.evaluate((image) => (image as unknown as { naturalWidth: number }).naturalWidth)).toBeGreaterThan(0);
+    // What an authenticator app reads: the Key URI of the secret shown under it, for this pool and user.
+    const keyUri = `otpauth://totp/weapp-fleet:${encodeURIComponent(INVITED.email)}?secret=${secret}&issuer=weapp-fleet`;
+    const expected = createQr(keyUri).modules;
+    expect(await qrModulesShown(qr, expected.size)).toEqual(moduleRows(expected.data, expected.size));
     expect(await error().count()).toBe(0);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'cognito-mfa-setup.png'), fullPage: true });
     expect(idp.calls.slice(2)).toEqual([
@@ -297,6 +300,42 @@ describe("console sign-in: an invited operator's first time", () => {
     expect(browser.strayRequests).toEqual([]);
   });
 });
+
+/** A QR matrix as rows of 1 (dark) and 0 (light), to compare one symbol with another. */
+function moduleRows(data: ArrayLike<number>, size: number): string[] {
+  return Array.from({ length: size }, (_, row) => Array.from({ length: size }, (_, column) => (data[row * size + column] ? '1' : '0')).join(''));
+}
+
+/**
+ * Reads the modules of the QR code image the console drew (one module of margin, as it draws it)
+ * by sampling the centre of each module's square of pixels.
+ */
+async function qrModulesShown(image: Locator, size: number): Promise<string[]> {
+  const dark = await image.evaluate((element, symbolSize) => {
+    const img = element as unknown as { naturalWidth: number; naturalHeight: number; ownerDocument: { createElement(tag: 'canvas'): unknown } };
+    const canvas = img.ownerDocument.createElement('canvas') as {
+      width: number;
+      height: number;
+      getContext(kind: '2d'): { drawImage(source: unknown, x: number, y: number): void; getImageData(x: number, y: number, w: number, h: number): { data: ArrayLike<number> } };
+    };
+    canvas.width = img.naturalWidth;
+    canvas.height = img.naturalHeight;
+    const context = canvas.getContext('2d');
+    context.drawImage(img, 0, 0);
+    const pixels = context.getImageData(0, 0, canvas.width, canvas.height).data;
+    const scale = img.naturalWidth / (symbolSize + 2);
+    const modules: number[] = [];
+    for (let row = 0; row < symbolSize; row += 1) {
+      for (let column = 0; column < symbolSize; column += 1) {
+        const x = Math.floor((column + 1.5) * scale);
+        const y = Math.floor((row + 1.5) * scale);
+        modules.push(pixels[(y * canvas.width + x) * 4]! < 128 ? 1 : 0);
+      }
+    }
+    return modules;
+  }, size);
+  return moduleRows(dark, size);
+}
 
 /** Waits until the element's text contains `text` (the console renders after API calls). */
 async function expectText(locator: Locator, text: string): Promise<void> {
