@@ -56,12 +56,58 @@ export function fakeJwt(payload: Record<string, unknown>): string {
   return `${part({ kid: 'fake-key', alg: 'RS256' })}.${part(payload)}.${randomBytes(64).toString('base64url')}`;
 }
 
+const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+
+function base32Encode(bytes: Buffer): string {
+  let bits = '';
+  for (const byte of bytes) bits += byte.toString(2).padStart(8, '0');
+  return (bits.match(/.{1,5}/g) ?? []).map((chunk) => BASE32[parseInt(chunk.padEnd(5, '0'), 2)]).join('');
+}
+
+function base32Decode(text: string): Buffer {
+  let bits = '';
+  for (const char of text.replace(/=+$/, '').toUpperCase()) {
+    const value = BASE32.indexOf(char);
+    if (value < 0) throw new Error(`not base32: ${char}`);
+    bits += value.toString(2).padStart(5, '0');
+  }
+  return Buffer.from((bits.match(/.{8}/g) ?? []).map((byte) => parseInt(byte, 2)));
+}
+
+/** RFC 6238 as authenticator apps and Cognito compute it: HMAC-SHA-1, 30 s steps, 6 digits. */
+export function totpCode(secretBase32: string, atMs = Date.now()): string {
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(atMs / 30_000)));
+  const mac = createHmac('sha1', base32Decode(secretBase32)).update(counter).digest();
+  const offset = mac[mac.length - 1]! & 0x0f;
+  return String((mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000).padStart(6, '0');
+}
+
+/** Cognito accepts the code of the current step and of the one either side, for clock drift. */
+export function totpCodeAccepted(secretBase32: string, code: string, atMs = Date.now()): boolean {
+  return [-1, 0, 1].some((step) => totpCode(secretBase32, atMs + step * 30_000) === code);
+}
+
+/** The admin pool's policy: Cognito checks it on the new password and names the first rule broken. */
+function passwordPolicyBreach(password: string): string | undefined {
+  if (password.length < 14) return 'Password not long enough';
+  if (!/[A-Z]/.test(password)) return 'Password must have uppercase characters';
+  if (!/[a-z]/.test(password)) return 'Password must have lowercase characters';
+  if (!/[0-9]/.test(password)) return 'Password must have numeric characters';
+  if (!/[\^$*.[\]{}()?"!@#%&/\\,><':;|_~`=+\- ]/.test(password)) return 'Password must have symbol characters';
+  return undefined;
+}
+
 export interface FakeUser {
   email: string;
+  /** For an invited user, the temporary one an administrator set. */
   password: string;
   /** What the user pool calls the user; the client signs the SRP proof with it, not the email. */
   userId: string;
-  totpCode: string;
+  /** Created by an administrator and never signed in: the password proof is answered with NEW_PASSWORD_REQUIRED. */
+  invited?: boolean;
+  /** Base32 TOTP secret of an enrolled authenticator; without one, MFA being required, the pool asks for MFA_SETUP. */
+  totpSecret?: string;
 }
 
 export interface CognitoTokens {
@@ -93,9 +139,30 @@ const RespondSchema = z.discriminatedUnion('ChallengeName', [
     Session: z.string(),
     ChallengeResponses: z.object({ USERNAME: z.string(), SOFTWARE_TOKEN_MFA_CODE: z.string() }),
   }),
+  z.object({
+    ChallengeName: z.literal('NEW_PASSWORD_REQUIRED'),
+    ClientId: z.string(),
+    Session: z.string(),
+    ChallengeResponses: z.object({ USERNAME: z.string(), NEW_PASSWORD: z.string() }),
+  }),
+  z.object({
+    ChallengeName: z.literal('MFA_SETUP'),
+    ClientId: z.string(),
+    Session: z.string(),
+    ChallengeResponses: z.object({ USERNAME: z.string() }),
+  }),
 ]);
+/** Only the sign-in half: with an AccessToken instead of a Session these enrol a signed-in user, which the console does not do. */
+const AssociateSoftwareTokenSchema = z.object({ Session: z.string() });
+const VerifySoftwareTokenSchema = z.object({ Session: z.string(), UserCode: z.string().regex(/^\d{6}$/), FriendlyDeviceName: z.string().optional() });
 
-type PendingSignIn = { stage: 'password'; srp: SrpExchange; secretBlock: string; A: bigint } | { stage: 'totp' };
+type PendingSignIn =
+  | { stage: 'password'; srp: SrpExchange; secretBlock: string; A: bigint }
+  | { stage: 'new_password' }
+  | { stage: 'totp' }
+  /** Between MFA_SETUP and a verified authenticator; `secret` once AssociateSoftwareToken handed one out. */
+  | { stage: 'mfa_setup'; secret?: string }
+  | { stage: 'mfa_verified' };
 
 export interface IdpAnswer {
   status: number;
@@ -103,8 +170,9 @@ export interface IdpAnswer {
 }
 
 /**
- * The slice of the Cognito IdP JSON API a USER_SRP_AUTH + TOTP sign-in touches, with the
- * password proof checked for real, so a client that signs it wrong is refused as AWS would.
+ * The slice of the Cognito IdP JSON API an admin's sign-in touches — USER_SRP_AUTH, a new
+ * password on first sign-in, TOTP enrolment, then TOTP — with the password proof and the
+ * TOTP codes checked for real, so a client that gets them wrong is refused as AWS would.
  */
 export class FakeCognitoIdp {
   /** Each `X-Amz-Target` operation asked for, with the challenge when there is one. */
@@ -112,29 +180,42 @@ export class FakeCognitoIdp {
   private readonly poolName: string;
   private readonly saltHex = randomBytes(16).toString('hex');
   private readonly sessions = new Map<string, PendingSignIn>();
+  /** The pool's record of the user, which a first sign-in changes (password, authenticator). */
+  private readonly user: FakeUser;
 
   constructor(
     userPoolId: string,
     private readonly clientId: string,
-    private readonly user: FakeUser,
+    user: FakeUser,
     private readonly tokens: CognitoTokens,
   ) {
     this.poolName = userPoolId.split('_')[1]!;
+    this.user = { ...user };
   }
 
   answer(target: string | undefined, body: unknown): IdpAnswer {
     const operation = target?.replace(/^AWSCognitoIdentityProviderService\./, '');
-    if (operation === 'InitiateAuth' || operation === 'RespondToAuthChallenge') {
-      // A request the client shaped wrongly is refused as Cognito would, not thrown inside the browser route.
-      const parsed = operation === 'InitiateAuth' ? InitiateAuthSchema.safeParse(body) : RespondSchema.safeParse(body);
-      if (!parsed.success) {
-        this.calls.push(`${operation} (invalid)`);
-        return refusal('InvalidParameterException', z.prettifyError(parsed.error));
-      }
-      return 'AuthFlow' in parsed.data ? this.initiateAuth(parsed.data) : this.respond(parsed.data);
+    switch (operation) {
+      case 'InitiateAuth':
+        return this.parsed(operation, InitiateAuthSchema, body, (request) => this.initiateAuth(request));
+      case 'RespondToAuthChallenge':
+        return this.parsed(operation, RespondSchema, body, (request) => this.respond(request));
+      case 'AssociateSoftwareToken':
+        return this.parsed(operation, AssociateSoftwareTokenSchema, body, (request) => this.associateSoftwareToken(request));
+      case 'VerifySoftwareToken':
+        return this.parsed(operation, VerifySoftwareTokenSchema, body, (request) => this.verifySoftwareToken(request));
+      default:
+        this.calls.push(String(operation));
+        return refusal('InvalidAction', `The fake user pool does not answer ${String(operation)}.`);
     }
-    this.calls.push(String(operation));
-    return refusal('InvalidAction', `The fake user pool does not answer ${String(operation)}.`);
+  }
+
+  /** A request the client shaped wrongly is refused as Cognito would, not thrown inside the browser route. */
+  private parsed<T>(operation: string, schema: z.ZodType<T>, body: unknown, handle: (request: T) => IdpAnswer): IdpAnswer {
+    const parsed = schema.safeParse(body);
+    if (parsed.success) return handle(parsed.data);
+    this.calls.push(`${operation} (invalid)`);
+    return refusal('InvalidParameterException', z.prettifyError(parsed.error));
   }
 
   private initiateAuth(request: z.infer<typeof InitiateAuthSchema>): IdpAnswer {
@@ -156,23 +237,74 @@ export class FakeCognitoIdp {
   private respond(request: z.infer<typeof RespondSchema>): IdpAnswer {
     this.calls.push(`RespondToAuthChallenge ${request.ChallengeName}`);
     const pending = this.sessions.get(request.Session);
-    if (request.ClientId !== this.clientId || !pending || request.ChallengeResponses.USERNAME !== this.user.userId) {
+    if (request.ClientId !== this.clientId || pending?.stage !== stageAnswering[request.ChallengeName] || request.ChallengeResponses.USERNAME !== this.user.userId) {
       return refusal('NotAuthorizedException', 'Invalid session for the user.');
     }
-    if (request.ChallengeName === 'PASSWORD_VERIFIER') {
-      if (pending.stage !== 'password') return refusal('NotAuthorizedException', 'Invalid session for the user.');
-      this.sessions.delete(request.Session);
-      const sent = Buffer.from(request.ChallengeResponses.PASSWORD_CLAIM_SIGNATURE, 'base64');
-      const expected = expectedSignature(pending.srp, pending.A, this.poolName, this.user.userId, request.ChallengeResponses.PASSWORD_CLAIM_SECRET_BLOCK, request.ChallengeResponses.TIMESTAMP);
-      if (request.ChallengeResponses.PASSWORD_CLAIM_SECRET_BLOCK !== pending.secretBlock || sent.length !== expected.length || !timingSafeEqual(sent, expected)) {
-        return refusal('NotAuthorizedException', 'Incorrect username or password.');
+    switch (request.ChallengeName) {
+      case 'PASSWORD_VERIFIER': {
+        if (pending.stage !== 'password') return refusal('NotAuthorizedException', 'Invalid session for the user.'); // TypeScript cannot narrow through stageAnswering
+        this.sessions.delete(request.Session);
+        const sent = Buffer.from(request.ChallengeResponses.PASSWORD_CLAIM_SIGNATURE, 'base64');
+        const expected = expectedSignature(pending.srp, pending.A, this.poolName, this.user.userId, request.ChallengeResponses.PASSWORD_CLAIM_SECRET_BLOCK, request.ChallengeResponses.TIMESTAMP);
+        if (request.ChallengeResponses.PASSWORD_CLAIM_SECRET_BLOCK !== pending.secretBlock || sent.length !== expected.length || !timingSafeEqual(sent, expected)) {
+          return refusal('NotAuthorizedException', 'Incorrect username or password.');
+        }
+        if (!this.user.invited) return this.mfaChallenge();
+        // amazon-cognito-identity-js JSON-parses both attribute lists, so they must be there.
+        return ok({
+          ChallengeName: 'NEW_PASSWORD_REQUIRED',
+          Session: this.newSession({ stage: 'new_password' }),
+          ChallengeParameters: { USER_ID_FOR_SRP: this.user.userId, requiredAttributes: '[]', userAttributes: JSON.stringify({ email_verified: 'true', email: this.user.email }) },
+        });
       }
-      return ok({ ChallengeName: 'SOFTWARE_TOKEN_MFA', Session: this.newSession({ stage: 'totp' }), ChallengeParameters: {} });
+      case 'NEW_PASSWORD_REQUIRED': {
+        // The session survives a refused password, so the user can choose another.
+        const breach = passwordPolicyBreach(request.ChallengeResponses.NEW_PASSWORD);
+        if (breach) return refusal('InvalidPasswordException', `Password does not conform to policy: ${breach}`);
+        this.sessions.delete(request.Session);
+        this.user.password = request.ChallengeResponses.NEW_PASSWORD;
+        this.user.invited = false;
+        return this.mfaChallenge();
+      }
+      case 'SOFTWARE_TOKEN_MFA':
+        // Cognito lets the user retry a mistyped code within the same session.
+        if (!this.user.totpSecret || !totpCodeAccepted(this.user.totpSecret, request.ChallengeResponses.SOFTWARE_TOKEN_MFA_CODE)) {
+          return refusal('CodeMismatchException', 'Invalid code received for user');
+        }
+        this.sessions.delete(request.Session);
+        return this.signedIn();
+      case 'MFA_SETUP':
+        this.sessions.delete(request.Session);
+        return this.signedIn();
     }
-    if (pending.stage !== 'totp') return refusal('NotAuthorizedException', 'Invalid session for the user.');
-    // Cognito lets the user retry a mistyped code within the same session.
-    if (request.ChallengeResponses.SOFTWARE_TOKEN_MFA_CODE !== this.user.totpCode) return refusal('CodeMismatchException', 'Invalid code received for user');
+  }
+
+  private associateSoftwareToken(request: z.infer<typeof AssociateSoftwareTokenSchema>): IdpAnswer {
+    this.calls.push('AssociateSoftwareToken');
+    if (this.sessions.get(request.Session)?.stage !== 'mfa_setup') return refusal('NotAuthorizedException', 'Invalid session for the user.');
     this.sessions.delete(request.Session);
+    const secret = base32Encode(randomBytes(32));
+    return ok({ SecretCode: secret, Session: this.newSession({ stage: 'mfa_setup', secret }) });
+  }
+
+  private verifySoftwareToken(request: z.infer<typeof VerifySoftwareTokenSchema>): IdpAnswer {
+    this.calls.push('VerifySoftwareToken');
+    const pending = this.sessions.get(request.Session);
+    if (pending?.stage !== 'mfa_setup' || !pending.secret) return refusal('NotAuthorizedException', 'Invalid session for the user.');
+    // As with a sign-in code, a mistyped one can be retried within the session.
+    if (!totpCodeAccepted(pending.secret, request.UserCode)) return refusal('EnableSoftwareTokenMFAException', 'Code mismatch');
+    this.sessions.delete(request.Session);
+    this.user.totpSecret = pending.secret;
+    return ok({ Status: 'SUCCESS', Session: this.newSession({ stage: 'mfa_verified' }) });
+  }
+
+  /** MFA is required in the pool: a user without an authenticator must enrol one before any tokens. */
+  private mfaChallenge(): IdpAnswer {
+    if (this.user.totpSecret) return ok({ ChallengeName: 'SOFTWARE_TOKEN_MFA', Session: this.newSession({ stage: 'totp' }), ChallengeParameters: {} });
+    return ok({ ChallengeName: 'MFA_SETUP', Session: this.newSession({ stage: 'mfa_setup' }), ChallengeParameters: { MFAS_CAN_SETUP: '["SOFTWARE_TOKEN_MFA"]' } });
+  }
+
+  private signedIn(): IdpAnswer {
     return ok({
       ChallengeParameters: {},
       AuthenticationResult: { AccessToken: this.tokens.accessToken, IdToken: this.tokens.idToken, RefreshToken: this.tokens.refreshToken, ExpiresIn: 3600, TokenType: 'Bearer' },
@@ -185,6 +317,14 @@ export class FakeCognitoIdp {
     return session;
   }
 }
+
+/** Which pending stage a session must be at for each challenge answer. */
+const stageAnswering: Record<z.infer<typeof RespondSchema>['ChallengeName'], PendingSignIn['stage']> = {
+  PASSWORD_VERIFIER: 'password',
+  NEW_PASSWORD_REQUIRED: 'new_password',
+  SOFTWARE_TOKEN_MFA: 'totp',
+  MFA_SETUP: 'mfa_verified',
+};
 
 const ok = (body: Record<string, unknown>): IdpAnswer => ({ status: 200, body });
 const refusal = (type: string, message: string): IdpAnswer => ({ status: 400, body: { __type: type, message } });
