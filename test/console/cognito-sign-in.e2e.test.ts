@@ -1,19 +1,11 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { create as createQr } from 'qrcode';
+import { CHROMIUM, SCREENSHOTS, expectText, launchConsoleBrowser } from '../helpers/console-browser';
 import { FakeCognitoIdp, fakeJwt, totpCode, totpCodeAccepted, type CognitoTokens, type FakeUser } from '../helpers/cognito-idp-fake';
 import { startTestPlatform, type TestPlatform } from '../helpers/platform';
 
-const ROOT = path.resolve(__dirname, '../..');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const SCREENSHOTS = path.join(ROOT, '.local', 'console-screenshots');
-/** Without the background-networking flags Chromium waits on services this closed network does not have. */
-const CHROMIUM_FLAGS = [
-  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync',
-];
 const REGION = 'ap-east-1';
 const USER_POOL_ID = `${REGION}_Fl33tAdm1n`;
 const CLIENT_ID = '3n4q7h2kd9vb1c6xg8rmt5pa0e';
@@ -59,20 +51,17 @@ interface ConsoleBrowser {
  * Gateway's authorizer would in AWS, and headless Chromium with the pool answered inside it.
  */
 async function openConsole(idp: FakeCognitoIdp, tokens: CognitoTokens): Promise<ConsoleBrowser> {
-  execFileSync(process.execPath, ['--import', 'tsx', 'console/scripts/ensure-console-built.ts'], { cwd: ROOT, stdio: 'inherit' });
-  mkdirSync(SCREENSHOTS, { recursive: true });
   const adminBearers: string[] = [];
   const strayRequests: string[] = [];
   const platform = await startTestPlatform({ settings: { adminToken: tokens.accessToken } });
-  const userDataDir = mkdtempSync(path.join(tmpdir(), 'console-chromium-'));
-  let context: BrowserContext | undefined;
+  let browser: Awaited<ReturnType<typeof launchConsoleBrowser>> | undefined;
   const close = async () => {
-    await context?.close();
+    await browser?.close();
     await platform.stop();
-    rmSync(userDataDir, { recursive: true, force: true });
   };
   try {
-    context = await chromium.launchPersistentContext(userDataDir, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS, viewport: { width: 1280, height: 800 } });
+    browser = await launchConsoleBrowser({ width: 1280, height: 800 });
+    const context: BrowserContext = browser.context;
     // Routes are tried last-registered first: anything the two below do not answer is refused and noted.
     await context.route(
       (url) => url.origin !== new URL(platform.gatewayUrl).origin,
@@ -335,17 +324,4 @@ async function qrModulesShown(image: Locator, size: number): Promise<string[]> {
     return modules;
   }, size);
   return moduleRows(dark, size);
-}
-
-/** Waits until the element's text contains `text` (the console renders after API calls). */
-async function expectText(locator: Locator, text: string): Promise<void> {
-  await locator.first().waitFor();
-  const deadline = Date.now() + 15_000;
-  let seen = '';
-  while (Date.now() < deadline) {
-    seen = (await locator.first().textContent()) ?? '';
-    if (seen.includes(text)) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  expect(seen).toContain(text);
 }

@@ -1,17 +1,9 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
+import { CHROMIUM, SCREENSHOTS, expectText, launchConsoleBrowser, waitUntil } from '../helpers/console-browser';
 import { startTestPlatform, type TestPlatform } from '../helpers/platform';
 
-const ROOT = path.resolve(__dirname, '../..');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const SCREENSHOTS = path.join(ROOT, '.local', 'console-screenshots');
-/** Without the background-networking flags Chromium waits on services this closed network does not have. */
-const CHROMIUM_FLAGS = [
-  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync',
-];
 const FLEET_SIZE = 20;
 
 /**
@@ -21,29 +13,23 @@ const FLEET_SIZE = 20;
  */
 describe('admin console in a browser', () => {
   let platform: TestPlatform;
-  let context: BrowserContext;
+  let browser: Awaited<ReturnType<typeof launchConsoleBrowser>> | undefined;
   let page: Page;
-  let userDataDir: string;
   let authorizedAppId: string;
   let failingAppId: string;
   const consoleUrl = (route = '') => `${platform.gatewayUrl}/console/${route}`;
   const screenshot = (name: string) => page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
 
   beforeAll(async () => {
-    // The gateway serves console/dist; build it when missing or older than its sources.
-    execFileSync(process.execPath, ['--import', 'tsx', 'console/scripts/ensure-console-built.ts'], { cwd: ROOT, stdio: 'inherit' });
-    mkdirSync(SCREENSHOTS, { recursive: true });
     platform = await startTestPlatform({ simulator: { auditDelayMs: 150, pushRetryDelayMs: 20, fastRegisterDelayMs: 60_000 }, stepFunctionsTimeScale: 0.0001 });
     await platform.simulator!.ticketPusher.pushNow();
-    userDataDir = mkdtempSync(path.join(tmpdir(), 'console-chromium-'));
-    context = await chromium.launchPersistentContext(userDataDir, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS, viewport: { width: 1440, height: 900 } });
-    page = context.pages()[0] ?? (await context.newPage());
+    browser = await launchConsoleBrowser({ width: 1440, height: 900 });
+    page = browser.context.pages()[0] ?? (await browser.context.newPage());
     page.setDefaultTimeout(15_000);
   }, 60_000);
   afterAll(async () => {
-    await context?.close();
+    await browser?.close();
     await platform?.stop();
-    if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
   });
 
   it('has Chromium where the test expects it', () => {
@@ -89,7 +75,7 @@ describe('admin console in a browser', () => {
     expect(await page.locator('[data-test=mobile-qr]').getAttribute('src')).toMatch(/^data:image\/png;base64,/);
 
     // The merchant's browser: WeChat's page, confirm, and back on the platform's callback page.
-    const merchant = await context.newPage();
+    const merchant = await browser!.context.newPage();
     await merchant.goto(pcUrl!);
     await merchant.fill('input[name=nickname]', 'Console Tea House');
     await Promise.all([merchant.waitForURL(/\/wechat\/authorize\/callback/), merchant.click('button[type=submit]')]);
@@ -221,27 +207,6 @@ describe('admin console in a browser', () => {
   });
 });
 
-async function waitUntil(check: () => Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
 async function waitForCount(locator: ReturnType<Page['locator']>, count: number): Promise<void> {
   await waitUntil(async () => (await locator.count()) === count, `${count} × ${locator.toString()}`);
-}
-
-/** Waits until the element's text contains `text` (the console renders after API calls). */
-async function expectText(locator: ReturnType<Page['locator']>, text: string): Promise<void> {
-  await locator.first().waitFor();
-  const deadline = Date.now() + 15_000;
-  let seen = '';
-  while (Date.now() < deadline) {
-    seen = (await locator.first().textContent()) ?? '';
-    if (seen.includes(text)) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  expect(seen).toContain(text);
 }

@@ -1,0 +1,58 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { chromium, type BrowserContext, type Locator } from 'playwright-core';
+
+const ROOT = path.resolve(__dirname, '../..');
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const SCREENSHOTS = path.join(ROOT, '.local', 'console-screenshots');
+/** Without the background-networking flags Chromium waits on services this closed network does not have. */
+const CHROMIUM_FLAGS = [
+  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync',
+];
+
+/**
+ * Headless Chromium with a fresh profile, for the console's browser tests. The gateway serves
+ * console/dist, so it is built first when missing or older than its sources.
+ */
+export async function launchConsoleBrowser(viewport: { width: number; height: number }): Promise<{ context: BrowserContext; close: () => Promise<void> }> {
+  execFileSync(process.execPath, ['--import', 'tsx', 'console/scripts/ensure-console-built.ts'], { cwd: ROOT, stdio: 'inherit' });
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  const userDataDir = mkdtempSync(path.join(tmpdir(), 'console-chromium-'));
+  try {
+    const context = await chromium.launchPersistentContext(userDataDir, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS, viewport });
+    return {
+      context,
+      close: async () => {
+        await context.close();
+        rmSync(userDataDir, { recursive: true, force: true });
+      },
+    };
+  } catch (error) {
+    rmSync(userDataDir, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+/** Waits until `check` holds, or fails naming `what`. */
+export async function waitUntil(check: () => Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** Waits until the element's text contains `text` (the console renders after API calls). */
+export async function expectText(locator: Locator, text: string): Promise<void> {
+  await locator.first().waitFor();
+  const deadline = Date.now() + 15_000;
+  let seen = '';
+  while (Date.now() < deadline) {
+    seen = (await locator.first().textContent()) ?? '';
+    if (seen.includes(text)) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  expect(seen).toContain(text);
+}
