@@ -24,6 +24,8 @@ class SecretSweep {
   readonly simulators = new Set<WeChatSimulator>();
   readonly platforms: { component: LocalSettings['component']; dataDir: string }[] = [];
   readonly extraSecrets: Secret[] = [];
+  /** While set, console calls are recorded but not printed (a test leaking on purpose keeps CI output clean). */
+  muted = false;
 
   record(where: string, text: string): void {
     if (!text) return;

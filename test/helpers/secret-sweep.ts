@@ -32,7 +32,7 @@ for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const) {
   const original = console[method].bind(console);
   console[method] = (...args: unknown[]) => {
     secretSweep.record('log', format(...args));
-    original(...args);
+    if (!secretSweep.muted) original(...args);
   };
 }
 

@@ -90,4 +90,41 @@ describe('token refresher with 20% WeChat faults', () => {
     expect(stored.refreshToken).toBe(sim().state.authorizers.get(appId)!.refreshToken);
     expect(sim().state.checkAuthorizerToken(stored.accessToken).errcode).toBe(0);
   });
+
+  it('does not demand re-authorization when every repair loses its answer, and repairs on the next refresh', async () => {
+    const { appId } = sim().seedAuthorizers(1)[0]!;
+    await platform.admin('/admin/authorizers:sync', { method: 'POST' });
+    await platform.admin(`/admin/authorizers/${appId}/token:refresh`, { method: 'POST' });
+    const before = (await storedTokens()).find((t) => t.appId === appId)!;
+    // The exchange and all three repairs rotate the refresh token and lose the answer; each
+    // retry of a lost call answers 61023: R1 → R2 lost, R1 61023, R2 → R3 lost, R2 61023,
+    // R3 → R4 lost, R3 61023, R4 → R5 lost, R4 61023. The list still names R5, untried.
+    const pattern = [true, false, true, false, true, false, true, false];
+    const gives = (seed: number) => {
+      const random = new SeededRandom(seed);
+      return pattern.every((lost) => random.next() < 0.5 === lost);
+    };
+    let seed = 1;
+    while (!gives(seed)) seed++;
+    sim().faults({ seed, api: { '/cgi-bin/component/api_authorizer_token': { timeoutRate: 0.5, timeoutMode: 'destroy', timeoutPhase: 'after', maxFaults: 4 } } });
+    try {
+      const response = await platform.admin(`/admin/authorizers/${appId}/token:refresh`, { method: 'POST' });
+      expect(sim().faultCounts.timeouts).toBe(4);
+      expect(response.status).toBe(503);
+      expect(await response.json()).toMatchObject({ code: 'refresh_token_repair_pending' });
+    } finally {
+      sim().faults({});
+    }
+    // Nothing was given up: the previous access token is still stored and still works.
+    const kept = (await storedTokens()).find((t) => t.appId === appId)!;
+    expect(kept.accessToken).toBe(before.accessToken);
+    expect(sim().state.checkAuthorizerToken(kept.accessToken).errcode).toBe(0);
+    const profile = (await (await platform.admin(`/admin/authorizers/${appId}`)).json()) as Json;
+    expect(profile.status).not.toBe('reauthorization_required');
+
+    const response = await platform.admin(`/admin/authorizers/${appId}/token:refresh`, { method: 'POST' });
+    expect(await response.json()).toMatchObject({ appId, outcome: 'repaired' });
+    const repaired = (await storedTokens()).find((t) => t.appId === appId)!;
+    expect(repaired.refreshToken).toBe(sim().state.authorizers.get(appId)!.refreshToken);
+  });
 });

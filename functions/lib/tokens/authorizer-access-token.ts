@@ -1,5 +1,5 @@
 import { unlimited, type Limiter } from '../concurrency';
-import { AppError } from '../errors';
+import { AppError, NotReadyError } from '../errors';
 import { logger } from '../logger';
 import type { AuthorizerStore, StoredAuthorizerToken } from '../store/authorizer-store';
 import type { AccessTokenProvider } from '../wechat/client';
@@ -17,6 +17,16 @@ export const AUTHORIZER_REFRESH_AHEAD_MS = 30 * 60 * 1000;
 export class AuthorizerUnavailableError extends AppError {
   readonly statusCode = 409;
   readonly code = 'authorizer_unavailable';
+}
+
+/**
+ * A rotated refresh token could not be repaired because every exchange lost its answer; the
+ * authorization itself is fine. Transient: callers retry, the refresher counts a failure.
+ */
+export class RefreshTokenRepairPendingError extends NotReadyError {
+  constructor(message: string) {
+    super(message, 'refresh_token_repair_pending');
+  }
 }
 
 export interface AuthorizerAccessTokensDeps {
@@ -136,9 +146,15 @@ export class AuthorizerAccessTokens {
       // again while it keeps naming a token not tried yet.
       let tried = current.refreshToken;
       let listed: { refresh_token: string } | undefined;
-      for (let attempt = 0; attempt < REPAIR_ATTEMPTS; attempt++) {
+      for (let attempt = 0; ; attempt++) {
         listed = (await this.deps.componentApi.listAllAuthorizers()).find((a) => a.authorizer_appid === appId);
         if (!listed || listed.refresh_token === tried) break;
+        if (attempt === REPAIR_ATTEMPTS) {
+          // Each attempt lost its answer, yet WeChat keeps naming a token we have not tried:
+          // the authorization is alive, only the network is not. Giving up here must not cost
+          // the merchant a re-authorization; the stored token stays and the next run repairs.
+          throw new RefreshTokenRepairPendingError(`${appId}: ${REPAIR_ATTEMPTS} repairs of a rotated refresh token lost their answers; the next refresh repairs it`);
+        }
         logger.warn('refresh token rejected; repaired from api_get_authorizer_list', { authorizerAppId: appId });
         try {
           return { token: await this.exchange(current, listed.refresh_token, wechatSlots), outcome: 'repaired' };
