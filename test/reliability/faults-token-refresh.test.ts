@@ -3,6 +3,17 @@ import { startTestPlatform, type TestPlatform } from '../helpers/platform';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
+/** The first simulator seed whose draws at a 0.5 rate lose exactly the answers marked `true`, in order. */
+function seedLosing(pattern: boolean[]): number {
+  const gives = (seed: number) => {
+    const random = new SeededRandom(seed);
+    return pattern.every((lost) => random.next() < 0.5 === lost);
+  };
+  let seed = 1;
+  while (!gives(seed)) seed++;
+  return seed;
+}
+
 const AUTHORIZERS = 150;
 const RUNS = 5;
 
@@ -70,13 +81,7 @@ describe('token refresher with 20% WeChat faults', () => {
     // The answers of the 1st and 3rd api_authorizer_token calls are lost after WeChat rotated the
     // refresh token: 1st (R1 → R2, lost), 2nd (R1: 61023), list → R2, 3rd (R2 → R3, lost),
     // 4th (R2: 61023), list → R3, 5th (R3 → R4, answered). A seed whose draws give that pattern:
-    const pattern = [true, false, true, false, false];
-    const gives = (seed: number) => {
-      const random = new SeededRandom(seed);
-      return pattern.every((lost) => random.next() < 0.5 === lost);
-    };
-    let seed = 1;
-    while (!gives(seed)) seed++;
+    const seed = seedLosing([true, false, true, false, false]);
     sim().faults({ seed, api: { '/cgi-bin/component/api_authorizer_token': { timeoutRate: 0.5, timeoutMode: 'destroy', timeoutPhase: 'after' } } });
     try {
       const response = await platform.admin(`/admin/authorizers/${appId}/token:refresh`, { method: 'POST' });
@@ -99,13 +104,7 @@ describe('token refresher with 20% WeChat faults', () => {
     // The exchange and all three repairs rotate the refresh token and lose the answer; each
     // retry of a lost call answers 61023: R1 → R2 lost, R1 61023, R2 → R3 lost, R2 61023,
     // R3 → R4 lost, R3 61023, R4 → R5 lost, R4 61023. The list still names R5, untried.
-    const pattern = [true, false, true, false, true, false, true, false];
-    const gives = (seed: number) => {
-      const random = new SeededRandom(seed);
-      return pattern.every((lost) => random.next() < 0.5 === lost);
-    };
-    let seed = 1;
-    while (!gives(seed)) seed++;
+    const seed = seedLosing([true, false, true, false, true, false, true, false]);
     sim().faults({ seed, api: { '/cgi-bin/component/api_authorizer_token': { timeoutRate: 0.5, timeoutMode: 'destroy', timeoutPhase: 'after', maxFaults: 4 } } });
     try {
       const response = await platform.admin(`/admin/authorizers/${appId}/token:refresh`, { method: 'POST' });
