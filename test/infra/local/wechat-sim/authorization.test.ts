@@ -408,13 +408,15 @@ describe('WeChat simulator: authorization', () => {
       };
       const call = () => api('api_create_preauthcode', { component_appid: component.appId });
       const control = () => fetch(`${sim.url}/sim/authorizers`).then((r) => r.text());
-      expect(await timed(call)).toBeLessThan(200);
+      // Without latency a local call is far under the 295 ms floor below; the bound leaves room
+      // for a busy two-core machine running the rest of the suite beside this file.
+      expect(await timed(call)).toBeLessThan(290);
       sim.latencyMs = 300;
       expect(sim.state.latencyMs).toBe(300);
       expect(await timed(call)).toBeGreaterThanOrEqual(295);
       expect(await timed(control)).toBeLessThan(300);
       expect((await simPost('/sim/latency', { latencyMs: 0 })).status).toBe(200);
-      expect(await timed(call)).toBeLessThan(200);
+      expect(await timed(call)).toBeLessThan(290);
     });
 
     it('takes latencyMs as an option', async () => {
