@@ -1,9 +1,7 @@
-import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
-import { sfnClient } from '../lib/aws/clients';
 import { ConfigurationError } from '../lib/errors';
 import { logger } from '../lib/logger';
 import type { ComponentServices, Stores } from '../lib/platform';
-import { applyAuditOutcome } from '../lib/release/audit-outcome';
+import { applyAuditOutcome, resumeReleaseOnAudit } from '../lib/release/audit-outcome';
 import type { AuditStatus } from '../lib/store/audit-store';
 import { TERMINAL_STATES, type ReleaseRecord, type TargetState } from '../lib/store/release-store';
 import { toWeChatDomains, type ServerDomainLists } from '../lib/weapp/domains';
@@ -136,14 +134,7 @@ export const STEPS: Record<string, (input: StepInput, ctx: StepContext) => Promi
     await ctx.stores.releases.saveAuditWait(appId!, { releaseId, taskToken });
     // The push may already have come and gone before the token was stored.
     const latest = await ctx.stores.audits.latest(appId!);
-    if (latest?.releaseId === releaseId && (latest.status === 'passed' || latest.status === 'rejected')) {
-      const wait = await ctx.stores.releases.takeAuditWait(appId!);
-      if (wait?.taskToken === taskToken) {
-        await applyAuditOutcome(ctx.stores.releases, releaseId, appId!, latest.status, latest.reason);
-        await sfnClient().send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify({ status: latest.status }) }));
-        await ctx.stores.releases.clearAuditWait(appId!, taskToken);
-      }
-    }
+    if (latest?.releaseId === releaseId) await resumeReleaseOnAudit(ctx.stores.releases, appId!, latest.status, latest.reason);
     return { outcome: 'waiting' };
   },
 
