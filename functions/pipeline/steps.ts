@@ -146,7 +146,7 @@ export const STEPS: Record<string, (input: StepInput, ctx: StepContext) => Promi
     if (status.status === 'passed' || status.status === 'rejected') {
       await ctx.stores.audits.recordOutcome(appId!, { status: status.status, event: { at: new Date().toISOString(), event: 'status_polled', ...(status.reason ? { reason: status.reason } : {}) } });
     }
-    await applyAuditOutcome(ctx.stores.releases, releaseId, appId!, status.status, status.reason);
+    await applyAuditOutcome(ctx.stores.releases, releaseId, appId!, status.status, status.reason, target.state);
     return { status: status.status };
   },
 

@@ -2,15 +2,20 @@ import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import { sfnClient } from '../aws/clients';
 import { logger } from '../logger';
 import type { AuditStatus } from '../store/audit-store';
-import type { ReleaseStore } from '../store/release-store';
+import type { ReleaseStore, TargetState } from '../store/release-store';
 
-/** Moves a release target on once its audit is decided. */
-export async function applyAuditOutcome(releases: ReleaseStore, releaseId: string, appId: string, status: AuditStatus, reason?: string): Promise<void> {
+/**
+ * Moves a release target on once its audit is decided. A caller that has just read the
+ * target passes its state (`knownState`), which saves the transition a read.
+ */
+export async function applyAuditOutcome(releases: ReleaseStore, releaseId: string, appId: string, status: AuditStatus, reason?: string, knownState?: TargetState): Promise<void> {
+  const known = knownState ? { knownState } : {};
   if (status === 'passed') {
-    await releases.transition(releaseId, appId, ['audit_submitted'], 'audit_passed');
+    await releases.transition(releaseId, appId, ['audit_submitted'], 'audit_passed', known);
   } else if (status === 'rejected' || status === 'withdrawn') {
     await releases.transition(releaseId, appId, ['audit_submitted'], 'failed', {
       failure: { step: 'audit', reason: status === 'rejected' ? `audit rejected: ${reason ?? 'no reason given'}` : 'audit withdrawn' },
+      ...known,
     });
   }
 }
