@@ -2,8 +2,8 @@ import { implement } from '../lib/http/api-route';
 import { serveRoutes } from '../lib/http/serve-routes';
 import { NotFoundError } from '../lib/errors';
 import { componentServices, platformStores } from '../lib/platform';
+import { releaseApp } from '../lib/release/release-app';
 import { ReleaseService } from '../lib/release/release-service';
-import { releaseApp } from '../pipeline/steps';
 import { RELEASE_ROUTES as R } from './releases-contract';
 
 const service = async () => {

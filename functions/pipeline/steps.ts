@@ -2,6 +2,7 @@ import { ConfigurationError } from '../lib/errors';
 import { logger } from '../lib/logger';
 import type { ComponentServices, Stores } from '../lib/platform';
 import { applyAuditOutcome, resumeReleaseOnAudit } from '../lib/release/audit-outcome';
+import { releaseApp } from '../lib/release/release-app';
 import type { AuditStatus } from '../lib/store/audit-store';
 import { TERMINAL_STATES, type ReleaseRecord, type TargetState } from '../lib/store/release-store';
 import { toWeChatDomains, type ServerDomainLists } from '../lib/weapp/domains';
@@ -213,21 +214,6 @@ async function prepareTrial(ctx: StepContext, releaseId: string, appId: string, 
     const image = await api.getQrcode();
     await ctx.stores.releases.saveTrialQrcode(releaseId, appId, image, `/admin/releases/${releaseId}/targets/${appId}/trial-qrcode`);
   }
-}
-
-/** Releases one app whose audit passed (also used when an admin approves held apps). */
-export async function releaseApp(ctx: StepContext, releaseId: string, appId: string, release: ReleaseRecord, from: TargetState[] = ['audit_passed'], knownState?: TargetState): Promise<void> {
-  const { miniPrograms } = await ctx.services();
-  try {
-    await miniPrograms.api(appId).release();
-  } catch (error) {
-    // 85052: released already (a re-run after WeChat answered but before the record).
-    if (!(error instanceof WeChatApiError && error.errcode === 85052)) throw error;
-  }
-  if (release.options.grayPercentage && release.options.grayPercentage < 100) {
-    await miniPrograms.api(appId).grayRelease(release.options.grayPercentage).catch((error: unknown) => logger.warn('gray release not set', { authorizerAppId: appId, message: (error as Error).message }));
-  }
-  await ctx.stores.releases.transition(releaseId, appId, from, 'released', knownState ? { knownState } : {});
 }
 
 function stepOf(state: TargetState): string {
