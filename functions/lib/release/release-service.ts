@@ -158,20 +158,18 @@ export class ReleaseService {
   private async executeDistributed(releaseId: string, appIds: string[], bucket: string, maxConcurrency: number): Promise<string> {
     const key = `releases/${releaseId}/targets.json`;
     await s3Client().send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: JSON.stringify(appIds), ContentType: 'application/json' }));
-    const stateMachineArn = config().RELEASE_STATE_MACHINE_ARN;
-    if (!stateMachineArn) throw new ConfigurationError('RELEASE_STATE_MACHINE_ARN is not configured');
-    const { executionArn } = await sfnClient().send(
-      new StartExecutionCommand({ stateMachineArn, name: releaseId, input: JSON.stringify({ releaseId, targetsS3: { bucket, key }, maxConcurrency }) }),
-    );
-    if (!executionArn) throw new ConfigurationError('Step Functions returned no execution ARN');
-    await this.stores.releases.setExecution(releaseId, executionArn);
-    return executionArn;
+    return this.startExecution(releaseId, releaseId, { releaseId, targetsS3: { bucket, key }, maxConcurrency });
   }
 
   private async execute(releaseId: string, waves: string[][], name: string, maxConcurrency: number): Promise<string> {
+    return this.startExecution(releaseId, name, { releaseId, waves, maxConcurrency });
+  }
+
+  /** Starts the release state machine and records the execution on the release. */
+  private async startExecution(releaseId: string, name: string, input: Record<string, unknown>): Promise<string> {
     const stateMachineArn = config().RELEASE_STATE_MACHINE_ARN;
     if (!stateMachineArn) throw new ConfigurationError('RELEASE_STATE_MACHINE_ARN is not configured');
-    const { executionArn } = await sfnClient().send(new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify({ releaseId, waves, maxConcurrency }) }));
+    const { executionArn } = await sfnClient().send(new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify(input) }));
     if (!executionArn) throw new ConfigurationError('Step Functions returned no execution ARN');
     await this.stores.releases.setExecution(releaseId, executionArn);
     return executionArn;
