@@ -4,7 +4,7 @@ import type { ComponentServices, Stores } from '../lib/platform';
 import { applyAuditOutcome, resumeReleaseOnAudit } from '../lib/release/audit-outcome';
 import { releaseApp } from '../lib/release/release-app';
 import type { AuditStatus } from '../lib/store/audit-store';
-import { TERMINAL_STATES, type ReleaseRecord, type TargetState } from '../lib/store/release-store';
+import { openTargets, TERMINAL_STATES, type ReleaseRecord, type TargetState } from '../lib/store/release-store';
 import { toWeChatDomains, type ServerDomainLists } from '../lib/weapp/domains';
 import { WeChatApiError, WeChatTransportError } from '../lib/wechat/errors';
 
@@ -174,8 +174,8 @@ export const STEPS: Record<string, (input: StepInput, ctx: StepContext) => Promi
 
   async finalize({ releaseId }, ctx) {
     const release = await load(ctx, releaseId, { fresh: true });
-    const unfinished = release.total - release.counts.released - release.counts.failed - release.counts.cancelled - release.counts.held - (release.counts.rolled_back ?? 0);
-    if (unfinished === 0) await ctx.stores.releases.finish(releaseId, release.counts.failed > 0 ? 'completed_with_failures' : 'succeeded');
+    // Held apps keep the release running: approving them finishes it.
+    if (openTargets(release) === 0) await ctx.stores.releases.finish(releaseId, release.counts.failed > 0 ? 'completed_with_failures' : 'succeeded');
     return { status: (await load(ctx, releaseId, { fresh: true })).status, counts: release.counts };
   },
 };

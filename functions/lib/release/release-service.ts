@@ -8,7 +8,7 @@ import { mapSettled } from '../concurrency';
 import { config } from '../config';
 import { BadRequestError, ConfigurationError, ConflictError, NotFoundError } from '../errors';
 import type { Stores } from '../platform';
-import { TERMINAL_STATES, type ReleaseOptions, type ReleaseRecord } from '../store/release-store';
+import { FINAL_STATES, openTargets, type ReleaseOptions, type ReleaseRecord } from '../store/release-store';
 import { buildExtJson } from '../weapp/ext-json';
 import type { TemplateApi } from '../wechat/weapp';
 
@@ -96,7 +96,7 @@ export class ReleaseService {
     }
     let cancelled = 0;
     for (const target of await this.stores.releases.allTargets(releaseId)) {
-      if (TERMINAL_STATES.has(target.state) || target.state === 'held') continue;
+      if (FINAL_STATES.has(target.state)) continue;
       if (await this.stores.releases.transition(releaseId, target.appId, [target.state], 'cancelled')) cancelled++;
     }
     await this.stores.releases.finish(releaseId, 'cancelled');
@@ -143,7 +143,7 @@ export class ReleaseService {
   async redrive(releaseId: string): Promise<string | undefined> {
     const release = await this.require(releaseId);
     if (release.status !== 'running') return undefined;
-    const unfinished = (await this.stores.releases.allTargets(releaseId)).filter((t) => !TERMINAL_STATES.has(t.state) && t.state !== 'held').map((t) => t.appId);
+    const unfinished = (await this.stores.releases.allTargets(releaseId)).filter((t) => !FINAL_STATES.has(t.state)).map((t) => t.appId);
     if (unfinished.length === 0) {
       await this.finishIfDone(releaseId);
       return undefined;
@@ -177,8 +177,7 @@ export class ReleaseService {
 
   private async finishIfDone(releaseId: string): Promise<void> {
     const release = await this.require(releaseId);
-    const open = release.total - release.counts.released - release.counts.failed - release.counts.cancelled - release.counts.rolled_back;
-    if (open === 0) await this.stores.releases.finish(releaseId, release.counts.failed > 0 ? 'completed_with_failures' : 'succeeded');
+    if (openTargets(release) === 0) await this.stores.releases.finish(releaseId, release.counts.failed > 0 ? 'completed_with_failures' : 'succeeded');
   }
 
   private async require(releaseId: string): Promise<ReleaseRecord> {

@@ -18,8 +18,11 @@ export const TARGET_STATES = [
 ] as const;
 export type TargetState = (typeof TARGET_STATES)[number];
 export const TERMINAL_STATES: ReadonlySet<TargetState> = new Set(['released', 'failed', 'cancelled', 'rolled_back']);
-/** Where a target stays until someone acts: the terminal states, and held for approval. */
-const FINAL_STATES: ReadonlySet<TargetState> = new Set([...TERMINAL_STATES, 'held']);
+/**
+ * Where a target stays until someone acts: the terminal states, and held for approval. The
+ * pipeline is done with these; a held app still keeps its release running until approved.
+ */
+export const FINAL_STATES: ReadonlySet<TargetState> = new Set([...TERMINAL_STATES, 'held']);
 
 export type ReleaseStatus = 'running' | 'succeeded' | 'completed_with_failures' | 'cancelled';
 
@@ -51,6 +54,11 @@ export interface ReleaseRecord {
   total: number;
   counts: Record<TargetState, number>;
   finishedAt?: string;
+}
+
+/** Targets of a release not yet in a terminal state (held ones included): the release runs while any is. */
+export function openTargets(release: Pick<ReleaseRecord, 'total' | 'counts'>): number {
+  return release.total - [...TERMINAL_STATES].reduce((n, state) => n + (release.counts[state] ?? 0), 0);
 }
 
 export interface TargetRecord {

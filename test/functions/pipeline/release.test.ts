@@ -1,4 +1,6 @@
+import { sfnClient } from '../../../functions/lib/aws/clients';
 import { startTestPlatform, type TestPlatform } from '../../helpers/platform';
+import { settled } from '../../infra/local/stepfunctions/helpers';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -91,6 +93,9 @@ describe('release pipeline', () => {
     const held = await settle(started.json.releaseId, (r) => r.counts.held === 1);
     expect(held.targets[0].state).toBe('held');
     expect(wechatCalls('/wxa/release', appId)).toHaveLength(0);
+    // The execution has finalized, yet an app waiting for approval keeps the release running.
+    expect((await settled(sfnClient(), started.json.executionArn, 10_000)).status).toBe('SUCCEEDED');
+    expect(await release(started.json.releaseId)).toMatchObject({ status: 'running', counts: { held: 1 } });
     const approve = await platform.admin(`/admin/releases/${started.json.releaseId}/approve`, { method: 'POST' });
     expect(await approve.json()).toEqual({ released: 1, failed: 0 });
     expect(await release(started.json.releaseId)).toMatchObject({ status: 'succeeded', counts: { released: 1, held: 0 } });
