@@ -27,12 +27,12 @@ const COMPONENT_TOKEN_MIN_MS = 15 * 60 * 1000;
  */
 export async function checkHealth(stores: Stores, componentAppId: string, now = Date.now()): Promise<HealthReport> {
   const env = config();
-  const [ticket, token, run, reauth, releases] = await Promise.all([
+  const [ticket, token, run, reauth, running] = await Promise.all([
     stores.tickets.get(componentAppId),
     stores.componentTokens.get(componentAppId),
     stores.refresher.get(componentAppId),
     stores.authorizers.countByStatus(componentAppId, 'reauthorization_required'),
-    stores.releases.list(20),
+    stores.releases.running(),
   ]);
 
   const ticketAgeSeconds = ticket ? Math.round((now - Date.parse(ticket.receivedAt)) / 1000) : undefined;
@@ -66,7 +66,6 @@ export async function checkHealth(stores: Stores, componentAppId: string, now = 
             : { status: 'ok', lastRun: run };
 
   const authorizersPart: HealthPart = reauth > 0 ? { status: 'degraded', reason: `${reauth} authorizer(s) must authorize the platform again`, reauthorizationRequired: reauth } : { status: 'ok', reauthorizationRequired: 0 };
-  const running = releases.filter((r) => r.status === 'running');
   const releaseSummary = { running: running.length, failedTargetsInRunning: running.reduce((n, r) => n + r.counts.failed, 0) };
   const stalled = running
     .map((r) => ({ release: r, ageSeconds: Math.round((now - Date.parse(r.createdAt)) / 1000) }))

@@ -36,6 +36,7 @@ async function refreshTokens(): Promise<RefreshSummary> {
   };
 
   let ticketCreatedMs: number | undefined;
+  let componentTokenExpiresAt: number | undefined;
   try {
     const ticket = await tickets.get(componentAppId);
     ticketCreatedMs = ticket ? ticket.createTime * 1000 : undefined;
@@ -49,6 +50,7 @@ async function refreshTokens(): Promise<RefreshSummary> {
     } else {
       const token = await services.componentToken.ensureFresh(REFRESH_AHEAD_MS);
       run.component = token.refreshed ? 'refreshed' : 'fresh';
+      componentTokenExpiresAt = token.expiresAt;
 
       const due = await authorizers.tokensExpiringBefore(componentAppId, Date.now() + AUTHORIZER_REFRESH_AHEAD_MS);
       run.authorizers.due = due.length;
@@ -74,7 +76,7 @@ async function refreshTokens(): Promise<RefreshSummary> {
     logger.error('token refresher failed', { message: run.error });
   }
   run.durationMs = Date.now() - started;
-  await recordSignals(run, ticketCreatedMs, componentAppId, { componentTokens, authorizers, releases });
+  await recordSignals(run, { ticketCreatedMs, componentTokenExpiresAt }, componentAppId, { componentTokens, authorizers, releases });
   await refresher.save(componentAppId, run);
   // Every 5 minutes in AWS (every few seconds locally): quiet unless something happened.
   const eventful = run.outcome !== 'ok' || run.component !== 'fresh' || run.authorizers.due > 0 || run.ticket !== 'fresh';
@@ -84,24 +86,27 @@ async function refreshTokens(): Promise<RefreshSummary> {
 
 /**
  * The gauges and counts the alarms read, on every run (zeros included, so a silent refresher
- * shows as missing data). Token expiry is read back from the store, so it is reported even
- * when this run failed to refresh it.
+ * shows as missing data). When this run did not get the component token, its expiry is read
+ * back from the store, so it is reported even when the refresh failed.
  */
 async function recordSignals(
   run: RefresherRun,
-  ticketCreatedMs: number | undefined,
+  known: { ticketCreatedMs: number | undefined; componentTokenExpiresAt: number | undefined },
   componentAppId: string,
   stores: Pick<Stores, 'componentTokens' | 'authorizers' | 'releases'>,
 ): Promise<void> {
   const now = Date.now();
-  if (ticketCreatedMs !== undefined) addGauge(METRIC.ticketAge, Math.round((now - ticketCreatedMs) / 1000), 'Seconds');
+  if (known.ticketCreatedMs !== undefined) addGauge(METRIC.ticketAge, Math.round((now - known.ticketCreatedMs) / 1000), 'Seconds');
   addCount(METRIC.authorizerRefreshOk, run.authorizers.refreshed + run.authorizers.repaired);
   addCount(METRIC.authorizerRefreshFailed, run.authorizers.failed);
   try {
-    const token = await stores.componentTokens.get(componentAppId);
-    if (token) addGauge(METRIC.componentTokenSecondsToExpiry, Math.round((token.expiresAt - now) / 1000), 'Seconds');
-    addGauge(METRIC.authorizersNeedingReauthorization, await stores.authorizers.countByStatus(componentAppId, 'reauthorization_required'), 'Count');
-    const running = (await stores.releases.list(20)).filter((release) => release.status === 'running');
+    const [componentTokenExpiresAt, reauthorizationRequired, running] = await Promise.all([
+      known.componentTokenExpiresAt ?? stores.componentTokens.get(componentAppId).then((token) => token?.expiresAt),
+      stores.authorizers.countByStatus(componentAppId, 'reauthorization_required'),
+      stores.releases.running(),
+    ]);
+    if (componentTokenExpiresAt !== undefined) addGauge(METRIC.componentTokenSecondsToExpiry, Math.round((componentTokenExpiresAt - now) / 1000), 'Seconds');
+    addGauge(METRIC.authorizersNeedingReauthorization, reauthorizationRequired, 'Count');
     const oldestMs = Math.min(now, ...running.map((release) => Date.parse(release.createdAt)));
     addGauge(METRIC.oldestRunningReleaseAge, Math.round((now - oldestMs) / 1000), 'Seconds');
   } catch (error) {

@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, DeleteCommand, GetCommand, paginateQuery, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, BatchWriteCommand, DeleteCommand, GetCommand, paginateQuery, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { countReleaseTargetFinal } from '../observability/release-signals';
 
 /** Where one app stands in a release. Terminal: released, held→released, failed, cancelled. */
@@ -79,6 +79,8 @@ const key = {
   release: (releaseId: string) => ({ pk: `RELEASE#${releaseId}`, sk: 'META' }),
   target: (releaseId: string, appId: string) => ({ pk: `RELEASE#${releaseId}`, sk: `TARGET#${appId}` }),
   auditWait: (appId: string) => ({ pk: `AUTHORIZER#${appId}`, sk: 'PIPELINE#AUDIT_WAIT' }),
+  /** One item per running release, so the running ones are found however many releases came after them. */
+  running: (releaseId: string) => ({ pk: 'RELEASES#RUNNING', sk: releaseId }),
 };
 
 const zeroCounts = (): Record<TargetState, number> => Object.fromEntries(TARGET_STATES.map((s) => [s, 0])) as Record<TargetState, number>;
@@ -98,6 +100,7 @@ export class ReleaseStore {
     const counts = zeroCounts();
     counts.pending = appIds.length;
     const record: ReleaseRecord = { ...release, status: 'running', total: appIds.length, counts };
+    await this.markRunning(release.releaseId);
     await this.db.send(
       new PutCommand({
         TableName: this.tableName,
@@ -134,6 +137,31 @@ export class ReleaseStore {
       new QueryCommand({ TableName: this.tableName, IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :pk', ExpressionAttributeValues: { ':pk': 'RELEASES' }, ScanIndexForward: false, Limit: limit }),
     );
     return Items.map((i) => strip<ReleaseRecord>(i));
+  }
+
+  /**
+   * Every running release, newest first, through the running markers: a key query and
+   * consistent batch reads, however many releases came after them. A marker that a finish
+   * interrupted between its two writes left behind is skipped and removed.
+   */
+  async running(): Promise<ReleaseRecord[]> {
+    const releaseIds: string[] = [];
+    const pages = paginateQuery({ client: this.db }, { TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': key.running('').pk }, ConsistentRead: true });
+    for await (const page of pages) releaseIds.push(...(page.Items ?? []).map((i) => String(i.sk)));
+    const records: ReleaseRecord[] = [];
+    for (let i = 0; i < releaseIds.length; i += 100) {
+      let request: Record<string, { Keys: Record<string, unknown>[]; ConsistentRead: boolean }> | undefined = {
+        [this.tableName]: { Keys: releaseIds.slice(i, i + 100).map((id) => key.release(id)), ConsistentRead: true },
+      };
+      while (request && Object.keys(request).length) {
+        const { Responses, UnprocessedKeys } = await this.db.send(new BatchGetCommand({ RequestItems: request }));
+        records.push(...(Responses?.[this.tableName] ?? []).map((item) => strip<ReleaseRecord>(item)));
+        request = UnprocessedKeys as typeof request;
+      }
+    }
+    const running = new Set(records.filter((r) => r.status === 'running').map((r) => r.releaseId));
+    await Promise.all(releaseIds.filter((id) => !running.has(id)).map((id) => this.unmarkRunning(id)));
+    return records.filter((r) => running.has(r.releaseId)).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
   }
 
   async getTarget(releaseId: string, appId: string): Promise<TargetRecord | undefined> {
@@ -259,22 +287,51 @@ export class ReleaseStore {
   }
 
   async finish(releaseId: string, status: ReleaseStatus, now = Date.now()): Promise<void> {
-    await this.db.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: key.release(releaseId),
-        UpdateExpression: 'SET #status = :status, finishedAt = :at',
-        ConditionExpression: '#status = :running',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':status': status, ':at': new Date(now).toISOString(), ':running': 'running' },
-      }),
-    ).catch((error: unknown) => {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    });
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: key.release(releaseId),
+          UpdateExpression: 'SET #status = :status, finishedAt = :at',
+          ConditionExpression: '#status = :running',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':status': status, ':at': new Date(now).toISOString(), ':running': 'running' },
+        }),
+      );
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return;
+      throw error;
+    }
+    await this.unmarkRunning(releaseId);
   }
 
   async reopen(releaseId: string): Promise<void> {
+    await this.markRunning(releaseId);
     await this.db.send(new UpdateCommand({ TableName: this.tableName, Key: key.release(releaseId), UpdateExpression: 'SET #status = :running REMOVE finishedAt', ExpressionAttributeNames: { '#status': 'status' }, ExpressionAttributeValues: { ':running': 'running' } }));
+  }
+
+  /** Before the status turns running, so a running release always has its marker. */
+  private async markRunning(releaseId: string): Promise<void> {
+    await this.db.send(new PutCommand({ TableName: this.tableName, Item: { ...key.running(releaseId), type: 'RunningRelease' } }));
+  }
+
+  /**
+   * After the status left running, and only while it still has: a retry may reopen the
+   * release at any moment. A marker this leaves behind is one `running()` skips.
+   */
+  private async unmarkRunning(releaseId: string): Promise<void> {
+    await this.db
+      .send(
+        new TransactWriteCommand({
+          TransactItems: [
+            { ConditionCheck: { TableName: this.tableName, Key: key.release(releaseId), ConditionExpression: '#status <> :running', ExpressionAttributeNames: { '#status': 'status' }, ExpressionAttributeValues: { ':running': 'running' } } },
+            { Delete: { TableName: this.tableName, Key: key.running(releaseId) } },
+          ],
+        }),
+      )
+      .catch((error: unknown) => {
+        if (!(error instanceof TransactionCanceledException)) throw error;
+      });
   }
 
   // ---- waiting for an audit result -------------------------------------------------------

@@ -73,4 +73,18 @@ describe('GET /admin/health', () => {
     await releases.finish('rel-stalled', 'cancelled');
     expect((await health()).parts.releases).toMatchObject({ status: 'ok', running: 1 });
   });
+
+  it('still reports a stalled release after more than 20 newer ones', async () => {
+    const { platformStores } = await import('../../../functions/lib/platform');
+    const { releases } = platformStores();
+    const base = { templateId: '1', userVersion: '1.0.0', userDesc: 'x', createdBy: 'test', options: { autoRelease: true, maxConcurrency: 5 } };
+    const fiveDaysAgo = new Date(Date.now() - 5 * 24 * 3600 * 1000).toISOString();
+    await releases.create({ ...base, releaseId: 'rel-buried', createdAt: fiveDaysAgo }, ['wx0000000000000004']);
+    for (let i = 0; i < 21; i++) {
+      await releases.create({ ...base, releaseId: `rel-after-${i}`, createdAt: new Date(Date.now() - 1000 + i).toISOString() }, ['wx0000000000000005']);
+      await releases.finish(`rel-after-${i}`, 'succeeded');
+    }
+    expect((await releases.list(20)).map((r) => r.releaseId)).not.toContain('rel-buried');
+    expect((await health()).parts.releases).toMatchObject({ status: 'degraded', running: 2, stalled: ['rel-buried'], reason: expect.stringMatching(/^release rel-buried has run for 120 h/) });
+  });
 });

@@ -81,6 +81,23 @@ describe('signals', () => {
       await platformStores().releases.finish('rel-signals-old', 'cancelled');
     });
 
+    it('still reports the oldest running release after more than 20 newer ones', async () => {
+      const { platformStores } = await import('../../../functions/lib/platform');
+      const { releases } = platformStores();
+      const base = { templateId: '1', userVersion: '0.0.1', userDesc: 'buried', createdBy: 'test', options: { autoRelease: false, maxConcurrency: 1 } };
+      await releases.create({ ...base, releaseId: 'rel-signals-buried', createdAt: new Date(Date.now() - 3 * 3600 * 1000).toISOString() }, []);
+      for (let i = 0; i < 21; i++) {
+        await releases.create({ ...base, releaseId: `rel-signals-after-${i}`, createdAt: new Date(Date.now() - 1000 + i).toISOString() }, []);
+        await releases.finish(`rel-signals-after-${i}`, 'succeeded');
+      }
+      out.clear();
+      await platform.scheduler.runNow('refreshTokens');
+      const [gauges] = out.metrics(METRIC.oldestRunningReleaseAge);
+      expect(gauges![METRIC.oldestRunningReleaseAge]).toBeGreaterThanOrEqual(10_800);
+      expect(gauges![METRIC.oldestRunningReleaseAge]).toBeLessThan(10_860);
+      await releases.finish('rel-signals-buried', 'cancelled');
+    });
+
     it('counts and logs every WeChat call by API path and errcode, never with a token', async () => {
       const requestsBefore = platform.simulator!.requests.length;
       platform.simulator!.script(AUTHORIZER_TOKEN_API, [{ errcode: 48001 }]);
