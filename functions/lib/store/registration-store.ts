@@ -52,9 +52,10 @@ export class RegistrationStore {
     return Item ? strip(Item) : undefined;
   }
 
-  async findByCompany(name: string, legalPersonaWechat: string): Promise<RegistrationRecord | undefined> {
+  /** The id of the registration requested for this company and legal person, from its match item alone. */
+  async findIdByCompany(name: string, legalPersonaWechat: string): Promise<string | undefined> {
     const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { pk: `REGISTRATION_MATCH#${matchKey(name, legalPersonaWechat)}`, sk: 'MATCH' }, ConsistentRead: true }));
-    return Item ? this.get(String(Item.registrationId)) : undefined;
+    return Item ? String(Item.registrationId) : undefined;
   }
 
   async list(limit: number): Promise<RegistrationRecord[]> {
@@ -76,15 +77,18 @@ export class RegistrationStore {
     );
   }
 
-  async recordSearch(registrationId: string, answer: Record<string, unknown>, now = Date.now()): Promise<void> {
-    await this.db.send(
+  /** Keeps WeChat's search answer on the record; the record as it now is. */
+  async recordSearch(registrationId: string, answer: Record<string, unknown>, now = Date.now()): Promise<RegistrationRecord> {
+    const { Attributes } = await this.db.send(
       new UpdateCommand({
         TableName: this.tableName,
         Key: { pk: `REGISTRATION#${registrationId}`, sk: 'META' },
         UpdateExpression: 'SET lastSearch = :s, updatedAt = :at',
         ExpressionAttributeValues: { ':s': { at: new Date(now).toISOString(), answer }, ':at': new Date(now).toISOString() },
+        ReturnValues: 'ALL_NEW',
       }),
     );
+    return strip(Attributes ?? {});
   }
 }
 
