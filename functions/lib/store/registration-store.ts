@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { withoutKeys } from './keys';
 
 export type RegistrationState = 'pending' | 'succeeded' | 'failed';
 
@@ -49,7 +50,7 @@ export class RegistrationStore {
 
   async get(registrationId: string): Promise<RegistrationRecord | undefined> {
     const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { pk: `REGISTRATION#${registrationId}`, sk: 'META' }, ConsistentRead: true }));
-    return Item ? strip(Item) : undefined;
+    return Item ? withoutKeys<RegistrationRecord>(Item) : undefined;
   }
 
   /** The id of the registration requested for this company and legal person, from its match item alone. */
@@ -62,7 +63,7 @@ export class RegistrationStore {
     const { Items = [] } = await this.db.send(
       new QueryCommand({ TableName: this.tableName, IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :pk', ExpressionAttributeValues: { ':pk': 'REGISTRATIONS' }, ScanIndexForward: false, Limit: limit }),
     );
-    return Items.map(strip);
+    return Items.map((item) => withoutKeys<RegistrationRecord>(item));
   }
 
   async recordOutcome(registrationId: string, outcome: { state: RegistrationState; appId?: string; result: { status: number; message: string } }, now = Date.now()): Promise<void> {
@@ -88,11 +89,6 @@ export class RegistrationStore {
         ReturnValues: 'ALL_NEW',
       }),
     );
-    return strip(Attributes ?? {});
+    return withoutKeys<RegistrationRecord>(Attributes ?? {});
   }
-}
-
-function strip(item: Record<string, unknown>): RegistrationRecord {
-  const { pk: _pk, sk: _sk, type: _type, gsi1pk: _g1, gsi1sk: _g2, ...rest } = item;
-  return rest as unknown as RegistrationRecord;
 }
