@@ -3,10 +3,9 @@ import { AUTH_TYPES } from '../lib/authorization/authorization-links';
 import { route } from '../lib/http/api-route';
 import { AUTHORIZER_STATUSES } from '../lib/store/authorizer-store';
 import { Release } from './releases-contract';
-import { AuditRecordOut } from './weapp/contract';
+import { AppParams, AuditRecordOut } from './weapp/contract';
 
 /** Contracts of the platform-level admin routes (component, authorization, registry). */
-const AppParams = z.object({ appId: z.string().regex(/^wx[0-9a-f]{16}$/i, 'appId must be a WeChat AppID (wx + 16 hex digits)') });
 
 const RefresherRun = z.object({
   startedAt: z.string(),

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { route } from '../lib/http/api-route';
+import { AppParams } from './weapp/contract';
 
-const AppParams = z.object({ appId: z.string().regex(/^wx[0-9a-f]{16}$/i, 'appId must be a WeChat AppID (wx + 16 hex digits)') });
 const Key32 = (name: string) => z.string().regex(/^[A-Za-z0-9]{32}$/, `${name} must be 32 letters or digits`);
 
 const PaymentMetadata = z.object({

@@ -2,9 +2,8 @@ import { z } from 'zod';
 import { route } from '../lib/http/api-route';
 import { ServerDomainLists, WebviewDomainList } from '../lib/weapp/domains';
 import { TARGET_STATES } from '../lib/store/release-store';
+import { AppId, JsonObject } from './weapp/contract';
 
-const AppId = z.string().regex(/^wx[0-9a-f]{16}$/i, 'appId must be a WeChat AppID (wx + 16 hex digits)');
-const JsonObject = z.record(z.string(), z.unknown());
 const ReleaseParams = z.object({ releaseId: z.string().regex(/^rel-[0-9a-z-]{1,64}$/, 'not a release id') });
 
 const Counts = z.record(z.enum(TARGET_STATES), z.number());

@@ -32,13 +32,17 @@ export function pushIdempotencyConfig(): IdempotencyConfig {
 const RECORD_STATUS_COMPLETED = 'COMPLETED';
 const RECORD_STATUS_IN_PROGRESS = 'INPROGRESS';
 
-/** Object keys in order at every depth, as Powertools sorts a payload before hashing it. */
+/**
+ * Object keys in order at every depth, as Powertools' `deepSort` orders a payload before hashing
+ * it: case-insensitively, with its very comparator (never 0, so keys equal but for case keep the
+ * order the sort leaves them in there too). Any other order would hash to another key.
+ */
 function sortedKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortedKeys);
   if (value === null || typeof value !== 'object') return value;
   return Object.fromEntries(
     Object.keys(value)
-      .sort()
+      .sort((a, b) => (a.toLowerCase() < b.toLowerCase() ? -1 : 1))
       .map((key) => [key, sortedKeys((value as Record<string, unknown>)[key])]),
   );
 }

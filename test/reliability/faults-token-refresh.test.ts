@@ -79,8 +79,8 @@ describe('token refresher with 20% WeChat faults', () => {
     const { appId } = sim().seedAuthorizers(1)[0]!;
     await platform.admin('/admin/authorizers:sync', { method: 'POST' });
     // The answers of the 1st and 3rd api_authorizer_token calls are lost after WeChat rotated the
-    // refresh token: 1st (R1 → R2, lost), 2nd (R1: 61023), list → R2, 3rd (R2 → R3, lost),
-    // 4th (R2: 61023), list → R3, 5th (R3 → R4, answered). A seed whose draws give that pattern:
+    // refresh token: 1st (R1 → R2, lost), 2nd (R1: 61023), info → R2, 3rd (R2 → R3, lost),
+    // 4th (R2: 61023), info → R3, 5th (R3 → R4, answered). A seed whose draws give that pattern:
     const seed = seedLosing([true, false, true, false, false]);
     sim().faults({ seed, api: { '/cgi-bin/component/api_authorizer_token': { timeoutRate: 0.5, timeoutMode: 'destroy', timeoutPhase: 'after' } } });
     try {
@@ -103,7 +103,7 @@ describe('token refresher with 20% WeChat faults', () => {
     const before = (await storedTokens()).find((t) => t.appId === appId)!;
     // The exchange and all three repairs rotate the refresh token and lose the answer; each
     // retry of a lost call answers 61023: R1 → R2 lost, R1 61023, R2 → R3 lost, R2 61023,
-    // R3 → R4 lost, R3 61023, R4 → R5 lost, R4 61023. The list still names R5, untried.
+    // R3 → R4 lost, R3 61023, R4 → R5 lost, R4 61023. WeChat still holds R5, untried.
     const seed = seedLosing([true, false, true, false, true, false, true, false]);
     sim().faults({ seed, api: { '/cgi-bin/component/api_authorizer_token': { timeoutRate: 0.5, timeoutMode: 'destroy', timeoutPhase: 'after', maxFaults: 4 } } });
     try {

@@ -7,9 +7,11 @@ import { ServerDomainLists, ServerDomainListsOut, WebviewDomainList } from '../.
  * original brief (steps 6 and 8–17). Contracts only — no service code — so the CDK manifest
  * and the OpenAPI document can import them.
  */
-const AppParams = z.object({ appId: z.string().regex(/^wx[0-9a-f]{16}$/i, 'appId must be a WeChat AppID (wx + 16 hex digits)') });
+export const AppId = z.string().regex(/^wx[0-9a-f]{16}$/i, 'appId must be a WeChat AppID (wx + 16 hex digits)');
+/** Path parameters of every `/admin/authorizers/{appId}…` route. */
+export const AppParams = z.object({ appId: AppId });
 const Ok = z.object({ ok: z.literal(true) });
-const JsonObject = z.record(z.string(), z.unknown());
+export const JsonObject = z.record(z.string(), z.unknown());
 const A = '/admin/authorizers/{appId}';
 
 export const AuditRecordOut = z.object({

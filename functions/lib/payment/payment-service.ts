@@ -3,6 +3,7 @@ import { CreateSecretCommand, DeleteSecretCommand, DescribeSecretCommand, GetSec
 import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { BadRequestError, ConfigurationError, NotFoundError } from '../errors';
 import { logger } from '../logger';
+import { withoutKeys } from '../store/keys';
 import { inspectMerchantP12, type MerchantCertificate } from './p12';
 
 export interface PaymentSettingsInput {
@@ -164,9 +165,7 @@ export class PaymentService {
 
   private async stored(appId: string): Promise<StoredPayment | undefined> {
     const { Item } = await this.deps.db.send(new GetCommand({ TableName: this.deps.tableName, Key: { pk: `AUTHORIZER#${appId}`, sk: 'PAYMENT' }, ConsistentRead: true }));
-    if (!Item) return undefined;
-    const { pk: _pk, sk: _sk, type: _type, ...rest } = Item;
-    return rest as StoredPayment;
+    return Item ? withoutKeys<StoredPayment>(Item) : undefined;
   }
 }
 

@@ -70,8 +70,7 @@ export class RegistrationService {
       if (!(error instanceof WeChatApiError && SEARCH_STATUS_ERRCODES.has(error.errcode))) throw error;
       answer = { errcode: error.errcode, errmsg: error.errmsg, meaning: ERRCODE_MEANINGS[error.errcode] ?? error.errmsg };
     }
-    await this.store.recordSearch(registrationId, answer);
-    return this.require(registrationId);
+    return this.store.recordSearch(registrationId, answer);
   }
 
   /**
@@ -79,16 +78,16 @@ export class RegistrationService {
    * new mini program is in the registry already authorized, with tokens.
    */
   async handlePush(push: FastRegisterPush, context?: Context): Promise<void> {
-    const record = await this.store.findByCompany(push.info.name, push.info.legal_persona_wechat);
+    const registrationId = await this.store.findIdByCompany(push.info.name, push.info.legal_persona_wechat);
     if (push.status === 0 && push.auth_code) {
       const { appId } = await this.authorization.completeAuthorization(push.auth_code, { source: 'push', event: 'authorized' }, { context });
-      if (record) await this.store.recordOutcome(record.registrationId, { state: 'succeeded', appId, result: { status: 0, message: FAST_REGISTER_STATUS[0]! } });
-      logger.info('fast registration succeeded', { authorizerAppId: appId, registrationId: record?.registrationId });
+      if (registrationId) await this.store.recordOutcome(registrationId, { state: 'succeeded', appId, result: { status: 0, message: FAST_REGISTER_STATUS[0]! } });
+      logger.info('fast registration succeeded', { authorizerAppId: appId, registrationId });
       return;
     }
     const message = FAST_REGISTER_STATUS[push.status] ?? (push.msg || `WeChat status ${push.status}`);
-    if (record) await this.store.recordOutcome(record.registrationId, { state: 'failed', result: { status: push.status, message } });
-    logger.warn('fast registration failed', { registrationId: record?.registrationId, status: push.status });
+    if (registrationId) await this.store.recordOutcome(registrationId, { state: 'failed', result: { status: push.status, message } });
+    logger.warn('fast registration failed', { registrationId, status: push.status });
   }
 
   private async require(registrationId: string): Promise<RegistrationRecord> {

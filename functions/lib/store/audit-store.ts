@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { TransactionCanceledException, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { countAuditOutcome } from '../observability/release-signals';
+import { withoutKeys } from './keys';
 
 /** WeChat's audit states (get_auditstatus), by name. */
 export const AUDIT_STATUS_BY_CODE = { 0: 'passed', 1: 'rejected', 2: 'auditing', 3: 'withdrawn', 4: 'delayed' } as const;
@@ -102,7 +103,7 @@ export class AuditStore {
         ConsistentRead: true,
       }),
     );
-    return Items.map(toRecord);
+    return Items.map((item) => withoutKeys<AuditRecord>(item));
   }
 
   /** Audits of every app, most recently changed first (submitted, passed, rejected, delayed...). */
@@ -117,7 +118,7 @@ export class AuditStore {
         Limit: limit,
       }),
     );
-    return Items.map(toRecord);
+    return Items.map((item) => withoutKeys<AuditRecord>(item));
   }
 
   async latest(appId: string): Promise<AuditRecord | undefined> {
@@ -232,9 +233,4 @@ export class AuditStore {
   private key(appId: string, submittedAt: string, auditId: string) {
     return { pk: `AUTHORIZER#${appId}`, sk: `${AUDIT_PREFIX}${submittedAt}#${auditId}` };
   }
-}
-
-function toRecord(item: Record<string, unknown>): AuditRecord {
-  const { pk: _pk, sk: _sk, gsi1pk: _gpk, gsi1sk: _gsk, type: _type, ...record } = item;
-  return record as unknown as AuditRecord;
 }

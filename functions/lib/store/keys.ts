@@ -9,6 +9,12 @@ export function sortableTime(epochMs: number): string {
   return String(Math.max(0, Math.floor(epochMs))).padStart(15, '0');
 }
 
+/** An item as its record: without the table's key and index attributes and its item type. */
+export function withoutKeys<T>(item: Record<string, unknown>): T {
+  const { pk: _pk, sk: _sk, type: _type, gsi1pk: _gsi1pk, gsi1sk: _gsi1sk, ...record } = item;
+  return record as T;
+}
+
 export const keys = {
   verifyTicket: (componentAppId: string): ItemKey => ({ pk: `COMPONENT#${componentAppId}`, sk: 'TICKET' }),
   componentToken: (componentAppId: string): ItemKey => ({ pk: `COMPONENT#${componentAppId}`, sk: 'TOKEN' }),

@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { withoutKeys } from './keys';
 
 export type RegistrationState = 'pending' | 'succeeded' | 'failed';
 
@@ -49,19 +50,20 @@ export class RegistrationStore {
 
   async get(registrationId: string): Promise<RegistrationRecord | undefined> {
     const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { pk: `REGISTRATION#${registrationId}`, sk: 'META' }, ConsistentRead: true }));
-    return Item ? strip(Item) : undefined;
+    return Item ? withoutKeys<RegistrationRecord>(Item) : undefined;
   }
 
-  async findByCompany(name: string, legalPersonaWechat: string): Promise<RegistrationRecord | undefined> {
+  /** The id of the registration requested for this company and legal person, from its match item alone. */
+  async findIdByCompany(name: string, legalPersonaWechat: string): Promise<string | undefined> {
     const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { pk: `REGISTRATION_MATCH#${matchKey(name, legalPersonaWechat)}`, sk: 'MATCH' }, ConsistentRead: true }));
-    return Item ? this.get(String(Item.registrationId)) : undefined;
+    return Item ? String(Item.registrationId) : undefined;
   }
 
   async list(limit: number): Promise<RegistrationRecord[]> {
     const { Items = [] } = await this.db.send(
       new QueryCommand({ TableName: this.tableName, IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :pk', ExpressionAttributeValues: { ':pk': 'REGISTRATIONS' }, ScanIndexForward: false, Limit: limit }),
     );
-    return Items.map(strip);
+    return Items.map((item) => withoutKeys<RegistrationRecord>(item));
   }
 
   async recordOutcome(registrationId: string, outcome: { state: RegistrationState; appId?: string; result: { status: number; message: string } }, now = Date.now()): Promise<void> {
@@ -76,19 +78,17 @@ export class RegistrationStore {
     );
   }
 
-  async recordSearch(registrationId: string, answer: Record<string, unknown>, now = Date.now()): Promise<void> {
-    await this.db.send(
+  /** Keeps WeChat's search answer on the record; the record as it now is. */
+  async recordSearch(registrationId: string, answer: Record<string, unknown>, now = Date.now()): Promise<RegistrationRecord> {
+    const { Attributes } = await this.db.send(
       new UpdateCommand({
         TableName: this.tableName,
         Key: { pk: `REGISTRATION#${registrationId}`, sk: 'META' },
         UpdateExpression: 'SET lastSearch = :s, updatedAt = :at',
         ExpressionAttributeValues: { ':s': { at: new Date(now).toISOString(), answer }, ':at': new Date(now).toISOString() },
+        ReturnValues: 'ALL_NEW',
       }),
     );
+    return withoutKeys<RegistrationRecord>(Attributes ?? {});
   }
-}
-
-function strip(item: Record<string, unknown>): RegistrationRecord {
-  const { pk: _pk, sk: _sk, type: _type, gsi1pk: _g1, gsi1sk: _g2, ...rest } = item;
-  return rest as unknown as RegistrationRecord;
 }

@@ -37,15 +37,16 @@ export interface AuthorizerAccessTokensDeps {
   pollMs?: number;
 }
 
-/** Reads of the authorizer list per dead refresh token; each lost answer costs one. */
+/** Reads of WeChat's current refresh token per dead one; each lost answer costs one. */
 const REPAIR_ATTEMPTS = 3;
 
 export type RefreshOutcome = 'refreshed' | 'fresh' | 'repaired' | 'reauthorization_required' | 'unauthorized';
 
 /**
  * Access tokens of every authorizer: handed out from DynamoDB while fresh, refreshed under a
- * lease with `api_authorizer_token`. A dead refresh token is first repaired from
- * `api_get_authorizer_list`; only if that fails is the authorizer marked
+ * lease with `api_authorizer_token`. A dead refresh token is first repaired from the one
+ * WeChat holds (`api_get_authorizer_info`, or `api_get_authorizer_list` when the info leaves
+ * it out); only if that fails is the authorizer marked
  * `reauthorization_required` and left alone.
  */
 export class AuthorizerAccessTokens {
@@ -141,33 +142,50 @@ export class AuthorizerAccessTokens {
         throw new AuthorizerUnavailableError(`${appId} no longer authorizes this platform`);
       }
       if (!REFRESH_TOKEN_DEAD_ERRCODES.has(error.errcode)) throw error;
-      // The refresh token was rejected: WeChat's authorizer list holds the current one. An
-      // exchange whose answer is lost on the way may rotate it again, so the list is read
-      // again while it keeps naming a token not tried yet.
+      // The refresh token was rejected: WeChat holds the current one. An exchange whose answer
+      // is lost on the way may rotate it again, so it is read again while WeChat keeps naming a
+      // token not tried yet.
       let tried = current.refreshToken;
-      let listed: { refresh_token: string } | undefined;
+      let held: string | undefined;
       for (let attempt = 0; ; attempt++) {
-        listed = (await this.deps.componentApi.listAllAuthorizers()).find((a) => a.authorizer_appid === appId);
-        if (!listed || listed.refresh_token === tried) break;
+        held = await this.currentRefreshToken(appId);
+        if (held === undefined || held === tried) break;
         if (attempt === REPAIR_ATTEMPTS) {
           // Each attempt lost its answer, yet WeChat keeps naming a token we have not tried:
           // the authorization is alive, only the network is not. Giving up here must not cost
           // the merchant a re-authorization; the stored token stays and the next run repairs.
           throw new RefreshTokenRepairPendingError(`${appId}: ${REPAIR_ATTEMPTS} repairs of a rotated refresh token lost their answers; the next refresh repairs it`);
         }
-        logger.warn('refresh token rejected; repaired from api_get_authorizer_list', { authorizerAppId: appId });
+        logger.warn('refresh token rejected; repaired from the one WeChat holds', { authorizerAppId: appId });
         try {
-          return { token: await this.exchange(current, listed.refresh_token, wechatSlots), outcome: 'repaired' };
+          return { token: await this.exchange(current, held, wechatSlots), outcome: 'repaired' };
         } catch (retryError) {
           if (!(retryError instanceof WeChatApiError && REFRESH_TOKEN_DEAD_ERRCODES.has(retryError.errcode))) throw retryError;
-          tried = listed.refresh_token;
+          tried = held;
         }
       }
-      const reason = listed ? `refresh token rejected (${error.errcode}) and WeChat lists no other` : `refresh token rejected (${error.errcode}) and WeChat no longer lists the authorizer`;
+      const reason = held ? `refresh token rejected (${error.errcode}) and WeChat holds no other` : `refresh token rejected (${error.errcode}) and WeChat no longer knows the authorizer`;
       logger.warn('authorizer needs re-authorization', { authorizerAppId: appId, errcode: error.errcode });
       await this.deps.store.markReauthorizationRequired(appId, current.componentAppId, reason, this.now());
       throw new AuthorizerUnavailableError(`${appId} must authorize the platform again: ${reason}`);
     }
+  }
+
+  /**
+   * The refresh token WeChat holds for one authorizer, or undefined when it no longer knows the
+   * authorizer. `api_get_authorizer_info` answers for the one app; the whole authorizer list
+   * (hundreds of apps a page) is read only when that answer leaves the token out.
+   */
+  private async currentRefreshToken(appId: string): Promise<string | undefined> {
+    try {
+      const info = await this.deps.componentApi.getAuthorizerInfo(appId);
+      const token = info.authorization_info.authorizer_refresh_token;
+      if (token) return token;
+    } catch (error) {
+      if (error instanceof WeChatApiError && AUTHORIZATION_GONE_ERRCODES.has(error.errcode)) return undefined;
+      throw error;
+    }
+    return (await this.deps.componentApi.listAllAuthorizers()).find((a) => a.authorizer_appid === appId)?.refresh_token;
   }
 
   private async exchange(current: StoredAuthorizerToken, refreshToken: string, wechatSlots: Limiter): Promise<StoredAuthorizerToken> {

@@ -35,7 +35,12 @@ describe('fast registration', () => {
     const searched = await platform.admin(`/admin/registrations/${json.registrationId}/search`, { method: 'POST' });
     expect(searched.status).toBe(200);
     // While pending, WeChat answers the search with 89251: a status, kept on the record.
-    expect(((await searched.json()) as Json).lastSearch.answer).toMatchObject({ errcode: 89251 });
+    const searchedRecord = (await searched.json()) as Json;
+    expect(searchedRecord.lastSearch.answer).toMatchObject({ errcode: 89251 });
+    // The whole record as stored, not only the attributes the search wrote.
+    expect(searchedRecord).toEqual(await (await platform.admin(`/admin/registrations/${json.registrationId}`)).json());
+    expect(searchedRecord).toMatchObject({ registrationId: json.registrationId, state: 'pending', name: '深圳市示例科技有限公司' });
+    expect(Object.keys(searchedRecord).filter((key) => /^(pk|sk|type|gsi1pk|gsi1sk)$/.test(key))).toEqual([]);
 
     await platform.simulator!.completeFastRegistrations();
     const done = (await (await platform.admin(`/admin/registrations/${json.registrationId}`)).json()) as Json;

@@ -8,6 +8,8 @@ import { AuthorizerAccessTokens, AuthorizerUnavailableError } from '../../../../
 import { startTestPlatform, type TestPlatform } from '../../../helpers/platform';
 
 const TOKEN_API = '/cgi-bin/component/api_authorizer_token';
+const INFO_API = '/cgi-bin/component/api_get_authorizer_info';
+const LIST_API = '/cgi-bin/component/api_get_authorizer_list';
 
 describe('Class: AuthorizerAccessTokens', () => {
   let platform: TestPlatform;
@@ -72,7 +74,7 @@ describe('Class: AuthorizerAccessTokens', () => {
     expect(sim().state.checkAuthorizerToken(tokens[0])).toEqual({ errcode: 0, appId });
   });
 
-  it('repairs a rejected refresh token from api_get_authorizer_list', async () => {
+  it('repairs a rejected refresh token from api_get_authorizer_info, without reading the authorizer list', async () => {
     const appId = await authorize();
     const current = sim().replaceRefreshToken(appId);
     await setExpiry(appId, 0);
@@ -80,7 +82,9 @@ describe('Class: AuthorizerAccessTokens', () => {
     const { authorizerTokens } = await componentServices();
     const result = await authorizerTokens.ensureFresh(appId, 0);
     expect(result.outcome).toBe('repaired');
-    expect(sim().requests.map((r) => r.path)).toEqual([TOKEN_API, '/cgi-bin/component/api_get_authorizer_list', TOKEN_API]);
+    expect(sim().requests.map((r) => r.path)).toEqual([TOKEN_API, INFO_API, TOKEN_API]);
+    expect(sim().requests.filter((r) => r.path === LIST_API)).toHaveLength(0);
+    expect(sim().requests[2]!.body).toMatchObject({ authorizer_appid: appId, authorizer_refresh_token: current });
     expect(sim().state.checkAuthorizerToken(result.accessToken).errcode).toBe(0);
     expect((await stored(appId))?.refreshToken).toBe(sim().state.authorizers.get(appId)!.refreshToken);
     expect(current).not.toBe((await stored(appId))?.refreshToken); // rotated again by the successful refresh
@@ -88,7 +92,21 @@ describe('Class: AuthorizerAccessTokens', () => {
     expect(detail?.profile.status).toBe('authorized');
   });
 
-  it('marks reauthorization_required when the list offers no other refresh token, and stops retrying it', async () => {
+  it('falls back to api_get_authorizer_list when the authorizer info leaves the refresh token out', async () => {
+    const appId = await authorize();
+    const current = sim().replaceRefreshToken(appId);
+    await setExpiry(appId, 0);
+    sim().script(INFO_API, [{ json: { authorizer_info: { nick_name: 'x' }, authorization_info: { authorizer_appid: appId, func_info: [] } } }]);
+    sim().requests.splice(0);
+    const { authorizerTokens } = await componentServices();
+    const result = await authorizerTokens.ensureFresh(appId, 0);
+    expect(result.outcome).toBe('repaired');
+    expect(sim().requests.map((r) => r.path)).toEqual([TOKEN_API, INFO_API, LIST_API, TOKEN_API]);
+    expect(sim().requests[3]!.body).toMatchObject({ authorizer_appid: appId, authorizer_refresh_token: current });
+    expect((await stored(appId))?.refreshToken).toBe(sim().state.authorizers.get(appId)!.refreshToken);
+  });
+
+  it('marks reauthorization_required when WeChat holds no other refresh token, and stops retrying it', async () => {
     const appId = await authorize();
     await setExpiry(appId, 0);
     sim().script(TOKEN_API, [{ errcode: 61023, errmsg: 'refresh_token is invalid' }]);
@@ -104,6 +122,19 @@ describe('Class: AuthorizerAccessTokens', () => {
     sim().requests.splice(0);
     await expect(authorizerTokens.getAuthorizerAccessToken(appId)).rejects.toBeInstanceOf(AuthorizerUnavailableError);
     expect(refreshCalls()).toHaveLength(0);
+  });
+
+  it('marks reauthorization_required when the authorizer info says WeChat no longer knows the app', async () => {
+    const appId = await authorize();
+    await setExpiry(appId, 0);
+    sim().script(TOKEN_API, [{ errcode: 61023, errmsg: 'refresh_token is invalid' }]);
+    sim().script(INFO_API, [{ errcode: 61003, errmsg: 'component is not authorized by this account' }]);
+    const { authorizerTokens } = await componentServices();
+    expect(await authorizerTokens.refreshDue((await stored(appId))!)).toBe('reauthorization_required');
+    expect(sim().requests.filter((r) => r.path === LIST_API)).toHaveLength(0);
+    const profile = await platformStores().authorizers.getProfile(appId);
+    expect(profile?.status).toBe('reauthorization_required');
+    expect(profile?.statusReason).toMatch(/no longer knows/);
   });
 
   it('records unauthorized when WeChat says the authorization is gone (61003)', async () => {
