@@ -143,6 +143,7 @@ describe('admin console in a browser', () => {
     await page.fill('textarea[data-test=ext-json-base]', '{ "ext": { "theme": "spring" } }');
     await page.click('[data-test=wizard-next]');
     await page.fill('[data-test=max-concurrency] input, input[data-test=max-concurrency]', '20');
+    await page.click('[data-test=trial-qrcode]');
     await page.click('[data-test=wizard-next]');
     await expectText(page.locator('[data-test=review-targets]'), `${FLEET_SIZE} mini programs`);
     await screenshot('release-wizard');
@@ -168,6 +169,19 @@ describe('admin console in a browser', () => {
     await page.locator('[data-test=release-status][data-status=succeeded]').waitFor({ timeout: 30_000 });
     await expectText(page.locator('[data-test=release-counts] [data-state=released]'), `${FLEET_SIZE}`);
     expect(await page.locator('[data-test=release-targets] tr.target-failed').count()).toBe(0);
+
+    // The kept trial QR code is an admin route: the console fetches it with the bearer token and shows the image.
+    await page.locator('[data-test=release-targets] tr.target-released [data-test=show-trial-qr]').first().click();
+    const trialQr = page.locator('img[data-test=release-trial-qr]');
+    await trialQr.waitFor();
+    const decoded = (img: unknown) => {
+      const { complete, naturalWidth } = img as { complete: boolean; naturalWidth: number };
+      return complete && naturalWidth > 0;
+    };
+    await waitUntil(() => trialQr.evaluate(decoded), 'the trial QR image to decode');
+    expect(await trialQr.getAttribute('src')).toMatch(/^blob:/);
+    await page.keyboard.press('Escape');
+    await trialQr.waitFor({ state: 'detached' });
 
     // What the console asked for is what the API recorded.
     const recorded = (await (await platform.admin(`/admin/releases/${releaseId}`)).json()) as { total: number; options: { maxConcurrency: number }; userDesc: string };
