@@ -30,7 +30,10 @@ export function useAction<A extends unknown[], R>(action: (...args: A) => Promis
   return { loading, error, run };
 }
 
-/** Calls `tick` every `intervalMs` until `stop()` or unmount; one call at a time. */
+/**
+ * Calls `tick` every `intervalMs` until `stop()` or unmount; one call at a time. The first tick
+ * comes one interval after `start()`: the caller has just loaded what the tick fetches.
+ */
 export function usePolling(tick: () => Promise<boolean>, intervalMs: number) {
   let timer: ReturnType<typeof setTimeout> | undefined;
   let active = false;
@@ -43,7 +46,7 @@ export function usePolling(tick: () => Promise<boolean>, intervalMs: number) {
   const start = () => {
     if (active) return;
     active = true;
-    void loop();
+    timer = setTimeout(() => void loop(), intervalMs);
   };
   const stop = () => {
     active = false;

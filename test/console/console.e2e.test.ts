@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Page, Request } from 'playwright-core';
 import { CHROMIUM, SCREENSHOTS, expectText, launchConsoleBrowser, waitUntil } from '../helpers/console-browser';
 import { startTestPlatform, type TestPlatform } from '../helpers/platform';
 
@@ -147,11 +147,21 @@ describe('admin console in a browser', () => {
     await page.click('[data-test=wizard-next]');
     await expectText(page.locator('[data-test=review-targets]'), `${FLEET_SIZE} mini programs`);
     await screenshot('release-wizard');
+    // When the progress page reads the release: once on arrival, then once per poll interval.
+    const releaseReads: number[] = [];
+    const recordReleaseRead = (request: Request) => {
+      if (request.method() === 'GET' && /^\/admin\/releases\/[^/]+$/.test(new URL(request.url()).pathname)) releaseReads.push(Date.now());
+    };
+    page.on('request', recordReleaseRead);
     await page.click('[data-test=start-release]');
     await page.waitForURL((url) => /\/console\/releases\/(?!new$)[^/]+$/.test(url.pathname));
     const releaseId = decodeURIComponent(new URL(page.url()).pathname.split('/').pop()!);
 
     await page.locator('[data-test=release-status][data-status=completed_with_failures]').waitFor({ timeout: 45_000 });
+    await waitUntil(async () => releaseReads.length >= 2, 'the first poll of the release');
+    page.off('request', recordReleaseRead);
+    // The first poll waits an interval (1.5 s) after the first load instead of reading the same release again at once.
+    expect(releaseReads[1]! - releaseReads[0]!).toBeGreaterThanOrEqual(1000);
     await expectText(page.locator('[data-test=release-summary]'), `${FLEET_SIZE} of ${FLEET_SIZE} apps finished`);
     await expectText(page.locator('[data-test=release-counts] [data-state=released]'), `${FLEET_SIZE - 1}`);
     await expectText(page.locator('[data-test=release-counts] [data-state=failed]'), '1');
