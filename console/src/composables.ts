@@ -1,5 +1,5 @@
 import { ElMessage } from 'element-plus';
-import { onBeforeUnmount, ref } from 'vue';
+import { onBeforeUnmount, onMounted, ref } from 'vue';
 import { describeError } from './api/client';
 
 /**
@@ -28,6 +28,13 @@ export function useAction<A extends unknown[], R>(action: (...args: A) => Promis
     }
   }
   return { loading, error, run };
+}
+
+/** What a page (or tab) shows, loaded when it mounts and again on `run()` after a change. */
+export function useLoader<R>(load: () => Promise<R>) {
+  const loader = useAction(load);
+  onMounted(() => void loader.run());
+  return loader;
 }
 
 /**
