@@ -20,6 +20,14 @@ export type TargetState = ReleaseTarget['state'];
 export type Registration = JsonOf<paths['/admin/registrations']['get']['responses'][200]>['registrations'][number];
 export type RegistrationRequest = JsonOf<paths['/admin/registrations']['post']['requestBody']>;
 
+/** WeChat's server domain kinds and what the domain forms call them; a kind missing here fails type-checking. */
+export const DOMAIN_KIND_LABELS = {
+  request: 'request (https)', wsRequest: 'socket (wss)', upload: 'uploadFile', download: 'downloadFile', udp: 'udp', tcp: 'tcp',
+} as const satisfies Record<keyof Domains, string>;
+export const DOMAIN_KINDS = Object.keys(DOMAIN_KIND_LABELS) as (keyof Domains)[];
+/** A domain form's text per kind, empty. */
+export const emptyDomainTexts = (): Record<keyof Domains, string> => Object.fromEntries(DOMAIN_KINDS.map((kind) => [kind, ''])) as Record<keyof Domains, string>;
+
 export const AUTHORIZER_STATUSES: readonly AuthorizerStatus[] = ['authorized', 'reauthorization_required', 'unauthorized'];
 export const TARGET_STATES: readonly TargetState[] = [
   'pending', 'domains_set', 'committed', 'waiting_quota', 'audit_submitted', 'audit_passed', 'held', 'released', 'failed', 'cancelled', 'rolled_back',
