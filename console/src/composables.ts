@@ -1,5 +1,5 @@
 import { ElMessage } from 'element-plus';
-import { onBeforeUnmount, ref } from 'vue';
+import { onBeforeUnmount, onMounted, ref } from 'vue';
 import { describeError } from './api/client';
 
 /**
@@ -30,7 +30,17 @@ export function useAction<A extends unknown[], R>(action: (...args: A) => Promis
   return { loading, error, run };
 }
 
-/** Calls `tick` every `intervalMs` until `stop()` or unmount; one call at a time. */
+/** What a page (or tab) shows, loaded when it mounts and again on `run()` after a change. */
+export function useLoader<R>(load: () => Promise<R>) {
+  const loader = useAction(load);
+  onMounted(() => void loader.run());
+  return loader;
+}
+
+/**
+ * Calls `tick` every `intervalMs` until `stop()` or unmount; one call at a time. The first tick
+ * comes one interval after `start()`: the caller has just loaded what the tick fetches.
+ */
 export function usePolling(tick: () => Promise<boolean>, intervalMs: number) {
   let timer: ReturnType<typeof setTimeout> | undefined;
   let active = false;
@@ -43,7 +53,7 @@ export function usePolling(tick: () => Promise<boolean>, intervalMs: number) {
   const start = () => {
     if (active) return;
     active = true;
-    void loop();
+    timer = setTimeout(() => void loop(), intervalMs);
   };
   const stop = () => {
     active = false;

@@ -11,7 +11,6 @@ import { freePort } from '../helpers/free-port';
  * timers. Handlers are configured exactly as `npm start` configures them.
  */
 export async function startBenchPlatform(overrides: Partial<LocalSettings> = {}): Promise<LocalPlatform & { settings: LocalSettings }> {
-  process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
   const dynamo = await startDynamoDbLocal({ port: await freePort() });
   const g = generateCredentials();
   const settings: LocalSettings = {

@@ -1,7 +1,6 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import { logger } from '../../functions/lib/logger';
 import { WeChatMessageCrypto } from '../../functions/lib/wechat/crypto';
 import { startDynamoDbLocal, ensureTable, LOCAL_AWS_CREDENTIALS } from '../../infra/local/dynamodb';
 import { generateCredentials } from '../../infra/local/settings';
@@ -124,10 +123,7 @@ async function callbackLatency(creds: ReturnType<typeof generateCredentials>): P
       WECHAT_COMPONENT_SECRET: creds.componentSecret,
       WECHAT_COMPONENT_TOKEN: creds.componentToken,
       WECHAT_COMPONENT_AES_KEY: creds.componentAesKey,
-      POWERTOOLS_LOG_LEVEL: 'SILENT',
     });
-    // Other benchmarks may have loaded the logger before the environment said SILENT.
-    logger.setLogLevel('SILENT');
     // Loaded after the environment is set, as Lambda would at cold start.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { handler } = require('../../functions/callback/component-events') as {

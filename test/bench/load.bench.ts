@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type autocannon from 'autocannon';
 import { dynamoClient } from '../../functions/lib/aws/clients';
-import { logger } from '../../functions/lib/logger';
 import { WeChatMessageCrypto } from '../../functions/lib/wechat/crypto';
 import { startBenchPlatform } from './bench-platform';
 import { fmt, verdict } from './stats';
@@ -26,7 +25,6 @@ const MEMORY_SAMPLE_MS = 200;
  */
 export async function loadBench(): Promise<void> {
   const platform = await startBenchPlatform();
-  logger.setLogLevel('SILENT');
   const dir = mkdtempSync(path.join(tmpdir(), 'weapp-fleet-load-'));
   try {
     const configFile = path.join(dir, 'load.json');

@@ -1,7 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { BatchWriteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoClient, dynamoDocumentClient } from '../../functions/lib/aws/clients';
-import { logger } from '../../functions/lib/logger';
 import { keys } from '../../functions/lib/store/keys';
 import type { RefreshSummary } from '../../functions/scheduler/refresh-tokens';
 import { startBenchPlatform } from './bench-platform';
@@ -21,7 +20,6 @@ const TARGET_REQUESTS_PER_REFRESH = 3;
  */
 export async function refreshBench(): Promise<void> {
   const platform = await startBenchPlatform();
-  logger.setLogLevel('SILENT');
   try {
     const sim = platform.simulator!;
     const { tableName, component } = platform.settings;

@@ -1,5 +1,4 @@
 import { performance } from 'node:perf_hooks';
-import { logger } from '../../functions/lib/logger';
 import type { RecordedRequest } from '../../infra/local/wechat-sim/server';
 import { startBenchPlatform } from './bench-platform';
 import { fmt, median, percentile, verdict } from './stats';
@@ -28,7 +27,6 @@ type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
  */
 export async function releaseBench(): Promise<void> {
   const platform = await startBenchPlatform();
-  logger.setLogLevel('SILENT');
   try {
     const sim = platform.simulator!;
     // startBenchPlatform takes no simulator options; the audit delay is read per submission.

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Page, Request } from 'playwright-core';
 import { CHROMIUM, SCREENSHOTS, expectText, launchConsoleBrowser, waitUntil } from '../helpers/console-browser';
 import { startTestPlatform, type TestPlatform } from '../helpers/platform';
 
@@ -143,14 +143,25 @@ describe('admin console in a browser', () => {
     await page.fill('textarea[data-test=ext-json-base]', '{ "ext": { "theme": "spring" } }');
     await page.click('[data-test=wizard-next]');
     await page.fill('[data-test=max-concurrency] input, input[data-test=max-concurrency]', '20');
+    await page.click('[data-test=trial-qrcode]');
     await page.click('[data-test=wizard-next]');
     await expectText(page.locator('[data-test=review-targets]'), `${FLEET_SIZE} mini programs`);
     await screenshot('release-wizard');
+    // When the progress page reads the release: once on arrival, then once per poll interval.
+    const releaseReads: number[] = [];
+    const recordReleaseRead = (request: Request) => {
+      if (request.method() === 'GET' && /^\/admin\/releases\/[^/]+$/.test(new URL(request.url()).pathname)) releaseReads.push(Date.now());
+    };
+    page.on('request', recordReleaseRead);
     await page.click('[data-test=start-release]');
     await page.waitForURL((url) => /\/console\/releases\/(?!new$)[^/]+$/.test(url.pathname));
     const releaseId = decodeURIComponent(new URL(page.url()).pathname.split('/').pop()!);
 
     await page.locator('[data-test=release-status][data-status=completed_with_failures]').waitFor({ timeout: 45_000 });
+    await waitUntil(async () => releaseReads.length >= 2, 'the first poll of the release');
+    page.off('request', recordReleaseRead);
+    // The first poll waits an interval (1.5 s) after the first load instead of reading the same release again at once.
+    expect(releaseReads[1]! - releaseReads[0]!).toBeGreaterThanOrEqual(1000);
     await expectText(page.locator('[data-test=release-summary]'), `${FLEET_SIZE} of ${FLEET_SIZE} apps finished`);
     await expectText(page.locator('[data-test=release-counts] [data-state=released]'), `${FLEET_SIZE - 1}`);
     await expectText(page.locator('[data-test=release-counts] [data-state=failed]'), '1');
@@ -168,6 +179,19 @@ describe('admin console in a browser', () => {
     await page.locator('[data-test=release-status][data-status=succeeded]').waitFor({ timeout: 30_000 });
     await expectText(page.locator('[data-test=release-counts] [data-state=released]'), `${FLEET_SIZE}`);
     expect(await page.locator('[data-test=release-targets] tr.target-failed').count()).toBe(0);
+
+    // The kept trial QR code is an admin route: the console fetches it with the bearer token and shows the image.
+    await page.locator('[data-test=release-targets] tr.target-released [data-test=show-trial-qr]').first().click();
+    const trialQr = page.locator('img[data-test=release-trial-qr]');
+    await trialQr.waitFor();
+    const decoded = (img: unknown) => {
+      const { complete, naturalWidth } = img as { complete: boolean; naturalWidth: number };
+      return complete && naturalWidth > 0;
+    };
+    await waitUntil(() => trialQr.evaluate(decoded), 'the trial QR image to decode');
+    expect(await trialQr.getAttribute('src')).toMatch(/^blob:/);
+    await page.keyboard.press('Escape');
+    await trialQr.waitFor({ state: 'detached' });
 
     // What the console asked for is what the API recorded.
     const recorded = (await (await platform.admin(`/admin/releases/${releaseId}`)).json()) as { total: number; options: { maxConcurrency: number }; userDesc: string };

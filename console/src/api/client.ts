@@ -3,8 +3,7 @@ import { z } from 'zod';
 import { bearerToken } from '../auth/session';
 import type { paths } from './schema';
 
-export type { paths };
-export type AdminApi = Client<paths>;
+type AdminApi = Client<paths>;
 
 const ErrorBodySchema = z.object({
   code: z.string().optional(),

@@ -20,9 +20,22 @@ export type TargetState = ReleaseTarget['state'];
 export type Registration = JsonOf<paths['/admin/registrations']['get']['responses'][200]>['registrations'][number];
 export type RegistrationRequest = JsonOf<paths['/admin/registrations']['post']['requestBody']>;
 
+/** WeChat's server domain kinds and what the domain forms call them; a kind missing here fails type-checking. */
+export const DOMAIN_KIND_LABELS = {
+  request: 'request (https)', wsRequest: 'socket (wss)', upload: 'uploadFile', download: 'downloadFile', udp: 'udp', tcp: 'tcp',
+} as const satisfies Record<keyof Domains, string>;
+export const DOMAIN_KINDS = Object.keys(DOMAIN_KIND_LABELS) as (keyof Domains)[];
+/** A domain form's text per kind, empty. */
+export const emptyDomainTexts = (): Record<keyof Domains, string> => Object.fromEntries(DOMAIN_KINDS.map((kind) => [kind, ''])) as Record<keyof Domains, string>;
+
 export const AUTHORIZER_STATUSES: readonly AuthorizerStatus[] = ['authorized', 'reauthorization_required', 'unauthorized'];
-export const TARGET_STATES: readonly TargetState[] = [
-  'pending', 'domains_set', 'committed', 'waiting_quota', 'audit_submitted', 'audit_passed', 'held', 'released', 'failed', 'cancelled', 'rolled_back',
-];
-/** States a target does not leave on its own. */
-export const FINAL_TARGET_STATES: ReadonlySet<TargetState> = new Set(['released', 'failed', 'cancelled', 'rolled_back']);
+/**
+ * Every state of a release target, in the order the progress page shows them, and whether it is
+ * final (a target does not leave it on its own). A state the API adds and this misses fails type-checking.
+ */
+const TARGET_STATE_IS_FINAL = {
+  pending: false, domains_set: false, committed: false, waiting_quota: false, audit_submitted: false, audit_passed: false, held: false,
+  released: true, failed: true, cancelled: true, rolled_back: true,
+} as const satisfies Record<TargetState, boolean>;
+export const TARGET_STATES = Object.keys(TARGET_STATE_IS_FINAL) as TargetState[];
+export const FINAL_TARGET_STATES: ReadonlySet<TargetState> = new Set(TARGET_STATES.filter((state) => TARGET_STATE_IS_FINAL[state]));

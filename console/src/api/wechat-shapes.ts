@@ -4,18 +4,6 @@ import { z } from 'zod';
  * WeChat's own objects the admin API passes through untyped (templates, drafts, versions):
  * parsed here so a page never reads a field that is not there.
  */
-export const TemplateSchema = z.looseObject({
-  template_id: z.coerce.number(),
-  user_version: z.string().default(''),
-  user_desc: z.string().default(''),
-  create_time: z.number().optional(),
-  draft_id: z.coerce.number().optional(),
-  template_type: z.number().optional(),
-  source_miniprogram: z.string().optional(),
-  developer: z.string().optional(),
-});
-export type Template = z.infer<typeof TemplateSchema>;
-
 export const DraftSchema = z.looseObject({
   draft_id: z.coerce.number(),
   user_version: z.string().default(''),
@@ -25,6 +13,14 @@ export const DraftSchema = z.looseObject({
   developer: z.string().optional(),
 });
 export type Draft = z.infer<typeof DraftSchema>;
+
+/** A template is the draft it was made from, with its own id (the draft id stays optional). */
+export const TemplateSchema = DraftSchema.extend({
+  template_id: z.coerce.number(),
+  draft_id: z.coerce.number().optional(),
+  template_type: z.number().optional(),
+});
+export type Template = z.infer<typeof TemplateSchema>;
 
 export const HistoryVersionSchema = z.looseObject({
   app_version: z.coerce.string(),
