@@ -1,6 +1,7 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, BatchWriteCommand, DeleteCommand, GetCommand, paginateQuery, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { countReleaseTargetFinal } from '../observability/release-signals';
+import { withoutKeys } from './keys';
 
 /** Where one app stands in a release. Terminal: released, held→released, failed, cancelled. */
 export const TARGET_STATES = [
@@ -129,14 +130,14 @@ export class ReleaseStore {
 
   async get(releaseId: string): Promise<ReleaseRecord | undefined> {
     const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: key.release(releaseId), ConsistentRead: true }));
-    return Item ? strip<ReleaseRecord>(Item) : undefined;
+    return Item ? withoutKeys<ReleaseRecord>(Item) : undefined;
   }
 
   async list(limit: number): Promise<ReleaseRecord[]> {
     const { Items = [] } = await this.db.send(
       new QueryCommand({ TableName: this.tableName, IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :pk', ExpressionAttributeValues: { ':pk': 'RELEASES' }, ScanIndexForward: false, Limit: limit }),
     );
-    return Items.map((i) => strip<ReleaseRecord>(i));
+    return Items.map((i) => withoutKeys<ReleaseRecord>(i));
   }
 
   /**
@@ -155,7 +156,7 @@ export class ReleaseStore {
       };
       while (request && Object.keys(request).length) {
         const { Responses, UnprocessedKeys } = await this.db.send(new BatchGetCommand({ RequestItems: request }));
-        records.push(...(Responses?.[this.tableName] ?? []).map((item) => strip<ReleaseRecord>(item)));
+        records.push(...(Responses?.[this.tableName] ?? []).map((item) => withoutKeys<ReleaseRecord>(item)));
         request = UnprocessedKeys as typeof request;
       }
     }
@@ -166,7 +167,7 @@ export class ReleaseStore {
 
   async getTarget(releaseId: string, appId: string): Promise<TargetRecord | undefined> {
     const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: key.target(releaseId, appId), ConsistentRead: true }));
-    return Item ? strip<TargetRecord>(Item) : undefined;
+    return Item ? withoutKeys<TargetRecord>(Item) : undefined;
   }
 
   async targets(releaseId: string, { state, limit = 1000, cursor }: { state?: TargetState; limit?: number; cursor?: string } = {}): Promise<{ items: TargetRecord[]; nextCursor?: string }> {
@@ -181,7 +182,7 @@ export class ReleaseStore {
         ...(cursor ? { ExclusiveStartKey: { pk: `RELEASE#${releaseId}`, sk: `TARGET#${cursor}` } } : {}),
       }),
     );
-    const items = (page.Items ?? []).map((i) => strip<TargetRecord>(i));
+    const items = (page.Items ?? []).map((i) => withoutKeys<TargetRecord>(i));
     const last = page.LastEvaluatedKey?.sk;
     return { items, ...(typeof last === 'string' ? { nextCursor: last.slice('TARGET#'.length) } : {}) };
   }
@@ -199,7 +200,7 @@ export class ReleaseStore {
         ConsistentRead: true,
       },
     );
-    for await (const page of pages) items.push(...(page.Items ?? []).map((i) => strip<TargetRecord>(i)));
+    for await (const page of pages) items.push(...(page.Items ?? []).map((i) => withoutKeys<TargetRecord>(i)));
     return items;
   }
 
@@ -353,9 +354,4 @@ export class ReleaseStore {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
     });
   }
-}
-
-function strip<T>(item: Record<string, unknown>): T {
-  const { pk: _pk, sk: _sk, type: _type, gsi1pk: _g1, gsi1sk: _g2, ...rest } = item;
-  return rest as T;
 }
