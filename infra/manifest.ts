@@ -25,7 +25,7 @@ export interface FunctionDefinition {
   paymentStore?: boolean;
   /** Starts and stops executions of the release state machine. */
   startsReleases?: boolean;
-  /** Resumes waiting release executions (SendTaskSuccess/Failure). */
+  /** Resumes waiting release executions (SendTaskSuccess). */
   resumesReleases?: boolean;
   /** EventBridge schedule expression; locally a timer with the interval given in `localIntervalMs`. */
   schedule?: { expression: string; localIntervalMs: number };

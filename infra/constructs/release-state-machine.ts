@@ -92,27 +92,28 @@ export class ReleaseStateMachine extends Construct {
     });
   }
 
-  /** Start, stop and describe executions of the release state machine; write target lists. */
+  /** Start and stop executions of the release state machine; write target lists. */
   grantOperate(grantee: IGrantable & { role?: IRole; addEnvironment?: (key: string, value: string) => unknown }): void {
     this.targetsBucket.grantPut(grantee, 'releases/*');
     grantee.addEnvironment?.('RELEASE_TARGETS_BUCKET', this.targetsBucket.bucketName);
     grantee.grantPrincipal.addToPrincipalPolicy(new PolicyStatement({ actions: ['states:StartExecution'], resources: [this.stateMachineArn] }));
-    grantee.grantPrincipal.addToPrincipalPolicy(new PolicyStatement({ actions: ['states:StopExecution', 'states:DescribeExecution'], resources: [this.executionsArn] }));
+    grantee.grantPrincipal.addToPrincipalPolicy(new PolicyStatement({ actions: ['states:StopExecution'], resources: [this.executionsArn] }));
     if (grantee.role) {
       Validations.of(grantee.role).acknowledge({ id: 'AwsSolutions-IAM5[Action::s3:Abort*]', reason: 'Aborting multipart uploads, which the S3 put grant adds, limited to releases/ of the target-list bucket.' });
       Validations.of(grantee.role).acknowledge({ id: `AwsSolutions-IAM5[Resource::${nagRef(this, this.targetsBucket.bucketArn)}/releases/*]`, reason: 'The release admin writes target lists of large releases under releases/ of the target-list bucket only.' });
       Validations.of(grantee.role).acknowledge({
         id: `AwsSolutions-IAM5[Resource::${this.nagArn(this.executionsArn)}]`,
-        reason: 'Stopping and describing executions of the release state machine only; execution names are per release, so they end in a wildcard.',
+        reason: 'Stopping executions of the release state machine only (cancelling a release); execution names are per release, so they end in a wildcard.',
       });
     }
   }
 
-  /** Resume waiting executions (the audit push, and the step that finds the audit already decided). */
+  /**
+   * Resume waiting executions (the audit push, and the step that finds the audit already decided).
+   * Success only: a rejected audit is an outcome the pipeline branches on, not a task failure.
+   */
   grantTaskResponse(grantee: IGrantable): void {
-    grantee.grantPrincipal.addToPrincipalPolicy(
-      new PolicyStatement({ actions: ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat'], resources: [this.stateMachineArn] }),
-    );
+    grantee.grantPrincipal.addToPrincipalPolicy(new PolicyStatement({ actions: ['states:SendTaskSuccess'], resources: [this.stateMachineArn] }));
   }
 
   /** How cdk-nag prints an ARN built with formatArn. */

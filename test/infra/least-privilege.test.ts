@@ -32,6 +32,16 @@ const FUNCTION_WILDCARD_ACTIONS = new Set(['xray:PutTraceSegments', 'xray:PutTel
 /** The ENI actions Lambda needs for a VPC function: this AWS managed policy plus VPC_ACCESS_EXTRA_ACTIONS. */
 const VPC_ACCESS_POLICY_ARN = `arn:<AWS::Partition>:iam::aws:policy/${VPC_ACCESS_MANAGED_POLICY}`;
 
+/**
+ * Every Step Functions action a function may hold on the release state machine, and the manifest
+ * flag it comes with: exactly the calls the release code makes, so any other one is unexpected.
+ */
+const RELEASE_ACTIONS: Record<string, 'startsReleases' | 'resumesReleases'> = {
+  'states:StartExecution on stateMachine': 'startsReleases',
+  'states:StopExecution on execution': 'startsReleases',
+  'states:SendTaskSuccess on stateMachine': 'resumesReleases',
+};
+
 const TABLE_WRITES = new Set(['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'kms:Encrypt', 'kms:GenerateDataKey*', 'kms:ReEncrypt*']);
 
 /** Which construct directly under the stack (`Platform`, `Payment`, `ReleasePipeline`, …) made each resource. */
@@ -77,10 +87,9 @@ describe('least privilege', () => {
     if (owner === `${functionId}FunctionLogs`) return 'ownLogs';
     if (owner === `${functionId}FailedInvocations`) return 'deadLetterQueue';
     if (owner === 'ReleasePipeline' && action.startsWith('s3:')) return 'startsReleases';
-    if (/:states:[^:]+:[^:]+:(stateMachine|execution):weapp-fleet-release/.test(withoutPseudoColons(resource))) {
-      if (action.startsWith('states:SendTask')) return 'resumesReleases';
-      if (['states:StartExecution', 'states:StopExecution', 'states:DescribeExecution'].includes(action)) return 'startsReleases';
-    }
+    const target = /:states:[^:]+:[^:]+:(stateMachine|execution):weapp-fleet-release/.exec(withoutPseudoColons(resource))?.[1];
+    const releaseGrant = target && RELEASE_ACTIONS[`${action} on ${target}`];
+    if (releaseGrant) return releaseGrant;
     return `unexpected:${action} on ${resource}`;
   }
 
@@ -107,6 +116,16 @@ describe('least privilege', () => {
     if (def.callsWeChat) expected.add('vpcAccess');
     if (def.schedule) expected.add('deadLetterQueue');
     expect([...grantsOf(name, functionRole(template, functionOf(template, def)[1]))].sort()).toEqual([...expected].sort());
+  });
+
+  it.each(DEFINITIONS.filter(([, def]) => def.startsReleases || def.resumesReleases))('%s: exactly the Step Functions actions the release code calls', (_name, def) => {
+    const held = functionRole(template, functionOf(template, def)[1])
+      .statements.filter((s) => s.Effect === 'Allow')
+      .flatMap((s) => actionsOf(s).filter((a) => a.startsWith('states:')).flatMap((a) => resourcesOf(s).map((r) => `${a} on ${/:(stateMachine|execution):/.exec(render(r))?.[1] ?? render(r)}`)));
+    const expected = Object.entries(RELEASE_ACTIONS)
+      .filter(([, grant]) => def[grant])
+      .map(([grant]) => grant);
+    expect(held.sort()).toEqual(expected.sort());
   });
 
   it.each(DEFINITIONS)('%s: table writes only with RW access, and only on the platform table', (_name, def) => {
