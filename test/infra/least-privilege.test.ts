@@ -2,7 +2,7 @@ import { CfnElement, type Stack } from 'aws-cdk-lib';
 import type { Template } from 'aws-cdk-lib/assertions';
 import { VPC_ACCESS_EXTRA_ACTIONS, VPC_ACCESS_MANAGED_POLICY } from '../../infra/constructs/weapp-function';
 import { FUNCTIONS, type FunctionDefinition } from '../../infra/manifest';
-import { actionsOf, functionOf, functionRole, type RolePolicies, render, resources, resourcesOf, rolePolicies, type Statement, synthStack } from './stack-template';
+import { actionsOf, functionOf, functionRole, only, refId, type RolePolicies, render, resources, resourcesOf, rolePolicies, type Statement, synthStack } from './stack-template';
 
 const DEFINITIONS: [string, FunctionDefinition][] = Object.entries(FUNCTIONS);
 
@@ -126,6 +126,34 @@ describe('least privilege', () => {
       .filter(([, grant]) => def[grant])
       .map(([grant]) => grant);
     expect(held.sort()).toEqual(expected.sort());
+  });
+
+  /** Every (action on resource) pair of a role's Allow statements on S3 and KMS. */
+  function storageGrants(role: RolePolicies): string[] {
+    return role.statements
+      .filter((s) => s.Effect === 'Allow')
+      .flatMap((s) => actionsOf(s).filter((a) => /^(s3|kms):/.test(a)).flatMap((a) => resourcesOf(s).map((r) => `${a} on ${render(r)}`)));
+  }
+
+  it.each(DEFINITIONS.filter(([, def]) => def.paymentStore))('%s: writes and deletes certificates, never reads or lists them, and holds the payment key once', (_name, def) => {
+    const [bucketId] = resources(template, 'AWS::S3::Bucket').find(([id]) => owners.get(id) === 'Payment' && JSON.stringify(template.toJSON().Resources[id]).includes('aws:kms'))!;
+    const [keyId] = resources(template, 'AWS::KMS::Key').find(([id]) => owners.get(id) === 'Payment')!;
+    const grants = storageGrants(functionRole(template, functionOf(template, def)[1])).filter((g) => g.includes(`<${bucketId}.`) || g.includes(`<${keyId}.`));
+    const objects = `<${bucketId}.Arn>/payment/*`;
+    const key = `<${keyId}.Arn>`;
+    expect(grants.sort()).toEqual(
+      [
+        ...['s3:PutObject', 's3:PutObjectLegalHold', 's3:PutObjectRetention', 's3:PutObjectTagging', 's3:PutObjectVersionTagging', 's3:Abort*', 's3:DeleteObject*'].map((a) => `${a} on ${objects}`),
+        ...['kms:Encrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Decrypt'].map((a) => `${a} on ${key}`),
+      ].sort(),
+    );
+  });
+
+  it('the release state machine reads only target-list objects under releases/, nothing else in S3', () => {
+    const [, machine] = only(template, 'AWS::StepFunctions::StateMachine');
+    const role = rolePolicies(template, refId(machine.Properties?.RoleArn));
+    const [bucketId] = resources(template, 'AWS::S3::Bucket').find(([id]) => owners.get(id) === 'ReleasePipeline' && /TargetLists[0-9A-F]{8}$/.test(id))!;
+    expect(storageGrants(role)).toEqual([`s3:GetObject on <${bucketId}.Arn>/releases/*`]);
   });
 
   it.each(DEFINITIONS)('%s: table writes only with RW access, and only on the platform table', (_name, def) => {
