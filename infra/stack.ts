@@ -142,7 +142,7 @@ export class WeappFleetStack extends Stack {
       deadLetterQueues,
       email: props.alarmEmail,
     });
-    const dashboard = new PlatformDashboard(this, 'Operations', { dashboardName: 'weapp-fleet', functions, releaseStateMachine: this.release });
+    const dashboard = new PlatformDashboard(this, 'Operations', { dashboardName: 'weapp-fleet', functions, releaseStateMachine: this.release, alarms: this.alarms });
 
     this.console = new ConsoleHosting(this, 'Console', {
       distPath: props.consoleDistPath ?? DEFAULT_CONSOLE_DIST,
