@@ -1,12 +1,13 @@
-import { ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { ArnFormat, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { PolicyStatement, type IRole } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
+import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { accessLogBucket } from './access-log-bucket';
 import { nagRef } from './nag';
 
 type NodejsFunctionLike = LambdaFunction & { role?: IRole };
-import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
-import { Construct } from 'constructs';
 
 const SECRET_PREFIX = 'weapp-fleet/payment/';
 
@@ -22,15 +23,7 @@ export class PaymentStore extends Construct {
   constructor(scope: Construct, id: string) {
     super(scope, id);
     this.key = new Key(this, 'Key', { enableKeyRotation: true, description: 'weapp-fleet payment certificates and keys', removalPolicy: RemovalPolicy.RETAIN });
-    const accessLogs = new Bucket(this, 'AccessLogs', {
-      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
-      encryption: BucketEncryption.S3_MANAGED,
-      enforceSSL: true,
-      objectOwnership: ObjectOwnership.BUCKET_OWNER_PREFERRED,
-      lifecycleRules: [{ expiration: Duration.days(365) }],
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    Validations.of(accessLogs).acknowledge({ id: 'AwsSolutions-S1', reason: 'This is the access-log bucket of the payment bucket; logging it into itself would loop.' });
+    const accessLogs = accessLogBucket(this, 'AccessLogs', { logsOf: 'the payment bucket', days: 365, ownership: ObjectOwnership.BUCKET_OWNER_PREFERRED });
     this.bucket = new Bucket(this, 'Certificates', {
       blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
       encryption: BucketEncryption.KMS,
@@ -64,10 +57,9 @@ export class PaymentStore extends Construct {
     fn.addEnvironment('PAYMENT_KMS_KEY_ID', this.key.keyArn);
     fn.addEnvironment('PAYMENT_SECRET_PREFIX', SECRET_PREFIX);
     if (fn.role) {
-      const region = Stack.of(this).region;
       Validations.of(fn.role).acknowledge({ id: `AwsSolutions-IAM5[Resource::${nagRef(this, this.bucket.bucketArn)}/payment/*]`, reason: 'The payment function writes and deletes merchant certificates under payment/ of the payment bucket only.' });
       Validations.of(fn.role).acknowledge({
-        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:${region}:<AWS::AccountId>:secret:${SECRET_PREFIX}*]`,
+        id: `AwsSolutions-IAM5[Resource::${nagRef(this, secrets)}]`,
         reason: 'One secret per authorizer, created at run time under this fixed prefix; the name suffix is not known at deploy time.',
       });
       Validations.of(fn.role).acknowledge({ id: 'AwsSolutions-IAM5[Action::s3:DeleteObject*]', reason: 'Deleting a merchant certificate (DELETE …/payment), limited to the payment/ prefix.' });

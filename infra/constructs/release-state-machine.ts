@@ -1,12 +1,13 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { ArnFormat, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { PolicyStatement, type IGrantable, type IRole } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { accessLogBucket } from './access-log-bucket';
 import { nagRef } from './nag';
 
 const NAME = 'weapp-fleet-release';
@@ -53,14 +54,7 @@ export class ReleaseStateMachine extends Construct {
     });
     props.taskFunction.grantInvoke(this.stateMachine);
 
-    const accessLogs = new Bucket(this, 'TargetListAccessLogs', {
-      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
-      encryption: BucketEncryption.S3_MANAGED,
-      enforceSSL: true,
-      objectOwnership: ObjectOwnership.BUCKET_OWNER_PREFERRED,
-      lifecycleRules: [{ expiration: Duration.days(90) }],
-    });
-    Validations.of(accessLogs).acknowledge({ id: 'AwsSolutions-S1', reason: 'This is the access-log bucket of the release target-list bucket; logging it into itself would loop.' });
+    const accessLogs = accessLogBucket(this, 'TargetListAccessLogs', { logsOf: 'the release target-list bucket', days: 90, ownership: ObjectOwnership.BUCKET_OWNER_PREFERRED });
     this.targetsBucket = new Bucket(this, 'TargetLists', {
       blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
       encryption: BucketEncryption.S3_MANAGED,
@@ -75,7 +69,7 @@ export class ReleaseStateMachine extends Construct {
     role.addToPrincipalPolicy(new PolicyStatement({ actions: ['states:StartExecution'], resources: [this.stateMachineArn] }));
     role.addToPrincipalPolicy(new PolicyStatement({ actions: ['states:DescribeExecution', 'states:StopExecution'], resources: [this.executionsArn] }));
     Validations.of(role).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::${this.nagArn(this.executionsArn)}]`,
+      id: `AwsSolutions-IAM5[Resource::${nagRef(this, this.executionsArn)}]`,
       reason: 'The Distributed Map describes and stops its own child executions, whose names are generated at run time.',
     });
     Validations.of(role).acknowledge({ id: `AwsSolutions-IAM5[Resource::${nagRef(this, this.targetsBucket.bucketArn)}/releases/*]`, reason: 'The Distributed Map reads release target lists under releases/ of the target-list bucket only.' });
@@ -99,7 +93,7 @@ export class ReleaseStateMachine extends Construct {
       Validations.of(grantee.role).acknowledge({ id: 'AwsSolutions-IAM5[Action::s3:Abort*]', reason: 'Aborting multipart uploads, which the S3 put grant adds, limited to releases/ of the target-list bucket.' });
       Validations.of(grantee.role).acknowledge({ id: `AwsSolutions-IAM5[Resource::${nagRef(this, this.targetsBucket.bucketArn)}/releases/*]`, reason: 'The release admin writes target lists of large releases under releases/ of the target-list bucket only.' });
       Validations.of(grantee.role).acknowledge({
-        id: `AwsSolutions-IAM5[Resource::${this.nagArn(this.executionsArn)}]`,
+        id: `AwsSolutions-IAM5[Resource::${nagRef(this, this.executionsArn)}]`,
         reason: 'Stopping executions of the release state machine only (cancelling a release); execution names are per release, so they end in a wildcard.',
       });
     }
@@ -111,14 +105,5 @@ export class ReleaseStateMachine extends Construct {
    */
   grantTaskResponse(grantee: IGrantable): void {
     grantee.grantPrincipal.addToPrincipalPolicy(new PolicyStatement({ actions: ['states:SendTaskSuccess'], resources: [this.stateMachineArn] }));
-  }
-
-  /** How cdk-nag prints an ARN built with formatArn. */
-  private nagArn(arn: string): string {
-    const stack = Stack.of(this);
-    const partition = '<AWS::Partition>';
-    const region = Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region;
-    const account = Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account;
-    return arn.includes(':execution:') ? `arn:${partition}:states:${region}:${account}:execution:${NAME}:*` : `arn:${partition}:states:${region}:${account}:stateMachine:${NAME}`;
   }
 }
