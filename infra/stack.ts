@@ -14,11 +14,12 @@ import { PaymentStore } from './constructs/payment-store';
 import { ReleaseStateMachine } from './constructs/release-state-machine';
 import { WeappFunction } from './constructs/weapp-function';
 import { EGRESS_AZ_COUNT, WeChatEgress } from './constructs/wechat-egress';
+import { CONSOLE_DIST_DIR } from './local/console-files';
 import { FUNCTIONS, type FunctionDefinition, RELEASE_STATE_MACHINE, ROUTES } from './manifest';
 
 const REPO_ROOT = path.resolve(__dirname, '..');
-/** Where `npm run console:build` writes the admin console. */
-export const DEFAULT_CONSOLE_DIST = path.join(REPO_ROOT, 'console', 'dist');
+/** Where `npm run console:build` writes the admin console; the local gateway serves the same folder. */
+export const DEFAULT_CONSOLE_DIST = CONSOLE_DIST_DIR;
 
 export interface WeappFleetStackProps extends StackProps {
   /** AppID of the WeChat third-party platform (component). */

@@ -24,20 +24,15 @@ import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, CacheControl, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct, type IConstruct } from 'constructs';
+import type { ConsoleConfig } from '../../console/src/config-schema';
+import { CONSOLE_BASE_PATH } from '../local/console-files';
 import { accessLogBucket } from './access-log-bucket';
 import { nagRef } from './nag';
 
 /** The console is built with Vite `base: '/console/'`; its files live under this key prefix. */
-export const CONSOLE_PATH = '/console/';
+const CONSOLE_PATH = `${CONSOLE_BASE_PATH}/`;
 /** Paths the console calls on its own origin, forwarded to the HTTP API. */
 export const API_PATH_PATTERNS = ['/admin/*', '/openapi.json'] as const;
-
-/** What the console reads at start-up (`/console/config.json`), written at deploy time. */
-export interface ConsoleConfig {
-  /** Empty: the API is on the console's own origin. */
-  readonly apiBaseUrl: '';
-  readonly auth: { readonly mode: 'cognito'; readonly region: string; readonly userPoolId: string; readonly clientId: string };
-}
 
 export interface ConsoleHostingProps {
   /** The console's build output (holds index.html). */
@@ -156,6 +151,7 @@ export class ConsoleHosting extends Construct {
       prune: false,
       cacheControl: [CacheControl.setPublic(), CacheControl.maxAge(Duration.days(365)), CacheControl.immutable()],
     });
+    // What the console reads at start-up (`/console/config.json`); empty apiBaseUrl: the API is on the console's own origin.
     const config: ConsoleConfig = {
       apiBaseUrl: '',
       auth: { mode: 'cognito', region: stack.region, userPoolId: props.userPool.userPoolId, clientId: props.userPoolClient.userPoolClientId },
