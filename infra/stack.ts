@@ -15,7 +15,7 @@ import { ReleaseStateMachine } from './constructs/release-state-machine';
 import { WeappFunction } from './constructs/weapp-function';
 import { EGRESS_AZ_COUNT, WeChatEgress } from './constructs/wechat-egress';
 import { CONSOLE_DIST_DIR } from './local/console-files';
-import { FUNCTIONS, type FunctionDefinition, RELEASE_STATE_MACHINE, ROUTES } from './manifest';
+import { constructIdOf, FUNCTIONS, type FunctionDefinition, RELEASE_STATE_MACHINE, ROUTES } from './manifest';
 
 const REPO_ROOT = path.resolve(__dirname, '..');
 /** Where `npm run console:build` writes the admin console; the local gateway serves the same folder. */
@@ -74,7 +74,7 @@ export class WeappFleetStack extends Stack {
     // Only scheduled functions are invoked asynchronously: API Gateway and Step Functions wait for the answer.
     const deadLetterQueues = new Map<string, FailedInvocationQueue>();
     for (const [name, def] of Object.entries(functionDefs)) {
-      const id = `${name.charAt(0).toUpperCase()}${name.slice(1)}`;
+      const id = constructIdOf(name);
       // Created first so the function's own async failures land in the same queue as EventBridge's.
       const dlq = def.schedule ? new FailedInvocationQueue(this, `${id}FailedInvocations`) : undefined;
       if (dlq) deadLetterQueues.set(name, dlq);

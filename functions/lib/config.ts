@@ -2,6 +2,9 @@ import { z } from 'zod';
 import { ConfigurationError } from './errors';
 import { ALARM_THRESHOLD_SECONDS } from './observability/metric-names';
 
+/** Payment secrets are named `<prefix><appId>`; the stack grants and sets exactly this prefix. */
+export const DEFAULT_PAYMENT_SECRET_PREFIX = 'weapp-fleet/payment/';
+
 /**
  * Environment, parsed once per cold start. The same variables drive AWS and the local
  * platform: only their values differ (endpoints, table name, credential source).
@@ -44,7 +47,7 @@ const EnvSchema = z.object({
   /** KMS key for the P12 objects and payment secrets; unset → the services' default keys. */
   PAYMENT_KMS_KEY_ID: z.string().min(1).optional(),
   /** Payment secrets are named `<prefix><appId>`, one per authorizer. */
-  PAYMENT_SECRET_PREFIX: z.string().default('weapp-fleet/payment/'),
+  PAYMENT_SECRET_PREFIX: z.string().default(DEFAULT_PAYMENT_SECRET_PREFIX),
   S3_ENDPOINT: z.url().optional(),
   /** Releases with more targets than this read their target list from S3 (Distributed Map). */
   RELEASE_INLINE_TARGETS_MAX: z.coerce.number().int().positive().default(2000),

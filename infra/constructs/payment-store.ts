@@ -4,12 +4,11 @@ import { Key } from 'aws-cdk-lib/aws-kms';
 import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { DEFAULT_PAYMENT_SECRET_PREFIX } from '../../functions/lib/config';
 import { accessLogBucket } from './access-log-bucket';
 import { nagRef } from './nag';
 
 type NodejsFunctionLike = LambdaFunction & { role?: IRole };
-
-const SECRET_PREFIX = 'weapp-fleet/payment/';
 
 /**
  * Where merchants' payment credentials live: `apiclient_cert.p12` in a private, versioned,
@@ -46,7 +45,7 @@ export class PaymentStore extends Construct {
     // The put grant also grants the payment key (encrypt, decrypt, data keys), which the payment secrets use too.
     this.bucket.grantPut(fn, 'payment/*');
     this.bucket.grantDelete(fn, 'payment/*');
-    const secrets = Stack.of(this).formatArn({ service: 'secretsmanager', resource: 'secret', resourceName: `${SECRET_PREFIX}*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    const secrets = Stack.of(this).formatArn({ service: 'secretsmanager', resource: 'secret', resourceName: `${DEFAULT_PAYMENT_SECRET_PREFIX}*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
     fn.addToRolePolicy(
       new PolicyStatement({
         actions: ['secretsmanager:CreateSecret', 'secretsmanager:PutSecretValue', 'secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret', 'secretsmanager:DeleteSecret'],
@@ -55,7 +54,7 @@ export class PaymentStore extends Construct {
     );
     fn.addEnvironment('PAYMENT_BUCKET', this.bucket.bucketName);
     fn.addEnvironment('PAYMENT_KMS_KEY_ID', this.key.keyArn);
-    fn.addEnvironment('PAYMENT_SECRET_PREFIX', SECRET_PREFIX);
+    fn.addEnvironment('PAYMENT_SECRET_PREFIX', DEFAULT_PAYMENT_SECRET_PREFIX);
     if (fn.role) {
       Validations.of(fn.role).acknowledge({ id: `AwsSolutions-IAM5[Resource::${nagRef(this, this.bucket.bucketArn)}/payment/*]`, reason: 'The payment function writes and deletes merchant certificates under payment/ of the payment bucket only.' });
       Validations.of(fn.role).acknowledge({

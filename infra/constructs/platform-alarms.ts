@@ -16,6 +16,7 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { ALARM_THRESHOLD_SECONDS } from '../../functions/lib/observability/metric-names';
+import { constructIdOf } from '../manifest';
 import { METRIC, platformMetric } from './platform-metrics';
 
 export interface PlatformAlarmsProps {
@@ -31,9 +32,6 @@ export interface PlatformAlarmsProps {
 /** The refresher runs every 5 minutes; two runs per window so one late run is not an alarm. */
 const REFRESHER_WINDOW = Duration.minutes(10);
 const FIVE_MINUTES = Duration.minutes(5);
-
-/** `AdminReleases` from `adminReleases`, the way the stack names constructs. */
-const constructName = (name: string): string => `${name.charAt(0).toUpperCase()}${name.slice(1)}`;
 
 /**
  * Every alarm of the platform, all sending to one KMS-encrypted SNS topic, each with a
@@ -151,7 +149,7 @@ export class PlatformAlarms extends Construct {
     }
 
     for (const [name, fn] of props.functions) {
-      const id = constructName(name);
+      const id = constructIdOf(name);
       this.add(`${id}Errors`, {
         metric: fn.metricErrors({ period: FIVE_MINUTES, statistic: Stats.SUM }),
         threshold: 1,
@@ -173,7 +171,7 @@ export class PlatformAlarms extends Construct {
     }
 
     for (const [name, queue] of props.deadLetterQueues) {
-      this.add(`${constructName(name)}DeadLetters`, {
+      this.add(`${constructIdOf(name)}DeadLetters`, {
         metric: queue.metricApproximateNumberOfMessagesVisible({ period: FIVE_MINUTES, statistic: Stats.MAXIMUM }),
         threshold: 0,
         comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,

@@ -1,7 +1,8 @@
 import { CfnElement, type Stack } from 'aws-cdk-lib';
 import type { Template } from 'aws-cdk-lib/assertions';
 import { VPC_ACCESS_EXTRA_ACTIONS, VPC_ACCESS_MANAGED_POLICY } from '../../infra/constructs/weapp-function';
-import { FUNCTIONS, type FunctionDefinition } from '../../infra/manifest';
+import { DEFAULT_PAYMENT_SECRET_PREFIX } from '../../functions/lib/config';
+import { constructIdOf, FUNCTIONS, type FunctionDefinition } from '../../infra/manifest';
 import { actionsOf, functionOf, functionRole, only, refId, type RolePolicies, render, resources, resourcesOf, rolePolicies, type Statement, synthStack } from './stack-template';
 
 const DEFINITIONS: [string, FunctionDefinition][] = Object.entries(FUNCTIONS);
@@ -83,7 +84,7 @@ describe('least privilege', () => {
     const owner = owners.get(/^<([A-Za-z0-9]+)/.exec(resource)?.[1] ?? '') ?? '';
     if (owner === 'Platform') return actionsOf(statement).some((a) => TABLE_WRITES.has(a)) ? 'table:RW' : 'table:RO';
     if (owner === 'Component') return 'componentSecret';
-    if (owner === 'Payment' || resource.includes(':secret:weapp-fleet/payment/')) return 'paymentStore';
+    if (owner === 'Payment' || resource.includes(`:secret:${DEFAULT_PAYMENT_SECRET_PREFIX}`)) return 'paymentStore';
     if (owner === `${functionId}FunctionLogs`) return 'ownLogs';
     if (owner === `${functionId}FailedInvocations`) return 'deadLetterQueue';
     if (owner === 'ReleasePipeline' && action.startsWith('s3:')) return 'startsReleases';
@@ -94,7 +95,7 @@ describe('least privilege', () => {
   }
 
   function grantsOf(name: string, role: RolePolicies): Set<string> {
-    const functionId = `${name.charAt(0).toUpperCase()}${name.slice(1)}`;
+    const functionId = constructIdOf(name);
     const grants = new Set<string>();
     for (const statement of role.statements.filter((s) => s.Effect === 'Allow')) {
       for (const action of actionsOf(statement)) {
