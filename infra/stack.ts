@@ -112,10 +112,7 @@ export class WeappFleetStack extends Stack {
       this.release = pipeline.stateMachine;
       for (const [name, def] of Object.entries(functionDefs)) {
         const fn = functions.get(name)!;
-        if (def.startsReleases) {
-          pipeline.grantOperate(fn);
-          fn.addEnvironment('RELEASE_STATE_MACHINE_ARN', pipeline.stateMachineArn);
-        }
+        if (def.startsReleases) pipeline.grantOperate(fn);
         if (def.resumesReleases) pipeline.grantTaskResponse(fn);
       }
     }

@@ -83,10 +83,11 @@ export class ReleaseStateMachine extends Construct {
     });
   }
 
-  /** Start and stop executions of the release state machine; write target lists. */
+  /** Start and stop executions of the release state machine; write target lists. A function also learns where both are. */
   grantOperate(grantee: IGrantable & { role?: IRole; addEnvironment?: (key: string, value: string) => unknown }): void {
     this.targetsBucket.grantPut(grantee, 'releases/*');
     grantee.addEnvironment?.('RELEASE_TARGETS_BUCKET', this.targetsBucket.bucketName);
+    grantee.addEnvironment?.('RELEASE_STATE_MACHINE_ARN', this.stateMachineArn);
     grantee.grantPrincipal.addToPrincipalPolicy(new PolicyStatement({ actions: ['states:StartExecution'], resources: [this.stateMachineArn] }));
     grantee.grantPrincipal.addToPrincipalPolicy(new PolicyStatement({ actions: ['states:StopExecution'], resources: [this.executionsArn] }));
     if (grantee.role) {
