@@ -52,7 +52,6 @@ export class WeappFleetStack extends Stack {
   readonly api: PlatformApi;
   readonly functions: ReadonlyMap<string, WeappFunction>;
   readonly release?: import('aws-cdk-lib/aws-stepfunctions').StateMachine;
-  readonly egress?: WeChatEgress;
   readonly alarms: PlatformAlarms;
   readonly console: ConsoleHosting;
 
@@ -67,7 +66,6 @@ export class WeappFleetStack extends Stack {
     this.admins = new AdminUserPool(this, 'Admins');
 
     const egress = Object.values(functionDefs).some((def) => def.callsWeChat) ? new WeChatEgress(this, 'WeChatEgress') : undefined;
-    this.egress = egress;
     const network = egress && { vpc: egress.vpc, subnets: egress.subnets, securityGroup: egress.securityGroup };
 
     const functions = new Map<string, WeappFunction>();

@@ -39,7 +39,6 @@ const FIVE_MINUTES = Duration.minutes(5);
  */
 export class PlatformAlarms extends Construct {
   readonly topic: Topic;
-  readonly alarms: Alarm[] = [];
   /** The alarms on the refresher's gauges, whose thresholds the dashboard draws. */
   readonly ticketStale: Alarm;
   readonly componentTokenExpiring: Alarm;
@@ -196,7 +195,6 @@ export class PlatformAlarms extends Construct {
     });
     alarm.addAlarmAction(this.action);
     alarm.addOkAction(this.action);
-    this.alarms.push(alarm);
     return alarm;
   }
 }
