@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { buildApp } from './build-app';
 import { DEFAULT_CONSOLE_DIST } from './stack';
@@ -14,9 +14,6 @@ const REPO_ROOT = path.resolve(__dirname, '..');
  */
 function ensureConsoleBuilt(distPath: string): void {
   if (distPath !== DEFAULT_CONSOLE_DIST || existsSync(path.join(distPath, 'index.html'))) return;
-  const scripts = (JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts?: Record<string, string> }).scripts ?? {};
-  // Without the script the stack stops with a message naming the missing build.
-  if (!scripts['console:build']) return;
   // `cdk synth` may print the template on stdout, so the build's output goes to stderr.
   execFileSync('npm', ['run', '--silent', 'console:build'], { cwd: REPO_ROOT, stdio: ['ignore', 2, 'inherit'] });
 }

@@ -25,7 +25,7 @@ export interface FunctionDefinition {
   paymentStore?: boolean;
   /** Starts and stops executions of the release state machine. */
   startsReleases?: boolean;
-  /** Resumes waiting release executions (SendTaskSuccess/Failure). */
+  /** Resumes waiting release executions (SendTaskSuccess). */
   resumesReleases?: boolean;
   /** EventBridge schedule expression; locally a timer with the interval given in `localIntervalMs`. */
   schedule?: { expression: string; localIntervalMs: number };
@@ -154,6 +154,11 @@ export const FUNCTIONS = {
 } as const satisfies Record<string, FunctionDefinition>;
 
 export type FunctionName = keyof typeof FUNCTIONS;
+
+/** `AdminReleases` from `adminReleases`: the stack's construct ids (and so logical ids) start with it. */
+export function constructIdOf(name: string): string {
+  return `${name.charAt(0).toUpperCase()}${name.slice(1)}`;
+}
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 

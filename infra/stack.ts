@@ -14,11 +14,12 @@ import { PaymentStore } from './constructs/payment-store';
 import { ReleaseStateMachine } from './constructs/release-state-machine';
 import { WeappFunction } from './constructs/weapp-function';
 import { EGRESS_AZ_COUNT, WeChatEgress } from './constructs/wechat-egress';
-import { FUNCTIONS, type FunctionDefinition, RELEASE_STATE_MACHINE, ROUTES } from './manifest';
+import { CONSOLE_DIST_DIR } from './local/console-files';
+import { constructIdOf, FUNCTIONS, type FunctionDefinition, RELEASE_STATE_MACHINE, ROUTES } from './manifest';
 
 const REPO_ROOT = path.resolve(__dirname, '..');
-/** Where `npm run console:build` writes the admin console. */
-export const DEFAULT_CONSOLE_DIST = path.join(REPO_ROOT, 'console', 'dist');
+/** Where `npm run console:build` writes the admin console; the local gateway serves the same folder. */
+export const DEFAULT_CONSOLE_DIST = CONSOLE_DIST_DIR;
 
 export interface WeappFleetStackProps extends StackProps {
   /** AppID of the WeChat third-party platform (component). */
@@ -51,7 +52,6 @@ export class WeappFleetStack extends Stack {
   readonly api: PlatformApi;
   readonly functions: ReadonlyMap<string, WeappFunction>;
   readonly release?: import('aws-cdk-lib/aws-stepfunctions').StateMachine;
-  readonly egress?: WeChatEgress;
   readonly alarms: PlatformAlarms;
   readonly console: ConsoleHosting;
 
@@ -66,14 +66,13 @@ export class WeappFleetStack extends Stack {
     this.admins = new AdminUserPool(this, 'Admins');
 
     const egress = Object.values(functionDefs).some((def) => def.callsWeChat) ? new WeChatEgress(this, 'WeChatEgress') : undefined;
-    this.egress = egress;
     const network = egress && { vpc: egress.vpc, subnets: egress.subnets, securityGroup: egress.securityGroup };
 
     const functions = new Map<string, WeappFunction>();
     // Only scheduled functions are invoked asynchronously: API Gateway and Step Functions wait for the answer.
     const deadLetterQueues = new Map<string, FailedInvocationQueue>();
     for (const [name, def] of Object.entries(functionDefs)) {
-      const id = `${name.charAt(0).toUpperCase()}${name.slice(1)}`;
+      const id = constructIdOf(name);
       // Created first so the function's own async failures land in the same queue as EventBridge's.
       const dlq = def.schedule ? new FailedInvocationQueue(this, `${id}FailedInvocations`) : undefined;
       if (dlq) deadLetterQueues.set(name, dlq);
@@ -111,10 +110,7 @@ export class WeappFleetStack extends Stack {
       this.release = pipeline.stateMachine;
       for (const [name, def] of Object.entries(functionDefs)) {
         const fn = functions.get(name)!;
-        if (def.startsReleases) {
-          pipeline.grantOperate(fn);
-          fn.addEnvironment('RELEASE_STATE_MACHINE_ARN', pipeline.stateMachineArn);
-        }
+        if (def.startsReleases) pipeline.grantOperate(fn);
         if (def.resumesReleases) pipeline.grantTaskResponse(fn);
       }
     }
@@ -142,7 +138,7 @@ export class WeappFleetStack extends Stack {
       deadLetterQueues,
       email: props.alarmEmail,
     });
-    const dashboard = new PlatformDashboard(this, 'Operations', { dashboardName: 'weapp-fleet', functions, releaseStateMachine: this.release });
+    const dashboard = new PlatformDashboard(this, 'Operations', { dashboardName: 'weapp-fleet', functions, releaseStateMachine: this.release, alarms: this.alarms });
 
     this.console = new ConsoleHosting(this, 'Console', {
       distPath: props.consoleDistPath ?? DEFAULT_CONSOLE_DIST,

@@ -1,5 +1,9 @@
 import { z } from 'zod';
 import { ConfigurationError } from './errors';
+import { ALARM_THRESHOLD_SECONDS } from './observability/metric-names';
+
+/** Payment secrets are named `<prefix><appId>`; the stack grants and sets exactly this prefix. */
+export const DEFAULT_PAYMENT_SECRET_PREFIX = 'weapp-fleet/payment/';
 
 /**
  * Environment, parsed once per cold start. The same variables drive AWS and the local
@@ -21,11 +25,11 @@ const EnvSchema = z.object({
    */
   PUSH_MAX_AGE_SECONDS: z.coerce.number().int().positive().default(600),
   /** GET /admin/health: a verify ticket older than this is `degraded` (WeChat pushes every 10 minutes). */
-  HEALTH_TICKET_MAX_AGE_SECONDS: z.coerce.number().int().positive().default(1800),
+  HEALTH_TICKET_MAX_AGE_SECONDS: z.coerce.number().int().positive().default(ALARM_THRESHOLD_SECONDS.ticketAge),
   /** GET /admin/health: the refresher's last run older than this is `degraded` (it runs every 5 minutes). */
   HEALTH_REFRESHER_MAX_AGE_SECONDS: z.coerce.number().int().positive().default(900),
   /** GET /admin/health: a release still running after this long is `degraded` (audits usually take 1–7 days). */
-  HEALTH_RELEASE_MAX_AGE_SECONDS: z.coerce.number().int().positive().default(3 * 24 * 3600),
+  HEALTH_RELEASE_MAX_AGE_SECONDS: z.coerce.number().int().positive().default(ALARM_THRESHOLD_SECONDS.oldestRunningRelease),
   /** Hosts of the pages merchants open to authorize (PC QR page and mobile page). */
   WECHAT_MP_BASE: z.url().default('https://mp.weixin.qq.com'),
   WECHAT_OPEN_BASE: z.url().default('https://open.weixin.qq.com'),
@@ -43,7 +47,7 @@ const EnvSchema = z.object({
   /** KMS key for the P12 objects and payment secrets; unset → the services' default keys. */
   PAYMENT_KMS_KEY_ID: z.string().min(1).optional(),
   /** Payment secrets are named `<prefix><appId>`, one per authorizer. */
-  PAYMENT_SECRET_PREFIX: z.string().default('weapp-fleet/payment/'),
+  PAYMENT_SECRET_PREFIX: z.string().default(DEFAULT_PAYMENT_SECRET_PREFIX),
   S3_ENDPOINT: z.url().optional(),
   /** Releases with more targets than this read their target list from S3 (Distributed Map). */
   RELEASE_INLINE_TARGETS_MAX: z.coerce.number().int().positive().default(2000),

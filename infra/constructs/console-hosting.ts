@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { DefaultStackSynthesizer, Duration, Stack, Token, Validations } from 'aws-cdk-lib';
+import { DefaultStackSynthesizer, Duration, Stack, Validations } from 'aws-cdk-lib';
 import type { IHttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import {
   AllowedMethods,
@@ -24,19 +24,15 @@ import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, CacheControl, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct, type IConstruct } from 'constructs';
+import type { ConsoleConfig } from '../../console/src/config-schema';
+import { CONSOLE_BASE_PATH } from '../local/console-files';
+import { accessLogBucket } from './access-log-bucket';
 import { nagRef } from './nag';
 
 /** The console is built with Vite `base: '/console/'`; its files live under this key prefix. */
-export const CONSOLE_PATH = '/console/';
+const CONSOLE_PATH = `${CONSOLE_BASE_PATH}/`;
 /** Paths the console calls on its own origin, forwarded to the HTTP API. */
 export const API_PATH_PATTERNS = ['/admin/*', '/openapi.json'] as const;
-
-/** What the console reads at start-up (`/console/config.json`), written at deploy time. */
-export interface ConsoleConfig {
-  /** Empty: the API is on the console's own origin. */
-  readonly apiBaseUrl: '';
-  readonly auth: { readonly mode: 'cognito'; readonly region: string; readonly userPoolId: string; readonly clientId: string };
-}
 
 export interface ConsoleHostingProps {
   /** The console's build output (holds index.html). */
@@ -80,14 +76,7 @@ export class ConsoleHosting extends Construct {
     const stack = Stack.of(this);
 
     // ACLs stay enabled: CloudFront standard logs are delivered with an ACL grant.
-    const accessLogs = new Bucket(this, 'AccessLogs', {
-      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
-      encryption: BucketEncryption.S3_MANAGED,
-      enforceSSL: true,
-      objectOwnership: ObjectOwnership.OBJECT_WRITER,
-      lifecycleRules: [{ expiration: Duration.days(365) }],
-    });
-    Validations.of(accessLogs).acknowledge({ id: 'AwsSolutions-S1', reason: 'This is the access-log bucket of the console bucket and distribution; logging it into itself would loop.' });
+    const accessLogs = accessLogBucket(this, 'AccessLogs', { logsOf: 'the console bucket and distribution', days: 365, ownership: ObjectOwnership.OBJECT_WRITER });
 
     this.bucket = new Bucket(this, 'Site', {
       blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
@@ -162,6 +151,7 @@ export class ConsoleHosting extends Construct {
       prune: false,
       cacheControl: [CacheControl.setPublic(), CacheControl.maxAge(Duration.days(365)), CacheControl.immutable()],
     });
+    // What the console reads at start-up (`/console/config.json`); empty apiBaseUrl: the API is on the console's own origin.
     const config: ConsoleConfig = {
       apiBaseUrl: '',
       auth: { mode: 'cognito', region: stack.region, userPoolId: props.userPool.userPoolId, clientId: props.userPoolClient.userPoolClientId },
@@ -190,8 +180,7 @@ export class ConsoleHosting extends Construct {
 /** The findings on the Lambda function and role that aws-cdk-lib's BucketDeployment brings along. */
 function acknowledgeDeploymentHandler(deployment: BucketDeployment, site: Bucket): void {
   const stack = Stack.of(deployment);
-  const region = Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region;
-  const assetBucket = `arn:<AWS::Partition>:s3:::cdk-${DefaultStackSynthesizer.DEFAULT_QUALIFIER}-assets-<AWS::AccountId>-${region}`;
+  const assetBucket = nagRef(deployment, stack.formatArn({ service: 's3', region: '', account: '', resource: `cdk-${DefaultStackSynthesizer.DEFAULT_QUALIFIER}-assets-${stack.account}-${stack.region}` }));
   const role = deployment.handlerRole;
   Validations.of(role).acknowledge({
     id: `AwsSolutions-IAM5[Resource::${assetBucket}/*]`,

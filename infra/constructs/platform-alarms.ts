@@ -15,6 +15,8 @@ import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { ALARM_THRESHOLD_SECONDS } from '../../functions/lib/observability/metric-names';
+import { constructIdOf } from '../manifest';
 import { METRIC, platformMetric } from './platform-metrics';
 
 export interface PlatformAlarmsProps {
@@ -31,16 +33,16 @@ export interface PlatformAlarmsProps {
 const REFRESHER_WINDOW = Duration.minutes(10);
 const FIVE_MINUTES = Duration.minutes(5);
 
-/** `AdminReleases` from `adminReleases`, the way the stack names constructs. */
-const constructName = (name: string): string => `${name.charAt(0).toUpperCase()}${name.slice(1)}`;
-
 /**
  * Every alarm of the platform, all sending to one KMS-encrypted SNS topic, each with a
  * description saying what it means and what to look at first.
  */
 export class PlatformAlarms extends Construct {
   readonly topic: Topic;
-  readonly alarms: Alarm[] = [];
+  /** The alarms on the refresher's gauges, whose thresholds the dashboard draws. */
+  readonly ticketStale: Alarm;
+  readonly componentTokenExpiring: Alarm;
+  readonly releaseStalled: Alarm;
   private readonly action: SnsAction;
 
   constructor(scope: Construct, id: string, props: PlatformAlarmsProps) {
@@ -57,9 +59,9 @@ export class PlatformAlarms extends Construct {
     if (props.email) this.topic.addSubscription(new EmailSubscription(props.email));
     this.action = new SnsAction(this.topic);
 
-    this.add('TicketStale', {
+    this.ticketStale = this.add('TicketStale', {
       metric: platformMetric(METRIC.ticketAge, Stats.MAXIMUM, REFRESHER_WINDOW),
-      threshold: 1800,
+      threshold: ALARM_THRESHOLD_SECONDS.ticketAge,
       comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
       // The refresher reports the age; no report means the refresher itself stopped.
       treatMissingData: TreatMissingData.BREACHING,
@@ -72,9 +74,9 @@ export class PlatformAlarms extends Construct {
         'on each run while the ticket is stale.',
     });
 
-    this.add('ComponentTokenExpiring', {
+    this.componentTokenExpiring = this.add('ComponentTokenExpiring', {
       metric: platformMetric(METRIC.componentTokenSecondsToExpiry, Stats.MINIMUM, FIVE_MINUTES),
-      threshold: 900,
+      threshold: ALARM_THRESHOLD_SECONDS.componentTokenExpiry,
       comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
       // Silence is TicketStale's alarm; one cause, one notification.
       treatMissingData: TreatMissingData.NOT_BREACHING,
@@ -107,9 +109,9 @@ export class PlatformAlarms extends Construct {
         'authorization link and send it to the merchant.',
     });
 
-    this.add('ReleaseStalled', {
+    this.releaseStalled = this.add('ReleaseStalled', {
       metric: platformMetric(METRIC.oldestRunningReleaseAge, Stats.MAXIMUM, Duration.hours(1)),
-      threshold: 3 * 24 * 3600,
+      threshold: ALARM_THRESHOLD_SECONDS.oldestRunningRelease,
       comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
       // Silence is TicketStale's alarm; one cause, one notification.
       treatMissingData: TreatMissingData.NOT_BREACHING,
@@ -146,7 +148,7 @@ export class PlatformAlarms extends Construct {
     }
 
     for (const [name, fn] of props.functions) {
-      const id = constructName(name);
+      const id = constructIdOf(name);
       this.add(`${id}Errors`, {
         metric: fn.metricErrors({ period: FIVE_MINUTES, statistic: Stats.SUM }),
         threshold: 1,
@@ -168,7 +170,7 @@ export class PlatformAlarms extends Construct {
     }
 
     for (const [name, queue] of props.deadLetterQueues) {
-      this.add(`${constructName(name)}DeadLetters`, {
+      this.add(`${constructIdOf(name)}DeadLetters`, {
         metric: queue.metricApproximateNumberOfMessagesVisible({ period: FIVE_MINUTES, statistic: Stats.MAXIMUM }),
         threshold: 0,
         comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
@@ -181,7 +183,7 @@ export class PlatformAlarms extends Construct {
     }
   }
 
-  private add(id: string, props: { metric: IMetric; threshold: number; comparisonOperator: ComparisonOperator; treatMissingData: TreatMissingData; description: string }): void {
+  private add(id: string, props: { metric: IMetric; threshold: number; comparisonOperator: ComparisonOperator; treatMissingData: TreatMissingData; description: string }): Alarm {
     const alarm = new Alarm(this, id, {
       alarmName: `weapp-fleet-${id}`,
       alarmDescription: props.description,
@@ -193,6 +195,6 @@ export class PlatformAlarms extends Construct {
     });
     alarm.addAlarmAction(this.action);
     alarm.addOkAction(this.action);
-    this.alarms.push(alarm);
+    return alarm;
   }
 }

@@ -1,5 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import {
+  type Alarm,
   Dashboard,
   GraphWidget,
   HorizontalAnnotation,
@@ -17,6 +18,8 @@ export interface PlatformDashboardProps {
   readonly dashboardName: string;
   readonly functions: ReadonlyMap<string, IFunction>;
   readonly releaseStateMachine?: IStateMachine;
+  /** Drawn as a line on the graph of the metric each watches. */
+  readonly alarms: { readonly ticketStale: Alarm; readonly componentTokenExpiring: Alarm; readonly releaseStalled: Alarm };
 }
 
 const PERIOD = Duration.minutes(5);
@@ -40,10 +43,10 @@ export class PlatformDashboard extends Construct {
     this.dashboard.addWidgets(
       new TextWidget({ markdown: '## Tokens and tickets', width: 24, height: 1 }),
       graph('Verify ticket age (s)', [platformMetric(METRIC.ticketAge, Stats.MAXIMUM, PERIOD, 'ticket age')], {
-        leftAnnotations: [{ value: 1800, label: 'alarm: 30 min' }],
+        leftAnnotations: [props.alarms.ticketStale.toAnnotation()],
       }),
       graph('Component token time to expiry (s)', [platformMetric(METRIC.componentTokenSecondsToExpiry, Stats.MINIMUM, PERIOD, 'seconds to expiry')], {
-        leftAnnotations: [{ value: 900, label: 'alarm: 15 min' }],
+        leftAnnotations: [props.alarms.componentTokenExpiring.toAnnotation()],
       }),
       graph('Authorizer token refreshes', [
         platformMetric(METRIC.authorizerRefreshOk, Stats.SUM, PERIOD, 'refreshed'),
@@ -66,7 +69,7 @@ export class PlatformDashboard extends Construct {
       new TextWidget({ markdown: '## Releases', width: 24, height: 1 }),
       graph('Release targets by final state', [searchByDimension(METRIC.releaseTargetsFinal, ['State'], PERIOD)], { stacked: true }),
       graph('Oldest running release (s)', [platformMetric(METRIC.oldestRunningReleaseAge, Stats.MAXIMUM, PERIOD, 'age')], {
-        leftAnnotations: [{ value: 3 * 24 * 3600, label: 'alarm: 3 days' }],
+        leftAnnotations: [props.alarms.releaseStalled.toAnnotation()],
       }),
     ];
     if (props.releaseStateMachine) {

@@ -1,8 +1,9 @@
 import { CfnElement, type Stack } from 'aws-cdk-lib';
 import type { Template } from 'aws-cdk-lib/assertions';
 import { VPC_ACCESS_EXTRA_ACTIONS, VPC_ACCESS_MANAGED_POLICY } from '../../infra/constructs/weapp-function';
-import { FUNCTIONS, type FunctionDefinition } from '../../infra/manifest';
-import { actionsOf, functionOf, functionRole, type RolePolicies, render, resources, resourcesOf, rolePolicies, type Statement, synthStack } from './stack-template';
+import { DEFAULT_PAYMENT_SECRET_PREFIX } from '../../functions/lib/config';
+import { constructIdOf, FUNCTIONS, type FunctionDefinition } from '../../infra/manifest';
+import { actionsOf, functionOf, functionRole, only, refId, type RolePolicies, render, resources, resourcesOf, rolePolicies, type Statement, synthStack } from './stack-template';
 
 const DEFINITIONS: [string, FunctionDefinition][] = Object.entries(FUNCTIONS);
 
@@ -31,6 +32,16 @@ const WILDCARD_ACTIONS: Record<string, string> = {
 const FUNCTION_WILDCARD_ACTIONS = new Set(['xray:PutTraceSegments', 'xray:PutTelemetryRecords']);
 /** The ENI actions Lambda needs for a VPC function: this AWS managed policy plus VPC_ACCESS_EXTRA_ACTIONS. */
 const VPC_ACCESS_POLICY_ARN = `arn:<AWS::Partition>:iam::aws:policy/${VPC_ACCESS_MANAGED_POLICY}`;
+
+/**
+ * Every Step Functions action a function may hold on the release state machine, and the manifest
+ * flag it comes with: exactly the calls the release code makes, so any other one is unexpected.
+ */
+const RELEASE_ACTIONS: Record<string, 'startsReleases' | 'resumesReleases'> = {
+  'states:StartExecution on stateMachine': 'startsReleases',
+  'states:StopExecution on execution': 'startsReleases',
+  'states:SendTaskSuccess on stateMachine': 'resumesReleases',
+};
 
 const TABLE_WRITES = new Set(['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'kms:Encrypt', 'kms:GenerateDataKey*', 'kms:ReEncrypt*']);
 
@@ -73,19 +84,18 @@ describe('least privilege', () => {
     const owner = owners.get(/^<([A-Za-z0-9]+)/.exec(resource)?.[1] ?? '') ?? '';
     if (owner === 'Platform') return actionsOf(statement).some((a) => TABLE_WRITES.has(a)) ? 'table:RW' : 'table:RO';
     if (owner === 'Component') return 'componentSecret';
-    if (owner === 'Payment' || resource.includes(':secret:weapp-fleet/payment/')) return 'paymentStore';
+    if (owner === 'Payment' || resource.includes(`:secret:${DEFAULT_PAYMENT_SECRET_PREFIX}`)) return 'paymentStore';
     if (owner === `${functionId}FunctionLogs`) return 'ownLogs';
     if (owner === `${functionId}FailedInvocations`) return 'deadLetterQueue';
     if (owner === 'ReleasePipeline' && action.startsWith('s3:')) return 'startsReleases';
-    if (/:states:[^:]+:[^:]+:(stateMachine|execution):weapp-fleet-release/.test(withoutPseudoColons(resource))) {
-      if (action.startsWith('states:SendTask')) return 'resumesReleases';
-      if (['states:StartExecution', 'states:StopExecution', 'states:DescribeExecution'].includes(action)) return 'startsReleases';
-    }
+    const target = /:states:[^:]+:[^:]+:(stateMachine|execution):weapp-fleet-release/.exec(withoutPseudoColons(resource))?.[1];
+    const releaseGrant = target && RELEASE_ACTIONS[`${action} on ${target}`];
+    if (releaseGrant) return releaseGrant;
     return `unexpected:${action} on ${resource}`;
   }
 
   function grantsOf(name: string, role: RolePolicies): Set<string> {
-    const functionId = `${name.charAt(0).toUpperCase()}${name.slice(1)}`;
+    const functionId = constructIdOf(name);
     const grants = new Set<string>();
     for (const statement of role.statements.filter((s) => s.Effect === 'Allow')) {
       for (const action of actionsOf(statement)) {
@@ -107,6 +117,44 @@ describe('least privilege', () => {
     if (def.callsWeChat) expected.add('vpcAccess');
     if (def.schedule) expected.add('deadLetterQueue');
     expect([...grantsOf(name, functionRole(template, functionOf(template, def)[1]))].sort()).toEqual([...expected].sort());
+  });
+
+  it.each(DEFINITIONS.filter(([, def]) => def.startsReleases || def.resumesReleases))('%s: exactly the Step Functions actions the release code calls', (_name, def) => {
+    const held = functionRole(template, functionOf(template, def)[1])
+      .statements.filter((s) => s.Effect === 'Allow')
+      .flatMap((s) => actionsOf(s).filter((a) => a.startsWith('states:')).flatMap((a) => resourcesOf(s).map((r) => `${a} on ${/:(stateMachine|execution):/.exec(render(r))?.[1] ?? render(r)}`)));
+    const expected = Object.entries(RELEASE_ACTIONS)
+      .filter(([, grant]) => def[grant])
+      .map(([grant]) => grant);
+    expect(held.sort()).toEqual(expected.sort());
+  });
+
+  /** Every (action on resource) pair of a role's Allow statements on S3 and KMS. */
+  function storageGrants(role: RolePolicies): string[] {
+    return role.statements
+      .filter((s) => s.Effect === 'Allow')
+      .flatMap((s) => actionsOf(s).filter((a) => /^(s3|kms):/.test(a)).flatMap((a) => resourcesOf(s).map((r) => `${a} on ${render(r)}`)));
+  }
+
+  it.each(DEFINITIONS.filter(([, def]) => def.paymentStore))('%s: writes and deletes certificates, never reads or lists them, and holds the payment key once', (_name, def) => {
+    const [bucketId] = resources(template, 'AWS::S3::Bucket').find(([id]) => owners.get(id) === 'Payment' && JSON.stringify(template.toJSON().Resources[id]).includes('aws:kms'))!;
+    const [keyId] = resources(template, 'AWS::KMS::Key').find(([id]) => owners.get(id) === 'Payment')!;
+    const grants = storageGrants(functionRole(template, functionOf(template, def)[1])).filter((g) => g.includes(`<${bucketId}.`) || g.includes(`<${keyId}.`));
+    const objects = `<${bucketId}.Arn>/payment/*`;
+    const key = `<${keyId}.Arn>`;
+    expect(grants.sort()).toEqual(
+      [
+        ...['s3:PutObject', 's3:PutObjectLegalHold', 's3:PutObjectRetention', 's3:PutObjectTagging', 's3:PutObjectVersionTagging', 's3:Abort*', 's3:DeleteObject*'].map((a) => `${a} on ${objects}`),
+        ...['kms:Encrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Decrypt'].map((a) => `${a} on ${key}`),
+      ].sort(),
+    );
+  });
+
+  it('the release state machine reads only target-list objects under releases/, nothing else in S3', () => {
+    const [, machine] = only(template, 'AWS::StepFunctions::StateMachine');
+    const role = rolePolicies(template, refId(machine.Properties?.RoleArn));
+    const [bucketId] = resources(template, 'AWS::S3::Bucket').find(([id]) => owners.get(id) === 'ReleasePipeline' && /TargetLists[0-9A-F]{8}$/.test(id))!;
+    expect(storageGrants(role)).toEqual([`s3:GetObject on <${bucketId}.Arn>/releases/*`]);
   });
 
   it.each(DEFINITIONS)('%s: table writes only with RW access, and only on the platform table', (_name, def) => {

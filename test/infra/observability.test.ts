@@ -1,5 +1,6 @@
 import type { Template } from 'aws-cdk-lib/assertions';
-import { METRIC, METRICS_NAMESPACE, METRICS_SERVICE } from '../../functions/lib/observability/metric-names';
+import { loadConfig } from '../../functions/lib/config';
+import { ALARM_THRESHOLD_SECONDS, METRIC, METRICS_NAMESPACE, METRICS_SERVICE } from '../../functions/lib/observability/metric-names';
 import { FUNCTIONS, type FunctionDefinition } from '../../infra/manifest';
 import { functionOf, only, platformFunctions, refId, render, resourceById, resources, type Resource, synthStack } from './stack-template';
 
@@ -162,9 +163,33 @@ describe('alarms, dashboard and tracing', () => {
       expect(body).toMatch(/RUNNING_SUM\(FILL\(started, 0\) - FILL\(succeeded, 0\)/);
     });
 
+    it.each([
+      ['Verify ticket age (s)', METRIC.ticketAge],
+      ['Component token time to expiry (s)', METRIC.componentTokenSecondsToExpiry],
+      ['Oldest running release (s)', METRIC.oldestRunningReleaseAge],
+    ])('draws the alarm threshold on "%s"', (title, metricName) => {
+      const widgets = (JSON.parse(body) as { widgets: { properties: { title?: string; annotations?: { horizontal?: { value: number }[] } } }[] }).widgets;
+      const graph = widgets.find((w) => w.properties.title === title);
+      expect(graph?.properties.annotations?.horizontal?.map((a) => a.value)).toEqual([platformAlarm(metricName).Threshold]);
+    });
+
     it.each(DEFINITIONS)('%s: errors, throttles and duration', (_name, def) => {
       const [fnId] = functionOf(template, def);
       for (const metricName of ['Errors', 'Throttles', 'Duration']) expect(body).toContain(`"AWS/Lambda","${metricName}","FunctionName","<${fnId}>"`);
+    });
+  });
+
+  describe('thresholds', () => {
+    it('the alarms fire where metric-names.ts says', () => {
+      expect(platformAlarm(METRIC.ticketAge).Threshold).toBe(ALARM_THRESHOLD_SECONDS.ticketAge);
+      expect(platformAlarm(METRIC.componentTokenSecondsToExpiry).Threshold).toBe(ALARM_THRESHOLD_SECONDS.componentTokenExpiry);
+      expect(platformAlarm(METRIC.oldestRunningReleaseAge).Threshold).toBe(ALARM_THRESHOLD_SECONDS.oldestRunningRelease);
+    });
+
+    it('GET /admin/health calls a ticket or a release late where the alarms do, unless configured otherwise', () => {
+      const env = loadConfig({ TABLE_NAME: 'weapp-fleet', WECHAT_COMPONENT_APPID: 'wx1234567890abcdef' });
+      expect(env.HEALTH_TICKET_MAX_AGE_SECONDS).toBe(platformAlarm(METRIC.ticketAge).Threshold);
+      expect(env.HEALTH_RELEASE_MAX_AGE_SECONDS).toBe(platformAlarm(METRIC.oldestRunningReleaseAge).Threshold);
     });
   });
 

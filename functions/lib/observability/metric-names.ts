@@ -37,3 +37,16 @@ export const METRIC = {
 } as const;
 
 export type MetricName = (typeof METRIC)[keyof typeof METRIC];
+
+/**
+ * Where the alarms on the refresher's gauges fire, in seconds. The dashboard draws them and
+ * GET /admin/health uses the same limits by default, so all three agree on what is late.
+ */
+export const ALARM_THRESHOLD_SECONDS = {
+  /** ticketAge above this: WeChat pushes every 10 minutes, so three pushes were missed. */
+  ticketAge: 30 * 60,
+  /** componentTokenSecondsToExpiry below this: the token is normally renewed well before. */
+  componentTokenExpiry: 15 * 60,
+  /** oldestRunningReleaseAge above this: audits usually take 1–7 days, most well under 3. */
+  oldestRunningRelease: 3 * 24 * 3600,
+} as const;
