@@ -1,4 +1,5 @@
 import { config } from './config';
+import { ALARM_THRESHOLD_SECONDS } from './observability/metric-names';
 import type { Stores } from './platform';
 import type { ReleaseRecord } from './store/release-store';
 import { TICKET_LIFETIME_MS } from './tokens/component-access-token';
@@ -18,7 +19,7 @@ export interface HealthReport {
 }
 
 const RANK: Record<HealthStatus, number> = { ok: 0, degraded: 1, failing: 2 };
-const COMPONENT_TOKEN_MIN_MS = 15 * 60 * 1000;
+const COMPONENT_TOKEN_MIN_MS = ALARM_THRESHOLD_SECONDS.componentTokenExpiry * 1000;
 
 /**
  * The platform's health in one document, for polling every minute: a handful of item reads
