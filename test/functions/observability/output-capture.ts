@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import * as Powertools from '../../../infra/local/log-format';
+import { secretSweep } from '../../helpers/secret-sweep-state';
 
 export type EmfRecord = z.infer<typeof Powertools.EmfRecord> & Record<string, unknown>;
 export type LogLine = z.infer<typeof Powertools.LogLine> & Record<string, unknown>;
@@ -16,7 +17,10 @@ export class OutputCapture {
   start(): void {
     for (const stream of [process.stdout, process.stderr]) {
       stream.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
-        this.lines.push(...String(chunk).split('\n').filter(Boolean));
+        const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+        // This replaces the secret sweep's own stream wrapper, so it hands the sweep what it keeps.
+        secretSweep.record('log', text);
+        this.lines.push(...text.split('\n').filter(Boolean));
         const done = rest.find((arg) => typeof arg === 'function') as (() => void) | undefined;
         done?.();
         return true;
