@@ -4,8 +4,7 @@ import { randomUUID, timingSafeEqual } from 'node:crypto';
 import path from 'node:path';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import { serveConsole } from './console-files';
-import { runInvocation } from './invoke-store';
-import { localLambdaContext } from './lambda-context';
+import { invokeLocally } from './lambda-context';
 import { readRequestBody } from './read-body';
 import { FUNCTIONS, ROUTES, type FunctionName, type RouteDefinition } from '../manifest';
 
@@ -209,13 +208,12 @@ function toEvent(
 
 async function invokeWithTimeout(handler: LambdaHandler, event: APIGatewayProxyEventV2, name: FunctionName): Promise<APIGatewayProxyResultV2> {
   const timeoutMs = FUNCTIONS[name].timeoutSeconds * 1000;
-  const context = localLambdaContext(name, event.requestContext.requestId);
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`${name} timed out after ${timeoutMs} ms`)), timeoutMs);
   });
   try {
-    return await Promise.race([runInvocation(context.awsRequestId, () => handler(event, context)), timeout]);
+    return await Promise.race([invokeLocally(handler, name, event, event.requestContext.requestId), timeout]);
   } finally {
     clearTimeout(timer);
   }
