@@ -4,6 +4,7 @@ import { randomUUID, timingSafeEqual } from 'node:crypto';
 import path from 'node:path';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import { serveConsole } from './console-files';
+import { closeServer, listenOn } from './http-server';
 import { invokeLocally } from './lambda-context';
 import { readRequestBody } from './read-body';
 import { FUNCTIONS, ROUTES, type FunctionName, type RouteDefinition } from '../manifest';
@@ -48,10 +49,7 @@ export class LocalGateway {
   async start(): Promise<string> {
     this.server = createServer((req, res) => void this.serve(req, res));
     this.server.keepAliveTimeout = 5000;
-    await new Promise<void>((resolve, reject) => {
-      this.server!.once('error', reject);
-      this.server!.listen(this.options.port, this.options.host ?? '127.0.0.1', () => resolve());
-    });
+    await listenOn(this.server, this.options.port, this.options.host ?? '127.0.0.1');
     return this.url;
   }
 
@@ -63,11 +61,7 @@ export class LocalGateway {
 
   async stop(): Promise<void> {
     if (!this.server) return;
-    const server = this.server;
-    await new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    });
+    await closeServer(this.server);
     this.server = undefined;
   }
 

@@ -1,3 +1,4 @@
+import { listenOn } from '../http-server';
 import { readRequestBody } from '../read-body';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -307,7 +308,7 @@ export class WeChatSimulator {
         })
         .catch(() => res.writeHead(500).end());
     });
-    await new Promise<void>((resolve) => this.server!.listen(this.options.port ?? 0, this.options.host ?? '127.0.0.1', resolve));
+    await listenOn(this.server, this.options.port ?? 0, this.options.host ?? '127.0.0.1');
     return this.url;
   }
 
