@@ -4,8 +4,8 @@ import { randomUUID, timingSafeEqual } from 'node:crypto';
 import path from 'node:path';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import { serveConsole } from './console-files';
-import { runInvocation } from './invoke-store';
-import { localLambdaContext } from './lambda-context';
+import { closeServer, listenOn } from './http-server';
+import { invokeLocally } from './lambda-context';
 import { readRequestBody } from './read-body';
 import { FUNCTIONS, ROUTES, type FunctionName, type RouteDefinition } from '../manifest';
 
@@ -49,10 +49,7 @@ export class LocalGateway {
   async start(): Promise<string> {
     this.server = createServer((req, res) => void this.serve(req, res));
     this.server.keepAliveTimeout = 5000;
-    await new Promise<void>((resolve, reject) => {
-      this.server!.once('error', reject);
-      this.server!.listen(this.options.port, this.options.host ?? '127.0.0.1', () => resolve());
-    });
+    await listenOn(this.server, this.options.port, this.options.host ?? '127.0.0.1');
     return this.url;
   }
 
@@ -64,11 +61,7 @@ export class LocalGateway {
 
   async stop(): Promise<void> {
     if (!this.server) return;
-    const server = this.server;
-    await new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    });
+    await closeServer(this.server);
     this.server = undefined;
   }
 
@@ -209,13 +202,12 @@ function toEvent(
 
 async function invokeWithTimeout(handler: LambdaHandler, event: APIGatewayProxyEventV2, name: FunctionName): Promise<APIGatewayProxyResultV2> {
   const timeoutMs = FUNCTIONS[name].timeoutSeconds * 1000;
-  const context = localLambdaContext(name, event.requestContext.requestId);
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`${name} timed out after ${timeoutMs} ms`)), timeoutMs);
   });
   try {
-    return await Promise.race([runInvocation(context.awsRequestId, () => handler(event, context)), timeout]);
+    return await Promise.race([invokeLocally(handler, name, event, event.requestContext.requestId), timeout]);
   } finally {
     clearTimeout(timer);
   }

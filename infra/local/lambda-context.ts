@@ -25,8 +25,16 @@ export function localLambdaContext(name: FunctionName, requestId: string = rando
   };
 }
 
-/** Invokes a handler as Lambda would: with its context, in an invocation of its own. */
-export function invokeLocally(handler: (event: never, context: Context) => Promise<unknown>, name: FunctionName, event: unknown): Promise<unknown> {
-  const context = localLambdaContext(name);
+/**
+ * Invokes a handler as Lambda would: with its context, in an invocation of its own. `requestId`
+ * is the one API Gateway gave the request, when there is one, so logs and answers agree.
+ */
+export function invokeLocally<Result>(
+  handler: (event: never, context: Context) => Promise<Result>,
+  name: FunctionName,
+  event: unknown,
+  requestId: string = randomUUID(),
+): Promise<Result> {
+  const context = localLambdaContext(name, requestId);
   return runInvocation(context.awsRequestId, () => handler(event as never, context));
 }

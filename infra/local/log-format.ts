@@ -17,21 +17,23 @@ export interface LogFormatOptions {
   metrics: 'hide' | 'summary';
 }
 
-const LogLine = z
+/** One Powertools Logger line; also what tests read the handlers' logs with. */
+export const LogLine = z
   .object({
     level: z.string(),
-    message: z.unknown(),
+    message: z.string(),
     timestamp: z.string(),
     service: z.string().optional(),
     function_name: z.string().optional(),
   })
   .loose();
 
-const EmfRecord = z
+/** One CloudWatch embedded-metric-format record, as Powertools Metrics writes it. */
+export const EmfRecord = z
   .object({
     _aws: z.object({
-      Timestamp: z.number().optional(),
-      CloudWatchMetrics: z.array(z.object({ Dimensions: z.array(z.array(z.string())), Metrics: z.array(z.object({ Name: z.string() })) })),
+      Timestamp: z.number(),
+      CloudWatchMetrics: z.array(z.object({ Namespace: z.string(), Dimensions: z.array(z.array(z.string())), Metrics: z.array(z.object({ Name: z.string(), Unit: z.string() })) })),
     }),
   })
   .loose();
@@ -98,7 +100,7 @@ function formatLog(log: z.infer<typeof LogLine>, options: LogFormatOptions): str
     paint(clock(log.timestamp), ANSI.dim, options),
     paint(level.padEnd(5), LEVEL_COLOR[level], options),
     paint(source.padEnd(19), ANSI.magenta, options),
-    paint(typeof log.message === 'string' ? log.message : JSON.stringify(log.message), level === 'ERROR' || level === 'CRITICAL' ? ANSI.bold : undefined, options),
+    paint(log.message, level === 'ERROR' || level === 'CRITICAL' ? ANSI.bold : undefined, options),
   ];
   const fields = log as Record<string, unknown>;
   const correlation: string[] = [];
@@ -130,7 +132,7 @@ function formatMetrics(record: z.infer<typeof EmfRecord>, options: LogFormatOpti
   const values = (directive?.Metrics ?? []).map((m) => `${m.Name}=${String(fields[m.Name])}`);
   const dimensionNames = [...new Set((directive?.Dimensions ?? []).flat())].filter((name) => name !== 'service');
   const dimensions = dimensionNames.map((name) => `${name}=${String(fields[name])}`);
-  const text = [clock(record._aws.Timestamp ?? Date.now()), 'METRIC'.padEnd(5), ''.padEnd(19), values.join(' '), dimensions.length ? `{${dimensions.join(' ')}}` : ''].join('  ').trimEnd();
+  const text = [clock(record._aws.Timestamp), 'METRIC'.padEnd(5), ''.padEnd(19), values.join(' '), dimensions.length ? `{${dimensions.join(' ')}}` : ''].join('  ').trimEnd();
   return paint(text, ANSI.dim, options);
 }
 

@@ -17,18 +17,13 @@ export interface LocalS3Options {
   /** Created (if missing) before the server answers, like the CDK stack's buckets. */
   buckets: string[];
   host?: string;
-  /**
-   * Access key ids accepted besides `S3RVER`. Defaults to the id the local platform gives every
-   * handler (`LOCAL_AWS_CREDENTIALS`), so an S3Client built from the environment alone works.
-   */
-  accessKeyIds?: string[];
 }
 
 /**
  * The key pair s3rver ships with. It verifies only that the access key id is registered:
  * SigV4 signatures (all the SDK v3 sends) are not checked, so the secret never matters.
  */
-export const S3RVER_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
+const S3RVER_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
 
 /**
  * The part of s3rver 3.7.1 used here. The package ships no types; declaring the surface
@@ -68,16 +63,10 @@ type S3rverConstructor = new (options: {
  *   PutObject succeeds, the object is stored in clear, no response echoes the encryption.
  *   PutBucketEncryption answers 501 NotImplemented. A handler may send the same SSE-KMS
  *   parameters locally as on AWS but must not check the echoed encryption headers.
- * - Authentication. Only the access key id is checked (see `accessKeyIds`); SigV4 signatures
+ * - Authentication. Only the access key id is checked (`S3RVER` and the local platform's); SigV4 signatures
  *   are not verified, and there are no bucket policies.
  */
-export async function startLocalS3({
-  port,
-  dataDir,
-  buckets,
-  host = '127.0.0.1',
-  accessKeyIds = [LOCAL_AWS_CREDENTIALS.accessKeyId],
-}: LocalS3Options): Promise<LocalS3> {
+export async function startLocalS3({ port, dataDir, buckets, host = '127.0.0.1' }: LocalS3Options): Promise<LocalS3> {
   // s3rver's filesystem store assumes its root exists; the first request fails otherwise.
   mkdirSync(dataDir, { recursive: true });
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -86,7 +75,9 @@ export async function startLocalS3({
   // the same process (tests) may still rely on them, and it exists only in this dev process.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const accounts = require('s3rver/lib/models/account') as S3rverAccounts;
-  for (const accessKeyId of accessKeyIds) accounts.DUMMY_ACCOUNT.createKeyPair(accessKeyId, 'unused: SigV4 is not verified');
+  // Besides s3rver's own `S3RVER`, the id the local platform gives every handler, so the
+  // handlers' S3Client, built from the environment alone, is accepted.
+  accounts.DUMMY_ACCOUNT.createKeyPair(LOCAL_AWS_CREDENTIALS.accessKeyId, 'unused: SigV4 is not verified');
   const server = new S3rver({
     address: host,
     port,
@@ -115,8 +106,9 @@ export async function startLocalS3({
 }
 
 /**
- * The S3Client configuration handlers use against s3rver. On AWS none of it applies: the
- * client takes the region from the Lambda environment and credentials from the role.
+ * An S3Client configuration for a local S3 started on its own, outside the platform's
+ * environment (the handlers build theirs from it in functions/lib/aws/clients.ts). It carries
+ * s3rver's built-in key pair and the settings s3rver needs.
  */
 export function localS3ClientConfig(endpoint: string): S3ClientConfig {
   return {

@@ -1,9 +1,9 @@
-import { readRequestBody } from './read-body';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:http';
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { AwsServiceError, epochSeconds, LOCAL_ACCOUNT, optionalString, requiredString, serveAwsJson, type AwsJsonObject as Json } from './aws-json-server';
+import { closeServer, listenOn } from './http-server';
 
 export interface LocalSecretsManager {
   endpoint: string;
@@ -18,8 +18,7 @@ export interface LocalSecretsManagerOptions {
   host?: string;
 }
 
-/** Account and region in every ARN, so a local ARN is recognisable at a glance. */
-const ACCOUNT = '000000000000';
+/** Region in every ARN, so a local ARN is recognisable at a glance. */
 const REGION = 'local';
 const CURRENT = 'AWSCURRENT';
 const PREVIOUS = 'AWSPREVIOUS';
@@ -64,22 +63,9 @@ interface DataFile {
   secrets: StoredSecret[];
 }
 
-type Json = Record<string, unknown>;
-
-/** An error answered as AWS does: HTTP 400 with `{ __type, message }`. */
-class ServiceError extends Error {
-  constructor(
-    readonly type: string,
-    message: string,
-    readonly status = 400,
-  ) {
-    super(message);
-  }
-}
-
-const notFound = (): ServiceError => new ServiceError('ResourceNotFoundException', "Secrets Manager can't find the specified secret.");
-const markedForDeletion = (): ServiceError =>
-  new ServiceError('InvalidRequestException', "You can't perform this operation on the secret because it was marked for deletion.");
+const notFound = (): AwsServiceError => new AwsServiceError('ResourceNotFoundException', "Secrets Manager can't find the specified secret.");
+const markedForDeletion = (): AwsServiceError =>
+  new AwsServiceError('InvalidRequestException', "You can't perform this operation on the secret because it was marked for deletion.");
 
 /**
  * Starts a Secrets Manager stand-in speaking the JSON 1.1 protocol (`X-Amz-Target:
@@ -90,66 +76,27 @@ const markedForDeletion = (): ServiceError =>
  */
 export async function startLocalSecretsManager({ port, dataFile, host = '127.0.0.1' }: LocalSecretsManagerOptions): Promise<LocalSecretsManager> {
   const store = new SecretStore(dataFile);
-  const server: Server = createServer((req, res) => void serve(store, req, res));
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => resolve());
-  });
-  const address = server.address() as AddressInfo;
+  const server = createServer(
+    serveAwsJson({
+      name: 'Secrets Manager',
+      targetPrefix: 'secretsmanager.',
+      jsonVersion: '1.1',
+      maxBodyBytes: MAX_REQUEST_BYTES,
+      internalErrorType: 'InternalServiceError',
+      operation: (name) => store.operation(name),
+    }),
+  );
+  const address = await listenOn(server, port, host);
   let stopped = false;
   return {
     endpoint: `http://${host}:${address.port}`,
     stop: async () => {
       if (stopped) return;
       stopped = true;
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        // The SDK's agent keeps sockets alive; close() alone would wait for them to time out.
-        server.closeAllConnections();
-      });
+      await closeServer(server);
     },
   };
 }
-
-async function serve(store: SecretStore, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const requestId = randomUUID();
-  try {
-    if (req.method !== 'POST') throw new ServiceError('UnknownOperationException', 'Only POST is supported', 404);
-    const target = req.headers['x-amz-target'];
-    const operation = typeof target === 'string' && target.startsWith('secretsmanager.') ? target.slice('secretsmanager.'.length) : undefined;
-    if (!operation) throw new ServiceError('UnknownOperationException', 'Missing or foreign X-Amz-Target header');
-    const raw = await readRequestBody(req, MAX_REQUEST_BYTES);
-    if (!raw) throw new ServiceError('ValidationException', 'Request body too large');
-    let input: unknown;
-    try {
-      input = raw.length ? JSON.parse(raw.toString('utf8')) : {};
-    } catch {
-      throw new ServiceError('SerializationException', 'Request body is not valid JSON');
-    }
-    if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new ServiceError('SerializationException', 'Request body must be a JSON object');
-    const output = store.handle(operation, input as Json);
-    send(res, 200, requestId, output);
-  } catch (error) {
-    if (error instanceof ServiceError) {
-      send(res, error.status, requestId, { __type: error.type, message: error.message }, error.type);
-    } else {
-      process.stderr.write(`secrets-manager: ${(error as Error).stack ?? String(error)}\n`);
-      send(res, 500, requestId, { __type: 'InternalServiceError', message: 'internal error' }, 'InternalServiceError');
-    }
-  }
-}
-
-function send(res: ServerResponse, status: number, requestId: string, body: Json, errorType?: string): void {
-  const payload = Buffer.from(JSON.stringify(body));
-  res.writeHead(status, {
-    'content-type': 'application/x-amz-json-1.1',
-    'content-length': payload.length,
-    'x-amzn-requestid': requestId,
-    ...(errorType ? { 'x-amzn-errortype': errorType } : {}),
-  });
-  res.end(payload);
-}
-
 
 /**
  * All state, changed only by synchronous operations, so requests never interleave within one.
@@ -172,24 +119,24 @@ class SecretStore {
     }
   }
 
-  handle(operation: string, input: Json): Json {
-    switch (operation) {
+  operation(name: string): ((input: Json) => Json) | undefined {
+    switch (name) {
       case 'CreateSecret':
-        return this.mutate(() => this.createSecret(input));
+        return (input) => this.mutate(() => this.createSecret(input));
       case 'PutSecretValue':
-        return this.mutate(() => this.putSecretValue(input));
+        return (input) => this.mutate(() => this.putSecretValue(input));
       case 'GetSecretValue':
-        return this.getSecretValue(input);
+        return (input) => this.getSecretValue(input);
       case 'DescribeSecret':
-        return this.describeSecret(input);
+        return (input) => this.describeSecret(input);
       case 'DeleteSecret':
-        return this.mutate(() => this.deleteSecret(input));
+        return (input) => this.mutate(() => this.deleteSecret(input));
       case 'RestoreSecret':
-        return this.mutate(() => this.restoreSecret(input));
+        return (input) => this.mutate(() => this.restoreSecret(input));
       case 'ListSecretVersionIds':
-        return this.listSecretVersionIds(input);
+        return (input) => this.listSecretVersionIds(input);
       default:
-        throw new ServiceError('UnknownOperationException', `Operation ${operation} is not supported by the local Secrets Manager`);
+        return undefined;
     }
   }
 
@@ -201,22 +148,22 @@ class SecretStore {
 
   private createSecret(input: Json): Json {
     const name = requiredString(input, 'Name');
-    if (!NAME_PATTERN.test(name)) throw new ServiceError('ValidationException', `Invalid name: ${name}`);
+    if (!NAME_PATTERN.test(name)) throw new AwsServiceError('ValidationException', `Invalid name: ${name}`);
     const value = secretValue(input);
     const versionId = requestToken(input);
     const existing = this.lookup(name);
     if (existing) {
       if (existing.deletedDate !== undefined) {
-        throw new ServiceError('InvalidRequestException', `You can't create this secret because a secret with this name is already scheduled for deletion.`);
+        throw new AwsServiceError('InvalidRequestException', `You can't create this secret because a secret with this name is already scheduled for deletion.`);
       }
       // The SDK retries with the same ClientRequestToken; the same request again is not a conflict.
       const retried = existing.versions.find((v) => v.versionId === versionId);
       if (retried && value && sameValue(retried, value)) return { ARN: existing.arn, Name: existing.name, VersionId: versionId };
-      throw new ServiceError('ResourceExistsException', `The operation failed because the secret ${name} already exists.`);
+      throw new AwsServiceError('ResourceExistsException', `The operation failed because the secret ${name} already exists.`);
     }
     const now = Date.now();
     const secret: StoredSecret = {
-      arn: `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:${name}-${arnSuffix()}`,
+      arn: `arn:aws:secretsmanager:${REGION}:${LOCAL_ACCOUNT}:secret:${name}-${arnSuffix()}`,
       name,
       ...(typeof input.Description === 'string' ? { description: input.Description } : {}),
       ...(typeof input.KmsKeyId === 'string' ? { kmsKeyId: input.KmsKeyId } : {}),
@@ -234,14 +181,14 @@ class SecretStore {
   private putSecretValue(input: Json): Json {
     const secret = this.live(requiredString(input, 'SecretId'));
     const value = secretValue(input);
-    if (!value) throw new ServiceError('InvalidRequestException', 'You must provide either SecretString or SecretBinary.');
+    if (!value) throw new AwsServiceError('InvalidRequestException', 'You must provide either SecretString or SecretBinary.');
     const versionId = requestToken(input);
     const stages = input.VersionStages === undefined ? [CURRENT] : stringList(input, 'VersionStages');
     const existing = secret.versions.find((v) => v.versionId === versionId);
     if (existing) {
       // Idempotent retry: same token and value change nothing; a different value is a conflict.
       if (sameValue(existing, value)) return { ARN: secret.arn, Name: secret.name, VersionId: versionId, VersionStages: existing.stages };
-      throw new ServiceError('ResourceExistsException', `A version with VersionId ${versionId} already exists with a different value.`);
+      throw new AwsServiceError('ResourceExistsException', `A version with VersionId ${versionId} already exists with a different value.`);
     }
     const now = Date.now();
     const version: StoredVersion = { versionId, ...value, stages: [], createdDate: now };
@@ -259,7 +206,7 @@ class SecretStore {
     const version = secret.versions.find((v) => (versionId === undefined || v.versionId === versionId) && (stage === undefined || v.stages.includes(stage)));
     if (!version) {
       const wanted = [versionId ? `VersionId: ${versionId}` : '', stage ? `staging label: ${stage}` : ''].filter(Boolean).join(' and ');
-      throw new ServiceError('ResourceNotFoundException', `Secrets Manager can't find the specified secret value for ${wanted}`);
+      throw new AwsServiceError('ResourceNotFoundException', `Secrets Manager can't find the specified secret value for ${wanted}`);
     }
     return {
       ARN: secret.arn,
@@ -293,7 +240,7 @@ class SecretStore {
     const force = input.ForceDeleteWithoutRecovery === true;
     const window = input.RecoveryWindowInDays;
     if (force && window !== undefined) {
-      throw new ServiceError('InvalidParameterException', "You can't use ForceDeleteWithoutRecovery in conjunction with RecoveryWindowInDays.");
+      throw new AwsServiceError('InvalidParameterException', "You can't use ForceDeleteWithoutRecovery in conjunction with RecoveryWindowInDays.");
     }
     const now = Date.now();
     if (force) {
@@ -303,7 +250,7 @@ class SecretStore {
     if (secret.deletedDate !== undefined) throw markedForDeletion();
     const days = window === undefined ? 30 : window;
     if (typeof days !== 'number' || !Number.isInteger(days) || days < 7 || days > 30) {
-      throw new ServiceError('InvalidParameterException', 'RecoveryWindowInDays must be an integer from 7 to 30.');
+      throw new AwsServiceError('InvalidParameterException', 'RecoveryWindowInDays must be an integer from 7 to 30.');
     }
     secret.deletedDate = now;
     secret.deletionDate = now + days * DAY_MS;
@@ -321,10 +268,10 @@ class SecretStore {
     const secret = this.find(requiredString(input, 'SecretId'));
     const includeDeprecated = input.IncludeDeprecated === true;
     const maxResults = typeof input.MaxResults === 'number' ? input.MaxResults : 100;
-    if (!Number.isInteger(maxResults) || maxResults < 1 || maxResults > 100) throw new ServiceError('InvalidParameterException', 'MaxResults must be from 1 to 100.');
+    if (!Number.isInteger(maxResults) || maxResults < 1 || maxResults > 100) throw new AwsServiceError('InvalidParameterException', 'MaxResults must be from 1 to 100.');
     const token = optionalString(input, 'NextToken');
     const start = token === undefined ? 0 : Number(token);
-    if (!Number.isInteger(start) || start < 0) throw new ServiceError('InvalidNextTokenException', 'The NextToken value is invalid.');
+    if (!Number.isInteger(start) || start < 0) throw new AwsServiceError('InvalidNextTokenException', 'The NextToken value is invalid.');
     // Newest first, like the service.
     const versions = [...secret.versions].reverse().filter((v) => includeDeprecated || v.stages.length);
     const page = versions.slice(start, start + maxResults);
@@ -402,14 +349,14 @@ function secretValue(input: Json): Pick<StoredVersion, 'secretString' | 'secretB
   const secretString = optionalString(input, 'SecretString');
   const secretBinary = optionalString(input, 'SecretBinary');
   if (secretString !== undefined && secretBinary !== undefined) {
-    throw new ServiceError('InvalidParameterException', 'You must provide either SecretString or SecretBinary, but not both.');
+    throw new AwsServiceError('InvalidParameterException', 'You must provide either SecretString or SecretBinary, but not both.');
   }
   if (secretString !== undefined) {
-    if (Buffer.byteLength(secretString) > MAX_SECRET_BYTES) throw new ServiceError('ValidationException', 'SecretString exceeds 65536 bytes.');
+    if (Buffer.byteLength(secretString) > MAX_SECRET_BYTES) throw new AwsServiceError('ValidationException', 'SecretString exceeds 65536 bytes.');
     return { secretString };
   }
   if (secretBinary !== undefined) {
-    if (Buffer.from(secretBinary, 'base64').length > MAX_SECRET_BYTES) throw new ServiceError('ValidationException', 'SecretBinary exceeds 65536 bytes.');
+    if (Buffer.from(secretBinary, 'base64').length > MAX_SECRET_BYTES) throw new AwsServiceError('ValidationException', 'SecretBinary exceeds 65536 bytes.');
     return { secretBinary };
   }
   return undefined;
@@ -422,34 +369,16 @@ function sameValue(version: StoredVersion, value: Pick<StoredVersion, 'secretStr
 /** The SDK fills ClientRequestToken with a UUID; AWS uses it as the VersionId. */
 function requestToken(input: Json): string {
   const token = optionalString(input, 'ClientRequestToken') ?? randomUUID();
-  if (token.length < 32 || token.length > 64) throw new ServiceError('ValidationException', 'ClientRequestToken must be 32 to 64 characters long.');
+  if (token.length < 32 || token.length > 64) throw new AwsServiceError('ValidationException', 'ClientRequestToken must be 32 to 64 characters long.');
   return token;
-}
-
-function requiredString(input: Json, field: string): string {
-  const value = input[field];
-  if (typeof value !== 'string' || value === '') throw new ServiceError('InvalidParameterException', `${field} is required.`);
-  return value;
-}
-
-function optionalString(input: Json, field: string): string | undefined {
-  const value = input[field];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string') throw new ServiceError('InvalidParameterException', `${field} must be a string.`);
-  return value;
 }
 
 function stringList(input: Json, field: string): string[] {
   const value = input[field];
   if (!Array.isArray(value) || value.length === 0 || !value.every((s): s is string => typeof s === 'string' && s !== '')) {
-    throw new ServiceError('InvalidParameterException', `${field} must be a non-empty list of strings.`);
+    throw new AwsServiceError('InvalidParameterException', `${field} must be a non-empty list of strings.`);
   }
   return value;
-}
-
-/** The JSON protocol's timestamp format. */
-function epochSeconds(ms: number): number {
-  return ms / 1000;
 }
 
 /** AWS appends six random characters so a re-created secret of the same name gets a new ARN. */

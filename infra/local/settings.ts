@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { faultSettingsFromEnv, type FaultSettings } from './wechat-sim/faults';
 
 /** Where the local platform keeps its state between runs (git-ignored). */
 export const LOCAL_DATA_DIR = path.resolve(__dirname, '../../.local');
@@ -30,6 +31,10 @@ const Env = z.object({
   WECHAT_COMPONENT_TOKEN: z.string().optional(),
   WECHAT_COMPONENT_AES_KEY: z.string().optional(),
   ADMIN_TOKEN: z.string().min(16).optional(),
+  /** `show` prints a dim summary line for each EMF metric record; hidden by default. */
+  LOCAL_METRICS: z.enum(['hide', 'show']).default('hide'),
+  /** JSON fault settings for the simulator (see wechat-sim/faults.ts). */
+  WECHAT_SIM_FAULTS: z.string().optional(),
 });
 
 export interface LocalSettings {
@@ -43,6 +48,10 @@ export interface LocalSettings {
   component: { appId: string; appSecret: string; token: string; aesKey: string };
   adminToken: string;
   dataDir: string;
+  /** How `npm start` shows EMF metric records; `hide` when absent. */
+  logMetrics?: 'hide' | 'summary';
+  /** Faults the simulator injects from the start; none when absent. */
+  simulatorFaults?: FaultSettings;
 }
 
 /** Random credentials for the simulator, made once and kept so stored data stays valid across restarts. */
@@ -70,6 +79,7 @@ function loadOrCreateGenerated(dataDir: string): Generated {
 
 export function localSettings(env: NodeJS.ProcessEnv = process.env, dataDir = LOCAL_DATA_DIR): LocalSettings {
   const parsed = Env.parse(env);
+  const faults = faultSettingsFromEnv(parsed.WECHAT_SIM_FAULTS);
   const generated = loadOrCreateGenerated(dataDir);
   return {
     port: parsed.PORT,
@@ -87,5 +97,7 @@ export function localSettings(env: NodeJS.ProcessEnv = process.env, dataDir = LO
     },
     adminToken: parsed.ADMIN_TOKEN ?? generated.adminToken,
     dataDir,
+    logMetrics: parsed.LOCAL_METRICS === 'show' ? 'summary' : 'hide',
+    ...(faults ? { simulatorFaults: faults } : {}),
   };
 }

@@ -1,8 +1,6 @@
-import { z } from 'zod';
 import { installLogFormat } from './log-format';
 import { startLocalPlatform } from './platform';
 import { localSettings } from './settings';
-import { faultSettingsFromEnv } from './wechat-sim/faults';
 
 /**
  * `npm start`: the whole platform on this machine. Prints where everything is and what it
@@ -12,10 +10,9 @@ async function main(): Promise<void> {
   // The SDK versions are pinned and Lambda runs Node 24; the SDK's Node 20 notice is noise here.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   // The handlers log JSON as in Lambda; here each line becomes one readable line.
-  const { LOCAL_METRICS } = z.object({ LOCAL_METRICS: z.enum(['hide', 'show']).default('hide') }).parse(process.env);
-  installLogFormat({ metrics: LOCAL_METRICS === 'show' ? 'summary' : 'hide' });
   const settings = localSettings();
-  const faults = faultSettingsFromEnv(process.env.WECHAT_SIM_FAULTS);
+  installLogFormat({ metrics: settings.logMetrics ?? 'hide' });
+  const faults = settings.simulatorFaults;
   const say = (line: string) => process.stdout.write(`[weapp-fleet] ${line}\n`);
   say('starting DynamoDB Local, the WeChat simulator and the gateway…');
   let announcedToken = false;

@@ -4,8 +4,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { dynamoClient } from '../../functions/lib/aws/clients';
 import { logger } from '../../functions/lib/logger';
 import { WeChatMessageCrypto } from '../../functions/lib/wechat/crypto';
-import { runInvocation } from '../../infra/local/invoke-store';
-import { localLambdaContext } from '../../infra/local/lambda-context';
+import { invokeLocally } from '../../infra/local/lambda-context';
 import type { FunctionName } from '../../infra/manifest';
 import { startBenchPlatform } from './bench-platform';
 import { fmt } from './stats';
@@ -93,9 +92,8 @@ export async function pushCostBench(): Promise<void> {
       };
     };
     const invoke = async (kind: PushKind, pushEvent: APIGatewayProxyEventV2) => {
-      const context = localLambdaContext(kind.function, pushEvent.requestContext.requestId);
       const handler = platform.gateway.handlerFor(kind.function);
-      const result = (await runInvocation(context.awsRequestId, () => handler(pushEvent, context))) as APIGatewayProxyStructuredResultV2;
+      const result = (await invokeLocally(handler, kind.function, pushEvent, pushEvent.requestContext.requestId)) as APIGatewayProxyStructuredResultV2;
       if (result.statusCode !== 200) throw new Error(`${kind.name} push answered ${result.statusCode}: ${result.body}`);
     };
 

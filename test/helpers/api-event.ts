@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 
 /** An API Gateway HTTP API (payload 2.0) event, as the local gateway builds it, for calling a handler in-process. */
 export function apiEvent(
@@ -35,23 +35,5 @@ export function apiEvent(
     },
     ...(bytes?.length ? { body: isText ? bytes.toString('utf8') : bytes.toString('base64') } : {}),
     isBase64Encoded: Boolean(bytes?.length) && !isText,
-  };
-}
-
-export function lambdaContext(functionName: string, timeoutMs = 10_000): Context {
-  const deadline = Date.now() + timeoutMs;
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${functionName}`,
-    memoryLimitInMB: '1024',
-    awsRequestId: randomUUID(),
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: 'local',
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
   };
 }

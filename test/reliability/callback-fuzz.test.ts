@@ -1,7 +1,8 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { WeChatMessageCrypto } from '../../functions/lib/wechat/crypto';
 import { SeededRandom } from '../../infra/local/wechat-sim/seeded-random';
-import { apiEvent, lambdaContext } from '../helpers/api-event';
+import { invokeLocally } from '../../infra/local/lambda-context';
+import { apiEvent } from '../helpers/api-event';
 import { startTestPlatform, type TestPlatform } from '../helpers/platform';
 import { ticketXml } from '../helpers/push';
 
@@ -185,10 +186,7 @@ describe('callback routes under generated and mutated input', () => {
     }
   }
 
-  const handlers = () => ({
-    component: platform.gateway.handlerFor('componentEvents') as unknown as Handler,
-    authorizer: platform.gateway.handlerFor('authorizerEvents') as unknown as Handler,
-  });
+  const functionFor = { component: 'componentEvents', authorizer: 'authorizerEvents' } as const;
 
   async function inProcess(request: FuzzRequest): Promise<number> {
     const event =
@@ -201,7 +199,8 @@ describe('callback routes under generated and mutated input', () => {
             contentType: request.contentType,
             pathParameters: { appId: request.pathAppId },
           });
-    const result = await handlers()[request.route](event, lambdaContext(request.route));
+    const name = functionFor[request.route];
+    const result = await invokeLocally(platform.gateway.handlerFor(name) as unknown as Handler, name, event);
     return result.statusCode ?? 200;
   }
 

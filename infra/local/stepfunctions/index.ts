@@ -3,7 +3,6 @@ import './polyfill';
 
 export {
   LocalStepFunctions,
-  SfnApiError,
   type ExecutionEvent,
   type ExecutionStatus,
   type LambdaFunction,

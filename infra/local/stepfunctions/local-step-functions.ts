@@ -1,7 +1,6 @@
 // Before the library: it needs Promise.withResolvers, which Node 20 lacks.
 import './polyfill';
-import { readRequestBody } from '../read-body';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { types } from 'node:util';
@@ -23,10 +22,11 @@ import {
   type JsonObject,
   type TaskPlan,
 } from './asl';
+import { AwsServiceError, epochSeconds, LOCAL_ACCOUNT, optionalString, requiredString, serveAwsJson } from '../aws-json-server';
+import { closeServer, listenOn } from '../http-server';
 
 /** Step Functions' own request limit is 1 MB; inputs and outputs are capped at 256 KB each. */
 const MAX_BODY_BYTES = 1024 * 1024;
-const ACCOUNT = '000000000000';
 
 export type LambdaFunction = (payload: unknown) => Promise<unknown>;
 
@@ -112,18 +112,6 @@ interface CallbackTask {
 
 type TaskOutcome = { output: Json } | { error: Error; event: 'TaskFailed' | 'TaskTimedOut' | 'ExecutionClosed' };
 
-/** An error Step Functions would answer with: `{__type, message}` and HTTP 400. */
-export class SfnApiError extends Error {
-  constructor(
-    readonly type: string,
-    message: string,
-    readonly status = 400,
-  ) {
-    super(message);
-    this.name = type;
-  }
-}
-
 /**
  * Step Functions on one machine: the JSON 1.0 protocol `@aws-sdk/client-sfn` speaks, in
  * front of aws-local-stepfunctions running the same ASL CDK deploys, with every Lambda Task
@@ -151,12 +139,22 @@ export class LocalStepFunctions {
       if (this.machines.has(machine.arn)) throw new Error(`state machine ${machine.arn} is defined twice`);
       this.machines.set(machine.arn, machine);
     }
-    const server = createServer((req, res) => void this.serve(req, res));
+    const server = createServer(
+      serveAwsJson({
+        name: 'Step Functions',
+        targetPrefix: 'AWSStepFunctions.',
+        jsonVersion: '1.0',
+        maxBodyBytes: MAX_BODY_BYTES,
+        internalErrorType: 'InternalFailure',
+        // A parsed JSON body holds nothing but JSON values.
+        operation: (name) => {
+          const operation = this.operation(name);
+          return operation && ((input) => operation(input as JsonObject));
+        },
+      }),
+    );
     server.keepAliveTimeout = 5000;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.options.port, this.options.host ?? '127.0.0.1', () => resolve());
-    });
+    await listenOn(server, this.options.port, this.options.host ?? '127.0.0.1');
     this.server = server;
     return this.url;
   }
@@ -177,40 +175,7 @@ export class LocalStepFunctions {
     this.server = undefined;
     this.machines.clear();
     if (!server) return;
-    await new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    });
-  }
-
-  // ---------------------------------------------------------------- HTTP (JSON 1.0 protocol)
-
-  private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const requestId = randomUUID();
-    try {
-      if (req.method !== 'POST') throw new SfnApiError('UnknownOperationException', `${req.method} is not supported; POST / with X-Amz-Target`, 404);
-      const target = /^AWSStepFunctions\.(\w+)$/.exec(String(req.headers['x-amz-target'] ?? ''))?.[1];
-      const operation = target ? this.operation(target) : undefined;
-      if (!operation) throw new SfnApiError('UnknownOperationException', `Unknown operation ${String(req.headers['x-amz-target'] ?? '(no X-Amz-Target)')}`);
-      const body = await readRequestBody(req, MAX_BODY_BYTES);
-      if (!body) throw new SfnApiError('ValidationException', 'Request too large', 413);
-      let parsed: Json;
-      try {
-        parsed = body.length ? (JSON.parse(body.toString('utf8')) as Json) : {};
-      } catch {
-        throw new SfnApiError('SerializationException', 'Request body is not valid JSON');
-      }
-      const request = asObject(parsed);
-      if (!request) throw new SfnApiError('SerializationException', 'Request body must be a JSON object');
-      send(res, 200, requestId, operation(request));
-    } catch (error) {
-      if (error instanceof SfnApiError) {
-        send(res, error.status, requestId, { __type: error.type, message: error.message });
-      } else {
-        process.stderr.write(`local stepfunctions: ${(error as Error).stack ?? String(error)}\n`);
-        send(res, 500, requestId, { __type: 'InternalFailure', message: (error as Error).message });
-      }
-    }
+    await closeServer(server);
   }
 
   private operation(name: string): ((request: JsonObject) => JsonObject) | undefined {
@@ -239,13 +204,13 @@ export class LocalStepFunctions {
   private startExecution(request: JsonObject): JsonObject {
     const machine = this.machine(requiredString(request, 'stateMachineArn'));
     const name = optionalString(request, 'name') ?? randomUUID();
-    if (!isValidName(name)) throw new SfnApiError('InvalidName', `Invalid Name: '${name}'`);
+    if (!isValidName(name)) throw new AwsServiceError('InvalidName', `Invalid Name: '${name}'`);
     const input = optionalString(request, 'input') ?? '{}';
     let parsedInput: Json;
     try {
       parsedInput = JSON.parse(input) as Json;
     } catch (error) {
-      throw new SfnApiError('InvalidExecutionInput', `Invalid State Machine Execution Input: '${(error as Error).message}'`);
+      throw new AwsServiceError('InvalidExecutionInput', `Invalid State Machine Execution Input: '${(error as Error).message}'`);
     }
     const executionArn = `${machine.arn.replace(':stateMachine:', ':execution:')}:${name}`;
     const existing = this.executions.get(executionArn);
@@ -253,7 +218,7 @@ export class LocalStepFunctions {
       // Step Functions' idempotency (Standard workflows): the same name and input as a RUNNING
       // execution answers that execution; a closed one or a different input is an error.
       if (existing.status === 'RUNNING' && existing.input === input) return { executionArn, startDate: epochSeconds(existing.startDate) };
-      throw new SfnApiError('ExecutionAlreadyExists', `Execution Already Exists: '${executionArn}'`);
+      throw new AwsServiceError('ExecutionAlreadyExists', `Execution Already Exists: '${executionArn}'`);
     }
     const execution: Execution = {
       executionArn,
@@ -301,12 +266,12 @@ export class LocalStepFunctions {
     const machine = this.machine(requiredString(request, 'stateMachineArn'));
     const statusFilter = optionalString(request, 'statusFilter');
     if (statusFilter && !['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PENDING_REDRIVE'].includes(statusFilter)) {
-      throw new SfnApiError('ValidationException', `1 validation error detected: Value '${statusFilter}' at 'statusFilter' failed to satisfy constraint`);
+      throw new AwsServiceError('ValidationException', `1 validation error detected: Value '${statusFilter}' at 'statusFilter' failed to satisfy constraint`);
     }
     const maxResults = typeof request.maxResults === 'number' && request.maxResults > 0 ? Math.min(request.maxResults, 1000) : 100;
     const nextToken = optionalString(request, 'nextToken');
     const offset = nextToken === undefined ? 0 : Number(Buffer.from(nextToken, 'base64url').toString('utf8'));
-    if (!Number.isInteger(offset) || offset < 0) throw new SfnApiError('InvalidToken', 'Invalid Token');
+    if (!Number.isInteger(offset) || offset < 0) throw new AwsServiceError('InvalidToken', 'Invalid Token');
     // Most recent first, as Step Functions lists them.
     const matching = [...this.executions.values()]
       .filter((execution) => execution.machine === machine && (!statusFilter || execution.status === statusFilter))
@@ -336,7 +301,7 @@ export class LocalStepFunctions {
     try {
       output = JSON.parse(text) as Json;
     } catch (error) {
-      throw new SfnApiError('InvalidOutput', `Invalid Output: '${(error as Error).message}'`);
+      throw new AwsServiceError('InvalidOutput', `Invalid Output: '${(error as Error).message}'`);
     }
     this.finishTask(task, { output });
     return {};
@@ -358,24 +323,24 @@ export class LocalStepFunctions {
   }
 
   private machine(arn: string): DeployedMachine {
-    if (!/^arn:[\w-]+:states:[\w-]+:\d{12}:stateMachine:[^:]+$/.test(arn)) throw new SfnApiError('InvalidArn', `Invalid Arn: '${arn}'`);
+    if (!/^arn:[\w-]+:states:[\w-]+:\d{12}:stateMachine:[^:]+$/.test(arn)) throw new AwsServiceError('InvalidArn', `Invalid Arn: '${arn}'`);
     const machine = this.machines.get(arn);
-    if (!machine) throw new SfnApiError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${arn}'`);
+    if (!machine) throw new AwsServiceError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${arn}'`);
     return machine;
   }
 
   private execution(arn: string): Execution {
-    if (!/^arn:[\w-]+:states:[\w-]+:\d{12}:execution:[^:]+:[^:]+$/.test(arn)) throw new SfnApiError('InvalidArn', `Invalid Arn: '${arn}'`);
+    if (!/^arn:[\w-]+:states:[\w-]+:\d{12}:execution:[^:]+:[^:]+$/.test(arn)) throw new AwsServiceError('InvalidArn', `Invalid Arn: '${arn}'`);
     const execution = this.executions.get(arn);
-    if (!execution) throw new SfnApiError('ExecutionDoesNotExist', `Execution Does Not Exist: '${arn}'`);
+    if (!execution) throw new AwsServiceError('ExecutionDoesNotExist', `Execution Does Not Exist: '${arn}'`);
     return execution;
   }
 
   private task(token: string): CallbackTask {
     const task = this.tasks.get(token);
     if (task) return task;
-    if (this.retiredTokens.has(token)) throw new SfnApiError('TaskTimedOut', 'Task Timed Out: Provided task does not exist anymore');
-    throw new SfnApiError('InvalidToken', 'Invalid Token');
+    if (this.retiredTokens.has(token)) throw new AwsServiceError('TaskTimedOut', 'Task Timed Out: Provided task does not exist anymore');
+    throw new AwsServiceError('InvalidToken', 'Invalid Token');
   }
 
   // ---------------------------------------------------------------- running
@@ -396,7 +361,7 @@ export class LocalStepFunctions {
       overrides: { taskResourceLocalHandlers, waitTimeOverrides: machine.waitTimeOverrides },
       // The library resolves `$$.…` against this; it sets Execution.Input and StartTime itself.
       context: {
-        Execution: { Id: execution.executionArn, Name: execution.name, RoleArn: `arn:aws:iam::${ACCOUNT}:role/local-stepfunctions` },
+        Execution: { Id: execution.executionArn, Name: execution.name, RoleArn: `arn:aws:iam::${LOCAL_ACCOUNT}:role/local-stepfunctions` },
         StateMachine: { Id: machine.arn, Name: machine.name },
         Task: { Token: TASK_TOKEN_PLACEHOLDER },
       },
@@ -637,33 +602,8 @@ function replaceText(value: Json, search: string, replacement: string): Json {
 
 // ---------------------------------------------------------------- protocol helpers
 
-function requiredString(request: JsonObject, field: string): string {
-  const value = request[field];
-  if (typeof value !== 'string') {
-    throw new SfnApiError('ValidationException', `1 validation error detected: Value null at '${field}' failed to satisfy constraint: Member must not be null`);
-  }
-  return value;
-}
-
-function optionalString(request: JsonObject, field: string): string | undefined {
-  const value = request[field];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string') throw new SfnApiError('SerializationException', `${field} must be a string`);
-  return value;
-}
-
 /** 1–80 characters; no whitespace, brackets, wildcards, `"#%\^|~`$&,;:/` or control characters. */
 function isValidName(name: string): boolean {
   // eslint-disable-next-line no-control-regex
   return name.length >= 1 && name.length <= 80 && !/[\s<>{}[\]?*"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f]/.test(name);
-}
-
-/** AWS JSON protocols carry timestamps as epoch seconds (with a fraction). */
-function epochSeconds(date: Date): number {
-  return date.getTime() / 1000;
-}
-
-
-function send(res: ServerResponse, status: number, requestId: string, body: JsonObject): void {
-  res.writeHead(status, { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-requestid': requestId }).end(JSON.stringify(body));
 }

@@ -86,15 +86,6 @@ export class FaultInjector {
     this.injectedByRule.clear();
   }
 
-  /** No faults from now on. */
-  clear(): void {
-    this.configure({});
-  }
-
-  get active(): boolean {
-    return Object.keys(this.settings.api).length > 0 || Object.values(this.settings.dropPushes).some((rate) => (rate ?? 0) > 0);
-  }
-
   forApi(path: string): ApiFaultDecision {
     const key = path in this.settings.api ? path : '*';
     const rule = this.settings.api[key];

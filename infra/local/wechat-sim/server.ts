@@ -1,3 +1,4 @@
+import { listenOn } from '../http-server';
 import { readRequestBody } from '../read-body';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -307,7 +308,7 @@ export class WeChatSimulator {
         })
         .catch(() => res.writeHead(500).end());
     });
-    await new Promise<void>((resolve) => this.server!.listen(this.options.port ?? 0, this.options.host ?? '127.0.0.1', resolve));
+    await listenOn(this.server, this.options.port ?? 0, this.options.host ?? '127.0.0.1');
     return this.url;
   }
 
@@ -356,10 +357,10 @@ export class WeChatSimulator {
     if (this.requests.length > 5000) this.requests.shift();
     const control = request.path.startsWith(CONTROL_PREFIX);
     // Read per request, so a test or benchmark can change it while the simulator runs.
-    if (!control && this.state.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.state.latencyMs));
+    if (!control && this.state.latencyMs > 0) await sleep(this.state.latencyMs);
     const scripted = this.scripted.get(request.path)?.shift();
     if (scripted) {
-      if (scripted.delayMs) await new Promise((resolve) => setTimeout(resolve, scripted.delayMs));
+      if (scripted.delayMs) await sleep(scripted.delayMs);
       if ('errcode' in scripted) return wechatError(scripted.errcode, scripted.errmsg ?? 'scripted error');
       if ('httpStatus' in scripted) return { status: scripted.httpStatus, contentType: 'text/html', body: '<html>error</html>' };
       if ('json' in scripted) return { json: scripted.json };

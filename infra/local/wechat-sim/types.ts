@@ -28,6 +28,9 @@ export function wechatError(errcode: number, errmsg: string): SimResponse {
   return { json: { errcode, errmsg: `${errmsg} rid: ${Math.random().toString(16).slice(2, 10)}` } };
 }
 
+/** A plain JSON answer, as the simulator's control routes give. */
+export const json = (value: unknown, status = 200): SimResponse => ({ status, json: value });
+
 export function ok(fields: Record<string, unknown> = {}): SimResponse {
   return { json: { errcode: 0, errmsg: 'ok', ...fields } };
 }

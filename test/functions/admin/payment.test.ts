@@ -1,7 +1,7 @@
-import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { s3Client } from '../../../functions/lib/aws/clients';
 import { logger } from '../../../functions/lib/logger';
-import { localS3ClientConfig } from '../../../infra/local/s3';
 import { makeMerchantP12 } from '../../helpers/p12';
 import { startTestPlatform, type TestPlatform } from '../../helpers/platform';
 
@@ -40,7 +40,8 @@ describe('PUT/GET/DELETE /admin/authorizers/{appId}/payment', () => {
     return { status: response.status, text: await response.text() };
   };
   const secrets = () => new SecretsManagerClient({ endpoint: process.env.SECRETS_MANAGER_ENDPOINT, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-  const s3 = () => new S3Client(localS3ClientConfig(process.env.S3_ENDPOINT!));
+  // The handlers' own client, configured by the environment the test platform sets.
+  const s3 = s3Client;
   const storedSecret = async (stage = 'AWSCURRENT') => JSON.parse((await secrets().send(new GetSecretValueCommand({ SecretId: `weapp-fleet/payment/${appId}`, VersionStage: stage }))).SecretString!) as Json;
   const storedP12 = async () => Buffer.from(await (await s3().send(new GetObjectCommand({ Bucket: process.env.PAYMENT_BUCKET, Key: `payment/${appId}/apiclient_cert.p12` }))).Body!.transformToByteArray());
 

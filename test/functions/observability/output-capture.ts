@@ -1,19 +1,9 @@
-import { z } from 'zod';
+import type { z } from 'zod';
+import * as Powertools from '../../../infra/local/log-format';
+import { secretSweep } from '../../helpers/secret-sweep-state';
 
-/** One CloudWatch embedded-metric-format record, as Powertools writes it. */
-const EmfRecord = z
-  .object({
-    _aws: z.object({
-      Timestamp: z.number(),
-      CloudWatchMetrics: z.array(z.object({ Namespace: z.string(), Dimensions: z.array(z.array(z.string())), Metrics: z.array(z.object({ Name: z.string(), Unit: z.string() })) })),
-    }),
-  })
-  .loose();
-export type EmfRecord = z.infer<typeof EmfRecord> & Record<string, unknown>;
-
-/** One Powertools Logger line. */
-const LogLine = z.object({ level: z.string(), message: z.string(), timestamp: z.string() }).loose();
-export type LogLine = z.infer<typeof LogLine> & Record<string, unknown>;
+export type EmfRecord = z.infer<typeof Powertools.EmfRecord> & Record<string, unknown>;
+export type LogLine = z.infer<typeof Powertools.LogLine> & Record<string, unknown>;
 
 /**
  * Everything the in-process handlers write to stdout and stderr (Powertools writes warnings
@@ -27,7 +17,10 @@ export class OutputCapture {
   start(): void {
     for (const stream of [process.stdout, process.stderr]) {
       stream.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
-        this.lines.push(...String(chunk).split('\n').filter(Boolean));
+        const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+        // This replaces the secret sweep's own stream wrapper, so it hands the sweep what it keeps.
+        secretSweep.record('log', text);
+        this.lines.push(...text.split('\n').filter(Boolean));
         const done = rest.find((arg) => typeof arg === 'function') as (() => void) | undefined;
         done?.();
         return true;
@@ -58,7 +51,7 @@ export class OutputCapture {
   /** EMF records that carry metric `name`. */
   metrics(name: string): EmfRecord[] {
     return this.json()
-      .filter((value) => EmfRecord.safeParse(value).success)
+      .filter((value) => Powertools.EmfRecord.safeParse(value).success)
       .map((value) => value as EmfRecord)
       .filter((record) => record._aws.CloudWatchMetrics.some((m) => m.Metrics.some((metric) => metric.Name === name)));
   }
@@ -72,7 +65,7 @@ export class OutputCapture {
 
   logs(message?: string | RegExp): LogLine[] {
     return this.json()
-      .filter((value) => LogLine.safeParse(value).success && !('_aws' in value))
+      .filter((value) => Powertools.LogLine.safeParse(value).success && !('_aws' in value))
       .map((value) => value as LogLine)
       .filter((line) => message === undefined || (typeof message === 'string' ? line.message === message : message.test(line.message)));
   }

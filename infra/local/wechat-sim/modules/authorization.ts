@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { SimAuthorizer, SimState } from '../state';
 import { wechatError, type SimRequest, type SimModule, type SimResponse } from '../types';
+import { componentTokenError } from './weapp-api';
 
 /** Every field optional: a missing one gets WeChat's errcode for that field, not a format error. */
 const CreatePreAuthCodeRequest = z.object({ component_appid: z.string().optional() });
@@ -25,12 +26,6 @@ export function funcInfoJson(funcInfo: readonly number[]): { funcscope_category:
   return funcInfo.map((id) => ({ funcscope_category: { id } }));
 }
 
-const TOKEN_ERRMSG: Record<number, string> = {
-  41001: 'access_token missing',
-  40001: 'invalid credential, access_token is invalid or not latest',
-  42001: 'access_token expired',
-};
-
 const notAuthorized = () => wechatError(61003, 'component is not authorized by this account');
 
 /**
@@ -46,8 +41,8 @@ export function authorizationModule(state: SimState): SimModule {
     request: SimRequest,
     schema: z.ZodType<T>,
   ): { ok: true; body: T } | { ok: false; error: SimResponse } {
-    const tokenError = state.checkComponentToken(request.query.component_access_token);
-    if (tokenError !== 0) return { ok: false, error: wechatError(tokenError, TOKEN_ERRMSG[tokenError] ?? 'invalid credential') };
+    const tokenError = componentTokenError(state, request.query.component_access_token);
+    if (tokenError) return { ok: false, error: tokenError };
     const parsed = schema.safeParse(request.body ?? {});
     if (!parsed.success) return { ok: false, error: wechatError(47001, 'data format error') };
     if (parsed.data.component_appid !== component.appId) return { ok: false, error: wechatError(40013, 'invalid appid') };

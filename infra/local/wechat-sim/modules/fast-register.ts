@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { FastRegisterCodeType, SimFastRegistration, SimState } from '../state';
 import type { PushSender } from '../ticket-pusher';
-import { ok, wechatError, type SimModule, type SimRequest, type SimResponse } from '../types';
+import { json, ok, wechatError, type SimModule, type SimRequest, type SimResponse } from '../types';
+import { componentTokenError } from './weapp-api';
 
 /**
  * Fast registration of enterprise mini programs (快速注册企业小程序):
@@ -84,12 +85,6 @@ const ERRMSG = {
   86004: 'invalid wechat',
   61070: 'name, wechat name not in accordance',
 } as const;
-
-const TOKEN_ERRMSG: Record<number, string> = {
-  41001: 'access_token missing',
-  40001: 'invalid credential, access_token is invalid or not latest',
-  42001: 'access_token expired',
-};
 
 /** Every field optional, so a missing one gets 89253 rather than a format error. */
 const CreateRequest = z.object({
@@ -244,8 +239,6 @@ export function fastRegisterPushXml(componentAppId: string, createTime: number, 
   );
 }
 
-const json = (value: unknown, status = 200): SimResponse => ({ status, json: value });
-
 function bodyOf(request: SimRequest): unknown {
   return request.body ?? {};
 }
@@ -287,8 +280,8 @@ export function fastRegisterModule(state: SimState, center: FastRegistrationCent
         // The older page passes `component_access_token=`, the newer one `access_token=` (with
         // a component_access_token as its value): both are accepted.
         const token = request.query.component_access_token ?? request.query.access_token;
-        const tokenError = state.checkComponentToken(token);
-        if (tokenError !== 0) return wechatError(tokenError, TOKEN_ERRMSG[tokenError] ?? 'invalid credential');
+        const tokenError = componentTokenError(state, token);
+        if (tokenError) return tokenError;
         const { action } = request.query;
         if (action === 'create') return create(center, request);
         if (action === 'search') return search(center, request);

@@ -1,6 +1,6 @@
 import type { SimAuthorizer, SimState } from '../state';
 import type { PushResult, PushSender } from '../ticket-pusher';
-import type { SimModule, SimRequest, SimResponse } from '../types';
+import { json, type SimModule, type SimRequest, type SimResponse } from '../types';
 
 /**
  * The merchant's side of WeChat: what a mini-program owner does by scanning the authorization
@@ -217,7 +217,6 @@ const optionalString = (value: unknown, name: string): string | undefined => {
   return value;
 };
 
-export const json = (value: unknown, status = 200): SimResponse => ({ status, json: value });
 
 function htmlPage(status: number, title: string, message: string): SimResponse {
   const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);

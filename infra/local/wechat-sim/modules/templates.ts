@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { SimDraft, SimState, SimTemplate } from '../state';
 import { ok, wechatError, type SimModule, type SimRouteHandler, type SimResponse, type SimRequest } from '../types';
-import { formatError, isObject, numericId, parseBody, TOKEN_ERRMSG } from './weapp-api';
+import { componentTokenError, formatError, isObject, numericId, parseBody } from './weapp-api';
 
 const AddToTemplateRequest = z.object({ draft_id: numericId.optional(), template_type: numericId.optional() });
 const DeleteTemplateRequest = z.object({ template_id: numericId.optional() });
@@ -23,8 +23,8 @@ const templateJson = (t: SimTemplate) => ({
 /** Component-token APIs check the token first (41001/40001/42001), then a POST's JSON body (47001). */
 function componentApi(state: SimState, handler: (request: SimRequest, body: Record<string, unknown>) => SimResponse): SimRouteHandler {
   return (request) => {
-    const errcode = state.checkComponentToken(request.query.component_access_token);
-    if (errcode !== 0) return wechatError(errcode, TOKEN_ERRMSG[errcode] ?? 'invalid credential');
+    const tokenError = componentTokenError(state, request.query.component_access_token);
+    if (tokenError) return tokenError;
     if (request.method === 'POST' && !isObject(request.body)) return formatError();
     return handler(request, isObject(request.body) ? request.body : {});
   };

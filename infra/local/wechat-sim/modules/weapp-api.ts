@@ -8,11 +8,17 @@ import { wechatError, type SimRequest, type SimResponse, type SimRouteHandler } 
  * `access_token` (an authorizer token), the permission set the API belongs to, then the body.
  */
 
-export const TOKEN_ERRMSG: Record<number, string> = {
+const TOKEN_ERRMSG: Record<number, string> = {
   41001: 'access_token missing',
   40001: 'invalid credential, access_token is invalid or not latest',
   42001: 'access_token expired',
 };
+
+/** WeChat's answer to a missing, unknown or expired component_access_token (41001/40001/42001); undefined when it is valid. */
+export function componentTokenError(state: SimState, token: string | undefined): SimResponse | undefined {
+  const errcode = state.checkComponentToken(token);
+  return errcode === 0 ? undefined : wechatError(errcode, TOKEN_ERRMSG[errcode] ?? 'invalid credential');
+}
 
 /**
  * Permission sets (`funcscope_category.id`) each API group belongs to, from WeChat's docs: an

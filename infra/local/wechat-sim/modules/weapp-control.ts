@@ -1,6 +1,6 @@
 import type { SimApp, SimDraft, SimDraftSeed } from '../state';
-import type { SimModule, SimResponse } from '../types';
-import { control, json, SimControlError } from './merchant-console';
+import { json, type SimModule } from '../types';
+import { control, SimControlError } from './merchant-console';
 
 /** What the control endpoints need from the simulator (kept narrow to avoid an import cycle). */
 export interface WeappControls {
