@@ -437,11 +437,13 @@ export class LocalStepFunctions {
       if (plan.timeoutMs !== undefined) {
         // The library enforces TimeoutSeconds itself, with a timer it starts right after this
         // handler returns, and fails the state with its genuine States.Timeout (which
-        // States.TaskFailed does not match). This one, 1 ms later, retires the token.
-        task.timeoutTimer = setTimeout(
-          () => this.finishTask(task, { error: stateError('States.Timeout', `no SendTaskSuccess/Failure within ${plan.timeoutMs} ms`), event: 'TaskTimedOut' }),
-          plan.timeoutMs + 1,
-        );
+        // States.TaskFailed does not match, unlike any error thrown from here). This timer only
+        // retires the token: rejecting from it would, whenever it fires first on a busy
+        // machine, end the state with an error the TaskFailed catcher takes.
+        const timeoutMs = plan.timeoutMs;
+        task.timeoutTimer = setTimeout(() => {
+          if (this.retireTask(task)) this.emit(execution, 'TaskTimedOut', { stateName: task.stateName, error: 'States.Timeout', cause: `no SendTaskSuccess/Failure within ${timeoutMs} ms` });
+        }, timeoutMs);
       }
       this.emit(execution, 'TaskSubmitted', { stateName: plan.stateName, taskToken: token });
       if (asynchronous) this.invokeDetached(execution, plan, fn, payload);
@@ -465,14 +467,20 @@ export class LocalStepFunctions {
     );
   }
 
-  private finishTask(task: CallbackTask, outcome: TaskOutcome): void {
-    if (task.settled) return;
+  /** Ends the task's bookkeeping (its token answers TaskTimedOut from now on); false if it had ended already. */
+  private retireTask(task: CallbackTask): boolean {
+    if (task.settled) return false;
     task.settled = true;
     clearTimeout(task.heartbeatTimer);
     clearTimeout(task.timeoutTimer);
     this.tasks.delete(task.token);
     this.retiredTokens.add(task.token);
     task.execution.pending.delete(task);
+    return true;
+  }
+
+  private finishTask(task: CallbackTask, outcome: TaskOutcome): void {
+    if (!this.retireTask(task)) return;
     if ('output' in outcome) {
       this.emit(task.execution, 'TaskSucceeded', { stateName: task.stateName, output: outcome.output });
       task.resolve(outcome.output);
