@@ -148,12 +148,11 @@ export async function startLocalPlatform(settings: LocalSettings, options: Local
   }
 }
 
-/** What Lambda's environment holds in AWS, pointed at the local stand-ins. */
 async function redriveReleases(): Promise<void> {
   const { platformStores, componentServices } = await import('../../functions/lib/platform');
   const { ReleaseService } = await import('../../functions/lib/release/release-service');
   const stores = platformStores();
-  const running = (await stores.releases.list(100)).filter((r) => r.status === 'running');
+  const running = await stores.releases.running();
   if (running.length === 0) return;
   const services = await componentServices();
   const releases = new ReleaseService(stores, services.templates, services.credentials.appId);
@@ -165,6 +164,7 @@ async function redriveReleases(): Promise<void> {
 
 export const LOCAL_RELEASE_STATE_MACHINE_ARN = 'arn:aws:states:local:000000000000:stateMachine:weapp-fleet-release';
 
+/** What Lambda's environment holds in AWS, pointed at the local stand-ins. */
 function configureHandlers(settings: LocalSettings, dynamoDbEndpoint: string, wechatBase: string, gatewayUrl: string, simulated: boolean, stepFunctionsEndpoint: string): void {
   Object.assign(process.env, {
     STEPFUNCTIONS_ENDPOINT: stepFunctionsEndpoint,

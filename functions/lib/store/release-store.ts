@@ -325,6 +325,8 @@ export class ReleaseStore {
       .send(
         new TransactWriteCommand({
           TransactItems: [
+            // A comparison with a missing attribute is false, so the marker of a release whose
+            // item create() has not written yet stays.
             { ConditionCheck: { TableName: this.tableName, Key: key.release(releaseId), ConditionExpression: '#status <> :running', ExpressionAttributeNames: { '#status': 'status' }, ExpressionAttributeValues: { ':running': 'running' } } },
             { Delete: { TableName: this.tableName, Key: key.running(releaseId) } },
           ],

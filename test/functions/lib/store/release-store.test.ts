@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ensureTable, localDynamoClient } from '../../../../infra/local/dynamodb';
 import { ReleaseStore } from '../../../../functions/lib/store/release-store';
 
@@ -52,5 +52,16 @@ describe('Class: ReleaseStore', () => {
     expect(await markers()).toHaveLength(1);
     expect(await own.running()).toEqual([]);
     expect(await markers()).toHaveLength(0);
+  });
+
+  it('running() keeps the marker of a release whose item is not written yet (create marks first)', async () => {
+    const tableName = `releases-${randomUUID()}`;
+    await ensureTable(process.env.TEST_DYNAMODB_ENDPOINT!, tableName);
+    const own = new ReleaseStore(db, tableName);
+    // The moment inside create() between the marker and the release item.
+    await db.send(new PutCommand({ TableName: tableName, Item: { pk: 'RELEASES#RUNNING', sk: 'rel-being-created', type: 'RunningRelease' } }));
+    expect(await own.running()).toEqual([]);
+    await own.create({ releaseId: 'rel-being-created', templateId: '1', userVersion: '1', userDesc: '', createdBy: 't', createdAt: new Date().toISOString(), options: { autoRelease: true, maxConcurrency: 1 } }, ['wx0000000000000001']);
+    expect((await own.running()).map((r) => r.releaseId)).toEqual(['rel-being-created']);
   });
 });
