@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
 import { FUNCTIONS, type FunctionName } from '../manifest';
+import { LOCAL_ACCOUNT } from './aws-json-server';
 import { runInvocation } from './invoke-store';
+
+/** The ARN a local function answers to, in the state machine's Task resources and the context. */
+export function localFunctionArn(name: FunctionName): string {
+  return `arn:aws:lambda:local:${LOCAL_ACCOUNT}:function:${name}`;
+}
 
 /**
  * The context Lambda hands a handler, for one local invocation: the function's name, a request
@@ -13,7 +19,7 @@ export function localLambdaContext(name: FunctionName, requestId: string = rando
     callbackWaitsForEmptyEventLoop: false,
     functionName: name,
     functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${name}`,
+    invokedFunctionArn: localFunctionArn(name),
     memoryLimitInMB: '1024',
     awsRequestId: requestId,
     logGroupName: `/aws/lambda/${name}`,

@@ -6,7 +6,7 @@ import { resetComponentCredentials } from '../../functions/lib/wechat/component-
 import { ensureTable, LOCAL_AWS_CREDENTIALS, startDynamoDbLocal, type LocalDynamoDb } from './dynamodb';
 import { LocalGateway, type GatewayOptions } from './gateway';
 import { enableInvocationIsolation } from './invoke-store';
-import { invokeLocally } from './lambda-context';
+import { invokeLocally, localFunctionArn } from './lambda-context';
 import { LocalScheduler, type ScheduleRun } from './scheduler';
 import type { LocalSettings } from './settings';
 import { WeChatSimulator, type WeChatSimulatorOptions } from './wechat-sim/server';
@@ -15,6 +15,7 @@ import { RELEASE_STATE_MACHINE } from '../manifest';
 import { LocalStepFunctions } from './stepfunctions';
 import { startLocalS3 } from './s3';
 import { startLocalSecretsManager } from './secrets-manager';
+import { LOCAL_ACCOUNT } from './aws-json-server';
 
 const LOCAL_PAYMENT_BUCKET = 'weapp-fleet-payment';
 
@@ -97,7 +98,7 @@ export async function startLocalPlatform(settings: LocalSettings, options: Local
     const gatewayUrl = await gateway.start();
     started.push(gateway);
     // The release state machine: the same ASL file CDK deploys; its Lambda task is the same handler.
-    const pipelineArn = `arn:aws:lambda:local:000000000000:function:${RELEASE_STATE_MACHINE.taskFunction}`;
+    const pipelineArn = localFunctionArn(RELEASE_STATE_MACHINE.taskFunction);
     const stepFunctions = new LocalStepFunctions({
       port: 0,
       waitTimeScale: options.stepFunctionsTimeScale ?? 1,
@@ -162,7 +163,7 @@ async function redriveReleases(): Promise<void> {
   }
 }
 
-export const LOCAL_RELEASE_STATE_MACHINE_ARN = 'arn:aws:states:local:000000000000:stateMachine:weapp-fleet-release';
+export const LOCAL_RELEASE_STATE_MACHINE_ARN = `arn:aws:states:local:${LOCAL_ACCOUNT}:stateMachine:weapp-fleet-release`;
 
 /** What Lambda's environment holds in AWS, pointed at the local stand-ins. */
 function configureHandlers(settings: LocalSettings, dynamoDbEndpoint: string, wechatBase: string, gatewayUrl: string, simulated: boolean, stepFunctionsEndpoint: string): void {
