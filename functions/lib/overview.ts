@@ -14,9 +14,10 @@ const RECENT_AUDITS = 20;
 
 /**
  * What an operator's dashboard shows at a glance: how many apps are in each authorization
- * state, which releases run, and the fleet's latest audit outcomes. Queries only (COUNT per
- * status, one page of releases and audits, the running releases' markers), so it stays cheap
- * at any fleet size.
+ * state, which releases run, and the fleet's latest audit outcomes. Queries only, no scans;
+ * but a COUNT query is billed for every index entry it counts, so one load reads the whole
+ * authorizer index (about 1 read unit per 8 KB of it). Meant for a page an operator opens,
+ * not for a tight poll: `GET /admin/health` is the one to poll.
  */
 export async function fleetOverview(stores: Stores, componentAppId: string): Promise<FleetOverview> {
   const [counts, recent, running, recentAudits] = await Promise.all([
