@@ -87,6 +87,35 @@ describe('release pipeline', () => {
     }
   });
 
+  // WeChat's audit pushes name no audit id: a success meant for an earlier audit (one that
+  // passed before a lost-answer retry submitted again, or one submitted outside the platform)
+  // can arrive while this release's audit is still under review. /wxa/release then says 85020.
+  it('goes back to waiting when a success push was not for its audit (85020 on release)', async () => {
+    const appId = await authorize();
+    const sim = platform.simulator!;
+    sim.state.options.auditDelayMs = 600_000;
+    try {
+      const started = await start({ targets: { appIds: [appId] } });
+      await settle(started.json.releaseId, (r) => r.targets[0]?.state === 'audit_submitted');
+      const auditId = sim.app(appId).audits.at(-1)!.auditId;
+      await sim.pushAuditEvent(appId, 'success');
+      const back = await settle(started.json.releaseId, (r) => r.targets[0]?.history.filter((h: Json) => h.state === 'audit_submitted').length === 2);
+      expect(back.targets[0]).toMatchObject({ state: 'audit_submitted', auditId: String(auditId) });
+      // The one release call was refused (85020): the audit is still under review, nothing is online.
+      expect(wechatCalls('/wxa/release', appId)).toHaveLength(1);
+      expect(sim.app(appId).audits.at(-1)!.status).toBe(2);
+      expect(sim.app(appId).online).toBeUndefined();
+      await sim.completeAudits();
+      const done = await settle(started.json.releaseId);
+      expect(done).toMatchObject({ status: 'succeeded', counts: { released: 1, failed: 0 } });
+      expect(done.targets[0].history.map((h: Json) => h.state)).toEqual(['pending', 'domains_set', 'committed', 'audit_submitted', 'audit_passed', 'audit_submitted', 'audit_passed', 'released']);
+      expect(sim.app(appId).online?.auditId).toBe(auditId);
+      expect(wechatCalls('/wxa/release', appId)).toHaveLength(2);
+    } finally {
+      sim.state.options.auditDelayMs = 150;
+    }
+  });
+
   it('holds passed apps until an admin approves', async () => {
     const appId = await authorize();
     const started = await start({ targets: { appIds: [appId] }, autoRelease: false });
