@@ -162,8 +162,12 @@ export const STEPS: Record<string, (input: StepInput, ctx: StepContext) => Promi
     try {
       await releaseApp(ctx, releaseId, appId!, release, ['audit_passed'], target.state);
     } catch (error) {
-      if (!(error instanceof WeChatApiError && error.errcode === 85020) || !(await auditStillUnderReview(ctx, releaseId, appId!, target.auditId))) throw error;
-      return { outcome: 'audit_pending' };
+      if (!(error instanceof WeChatApiError && error.errcode === 85020) || !target.auditId) throw error;
+      const status = await recheckAudit(ctx, releaseId, appId!, target.auditId);
+      if (status === 'auditing' || status === 'delayed') return { outcome: 'audit_pending' };
+      // It passed between WeChat's refusal and this read: release it now, once.
+      if (status !== 'passed') throw error;
+      await releaseApp(ctx, releaseId, appId!, release, ['audit_passed'], target.state);
     }
     return { outcome: 'released' };
   },
@@ -209,22 +213,21 @@ async function auditQuota(ctx: StepContext, releaseId: string, release: ReleaseR
  * WeChat's audit pushes name no audit id, so a success meant for an earlier audit (one that
  * passed before a retried submission whose first answer was lost, or one submitted outside
  * the platform) can be taken for this release's. WeChat then refuses the release with 85020.
- * When `get_auditstatus` confirms this release's audit is still under review, the target goes
- * back to `audit_submitted` (the state machine polls it again) and the app's audit record
- * loses the outcome it was wrongly given.
+ * This asks `get_auditstatus` about this release's audit; while it is still under review the
+ * target goes back to `audit_submitted` (the state machine polls it again) and the app's
+ * audit record loses the outcome it was wrongly given.
  */
-async function auditStillUnderReview(ctx: StepContext, releaseId: string, appId: string, auditId: string | undefined): Promise<boolean> {
-  if (!auditId) return false;
+async function recheckAudit(ctx: StepContext, releaseId: string, appId: string, auditId: string): Promise<AuditStatus> {
   const { miniPrograms } = await ctx.services();
   const { status } = await miniPrograms.auditStatus(appId, auditId);
-  if (status !== 'auditing' && status !== 'delayed') return false;
+  if (status !== 'auditing' && status !== 'delayed') return status;
   await ctx.stores.releases.transition(releaseId, appId, ['audit_passed'], 'audit_submitted', { detail: `release refused (85020): audit ${auditId} is still under review` });
   const recorded = await ctx.stores.audits.latest(appId);
   if (recorded?.auditId === auditId && recorded.status === 'passed') {
     await ctx.stores.audits.recordOutcome(appId, { status, event: { at: new Date().toISOString(), event: 'status_polled' } });
   }
   logger.warn('audit success push was for another audit; polling this one again', { releaseId, authorizerAppId: appId, auditId, status });
-  return true;
+  return status;
 }
 
 /** Binds the release's testers (already a tester is fine) and keeps the trial QR code. */

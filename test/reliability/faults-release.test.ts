@@ -1,6 +1,9 @@
 import { startTestPlatform, type TestPlatform } from '../helpers/platform';
 import { TARGET_STATES } from '../../functions/lib/store/release-store';
 
+/** FAULTS_SEED=<n> draws another pattern of faults; the seed is printed with the figures. */
+const SEED = Number(process.env.FAULTS_SEED ?? 5);
+
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const APPS = 200;
@@ -63,7 +66,7 @@ describe('200-app release with 20% WeChat faults', () => {
       reasons.set(key, (reasons.get(key) ?? 0) + 1);
     }
     process.stdout.write(
-      `release with faults: ${APPS} apps in ${((Date.now() - started) / 1000).toFixed(1)} s, status ${release.status}; states ${JSON.stringify(byState)}; ` +
+      `release with faults (seed ${SEED}): ${APPS} apps in ${((Date.now() - started) / 1000).toFixed(1)} s, status ${release.status}; states ${JSON.stringify(byState)}; ` +
         `injected ${injected.errors} errcodes, ${injected.http} HTTP 5xx, ${injected.timeouts} resets, ${injected.droppedPushes.audit} audit pushes lost; ` +
         `failure reasons ${JSON.stringify(Object.fromEntries(reasons))}\n`,
     );

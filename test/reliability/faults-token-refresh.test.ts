@@ -1,6 +1,9 @@
 import { SeededRandom } from '../../infra/local/wechat-sim/seeded-random';
 import { startTestPlatform, type TestPlatform } from '../helpers/platform';
 
+/** FAULTS_SEED=<n> draws another pattern of faults; the seed is printed with the figures. */
+const SEED = Number(process.env.FAULTS_SEED ?? 11);
+
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /** The first simulator seed whose draws at a 0.5 rate lose exactly the answers marked `true`, in order. */
@@ -45,7 +48,7 @@ describe('token refresher with 20% WeChat faults', () => {
 
   it(`keeps every token valid over ${RUNS} runs and loses no refresh token`, async () => {
     const summaries: Json[] = [];
-    sim().faults({ seed: 11, api: { '*': { errorRate: 0.1, errors: [-1, 502], timeoutRate: 0.1, timeoutMode: 'destroy', timeoutPhase: 'after' } } });
+    sim().faults({ seed: SEED, api: { '*': { errorRate: 0.1, errors: [-1, 502], timeoutRate: 0.1, timeoutMode: 'destroy', timeoutPhase: 'after' } } });
     for (let run = 0; run < RUNS; run++) {
       const result = await platform.scheduler.runNow('refreshTokens');
       expect(result?.ok).toBe(true);
@@ -64,7 +67,7 @@ describe('token refresher with 20% WeChat faults', () => {
     const final = await platform.scheduler.runNow('refreshTokens');
     const lost = (await storedTokens()).filter((t) => sim().state.authorizers.get(t.appId)?.refreshToken !== t.refreshToken);
     process.stdout.write(
-      `token refresh with faults: ${AUTHORIZERS} authorizers, ${RUNS} runs; injected ${injected.errors} errcodes, ${injected.http} HTTP 5xx, ${injected.timeouts} resets; ` +
+      `token refresh with faults (seed ${SEED}): ${AUTHORIZERS} authorizers, ${RUNS} runs; injected ${injected.errors} errcodes, ${injected.http} HTTP 5xx, ${injected.timeouts} resets; ` +
         `per run ${JSON.stringify(summaries.map((s) => ({ refreshed: s.refreshed, repaired: s.repaired, failed: s.failed })))}; ` +
         `stale refresh tokens after the faulty runs ${stale.length}, after one clean run ${lost.length}\n`,
     );

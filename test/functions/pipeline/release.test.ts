@@ -116,6 +116,18 @@ describe('release pipeline', () => {
     }
   });
 
+  it('releases at once when its audit passed between WeChat’s 85020 and the recheck', async () => {
+    const appId = await authorize();
+    // The refusal came while the audit was still under review; by the recheck it has passed.
+    platform.simulator!.script('/wxa/release', [{ errcode: 85020, errmsg: 'audit status does not allow release' }]);
+    const started = await start({ targets: { appIds: [appId] } });
+    const done = await settle(started.json.releaseId);
+    expect(done).toMatchObject({ status: 'succeeded', counts: { released: 1, failed: 0 } });
+    expect(done.targets[0].history.map((h: Json) => h.state)).toEqual(['pending', 'domains_set', 'committed', 'audit_submitted', 'audit_passed', 'released']);
+    expect(wechatCalls('/wxa/get_auditstatus', appId).map((r) => (r.body as Json).auditid)).toEqual([Number(done.targets[0].auditId)]);
+    expect(platform.simulator!.app(appId).online?.auditId).toBe(Number(done.targets[0].auditId));
+  });
+
   it('holds passed apps until an admin approves', async () => {
     const appId = await authorize();
     const started = await start({ targets: { appIds: [appId] }, autoRelease: false });
