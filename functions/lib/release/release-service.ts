@@ -67,10 +67,7 @@ export class ReleaseService {
     );
     appendCorrelation({ releaseId });
     logger.info('release started', { targets: appIds.length, waves: waves.length });
-    const executionArn =
-      appIds.length > inlineMax && targetsBucket
-        ? await this.executeDistributed(releaseId, appIds, targetsBucket, input.options.maxConcurrency)
-        : await this.execute(releaseId, waves, releaseId, input.options.maxConcurrency);
+    const executionArn = waves.length > 1 ? await this.execute(releaseId, waves, releaseId, input.options.maxConcurrency) : await this.executeFor(releaseId, appIds, releaseId, input.options.maxConcurrency);
     return { ...record, executionArn };
   }
 
@@ -111,7 +108,15 @@ export class ReleaseService {
     if (failed.length === 0) return { retried: 0 };
     for (const appId of failed) await this.stores.releases.transition(releaseId, appId, ['failed'], 'pending', { detail: 'retry' });
     await this.stores.releases.reopen(releaseId);
-    const executionArn = await this.execute(releaseId, [failed], `${releaseId}-retry-${this.now()}`, release.options.maxConcurrency);
+    let executionArn: string;
+    try {
+      executionArn = await this.executeFor(releaseId, failed, `${releaseId}-retry-${this.now()}`, release.options.maxConcurrency);
+    } catch (error) {
+      // Nothing will run them: put them back as they were, so the operator can retry again.
+      for (const appId of failed) await this.stores.releases.transition(releaseId, appId, ['pending'], 'failed', { detail: 'retry could not start' });
+      await this.finishIfDone(releaseId);
+      throw error;
+    }
     return { retried: failed.length, executionArn };
   }
 
@@ -148,17 +153,20 @@ export class ReleaseService {
       await this.finishIfDone(releaseId);
       return undefined;
     }
-    return this.execute(releaseId, [unfinished], `${releaseId}-redrive-${this.now()}`, release.options.maxConcurrency);
+    return this.executeFor(releaseId, unfinished, `${releaseId}-redrive-${this.now()}`, release.options.maxConcurrency);
   }
 
   /**
-   * Beyond the inline size the target list goes to S3 and the state machine's Distributed Map
-   * reads it (`$.targetsS3`), one child execution per app.
+   * Runs these apps through the pipeline. Beyond the inline size (a retry or re-drive of a
+   * large release as much as its start: the execution input holds at most 256 KB) the list
+   * goes to S3 and the state machine's Distributed Map reads it (`$.targetsS3`).
    */
-  private async executeDistributed(releaseId: string, appIds: string[], bucket: string, maxConcurrency: number): Promise<string> {
-    const key = `releases/${releaseId}/targets.json`;
+  private async executeFor(releaseId: string, appIds: string[], name: string, maxConcurrency: number): Promise<string> {
+    const { RELEASE_INLINE_TARGETS_MAX: inlineMax, RELEASE_TARGETS_BUCKET: bucket } = config();
+    if (appIds.length <= inlineMax || !bucket) return this.execute(releaseId, [appIds], name, maxConcurrency);
+    const key = name === releaseId ? `releases/${releaseId}/targets.json` : `releases/${releaseId}/${name}.json`;
     await s3Client().send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: JSON.stringify(appIds), ContentType: 'application/json' }));
-    return this.startExecution(releaseId, releaseId, { releaseId, targetsS3: { bucket, key }, maxConcurrency });
+    return this.startExecution(releaseId, name, { releaseId, targetsS3: { bucket, key }, maxConcurrency });
   }
 
   private async execute(releaseId: string, waves: string[][], name: string, maxConcurrency: number): Promise<string> {
