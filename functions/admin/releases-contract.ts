@@ -81,8 +81,8 @@ export const RELEASE_ROUTES = {
     response: Release.extend({ targets: z.array(Target), nextCursor: z.string().optional() }),
   }),
   approveRelease: route({
-    method: 'POST', path: '/admin/releases/{releaseId}/approve', tag: 'releases', summary: 'Release the apps held for approval', params: ReleaseParams,
-    response: z.object({ released: z.number(), failed: z.number() }), wechat: ['release'],
+    method: 'POST', path: '/admin/releases/{releaseId}/approve', tag: 'releases', summary: 'Release the apps held for approval (as many as fit in one request; call again while `remaining` > 0)', params: ReleaseParams,
+    response: z.object({ released: z.number(), failed: z.number(), remaining: z.number() }), wechat: ['release'],
   }),
   cancelRelease: route({
     method: 'POST', path: '/admin/releases/{releaseId}/cancel', tag: 'releases', summary: 'Stop the release; unfinished apps become cancelled', params: ReleaseParams,
@@ -93,8 +93,8 @@ export const RELEASE_ROUTES = {
     params: ReleaseParams.extend({ appId: AppId }), response: 'image',
   }),
   rollbackRelease: route({
-    method: 'POST', path: '/admin/releases/{releaseId}/rollback', tag: 'releases', summary: 'Revert every app this release put live (one level), outcome per app', params: ReleaseParams,
-    response: z.object({ rolledBack: z.number(), failed: z.number() }), wechat: ['revertcoderelease'],
+    method: 'POST', path: '/admin/releases/{releaseId}/rollback', tag: 'releases', summary: 'Revert every app this release put live (one level), outcome per app (as many as fit in one request; call again while `remaining` > 0)', params: ReleaseParams,
+    response: z.object({ rolledBack: z.number(), failed: z.number(), remaining: z.number() }), wechat: ['revertcoderelease'],
   }),
   retryFailed: route({
     method: 'POST', path: '/admin/releases/{releaseId}/retry-failed', tag: 'releases', summary: 'Run the failed apps again', params: ReleaseParams,

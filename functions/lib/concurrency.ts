@@ -19,6 +19,23 @@ export async function mapSettled<T, R>(items: readonly T[], limit: number, work:
   return results;
 }
 
+/**
+ * `mapSettled` that starts no item once `deadline` (epoch ms) has passed; those come back
+ * `undefined`. An admin request answers within API Gateway's 30 s, so a long list is worked
+ * through over several calls, each saying how many are left.
+ */
+export async function mapSettledBefore<T, R>(
+  items: readonly T[],
+  limit: number,
+  deadline: number,
+  work: (item: T) => Promise<R>,
+  now: () => number = Date.now,
+): Promise<(PromiseSettledResult<R> | undefined)[]> {
+  const notStarted = Symbol('not started');
+  const results = await mapSettled<T, R | typeof notStarted>(items, limit, (item) => (now() >= deadline ? Promise.resolve(notStarted) : work(item)));
+  return results.map((result) => (result.status === 'fulfilled' && result.value === notStarted ? undefined : (result as PromiseSettledResult<R>)));
+}
+
 export type Limiter = <T>(work: () => Promise<T>) => Promise<T>;
 
 /** At most `slots` calls of the wrapped work in flight; the rest queue in call order. */

@@ -979,7 +979,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Release the apps held for approval
+         * Release the apps held for approval (as many as fit in one request; call again while `remaining` > 0)
          * @description WeChat: release
          */
         post: operations["postAdminReleasesReleaseIdApprove"];
@@ -1033,7 +1033,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Revert every app this release put live (one level), outcome per app
+         * Revert every app this release put live (one level), outcome per app (as many as fit in one request; call again while `remaining` > 0)
          * @description WeChat: revertcoderelease
          */
         post: operations["postAdminReleasesReleaseIdRollback"];
@@ -4403,6 +4403,7 @@ export interface operations {
                     "application/json": {
                         failed: number;
                         released: number;
+                        remaining: number;
                     };
                 };
             };
@@ -4530,6 +4531,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         failed: number;
+                        remaining: number;
                         rolledBack: number;
                     };
                 };

@@ -4,7 +4,7 @@ import { appendCorrelation } from '../observability/invocation';
 import { StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { s3Client, sfnClient } from '../aws/clients';
-import { mapSettled } from '../concurrency';
+import { mapSettledBefore } from '../concurrency';
 import { config } from '../config';
 import { BadRequestError, ConfigurationError, ConflictError, NotFoundError } from '../errors';
 import type { Stores } from '../platform';
@@ -28,6 +28,22 @@ export interface StartReleaseInput {
   targets: { appIds?: string[]; filter?: TargetFilter };
   options: ReleaseOptions;
   createdBy: string;
+}
+
+/**
+ * How long approve and rollback keep starting WeChat calls in one admin request: what is under
+ * way then still finishes inside API Gateway's 30 s, and the answer says how many are left for
+ * the next call.
+ */
+export const SYNC_BUDGET_MS = 20_000;
+
+/** Counts of a budgeted run: done, failed, and not started (left for the next call). */
+function tally<K extends string>(results: (PromiseSettledResult<unknown> | undefined)[], done: K): Record<K, number> & { failed: number; remaining: number } {
+  return {
+    [done]: results.filter((r) => r?.status === 'fulfilled').length,
+    failed: results.filter((r) => r?.status === 'rejected').length,
+    remaining: results.filter((r) => r === undefined).length,
+  } as Record<K, number> & { failed: number; remaining: number };
 }
 
 /** No release, inline or distributed, takes more targets than this. */
@@ -72,17 +88,17 @@ export class ReleaseService {
   }
 
   /** Releases every held app of a release (audit passed, waiting for approval). */
-  async approve(releaseId: string, releaseApp: (appId: string, release: ReleaseRecord) => Promise<void>): Promise<{ released: number; failed: number }> {
+  async approve(releaseId: string, releaseApp: (appId: string, release: ReleaseRecord) => Promise<void>, budgetMs = SYNC_BUDGET_MS): Promise<{ released: number; failed: number; remaining: number }> {
     const release = await this.require(releaseId);
     const held = await this.stores.releases.allTargets(releaseId, 'held');
-    const results = await mapSettled(held, 10, (t) => releaseApp(t.appId, release));
+    const results = await mapSettledBefore(held, 10, this.now() + budgetMs, (t) => releaseApp(t.appId, release), this.now);
     for (const [i, result] of results.entries()) {
-      if (result.status === 'rejected') {
+      if (result?.status === 'rejected') {
         await this.stores.releases.transition(releaseId, held[i]!.appId, ['held'], 'failed', { failure: { step: 'release', reason: (result.reason as Error).message } });
       }
     }
     await this.finishIfDone(releaseId);
-    return { released: results.filter((r) => r.status === 'fulfilled').length, failed: results.filter((r) => r.status === 'rejected').length };
+    return tally(results, 'released');
   }
 
   /** Stops the execution and marks every unfinished app cancelled. */
@@ -124,21 +140,21 @@ export class ReleaseService {
    * Reverts every app this release put live by one level (`revertcoderelease`), recording the
    * outcome per app; apps WeChat refuses to revert keep their state with the reason.
    */
-  async rollback(releaseId: string, revert: (appId: string) => Promise<void>): Promise<{ rolledBack: number; failed: number }> {
+  async rollback(releaseId: string, revert: (appId: string) => Promise<void>, budgetMs = SYNC_BUDGET_MS): Promise<{ rolledBack: number; failed: number; remaining: number }> {
     await this.require(releaseId);
     const live = await this.stores.releases.allTargets(releaseId, 'released');
-    const results = await mapSettled(live, 10, async (target) => {
+    const results = await mapSettledBefore(live, 10, this.now() + budgetMs, async (target) => {
       await revert(target.appId);
       await this.stores.releases.transition(releaseId, target.appId, ['released'], 'rolled_back', { detail: 'reverted to the previous release' });
       await this.stores.releases.recordRollback(releaseId, target.appId, { at: new Date(this.now()).toISOString(), ok: true });
-    });
+    }, this.now);
     for (const [i, result] of results.entries()) {
-      if (result.status === 'rejected') {
+      if (result?.status === 'rejected') {
         const error = result.reason as Error & { errcode?: number };
         await this.stores.releases.recordRollback(releaseId, live[i]!.appId, { at: new Date(this.now()).toISOString(), ok: false, reason: error.message, ...(error.errcode !== undefined ? { errcode: error.errcode } : {}) });
       }
     }
-    return { rolledBack: results.filter((r) => r.status === 'fulfilled').length, failed: results.filter((r) => r.status === 'rejected').length };
+    return tally(results, 'rolledBack');
   }
 
   /**

@@ -1,4 +1,4 @@
-import { createLimiter, mapSettled } from '../../../functions/lib/concurrency';
+import { createLimiter, mapSettled, mapSettledBefore } from '../../../functions/lib/concurrency';
 
 describe('concurrency helpers', () => {
   const tick = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -16,6 +16,20 @@ describe('concurrency helpers', () => {
     });
     expect(peak).toBe(3);
     expect(results.map((r) => (r.status === 'fulfilled' ? r.value : (r.reason as Error).message))).toEqual([10, 20, 30, 'four', 50, 60, 70]);
+  });
+
+  it('mapSettledBefore starts nothing after its deadline and leaves those items undefined', async () => {
+    let clock = 0;
+    const started: number[] = [];
+    const results = await mapSettledBefore([1, 2, 3, 4, 5, 6], 2, 3, async (n) => {
+      started.push(n);
+      clock++;
+      if (n === 2) throw new Error('two');
+      return n * 10;
+    }, () => clock);
+    expect(started).toEqual([1, 2, 3]);
+    expect(results.map((r) => (r === undefined ? 'not started' : r.status === 'fulfilled' ? r.value : (r.reason as Error).message))).toEqual([10, 'two', 30, 'not started', 'not started', 'not started']);
+    expect(await mapSettledBefore([1, 2], 2, 0, async (n) => n, () => 0)).toEqual([undefined, undefined]);
   });
 
   it('createLimiter lets at most N run at once, also when work fails', async () => {

@@ -138,8 +138,27 @@ describe('release pipeline', () => {
     expect((await settled(sfnClient(), started.json.executionArn, 10_000)).status).toBe('SUCCEEDED');
     expect(await release(started.json.releaseId)).toMatchObject({ status: 'running', counts: { held: 1 } });
     const approve = await platform.admin(`/admin/releases/${started.json.releaseId}/approve`, { method: 'POST' });
-    expect(await approve.json()).toEqual({ released: 1, failed: 0 });
+    expect(await approve.json()).toEqual({ released: 1, failed: 0, remaining: 0 });
     expect(await release(started.json.releaseId)).toMatchObject({ status: 'succeeded', counts: { released: 1, held: 0 } });
+  });
+
+  it('rolls back every app a release put live; an app with nothing to go back to keeps its state with the reason', async () => {
+    const [first, second] = [await authorize(), await authorize()];
+    const earlier = await settle((await start({ userVersion: '2.1.0', targets: { appIds: [first] } })).json.releaseId);
+    expect(earlier).toMatchObject({ status: 'succeeded' });
+    const later = await settle((await start({ userVersion: '2.2.0', targets: { appIds: [first, second] } })).json.releaseId);
+    expect(later).toMatchObject({ status: 'succeeded', counts: { released: 2 } });
+
+    const rollback = await platform.admin(`/admin/releases/${later.releaseId}/rollback`, { method: 'POST' });
+    expect(await rollback.json()).toEqual({ rolledBack: 1, failed: 1, remaining: 0 });
+    const after = await release(later.releaseId);
+    const byApp = Object.fromEntries((after.targets as Json[]).map((t) => [t.appId, t]));
+    expect(byApp[first]).toMatchObject({ state: 'rolled_back' });
+    // The second app's only release is the one online: WeChat has nothing to revert to (87012).
+    expect(byApp[second]).toMatchObject({ state: 'released' });
+    expect(JSON.stringify(byApp[second])).toMatch(/87012/);
+    expect(platform.simulator!.app(first).online?.version.userVersion).toBe('2.1.0');
+    expect(platform.simulator!.app(second).online?.version.userVersion).toBe('2.2.0');
   });
 
   it('cancels: the execution stops and unfinished apps become cancelled', async () => {
