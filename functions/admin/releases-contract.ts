@@ -85,8 +85,8 @@ export const RELEASE_ROUTES = {
     response: z.object({ released: z.number(), failed: z.number(), remaining: z.number() }), wechat: ['release'],
   }),
   cancelRelease: route({
-    method: 'POST', path: '/admin/releases/{releaseId}/cancel', tag: 'releases', summary: 'Stop the release; unfinished apps become cancelled', params: ReleaseParams,
-    response: z.object({ cancelled: z.number() }),
+    method: 'POST', path: '/admin/releases/{releaseId}/cancel', tag: 'releases', summary: 'Stop the release; unfinished apps become cancelled (as many as fit in one request; call again while `remaining` > 0)', params: ReleaseParams,
+    response: z.object({ cancelled: z.number(), remaining: z.number() }),
   }),
   getTrialQrcode: route({
     method: 'GET', path: '/admin/releases/{releaseId}/targets/{appId}/trial-qrcode', tag: 'releases', summary: 'The trial QR code kept for one app of a release (image)',

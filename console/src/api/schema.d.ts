@@ -998,7 +998,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Stop the release; unfinished apps become cancelled */
+        /** Stop the release; unfinished apps become cancelled (as many as fit in one request; call again while `remaining` > 0) */
         post: operations["postAdminReleasesReleaseIdCancel"];
         delete?: never;
         options?: never;
@@ -4446,6 +4446,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         cancelled: number;
+                        remaining: number;
                     };
                 };
             };

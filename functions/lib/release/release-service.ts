@@ -101,19 +101,21 @@ export class ReleaseService {
     return tally(results, 'released');
   }
 
-  /** Stops the execution and marks every unfinished app cancelled. */
-  async cancel(releaseId: string): Promise<{ cancelled: number }> {
+  /**
+   * Stops the execution and marks every unfinished app cancelled, one at a time (each write
+   * also moves the release's counters, so parallel writes would only conflict). Past the
+   * budget the rest are left for the next call; the release is cancelled once none remain.
+   */
+  async cancel(releaseId: string, budgetMs = SYNC_BUDGET_MS): Promise<{ cancelled: number; remaining: number }> {
     const release = await this.require(releaseId);
     if (release.executionArn) {
       await sfnClient().send(new StopExecutionCommand({ executionArn: release.executionArn, cause: 'cancelled by an operator' })).catch(() => undefined);
     }
-    let cancelled = 0;
-    for (const target of await this.stores.releases.allTargets(releaseId)) {
-      if (FINAL_STATES.has(target.state)) continue;
-      if (await this.stores.releases.transition(releaseId, target.appId, [target.state], 'cancelled')) cancelled++;
-    }
-    await this.stores.releases.finish(releaseId, 'cancelled');
-    return { cancelled };
+    const open = (await this.stores.releases.allTargets(releaseId)).filter((t) => !FINAL_STATES.has(t.state));
+    const results = await mapSettledBefore(open, 1, this.now() + budgetMs, (t) => this.stores.releases.transition(releaseId, t.appId, [t.state], 'cancelled', { knownState: t.state }), this.now);
+    const remaining = results.filter((r) => r === undefined || r.status === 'rejected').length;
+    if (remaining === 0) await this.stores.releases.finish(releaseId, 'cancelled');
+    return { cancelled: results.filter((r) => r?.status === 'fulfilled' && r.value).length, remaining };
   }
 
   /** Runs the failed apps again, from the start (each step skips what is already done). */

@@ -1,5 +1,8 @@
 import { sfnClient } from '../../../functions/lib/aws/clients';
 import { startTestPlatform, type TestPlatform } from '../../helpers/platform';
+import { platformStores } from '../../../functions/lib/platform';
+import { ReleaseService } from '../../../functions/lib/release/release-service';
+import type { TemplateApi } from '../../../functions/lib/wechat/weapp';
 import { settled } from '../../infra/local/stepfunctions/helpers';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -164,12 +167,17 @@ describe('release pipeline', () => {
   it('cancels: the execution stops and unfinished apps become cancelled', async () => {
     platform.simulator!.state.options.auditDelayMs = 60_000;
     try {
-      const appId = await authorize();
-      const started = await start({ targets: { appIds: [appId] } });
-      await settle(started.json.releaseId, (r) => r.counts.audit_submitted === 1);
+      const appIds = [await authorize(), await authorize()];
+      const started = await start({ targets: { appIds } });
+      await settle(started.json.releaseId, (r) => r.counts.audit_submitted === 2);
+      // Out of time before the first app (a budget of 0): the execution stops, the apps wait for the next call.
+      const service = new ReleaseService(platformStores(), {} as TemplateApi, platform.settings.component.appId);
+      expect(await service.cancel(started.json.releaseId, 0)).toEqual({ cancelled: 0, remaining: 2 });
+      expect((await settled(sfnClient(), started.json.executionArn, 10_000)).status).toBe('ABORTED');
+      expect(await release(started.json.releaseId)).toMatchObject({ status: 'running', counts: { audit_submitted: 2 } });
       const cancel = await platform.admin(`/admin/releases/${started.json.releaseId}/cancel`, { method: 'POST' });
-      expect(await cancel.json()).toEqual({ cancelled: 1 });
-      expect(await release(started.json.releaseId)).toMatchObject({ status: 'cancelled', counts: { cancelled: 1, audit_submitted: 0 } });
+      expect(await cancel.json()).toEqual({ cancelled: 2, remaining: 0 });
+      expect(await release(started.json.releaseId)).toMatchObject({ status: 'cancelled', counts: { cancelled: 2, audit_submitted: 0 } });
     } finally {
       platform.simulator!.state.options.auditDelayMs = 150;
     }
