@@ -52,16 +52,22 @@ describe('large releases (Distributed Map)', () => {
     expect(release).toMatchObject({ total: 2, counts: { pending: 2 } });
   });
 
-  // A retry of thousands of failed apps would not fit the 256 KB execution input either.
-  it('retries the failed apps of a large release through S3 as well', async () => {
+  /** A release of `count` new apps started on the (mocked) Distributed Map branch, calls reset. */
+  async function startLargeRelease(count: number, userVersion: string): Promise<{ apps: string[]; releaseId: string }> {
     s3.reset();
     sfn.reset();
     s3.on(PutObjectCommand).resolves({});
-    sfn.on(StartExecutionCommand).resolves({ executionArn: 'arn:aws:states:local:000000000000:execution:weapp-fleet-release:y' });
+    sfn.on(StartExecutionCommand).resolves({ executionArn: `arn:aws:states:local:000000000000:execution:weapp-fleet-release:${userVersion}` });
     const apps = [];
-    for (let i = 0; i < 3; i++) apps.push((await platform.simulator!.authorize({ redirectUri: `${platform.gatewayUrl}/wechat/authorize/callback` })).appId);
+    for (let i = 0; i < count; i++) apps.push((await platform.simulator!.authorize({ redirectUri: `${platform.gatewayUrl}/wechat/authorize/callback` })).appId);
     const templateId = ((await (await platform.admin('/admin/templates')).json()) as Json).templates[0].template_id;
-    const { releaseId } = (await (await platform.admin('/admin/releases', { method: 'POST', body: JSON.stringify({ templateId, userVersion: '9.0.2', targets: { appIds: apps }, maxConcurrency: 5 }) })).json()) as Json;
+    const { releaseId } = (await (await platform.admin('/admin/releases', { method: 'POST', body: JSON.stringify({ templateId, userVersion, targets: { appIds: apps }, maxConcurrency: 5 }) })).json()) as Json;
+    return { apps, releaseId };
+  }
+
+  // A retry of thousands of failed apps would not fit the 256 KB execution input either.
+  it('retries the failed apps of a large release through S3 as well', async () => {
+    const { apps, releaseId } = await startLargeRelease(3, '9.0.2');
     const { releases } = platformStores();
     for (const appId of apps.slice(0, 2)) await releases.transition(releaseId, appId, ['pending'], 'failed', { failure: { step: 'commit', reason: 'errcode 45009' } });
     await releases.transition(releaseId, apps[2]!, ['pending'], 'cancelled');
@@ -79,14 +85,7 @@ describe('large releases (Distributed Map)', () => {
   });
 
   it('puts the apps back as failed, reason kept, when the retry cannot start', async () => {
-    s3.reset();
-    sfn.reset();
-    s3.on(PutObjectCommand).resolves({});
-    sfn.on(StartExecutionCommand).resolves({ executionArn: 'arn:aws:states:local:000000000000:execution:weapp-fleet-release:z' });
-    const apps = [];
-    for (let i = 0; i < 2; i++) apps.push((await platform.simulator!.authorize({ redirectUri: `${platform.gatewayUrl}/wechat/authorize/callback` })).appId);
-    const templateId = ((await (await platform.admin('/admin/templates')).json()) as Json).templates[0].template_id;
-    const { releaseId } = (await (await platform.admin('/admin/releases', { method: 'POST', body: JSON.stringify({ templateId, userVersion: '9.0.3', targets: { appIds: apps } }) })).json()) as Json;
+    const { apps, releaseId } = await startLargeRelease(2, '9.0.3');
     const { releases } = platformStores();
     for (const appId of apps) await releases.transition(releaseId, appId, ['pending'], 'failed', { failure: { step: 'commit', reason: 'errcode 45009' } });
     await releases.finish(releaseId, 'completed_with_failures');
