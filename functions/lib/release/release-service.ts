@@ -31,9 +31,9 @@ export interface StartReleaseInput {
 }
 
 /**
- * How long approve and rollback keep starting WeChat calls in one admin request: what is under
- * way then still finishes inside API Gateway's 30 s, and the answer says how many are left for
- * the next call.
+ * How long approve, rollback and cancel keep starting work on apps in one admin request: what
+ * is under way then still finishes inside API Gateway's 30 s, and the answer says how many are
+ * left for the next call.
  */
 export const SYNC_BUDGET_MS = 20_000;
 
