@@ -8,6 +8,7 @@ import type { HttpResponse } from '../lib/http/responses';
 import { observeHttpInvocation } from '../lib/observability/invocation';
 import { componentServices } from '../lib/platform';
 import { WeChatApiError } from '../lib/wechat/errors';
+import { ERR } from '../lib/wechat/errcodes';
 
 const RedirectQuery = z.object({
   auth_code: z.string().min(1).max(512),
@@ -22,7 +23,7 @@ export const handler = middy<APIGatewayProxyEventV2, HttpResponse>()
   .use(observeHttpInvocation())
   .use(
     htmlErrorHandler((error) => {
-      if (error instanceof WeChatApiError && error.errcode === 61010) {
+      if (error instanceof WeChatApiError && error.errcode === ERR.AUTH_CODE_EXPIRED) {
         return { title: 'This authorization link has expired', message: 'The authorization code was already used or has expired. Ask your platform operator for a new authorization link.' };
       }
       if (error instanceof BadRequestError) return { title: 'Not a valid authorization', message: error.message };

@@ -7,6 +7,7 @@ import type { AuditStatus } from '../lib/store/audit-store';
 import { openTargets, TERMINAL_STATES, type ReleaseRecord, type TargetState } from '../lib/store/release-store';
 import { toWeChatDomains, type ServerDomainLists } from '../lib/weapp/domains';
 import { WeChatApiError, WeChatTransportError } from '../lib/wechat/errors';
+import { ERR } from '../lib/wechat/errcodes';
 
 export interface StepInput {
   step: string;
@@ -23,7 +24,7 @@ export interface StepContext {
 }
 
 /** WeChat's answers that mean "try again later"; the state machine retries these with backoff. */
-const RETRYABLE_ERRCODES = new Set([-1, 45011]);
+const RETRYABLE_ERRCODES = new Set<number>([ERR.SYSTEM_BUSY, ERR.TOO_FREQUENT]);
 
 export class WeChatRetryableError extends Error {
   override readonly name = 'WeChatRetryableError';
@@ -77,7 +78,7 @@ export const STEPS: Record<string, (input: StepInput, ctx: StepContext) => Promi
         await miniPrograms.api(appId!).setWebviewDomain('set', release.options.webviewDomains);
       } catch (error) {
         // 89019: already exactly these domains.
-        if (!(error instanceof WeChatApiError && error.errcode === 89019)) throw error;
+        if (!(error instanceof WeChatApiError && error.errcode === ERR.WEBVIEW_DOMAINS_UNCHANGED)) throw error;
       }
     }
     await ctx.stores.releases.transition(releaseId, appId!, ['pending'], 'domains_set', { knownState: target.state });
@@ -120,7 +121,7 @@ export const STEPS: Record<string, (input: StepInput, ctx: StepContext) => Promi
         // The audit quota is the platform's, read once per wave by gateWave; 85085 still lands here.
         auditId = (await miniPrograms.submitAudit(appId!, { versionDesc: (await load(ctx, releaseId)).userDesc }, releaseId, { checkQuota: false })).auditId;
       } catch (error) {
-        const quota = (error instanceof WeChatApiError && error.errcode === 85085) || (error as { code?: string }).code === 'QUOTA_EXCEEDED';
+        const quota = (error instanceof WeChatApiError && error.errcode === ERR.AUDIT_QUOTA) || (error as { code?: string }).code === 'QUOTA_EXCEEDED';
         if (!quota) throw error;
         await ctx.stores.releases.transition(releaseId, appId!, ['committed'], 'waiting_quota', { detail: 'audit quota used up; retrying later', knownState: target.state });
         return { outcome: 'waiting_quota' };
@@ -162,7 +163,7 @@ export const STEPS: Record<string, (input: StepInput, ctx: StepContext) => Promi
     try {
       await releaseApp(ctx, releaseId, appId!, release, ['audit_passed'], target.state);
     } catch (error) {
-      if (!(error instanceof WeChatApiError && error.errcode === 85020) || !target.auditId) throw error;
+      if (!(error instanceof WeChatApiError && error.errcode === ERR.AUDIT_STATE_FORBIDS_RELEASE) || !target.auditId) throw error;
       const status = await recheckAudit(ctx, releaseId, appId!, target.auditId);
       if (status === 'auditing' || status === 'delayed') return { outcome: 'audit_pending' };
       // It passed between WeChat's refusal and this read: release it now, once.
@@ -237,7 +238,7 @@ async function prepareTrial(ctx: StepContext, releaseId: string, appId: string, 
     try {
       await api.bindTester(wechatId);
     } catch (error) {
-      if (!(error instanceof WeChatApiError && error.errcode === 85004)) throw error;
+      if (!(error instanceof WeChatApiError && error.errcode === ERR.ALREADY_TESTER)) throw error;
     }
   }
   if (release.options.trialQrcode) {

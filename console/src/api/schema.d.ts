@@ -109,7 +109,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Withdraw the running audit (1 a day, 10 a month)
+         * Withdraw the running audit (5 a day, 10 a month)
          * @description WeChat: undocodeaudit
          */
         post: operations["postAdminAuthorizersAppIdAuditsUndo"];

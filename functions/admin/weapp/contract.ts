@@ -161,7 +161,7 @@ export const WEAPP_ROUTES = {
     method: 'GET', path: `${A}/audits/{auditId}`, tag: 'audit', summary: 'One audit as WeChat reports it',
     params: AppParams.extend({ auditId: z.string().regex(/^\d{1,20}$/, 'auditId is a number') }), response: WeChatAuditStatus, wechat: ['get_auditstatus'],
   }),
-  undoAudit: route({ method: 'POST', path: `${A}/audits:undo`, tag: 'audit', summary: 'Withdraw the running audit (1 a day, 10 a month)', params: AppParams, response: Ok, wechat: ['undocodeaudit'] }),
+  undoAudit: route({ method: 'POST', path: `${A}/audits:undo`, tag: 'audit', summary: 'Withdraw the running audit (5 a day, 10 a month)', params: AppParams, response: Ok, wechat: ['undocodeaudit'] }),
   release: route({ method: 'POST', path: `${A}/release`, tag: 'release', summary: 'Release the version that passed audit', params: AppParams, response: Ok, wechat: ['release'] }),
   revertRelease: route({
     method: 'POST', path: `${A}/release:revert`, tag: 'release', summary: 'Roll back to the previous release (one level), or to a listed version', params: AppParams,

@@ -1,4 +1,4 @@
-import { AUTHORIZATION_PAGES } from '../wechat/endpoints';
+import { AUTHORIZATION_PAGES } from '../wechat/catalogue';
 
 /** Which accounts the merchant may pick on WeChat's page. */
 export const AUTH_TYPES = { official_account: 1, mini_program: 2, both: 3 } as const;

@@ -59,7 +59,7 @@ export class AuthorizerAccessTokens {
   /** A token provider for one authorizer, for the WeChat client (`?access_token=`). */
   forAuthorizer(appId: string): AccessTokenProvider {
     return {
-      queryParam: 'access_token',
+      kind: 'authorizer',
       getToken: () => this.getAuthorizerAccessToken(appId),
       invalidate: (stale) => this.deps.store.expireAccessTokenIfCurrent(appId, stale),
     };

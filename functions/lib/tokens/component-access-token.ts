@@ -31,7 +31,7 @@ export interface ComponentAccessTokenDeps {
  * through DynamoDB, refreshed from the newest verify ticket by one instance at a time.
  */
 export class ComponentAccessToken implements AccessTokenProvider {
-  readonly queryParam = 'component_access_token' as const;
+  readonly kind = 'component' as const;
   private readonly now: () => number;
   /**
    * The last token this process saw. Every authorizer API call needs the component token, so

@@ -9,6 +9,7 @@ import type { WeChatClient } from '../wechat/client';
 import { WeChatApiError } from '../wechat/errors';
 import { WeappApi, type ServerDomains, type SubmitAuditBody } from '../wechat/weapp';
 import { buildExtJson, type JsonObject } from './ext-json';
+import { ERR } from '../wechat/errcodes';
 
 export interface MiniProgramServiceDeps {
   client: WeChatClient;
@@ -112,7 +113,7 @@ export class MiniProgramService {
     } catch (error) {
       // 85009 for a release's own retry: the earlier attempt reached WeChat but its answer was
       // lost. The running audit of the version this release committed is that submission.
-      const adopted = releaseId && error instanceof WeChatApiError && error.errcode === AUDIT_RUNNING_ERRCODE ? await auditOfCommit(api, commit) : undefined;
+      const adopted = releaseId && error instanceof WeChatApiError && error.errcode === ERR.AUDIT_RUNNING ? await auditOfCommit(api, commit) : undefined;
       if (adopted === undefined) throw error;
       auditid = adopted;
     }
@@ -127,7 +128,7 @@ export class MiniProgramService {
     return { ...record, ...(quota ? { quota: { rest: quota.rest - 1, limit: quota.limit } } : {}) };
   }
 
-  /** `undocodeaudit`: 1 a day and 10 a month, guarded here. */
+  /** `undocodeaudit`: 5 a day and 10 a month (87013 beyond), guarded here. */
   async undoAudit(appId: string): Promise<void> {
     await this.deps.quotas.guard(appId, 'undoAudit', () => this.api(appId).undoCodeAudit(), this.now());
     await this.deps.audits.recordOutcome(appId, { status: 'withdrawn', event: { at: new Date(this.now()).toISOString(), event: 'withdrawn' } });
@@ -141,7 +142,7 @@ export class MiniProgramService {
       ...(answer.auditid ?? auditId ? { auditId: answer.auditid ?? auditId } : {}),
       status: AUDIT_STATUS_BY_CODE[answer.status as keyof typeof AUDIT_STATUS_BY_CODE] ?? 'auditing',
       reason: answer.reason,
-      screenshots: answer.ScreenShot ? answer.ScreenShot.split('|').filter(Boolean) : [],
+      screenshots: answer.screenshots,
       ...(answer.user_version ? { userVersion: answer.user_version } : {}),
       ...(answer.user_desc ? { userDesc: answer.user_desc } : {}),
     };
@@ -182,7 +183,6 @@ function toWeChatAudit(input: SubmitAuditInput): SubmitAuditBody {
 }
 
 /** `submit_audit`: an audit is already running for this app. */
-const AUDIT_RUNNING_ERRCODE = 85009;
 
 /** Allowance for WeChat's clock against ours when matching an audit to a commit. */
 const CLOCK_SKEW_MS = 60_000;

@@ -3,14 +3,16 @@ import { z } from 'zod';
 import { logger } from '../logger';
 import { METRIC } from '../observability/metric-names';
 import { emitDimensionedCount } from '../observability/metrics';
+import type { TokenKind, WeChatEndpoint } from './catalogue';
 import { SYSTEM_BUSY_ERRCODE, WeChatApiError, WeChatTransportError } from './errors';
 
 /**
- * A credential that knows its own query parameter, so the client stays token-agnostic
- * (`component_access_token` for component APIs, `access_token` for authorizer APIs).
+ * A credential of one kind (the component's or an authorizer's). Which query name carries it is
+ * the endpoint's business (the catalogue's), not the token's: the component token travels as
+ * `component_access_token` on the component APIs but as `access_token` on the template APIs.
  */
 export interface AccessTokenProvider {
-  readonly queryParam: 'component_access_token' | 'access_token';
+  readonly kind: TokenKind;
   getToken(): Promise<string>;
   /** Drops `staleToken` if it is still the stored one (compare-and-expire), so the next `getToken` refreshes. */
   invalidate(staleToken: string): Promise<void>;
@@ -26,7 +28,6 @@ export interface WeChatClientOptions {
 }
 
 export interface CallOptions<S extends z.ZodType> {
-  method?: 'GET' | 'POST';
   query?: Record<string, string | number>;
   body?: unknown;
   /** A file to send as multipart/form-data instead of a JSON body. */
@@ -71,28 +72,35 @@ export class WeChatClient {
     this.backoffBaseMs = options.backoffBaseMs ?? 200;
   }
 
-  /** Calls a JSON API and returns its answer validated by `schema`. */
-  async call<S extends z.ZodType>(api: string, options: CallOptions<S>): Promise<z.infer<S>> {
+  /** Calls a catalogued WeChat API and returns its answer validated by `schema`. */
+  async call<S extends z.ZodType>(endpoint: WeChatEndpoint, options: CallOptions<S>): Promise<z.infer<S>> {
     const { token } = options;
+    // A token of the wrong kind, or a missing one, is a programming error: WeChat would answer
+    // 40001/41001 and the refresh-and-retry below would only repeat it.
+    if (endpoint.token?.kind !== token?.kind) {
+      throw new Error(`${endpoint.path} takes ${endpoint.token ? `the ${endpoint.token.kind} token` : 'no token'}, not ${token ? `the ${token.kind} token` : 'none'}`);
+    }
+    const api = endpoint.path;
     const tokenValue = token ? await token.getToken() : undefined;
     try {
-      return await this.callWithRetries(api, options, tokenValue);
+      return await this.callWithRetries(endpoint, options, tokenValue);
     } catch (error) {
       if (!(token && tokenValue && error instanceof WeChatApiError && error.isInvalidToken)) throw error;
       logger.warn('WeChat rejected the access token; refreshing once', { api, errcode: error.errcode });
       await token.invalidate(tokenValue);
-      return this.callWithRetries(api, options, await token.getToken());
+      return this.callWithRetries(endpoint, options, await token.getToken());
     }
   }
 
   private async callWithRetries<S extends z.ZodType>(
-    api: string,
+    endpoint: WeChatEndpoint,
     options: CallOptions<S>,
     tokenValue: string | undefined,
   ): Promise<z.infer<S>> {
+    const api = endpoint.path;
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.once(api, options, tokenValue);
+        return await this.once(endpoint, options, tokenValue);
       } catch (error) {
         const retryable =
           (error instanceof WeChatApiError && error.errcode === SYSTEM_BUSY_ERRCODE) ||
@@ -105,25 +113,25 @@ export class WeChatClient {
     }
   }
 
-  private async once<S extends z.ZodType>(api: string, options: CallOptions<S>, tokenValue: string | undefined): Promise<z.infer<S>> {
+  private async once<S extends z.ZodType>(endpoint: WeChatEndpoint, options: CallOptions<S>, tokenValue: string | undefined): Promise<z.infer<S>> {
     const started = Date.now();
     // Until WeChat's answer is read: no answer at all is a network failure.
     const outcome: { errcode: CallErrcode } = { errcode: 'network' };
     try {
-      return await this.request(api, options, tokenValue, outcome);
+      return await this.request(endpoint, options, tokenValue, outcome);
     } finally {
-      recordCall(api, outcome.errcode, Date.now() - started);
+      recordCall(endpoint.path, outcome.errcode, Date.now() - started);
     }
   }
 
   private async request<S extends z.ZodType>(
-    api: string,
-    { method = 'POST', query, body, file, token, schema }: CallOptions<S>,
+    { path: api, method, token: tokenSpec }: WeChatEndpoint,
+    { query, body, file, schema }: CallOptions<S>,
     tokenValue: string | undefined,
     outcome: { errcode: CallErrcode },
   ): Promise<z.infer<S>> {
     const params: Record<string, string | number> = { ...query };
-    if (token && tokenValue) params[token.queryParam] = tokenValue;
+    if (tokenSpec && tokenValue) params[tokenSpec.param] = tokenValue;
     let response;
     try {
       response = await this.http.request<ArrayBuffer>({

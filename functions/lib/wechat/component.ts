@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { AccessTokenProvider, WeChatClient } from './client';
 import type { ComponentCredentials } from './component-credentials';
-import { ENDPOINTS } from './endpoints';
+import { WECHAT_API } from './catalogue';
 
 export const ComponentTokenResponse = z.object({
   component_access_token: z.string().min(1),
@@ -102,7 +102,7 @@ export class ComponentAuthApi {
 
   /** `api_component_token`. Rate-limited per day by WeChat: callers share one token. */
   requestComponentAccessToken(verifyTicket: string): Promise<ComponentTokenResponse> {
-    return this.client.call(ENDPOINTS.componentToken, {
+    return this.client.call(WECHAT_API.componentToken, {
       body: {
         component_appid: this.credentials.appId,
         component_appsecret: this.credentials.appSecret,
@@ -114,7 +114,7 @@ export class ComponentAuthApi {
 
   /** `api_start_push_ticket`: WeChat pushes a new ticket to the authorization-event URL. */
   async startPushTicket(): Promise<void> {
-    await this.client.call(ENDPOINTS.startPushTicket, {
+    await this.client.call(WECHAT_API.startPushTicket, {
       body: { component_appid: this.credentials.appId, component_secret: this.credentials.appSecret },
       schema: EmptyResponse,
     });
@@ -131,12 +131,12 @@ export class ComponentApi {
 
   /** `api_create_preauthcode`: one per authorization link. */
   createPreAuthCode(): Promise<PreAuthCodeResponse> {
-    return this.client.call(ENDPOINTS.createPreAuthCode, { body: { component_appid: this.componentAppId }, token: this.token, schema: PreAuthCodeResponse });
+    return this.client.call(WECHAT_API.createPreAuthCode, { body: { component_appid: this.componentAppId }, token: this.token, schema: PreAuthCodeResponse });
   }
 
   /** `api_query_auth`: exchanges an authorization code (single use) for the authorizer's tokens. */
   queryAuth(authorizationCode: string): Promise<QueryAuthResponse> {
-    return this.client.call(ENDPOINTS.queryAuth, {
+    return this.client.call(WECHAT_API.queryAuth, {
       body: { component_appid: this.componentAppId, authorization_code: authorizationCode },
       token: this.token,
       schema: QueryAuthResponse,
@@ -145,7 +145,7 @@ export class ComponentApi {
 
   /** `api_authorizer_token`: a new access token, and possibly a new refresh token that must be kept. */
   authorizerToken(authorizerAppId: string, refreshToken: string): Promise<AuthorizerTokenResponse> {
-    return this.client.call(ENDPOINTS.authorizerToken, {
+    return this.client.call(WECHAT_API.authorizerToken, {
       body: { component_appid: this.componentAppId, authorizer_appid: authorizerAppId, authorizer_refresh_token: refreshToken },
       token: this.token,
       schema: AuthorizerTokenResponse,
@@ -154,7 +154,7 @@ export class ComponentApi {
 
   /** `api_get_authorizer_info`: profile, mini-program details and granted permission sets. */
   getAuthorizerInfo(authorizerAppId: string): Promise<AuthorizerInfoResponse> {
-    return this.client.call(ENDPOINTS.getAuthorizerInfo, {
+    return this.client.call(WECHAT_API.getAuthorizerInfo, {
       body: { component_appid: this.componentAppId, authorizer_appid: authorizerAppId },
       token: this.token,
       schema: AuthorizerInfoResponse,
@@ -163,7 +163,7 @@ export class ComponentApi {
 
   /** `api_get_authorizer_list`: every current authorizer with its current refresh token. */
   getAuthorizerList(offset: number, count = AUTHORIZER_LIST_PAGE_SIZE): Promise<AuthorizerListResponse> {
-    return this.client.call(ENDPOINTS.getAuthorizerList, {
+    return this.client.call(WECHAT_API.getAuthorizerList, {
       body: { component_appid: this.componentAppId, offset, count },
       token: this.token,
       schema: AuthorizerListResponse,
@@ -172,7 +172,7 @@ export class ComponentApi {
 
   /** `fastregisterweapp`: create a registration task, or ask how it is going. */
   fastRegisterWeapp(action: 'create' | 'search', body: Record<string, unknown>): Promise<Record<string, unknown>> {
-    return this.client.call(ENDPOINTS.fastRegisterWeapp, { query: { action }, body: { component_appid: this.componentAppId, ...body }, token: this.token, schema: z.object({}).loose() });
+    return this.client.call(WECHAT_API.fastRegisterWeapp, { query: { action }, body: { component_appid: this.componentAppId, ...body }, token: this.token, schema: z.object({}).loose() });
   }
 
   /** All pages of `api_get_authorizer_list`. */

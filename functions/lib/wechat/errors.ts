@@ -1,4 +1,5 @@
 import { AppError } from '../errors';
+import { ERR } from './errcodes';
 
 /** Meanings of the errcodes the platform reacts to; the rest pass through with WeChat's errmsg. */
 export const ERRCODE_MEANINGS: Readonly<Record<number, string>> = {
@@ -42,7 +43,7 @@ export const ERRCODE_MEANINGS: Readonly<Record<number, string>> = {
   86002: 'the mini program profile is incomplete',
   87011: 'a staged (gray) release is running',
   87012: 'this version cannot be reverted',
-  87013: 'undo-audit quota reached (1 a day, 10 a month)',
+  87013: 'undo-audit quota reached (5 a day, 10 a month)',
   89019: 'web-view domains unchanged',
   89020: 'no web-view domains set yet',
   89021: 'not a platform business domain or a sub-domain of one',
@@ -60,13 +61,13 @@ export const ERRCODE_MEANINGS: Readonly<Record<number, string>> = {
 };
 
 /** errcodes meaning the authorizer's refresh token can no longer be used. */
-export const REFRESH_TOKEN_DEAD_ERRCODES: ReadonlySet<number> = new Set([61023]);
+export const REFRESH_TOKEN_DEAD_ERRCODES: ReadonlySet<number> = new Set([ERR.REFRESH_TOKEN_INVALID]);
 /** errcodes meaning the authorizer no longer authorizes this component. */
-export const AUTHORIZATION_GONE_ERRCODES: ReadonlySet<number> = new Set([61003]);
+export const AUTHORIZATION_GONE_ERRCODES: ReadonlySet<number> = new Set([ERR.COMPONENT_NOT_AUTHORIZED]);
 
 /** errcodes after which the token used must be dropped and the call retried once. */
-export const INVALID_TOKEN_ERRCODES: ReadonlySet<number> = new Set([40001, 40014, 42001]);
-export const SYSTEM_BUSY_ERRCODE = -1;
+export const INVALID_TOKEN_ERRCODES: ReadonlySet<number> = new Set([ERR.INVALID_CREDENTIAL, ERR.INVALID_ACCESS_TOKEN, ERR.ACCESS_TOKEN_EXPIRED]);
+export const SYSTEM_BUSY_ERRCODE = ERR.SYSTEM_BUSY;
 
 /**
  * HTTP status for a WeChat errcode surfaced to an admin caller: 400 when the request was

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ImageAnswer, type AccessTokenProvider, type WeChatClient, type WeChatImage } from './client';
-import { ENDPOINTS } from './endpoints';
+import { WECHAT_API, type WeChatEndpoint } from './catalogue';
 
 /** The six server-domain kinds of `modify_domain`, in WeChat's field names. */
 export const DOMAIN_KINDS = ['requestdomain', 'wsrequestdomain', 'uploaddomain', 'downloaddomain', 'udpdomain', 'tcpdomain'] as const;
@@ -26,17 +26,25 @@ export const TestersResponse = z.object({ members: z.array(z.object({ userstr: z
 export const PrivacyInfoResponse = z.object({ without_auth_list: StringList, without_conf_list: StringList }).loose();
 export const QuotaResponse = z.object({ rest: z.number().int(), limit: z.number().int(), speedup_rest: z.number().int().default(0), speedup_limit: z.number().int().default(0) }).loose();
 export const SubmitAuditResponse = z.object({ auditid: z.union([z.number(), z.string()]).transform(String) }).loose();
+/**
+ * `get_auditstatus` names the rejection screenshots `screenshot`; `get_latest_auditstatus`'s page
+ * shows `screenshot` in its table and `ScreenShot` in its example
+ * (https://developers.weixin.qq.com/doc/oplatform/openApi/miniprogram-management/code-management/api_getauditstatus,
+ * …/api_getlatestauditstatus): both spellings are read, into `screenshots`.
+ */
 export const AuditStatusResponse = z
   .object({
     auditid: z.union([z.number(), z.string()]).transform(String).optional(),
     status: z.number().int(),
     reason: z.string().default(''),
-    ScreenShot: z.string().default(''),
+    screenshot: z.string().optional(),
+    ScreenShot: z.string().optional(),
     user_version: z.string().optional(),
     user_desc: z.string().optional(),
     submit_audit_time: z.number().optional(),
   })
-  .loose();
+  .loose()
+  .transform(({ screenshot, ScreenShot, ...rest }) => ({ ...rest, screenshots: (screenshot || ScreenShot || '').split('|').filter(Boolean) }));
 export const HistoryVersionResponse = z.object({ version_list: z.array(Loose).default([]) }).loose();
 export const GrayPlanResponse = z.object({ gray_release_plan: Loose }).loose();
 export const VersionInfoResponse = z.object({ exp_info: Loose.optional(), release_info: Loose.optional() }).loose();
@@ -65,134 +73,134 @@ export class WeappApi {
     private readonly token: AccessTokenProvider,
   ) {}
 
-  private post<S extends z.ZodType>(api: string, body: unknown, schema: S) {
+  private post<S extends z.ZodType>(api: WeChatEndpoint, body: unknown, schema: S) {
     return this.client.call(api, { body, token: this.token, schema });
   }
 
-  private get<S extends z.ZodType>(api: string, schema: S, query?: Record<string, string | number>) {
-    return this.client.call(api, { method: 'GET', query, token: this.token, schema });
+  private get<S extends z.ZodType>(api: WeChatEndpoint, schema: S, query?: Record<string, string | number>) {
+    return this.client.call(api, { query, token: this.token, schema });
   }
 
   // ---- basic information ------------------------------------------------------------------
   getAccountBasicInfo() {
-    return this.get(ENDPOINTS.getAccountBasicInfo, BasicInfoResponse);
+    return this.get(WECHAT_API.getAccountBasicInfo, BasicInfoResponse);
   }
   checkWxVerifyNickname(nickName: string) {
-    return this.post(ENDPOINTS.checkWxVerifyNickname, { nick_name: nickName }, NicknameCheckResponse);
+    return this.post(WECHAT_API.checkWxVerifyNickname, { nick_name: nickName }, NicknameCheckResponse);
   }
   setNickname(body: Record<string, string>) {
-    return this.post(ENDPOINTS.setNickname, body, SetNicknameResponse);
+    return this.post(WECHAT_API.setNickname, body, SetNicknameResponse);
   }
   queryNickname(auditId: string) {
-    return this.post(ENDPOINTS.queryNickname, { audit_id: auditId }, QueryNicknameResponse);
+    return this.post(WECHAT_API.queryNickname, { audit_id: auditId }, QueryNicknameResponse);
   }
   uploadImage(file: { filename: string; contentType: string; data: Buffer }) {
-    return this.client.call(ENDPOINTS.uploadMedia, { query: { type: 'image' }, file: { field: 'media', ...file }, token: this.token, schema: MediaUploadResponse });
+    return this.client.call(WECHAT_API.uploadMedia, { query: { type: 'image' }, file: { field: 'media', ...file }, token: this.token, schema: MediaUploadResponse });
   }
   modifyHeadImage(body: { head_img_media_id: string; x1: number; y1: number; x2: number; y2: number }) {
-    return this.post(ENDPOINTS.modifyHeadImage, body, Loose);
+    return this.post(WECHAT_API.modifyHeadImage, body, Loose);
   }
   modifySignature(signature: string) {
-    return this.post(ENDPOINTS.modifySignature, { signature }, Loose);
+    return this.post(WECHAT_API.modifySignature, { signature }, Loose);
   }
   getSearchStatus() {
-    return this.get(ENDPOINTS.getSearchStatus, SearchStatusResponse);
+    return this.get(WECHAT_API.getSearchStatus, SearchStatusResponse);
   }
   changeSearchStatus(status: 0 | 1) {
-    return this.post(ENDPOINTS.changeSearchStatus, { status }, Loose);
+    return this.post(WECHAT_API.changeSearchStatus, { status }, Loose);
   }
 
   // ---- domains --------------------------------------------------------------------------------
   modifyDomain(action: 'get' | 'add' | 'delete' | 'set', domains: ServerDomains = {}) {
-    return this.post(ENDPOINTS.modifyDomain, { action, ...domains }, ServerDomainsResponse);
+    return this.post(WECHAT_API.modifyDomain, { action, ...domains }, ServerDomainsResponse);
   }
   getEffectiveDomain() {
-    return this.post(ENDPOINTS.getEffectiveDomain, {}, EffectiveDomainResponse);
+    return this.post(WECHAT_API.getEffectiveDomain, {}, EffectiveDomainResponse);
   }
   setWebviewDomain(action: 'get' | 'add' | 'delete' | 'set', webviewdomain: string[] = []) {
-    return this.post(ENDPOINTS.setWebviewDomain, action === 'get' ? { action } : { action, webviewdomain }, WebviewDomainResponse);
+    return this.post(WECHAT_API.setWebviewDomain, action === 'get' ? { action } : { action, webviewdomain }, WebviewDomainResponse);
   }
 
   // ---- code and testers -------------------------------------------------------------------------
   commit(body: { template_id: string | number; ext_json: string; user_version: string; user_desc: string }) {
-    return this.post(ENDPOINTS.commit, body, Loose);
+    return this.post(WECHAT_API.commit, body, Loose);
   }
   getPage() {
-    return this.get(ENDPOINTS.getPage, PageListResponse);
+    return this.get(WECHAT_API.getPage, PageListResponse);
   }
   getCategory() {
-    return this.get(ENDPOINTS.getCategory, CategoryListResponse);
+    return this.get(WECHAT_API.getCategory, CategoryListResponse);
   }
   getQrcode(path?: string): Promise<WeChatImage> {
-    return this.get(ENDPOINTS.getQrcode, ImageAnswer, path ? { path } : undefined);
+    return this.get(WECHAT_API.getQrcode, ImageAnswer, path ? { path } : undefined);
   }
   bindTester(wechatid: string) {
-    return this.post(ENDPOINTS.bindTester, { wechatid }, BindTesterResponse);
+    return this.post(WECHAT_API.bindTester, { wechatid }, BindTesterResponse);
   }
   unbindTester(who: { wechatid: string } | { userstr: string }) {
-    return this.post(ENDPOINTS.unbindTester, who, Loose);
+    return this.post(WECHAT_API.unbindTester, who, Loose);
   }
   getTesters() {
-    return this.post(ENDPOINTS.memberAuth, { action: 'get_experiencer' }, TestersResponse);
+    return this.post(WECHAT_API.memberAuth, { action: 'get_experiencer' }, TestersResponse);
   }
   getCodePrivacyInfo() {
-    return this.get(ENDPOINTS.getCodePrivacyInfo, PrivacyInfoResponse);
+    return this.get(WECHAT_API.getCodePrivacyInfo, PrivacyInfoResponse);
   }
 
   // ---- audit and release --------------------------------------------------------------------------
   queryQuota() {
-    return this.get(ENDPOINTS.queryQuota, QuotaResponse);
+    return this.get(WECHAT_API.queryQuota, QuotaResponse);
   }
   submitAudit(body: SubmitAuditBody) {
-    return this.post(ENDPOINTS.submitAudit, body, SubmitAuditResponse);
+    return this.post(WECHAT_API.submitAudit, body, SubmitAuditResponse);
   }
   getAuditStatus(auditId: string) {
-    return this.post(ENDPOINTS.getAuditStatus, { auditid: Number(auditId) }, AuditStatusResponse);
+    return this.post(WECHAT_API.getAuditStatus, { auditid: Number(auditId) }, AuditStatusResponse);
   }
   getLatestAuditStatus() {
-    return this.get(ENDPOINTS.getLatestAuditStatus, AuditStatusResponse);
+    return this.get(WECHAT_API.getLatestAuditStatus, AuditStatusResponse);
   }
   undoCodeAudit() {
-    return this.get(ENDPOINTS.undoCodeAudit, Loose);
+    return this.get(WECHAT_API.undoCodeAudit, Loose);
   }
   speedupAudit(auditId: string) {
-    return this.post(ENDPOINTS.speedupAudit, { auditid: Number(auditId) }, Loose);
+    return this.post(WECHAT_API.speedupAudit, { auditid: Number(auditId) }, Loose);
   }
   /** WeChat insists on a body of exactly `{}`. */
   release() {
-    return this.post(ENDPOINTS.release, {}, Loose);
+    return this.post(WECHAT_API.release, {}, Loose);
   }
   revertCodeRelease(appVersion?: string) {
-    return this.get(ENDPOINTS.revertCodeRelease, Loose, appVersion ? { app_version: appVersion } : undefined);
+    return this.get(WECHAT_API.revertCodeRelease, Loose, appVersion ? { app_version: appVersion } : undefined);
   }
   getHistoryVersion() {
-    return this.get(ENDPOINTS.revertCodeRelease, HistoryVersionResponse, { action: 'get_history_version' });
+    return this.get(WECHAT_API.revertCodeRelease, HistoryVersionResponse, { action: 'get_history_version' });
   }
   grayRelease(percentage: number) {
-    return this.post(ENDPOINTS.grayRelease, { gray_percentage: percentage }, Loose);
+    return this.post(WECHAT_API.grayRelease, { gray_percentage: percentage }, Loose);
   }
   getGrayReleasePlan() {
-    return this.get(ENDPOINTS.getGrayReleasePlan, GrayPlanResponse);
+    return this.get(WECHAT_API.getGrayReleasePlan, GrayPlanResponse);
   }
   revertGrayRelease() {
-    return this.get(ENDPOINTS.revertGrayRelease, Loose);
+    return this.get(WECHAT_API.revertGrayRelease, Loose);
   }
   changeVisitStatus(action: 'open' | 'close') {
-    return this.post(ENDPOINTS.changeVisitStatus, { action }, Loose);
+    return this.post(WECHAT_API.changeVisitStatus, { action }, Loose);
   }
   getVersionInfo() {
-    return this.post(ENDPOINTS.getVersionInfo, {}, VersionInfoResponse);
+    return this.post(WECHAT_API.getVersionInfo, {}, VersionInfoResponse);
   }
 
   // ---- mini-program codes -----------------------------------------------------------------------------
   getWxaCode(body: Record<string, unknown>): Promise<WeChatImage> {
-    return this.client.call(ENDPOINTS.getWxaCode, { body, token: this.token, schema: ImageAnswer });
+    return this.client.call(WECHAT_API.getWxaCode, { body, token: this.token, schema: ImageAnswer });
   }
   getWxaCodeUnlimit(body: Record<string, unknown>): Promise<WeChatImage> {
-    return this.client.call(ENDPOINTS.getWxaCodeUnlimit, { body, token: this.token, schema: ImageAnswer });
+    return this.client.call(WECHAT_API.getWxaCodeUnlimit, { body, token: this.token, schema: ImageAnswer });
   }
   createWxaQrcode(body: Record<string, unknown>): Promise<WeChatImage> {
-    return this.client.call(ENDPOINTS.createWxaQrcode, { body, token: this.token, schema: ImageAnswer });
+    return this.client.call(WECHAT_API.createWxaQrcode, { body, token: this.token, schema: ImageAnswer });
   }
 }
 
@@ -207,15 +215,15 @@ export class TemplateApi {
   ) {}
 
   getTemplateDraftList() {
-    return this.client.call(ENDPOINTS.getTemplateDraftList, { method: 'GET', token: this.token, schema: DraftListResponse });
+    return this.client.call(WECHAT_API.getTemplateDraftList, { token: this.token, schema: DraftListResponse });
   }
   addToTemplate(draftId: string | number, templateType: 0 | 1) {
-    return this.client.call(ENDPOINTS.addToTemplate, { body: { draft_id: Number(draftId), template_type: templateType }, token: this.token, schema: Loose });
+    return this.client.call(WECHAT_API.addToTemplate, { body: { draft_id: Number(draftId), template_type: templateType }, token: this.token, schema: Loose });
   }
   getTemplateList(templateType?: 0 | 1) {
-    return this.client.call(ENDPOINTS.getTemplateList, { method: 'GET', query: templateType === undefined ? {} : { template_type: templateType }, token: this.token, schema: TemplateListResponse });
+    return this.client.call(WECHAT_API.getTemplateList, { query: templateType === undefined ? {} : { template_type: templateType }, token: this.token, schema: TemplateListResponse });
   }
   deleteTemplate(templateId: string | number) {
-    return this.client.call(ENDPOINTS.deleteTemplate, { body: { template_id: Number(templateId) }, token: this.token, schema: Loose });
+    return this.client.call(WECHAT_API.deleteTemplate, { body: { template_id: Number(templateId) }, token: this.token, schema: Loose });
   }
 }

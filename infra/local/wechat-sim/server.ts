@@ -2,6 +2,8 @@ import { listenOn } from '../http-server';
 import { readRequestBody } from '../read-body';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { endpointForPath } from '../../../functions/lib/wechat/catalogue';
+import { ERR } from '../../../functions/lib/wechat/errcodes';
 import { FaultInjector, type FaultCounts, type FaultSettingsInput } from './faults';
 import { AuthorizerEventPusher, type AuthorizerEventPush, type AuthorizerEventsUrl } from './authorizer-events';
 import { AuditCenter, auditModule, type AuditEventKind } from './modules/audit';
@@ -66,6 +68,8 @@ const CONTROL_PREFIX = '/sim/';
 
 interface PatternRoute {
   method: string;
+  /** The route as registered, e.g. `/sim/apps/:appId`. */
+  path: string;
   pattern: RegExp;
   names: string[];
   handler: SimRouteHandler;
@@ -154,8 +158,16 @@ export class WeChatSimulator {
         .split('/')
         .map((segment) => (segment.startsWith(':') ? (names.push(segment.slice(1)), '([^/]+)') : segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
         .join('/');
-      this.patternRoutes.push({ method, pattern: new RegExp(`^${source}$`), names, handler });
+      this.patternRoutes.push({ method, path, pattern: new RegExp(`^${source}$`), names, handler });
     }
+  }
+
+  /** `METHOD /path` of every WeChat API route served (not the /sim/ control routes). */
+  servedApis(): { method: string; path: string }[] {
+    return [...this.routes.keys(), ...this.patternRoutes.map((r) => `${r.method} ${r.path}`)]
+      .map((key) => key.split(' ') as [string, string])
+      .filter(([, path]) => !path.startsWith(CONTROL_PREFIX))
+      .map(([method, path]) => ({ method, path }));
   }
 
   /** Delay before every WeChat API answer (not /sim/), ms; same as `state.latencyMs`. */
@@ -358,6 +370,12 @@ export class WeChatSimulator {
     const control = request.path.startsWith(CONTROL_PREFIX);
     // Read per request, so a test or benchmark can change it while the simulator runs.
     if (!control && this.state.latencyMs > 0) await sleep(this.state.latencyMs);
+    // WeChat reads the token from one query name per API; under any other name it is missing.
+    const tokenParam = control ? undefined : endpointForPath(request.path)?.token?.param;
+    if (tokenParam) {
+      request.token = request.query[tokenParam];
+      if (!request.token) return wechatError(ERR.ACCESS_TOKEN_MISSING, `${tokenParam} missing`);
+    }
     const scripted = this.scripted.get(request.path)?.shift();
     if (scripted) {
       if (scripted.delayMs) await sleep(scripted.delayMs);

@@ -8,6 +8,11 @@ export interface SimRequest {
   rawBody: Buffer;
   /** Request headers, names lower-case (multipart uploads need the Content-Type's boundary). */
   headers: Record<string, string>;
+  /**
+   * The access token, read from the query name the catalogue gives for this path
+   * (`component_access_token` or `access_token`); undefined for paths that take none.
+   */
+  token?: string;
   /** Values of `:name` segments when the route key has them (e.g. `POST /sim/authorizers/:appId/revoke`). */
   params: Record<string, string>;
 }

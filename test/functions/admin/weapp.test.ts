@@ -222,15 +222,17 @@ describe('mini-program admin API', () => {
       expect((await call('GET', `${A}/audits/latest`)).json).toMatchObject({ status: 'rejected', screenshots: latest!.screenshots });
     });
 
-    it('undoes an audit once a day (guarded before WeChat) and only while auditing', async () => {
+    it('undoes an audit 5 times a day (guarded before WeChat) and only while auditing', async () => {
       await call('POST', `${A}/code:commit`, { templateId, userVersion: '1.0.3', userDesc: 'to withdraw' });
-      await call('POST', `${A}/audits`, {});
-      expect((await call('POST', `${A}/audits:undo`)).status).toBe(200);
-      expect((await call('GET', `${A}/audits`)).json.audits[0].status).toBe('withdrawn');
+      for (let undo = 1; undo <= 5; undo++) {
+        await call('POST', `${A}/audits`, {});
+        expect((await call('POST', `${A}/audits:undo`)).status).toBe(200);
+        expect((await call('GET', `${A}/audits`)).json.audits[0].status).toBe('withdrawn');
+      }
       sim().requests.splice(0);
-      const second = await call('POST', `${A}/audits:undo`);
-      expect(second.status).toBe(429);
-      expect(second.json).toMatchObject({ code: 'QUOTA_EXCEEDED', resetsAt: expect.any(String) });
+      const sixth = await call('POST', `${A}/audits:undo`);
+      expect(sixth.status).toBe(429);
+      expect(sixth.json).toMatchObject({ code: 'QUOTA_EXCEEDED', resetsAt: expect.any(String) });
       expect(wechatCalls('/wxa/undocodeaudit')).toHaveLength(0);
     });
 

@@ -10,10 +10,11 @@ export const AUDIT_FAIL_MARKER = '[fail]';
 export const AUDIT_DELAY_MARKER = '[delay]';
 
 /**
- * Undo limits. WeChat's docs say 5 a day and 10 a month, while its own 87013 errmsg (and the
- * reference page) say once a day; the simulator holds the platform to the stricter one.
+ * Undo limits: 5 a day and 10 a month per mini program, 87013 beyond
+ * (https://developers.weixin.qq.com/doc/oplatform/openApi/miniprogram-management/code-management/api_undoaudit.html).
+ * Our reference and an old 87013 errmsg said once a day; the doc page wins.
  */
-const UNDO_PER_DAY = 1;
+const UNDO_PER_DAY = 5;
 const UNDO_PER_MONTH = 10;
 /** submit_audit takes at most five items. */
 const MAX_AUDIT_ITEMS = 5;
@@ -147,13 +148,16 @@ export class AuditCenter {
 /** Two media ids of "screenshots" of the offending pages, `|`-separated as WeChat sends them. */
 const screenshots = () => [randomBytes(48).toString('base64url'), randomBytes(48).toString('base64url')].join('|');
 
-/** What get_auditstatus and get_latest_auditstatus report (only the latter names the audit id). */
-function auditStatusJson(audit: SimAudit, withId: boolean) {
+/**
+ * What get_auditstatus and get_latest_auditstatus report. Only the latter names the audit id,
+ * and the two spell the screenshots differently: `screenshot` on get_auditstatus, `ScreenShot`
+ * in get_latest_auditstatus's example (its doc table says `screenshot`).
+ */
+function auditStatusJson(audit: SimAudit, latest: boolean) {
   return {
-    ...(withId ? { auditid: audit.auditId } : {}),
+    ...(latest ? { auditid: audit.auditId, ScreenShot: audit.screenshot } : { screenshot: audit.screenshot }),
     status: audit.status,
     reason: audit.reason,
-    ScreenShot: audit.screenshot,
     user_version: audit.version.userVersion,
     user_desc: audit.version.userDesc,
     submit_audit_time: seconds(audit.submitTime),
@@ -235,7 +239,7 @@ export function auditModule(state: SimState, center: AuditCenter): SimModule {
         const day = state.period('day');
         const month = state.period('month');
         if (used(app.counters.undos, day) >= UNDO_PER_DAY || used(app.counters.undos, month) >= UNDO_PER_MONTH) {
-          return wechatError(87013, 'no quota to undo code (once a day, 10 times a month)');
+          return wechatError(87013, 'no quota to undo code (5 times a day, 10 times a month)');
         }
         bump(app.counters.undos, day);
         bump(app.counters.undos, month);

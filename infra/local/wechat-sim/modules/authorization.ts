@@ -41,7 +41,7 @@ export function authorizationModule(state: SimState): SimModule {
     request: SimRequest,
     schema: z.ZodType<T>,
   ): { ok: true; body: T } | { ok: false; error: SimResponse } {
-    const tokenError = componentTokenError(state, request.query.component_access_token);
+    const tokenError = componentTokenError(state, request.token);
     if (tokenError) return { ok: false, error: tokenError };
     const parsed = schema.safeParse(request.body ?? {});
     if (!parsed.success) return { ok: false, error: wechatError(47001, 'data format error') };

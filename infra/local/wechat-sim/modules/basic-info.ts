@@ -188,9 +188,9 @@ export function basicInfoModule(state: SimState): SimModule {
         return ok();
       }),
 
-      'GET /cgi-bin/wxopen/getwxasearchstatus': authorizerApi(state, { funcSets: FUNC_SETS.basicInfo }, ({ app }) => ok({ status: app.searchStatus })),
+      'GET /wxa/getwxasearchstatus': authorizerApi(state, { funcSets: FUNC_SETS.basicInfo }, ({ app }) => ok({ status: app.searchStatus })),
 
-      'POST /cgi-bin/wxopen/changewxasearchstatus': authorizerApi(state, { funcSets: FUNC_SETS.basicInfo }, ({ body, app }) => {
+      'POST /wxa/changewxasearchstatus': authorizerApi(state, { funcSets: FUNC_SETS.basicInfo }, ({ body, app }) => {
         const request = parseBody(SearchStatusRequest, body);
         if (!request) return formatError();
         // 85084: WeChat's "illegal status value, only 0 or 1".

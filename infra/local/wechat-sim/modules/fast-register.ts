@@ -277,10 +277,7 @@ export function fastRegisterModule(state: SimState, center: FastRegistrationCent
   return {
     routes: {
       'POST /cgi-bin/component/fastregisterweapp': (request) => {
-        // The older page passes `component_access_token=`, the newer one `access_token=` (with
-        // a component_access_token as its value): both are accepted.
-        const token = request.query.component_access_token ?? request.query.access_token;
-        const tokenError = componentTokenError(state, token);
+        const tokenError = componentTokenError(state, request.token);
         if (tokenError) return tokenError;
         const { action } = request.query;
         if (action === 'create') return create(center, request);

@@ -23,7 +23,7 @@ const templateJson = (t: SimTemplate) => ({
 /** Component-token APIs check the token first (41001/40001/42001), then a POST's JSON body (47001). */
 function componentApi(state: SimState, handler: (request: SimRequest, body: Record<string, unknown>) => SimResponse): SimRouteHandler {
   return (request) => {
-    const tokenError = componentTokenError(state, request.query.component_access_token);
+    const tokenError = componentTokenError(state, request.token);
     if (tokenError) return tokenError;
     if (request.method === 'POST' && !isObject(request.body)) return formatError();
     return handler(request, isObject(request.body) ? request.body : {});

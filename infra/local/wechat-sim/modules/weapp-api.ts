@@ -57,7 +57,7 @@ export interface AuthorizerApiOptions {
 /** Wraps a handler of an authorizer API: token (41001/40001/42001), permission (48001), body (47001). */
 export function authorizerApi(state: SimState, options: AuthorizerApiOptions, handler: (call: AuthorizerCall) => SimResponse | Promise<SimResponse>): SimRouteHandler {
   return (request) => {
-    const checked = state.checkAuthorizerToken(request.query.access_token);
+    const checked = state.checkAuthorizerToken(request.token);
     if (checked.errcode !== 0 || !checked.appId) return wechatError(checked.errcode, TOKEN_ERRMSG[checked.errcode] ?? 'invalid credential');
     const authorizer = state.authorizers.get(checked.appId)!;
     if (options.funcSets && !options.funcSets.some((id) => authorizer.funcInfo.includes(id))) return wechatError(48001, 'api unauthorized');

@@ -24,12 +24,12 @@ describe('Class: QuotaStore', () => {
     });
   });
 
-  it('allows 1 undo a day and reports when it resets, without counting the refused try', async () => {
-    await quotas.consume('wxaaaaaaaaaaaaaaa1', 'undoAudit', now);
+  it('allows 5 undos a day and reports when it resets, without counting the refused try', async () => {
+    for (let undo = 0; undo < 5; undo++) await quotas.consume('wxaaaaaaaaaaaaaaa1', 'undoAudit', now);
     const error = (await quotas.consume('wxaaaaaaaaaaaaaaa1', 'undoAudit', now).catch((e: unknown) => e)) as QuotaExceededError;
     expect(error).toBeInstanceOf(QuotaExceededError);
     expect(error).toMatchObject({ statusCode: 429, code: 'QUOTA_EXCEEDED', resetsAt: '2026-11-26T16:00:00.000Z' });
-    // Next day: allowed again (month counter at 1 of 10, the refused try not counted).
+    // Next day: allowed again (month counter at 5 of 10, the refused try not counted).
     await expect(quotas.consume('wxaaaaaaaaaaaaaaa1', 'undoAudit', now + 86_400_000)).resolves.toBeUndefined();
   });
 
@@ -52,7 +52,8 @@ describe('Class: QuotaStore', () => {
     const appId = 'wxaaaaaaaaaaaaaaa4';
     await expect(quotas.guard(appId, 'undoAudit', async () => { throw new WeChatApiError('/wxa/undocodeaudit', 87013, 'quota'); }, now)).rejects.toBeInstanceOf(WeChatApiError);
     await expect(quotas.guard(appId, 'undoAudit', async () => { throw new WeChatTransportError('/wxa/undocodeaudit', 'timeout', false); }, now)).rejects.toBeInstanceOf(WeChatTransportError);
-    // The refunded use is free again; the timed-out one still counts.
+    // The refunded use is free again; the timed-out one still counts: 4 of the day's 5 are left.
+    for (let undo = 0; undo < 4; undo++) await expect(quotas.consume(appId, 'undoAudit', now)).resolves.toBeUndefined();
     await expect(quotas.consume(appId, 'undoAudit', now)).rejects.toBeInstanceOf(QuotaExceededError);
   });
 });

@@ -152,7 +152,7 @@ describe('Class: AuthorizerAccessTokens', () => {
     const before = (await stored(appId))!;
     const { authorizerTokens } = await componentServices();
     sim().script('/wxa/probe', [{ errcode: 40001, errmsg: 'invalid credential' }, { json: { errcode: 0, ok: true } }]);
-    const answer = await wechatClient().call('/wxa/probe', { method: 'GET', token: authorizerTokens.forAuthorizer(appId), schema: z.object({ ok: z.boolean() }) });
+    const answer = await wechatClient().call({ path: '/wxa/probe', method: 'GET', token: { kind: 'authorizer', param: 'access_token' }, sends: [], reads: [], errcodes: [], doc: 'https://developers.weixin.qq.com/' }, { token: authorizerTokens.forAuthorizer(appId), schema: z.object({ ok: z.boolean() }) });
     expect(answer.ok).toBe(true);
     const probes = sim().requests.filter((r) => r.path === '/wxa/probe');
     expect(probes.map((p) => p.query.access_token)).toEqual([before.accessToken, (await stored(appId))?.accessToken]);

@@ -1,10 +1,16 @@
 import { z } from 'zod';
 import { WeChatClient, type AccessTokenProvider } from '../../../../functions/lib/wechat/client';
+import { WECHAT_API, type WeChatEndpoint } from '../../../../functions/lib/wechat/catalogue';
 import { WeChatApiError, WeChatTransportError } from '../../../../functions/lib/wechat/errors';
 import { WeChatSimulator } from '../../../../infra/local/wechat-sim/server';
 import { generateCredentials } from '../../../../infra/local/settings';
 
-const API = '/cgi-bin/component/api_component_token';
+const API = WECHAT_API.componentToken.path;
+const TOKEN = WECHAT_API.componentToken;
+/** An API outside the catalogue that takes the component token, answered only by scripts. */
+const PROBE = { path: '/wxa/probe', method: 'POST', token: { kind: 'component', param: 'component_access_token' }, sends: [], reads: [], errcodes: [], doc: 'https://developers.weixin.qq.com/' } as const satisfies WeChatEndpoint;
+const ProbeAnswer = z.object({ ok: z.boolean() });
+const probeOk = { json: { errcode: 0, ok: true } };
 const Answer = z.object({ component_access_token: z.string(), expires_in: z.number() });
 
 describe('Class: WeChatClient', () => {
@@ -30,42 +36,42 @@ describe('Class: WeChatClient', () => {
 
   it('posts JSON to the path and returns the answer validated by the schema', async () => {
     const body = validBody();
-    const answer = await client.call(API, { body, schema: Answer });
+    const answer = await client.call(TOKEN, { body, schema: Answer });
     expect(answer.expires_in).toBe(7200);
     expect(callsTo(API)).toEqual([{ method: 'POST', path: API, query: {}, body }]);
   });
 
   it('maps errcode to WeChatApiError with the errcode and api', async () => {
-    const error = await client.call(API, { body: { ...validBody(), component_appsecret: 'wrong' }, schema: Answer }).catch((e: unknown) => e);
+    const error = await client.call(TOKEN, { body: { ...validBody(), component_appsecret: 'wrong' }, schema: Answer }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(WeChatApiError);
     expect(error).toMatchObject({ errcode: 40125, api: API, statusCode: 502 });
   });
 
   it('retries -1 (system busy) with backoff until it succeeds', async () => {
     sim.script(API, [{ errcode: -1, errmsg: 'system error' }, { errcode: -1, errmsg: 'system error' }]);
-    await expect(client.call(API, { body: validBody(), schema: Answer })).resolves.toHaveProperty('component_access_token');
+    await expect(client.call(TOKEN, { body: validBody(), schema: Answer })).resolves.toHaveProperty('component_access_token');
     expect(callsTo(API)).toHaveLength(3);
   });
 
   it('gives up on -1 after maxRetries and reports it', async () => {
     sim.script(API, Array.from({ length: 4 }, () => ({ errcode: -1 })));
-    await expect(client.call(API, { body: validBody(), schema: Answer })).rejects.toMatchObject({ errcode: -1 });
+    await expect(client.call(TOKEN, { body: validBody(), schema: Answer })).rejects.toMatchObject({ errcode: -1 });
     expect(callsTo(API)).toHaveLength(4);
   });
 
   it('retries HTTP 5xx but not other HTTP errors', async () => {
     sim.script(API, [{ httpStatus: 502 }]);
-    await expect(client.call(API, { body: validBody(), schema: Answer })).resolves.toBeDefined();
+    await expect(client.call(TOKEN, { body: validBody(), schema: Answer })).resolves.toBeDefined();
     expect(callsTo(API)).toHaveLength(2);
     sim.requests.splice(0);
     sim.script(API, [{ httpStatus: 404 }]);
-    await expect(client.call(API, { body: validBody(), schema: Answer })).rejects.toBeInstanceOf(WeChatTransportError);
+    await expect(client.call(TOKEN, { body: validBody(), schema: Answer })).rejects.toBeInstanceOf(WeChatTransportError);
     expect(callsTo(API)).toHaveLength(1);
   });
 
   it('times out and does not retry a call that may have reached WeChat', async () => {
     sim.script(API, [{ delayMs: 600, errcode: 0 }]);
-    const error = await client.call(API, { body: validBody(), schema: Answer }).catch((e: unknown) => e);
+    const error = await client.call(TOKEN, { body: validBody(), schema: Answer }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(WeChatTransportError);
     expect(error).toMatchObject({ retryable: false });
     expect(callsTo(API)).toHaveLength(1);
@@ -73,7 +79,7 @@ describe('Class: WeChatClient', () => {
 
   it('rejects an answer that does not match the schema', async () => {
     sim.script(API, [{ json: { component_access_token: 42 } }]);
-    await expect(client.call(API, { body: validBody(), schema: Answer })).rejects.toThrow(/expected shape/);
+    await expect(client.call(TOKEN, { body: validBody(), schema: Answer })).rejects.toThrow(/expected shape/);
   });
 
   describe('invalid token', () => {
@@ -81,7 +87,7 @@ describe('Class: WeChatClient', () => {
       const invalidated: string[] = [];
       let index = 0;
       const p: AccessTokenProvider = {
-        queryParam: 'component_access_token',
+        kind: 'component',
         getToken: async () => tokens[Math.min(index, tokens.length - 1)]!,
         invalidate: async (stale) => {
           invalidated.push(stale);
@@ -92,32 +98,48 @@ describe('Class: WeChatClient', () => {
     };
 
     it.each([40001, 42001, 40014])('on %i drops the stale token, refreshes once and retries once', async (errcode) => {
-      sim.script(API, [{ errcode }]);
+      sim.script(PROBE.path, [{ errcode }, probeOk]);
       const { p, invalidated } = provider(['old-token', 'new-token']);
-      await expect(client.call(API, { body: validBody(), schema: Answer, token: p })).resolves.toBeDefined();
+      await expect(client.call(PROBE, { body: {}, schema: ProbeAnswer, token: p })).resolves.toEqual({ ok: true });
       expect(invalidated).toEqual(['old-token']);
-      expect(callsTo(API).map((r) => r.query.component_access_token)).toEqual(['old-token', 'new-token']);
+      expect(callsTo(PROBE.path).map((r) => r.query.component_access_token)).toEqual(['old-token', 'new-token']);
     });
 
     it('does not loop when the fresh token is rejected too', async () => {
-      sim.script(API, [{ errcode: 40001 }, { errcode: 40001 }, { errcode: 40001 }]);
+      sim.script(PROBE.path, [{ errcode: 40001 }, { errcode: 40001 }]);
       const { p, invalidated } = provider(['a', 'b', 'c']);
-      await expect(client.call(API, { body: validBody(), schema: Answer, token: p })).rejects.toMatchObject({ errcode: 40001 });
+      await expect(client.call(PROBE, { body: {}, schema: ProbeAnswer, token: p })).rejects.toMatchObject({ errcode: 40001 });
       expect(invalidated).toEqual(['a']);
-      expect(callsTo(API)).toHaveLength(2);
+      expect(callsTo(PROBE.path)).toHaveLength(2);
     });
 
     it('never puts the token into an error message', async () => {
-      sim.script(API, [{ httpStatus: 404 }]);
+      sim.script(PROBE.path, [{ httpStatus: 404 }]);
       const { p } = provider(['secret-token-value']);
-      const error = (await client.call(API, { body: validBody(), schema: Answer, token: p }).catch((e: unknown) => e)) as Error;
+      const error = (await client.call(PROBE, { body: {}, schema: ProbeAnswer, token: p }).catch((e: unknown) => e)) as Error;
       expect(error.message).not.toContain('secret-token-value');
       expect(JSON.stringify(error)).not.toContain('secret-token-value');
     });
   });
 
+  it('sends the token under the query name the catalogue gives, whatever the token kind', async () => {
+    const p: AccessTokenProvider = { kind: 'component', getToken: async () => 'component-token', invalidate: async () => undefined };
+    const viaAccessToken = { ...PROBE, token: { kind: 'component', param: 'access_token' } } as const satisfies WeChatEndpoint;
+    sim.script(PROBE.path, [probeOk, probeOk]);
+    await client.call(PROBE, { body: {}, schema: ProbeAnswer, token: p });
+    await client.call(viaAccessToken, { body: {}, schema: ProbeAnswer, token: p });
+    expect(callsTo(PROBE.path).map((r) => r.query)).toEqual([{ component_access_token: 'component-token' }, { access_token: 'component-token' }]);
+  });
+
+  it('refuses, without calling WeChat, a token of another kind than the endpoint takes', async () => {
+    const authorizer: AccessTokenProvider = { kind: 'authorizer', getToken: async () => 'authorizer-token', invalidate: async () => undefined };
+    await expect(client.call(WECHAT_API.getTemplateList, { schema: z.object({}).loose(), token: authorizer })).rejects.toThrow(/takes the component token, not the authorizer token/);
+    await expect(client.call(WECHAT_API.commit, { body: {}, schema: z.object({}).loose() })).rejects.toThrow(/takes the authorizer token, not none/);
+    expect(sim.requests).toHaveLength(0);
+  });
+
   it('reports an unreachable WeChat as a retryable transport error', async () => {
     const dead = new WeChatClient({ baseURL: 'http://127.0.0.1:1', timeoutMs: 300, backoffBaseMs: 1, maxRetries: 1 });
-    await expect(dead.call(API, { body: {}, schema: Answer })).rejects.toMatchObject({ retryable: true, code: 'wechat_unavailable' });
+    await expect(dead.call(TOKEN, { body: {}, schema: Answer })).rejects.toMatchObject({ retryable: true, code: 'wechat_unavailable' });
   });
 });

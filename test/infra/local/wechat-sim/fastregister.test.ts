@@ -242,7 +242,7 @@ describe('WeChat simulator: fast registration (fastregisterweapp)', () => {
       expect((await create({ ...COMPANY, legal_persona_name: 'Mismatch' })).errmsg).toMatch(/^name, wechat name not in accordance/);
     });
 
-    it('checks the component token first (also as access_token=), and the action', async () => {
+    it('checks the component token first, and the action', async () => {
       expect(await fastRegister('create', COMPANY, {})).toMatchObject({ errcode: 41001 });
       expect(await fastRegister('create', COMPANY, { component_access_token: 'forged' })).toMatchObject({ errcode: 40001 });
       now += 7201_000;
@@ -250,7 +250,7 @@ describe('WeChat simulator: fast registration (fastregisterweapp)', () => {
       now -= 7201_000;
       expect(await fastRegister('register', COMPANY)).toMatchObject({ errcode: 40097 });
       expect(sim.fastRegistrations).toHaveLength(0);
-      expect(await fastRegister('create', COMPANY, { access_token: componentToken })).toEqual({ errcode: 0, errmsg: 'ok' });
+      expect(await fastRegister('create', COMPANY, { component_access_token: componentToken })).toEqual({ errcode: 0, errmsg: 'ok' });
       expect(sim.fastRegistrations).toHaveLength(1);
     });
   });

@@ -1,44 +1,10 @@
+import { WECHAT_ENDPOINTS } from '../../../../functions/lib/wechat/catalogue';
 import { startWeappSim, type Json, type WeappSim } from './weapp-helpers';
 
-/** Every authorizer API of the mini-program management modules, with its method. */
-const AUTHORIZER_APIS: [method: 'GET' | 'POST', path: string][] = [
-  ['GET', '/cgi-bin/account/getaccountbasicinfo'],
-  ['POST', '/cgi-bin/wxverify/checkwxverifynickname'],
-  ['POST', '/wxa/setnickname'],
-  ['POST', '/wxa/api_wxa_querynickname'],
-  ['POST', '/cgi-bin/media/upload'],
-  ['POST', '/cgi-bin/account/modifyheadimage'],
-  ['POST', '/cgi-bin/account/modifysignature'],
-  ['GET', '/cgi-bin/wxopen/getwxasearchstatus'],
-  ['POST', '/cgi-bin/wxopen/changewxasearchstatus'],
-  ['POST', '/wxa/modify_domain'],
-  ['POST', '/wxa/get_effective_domain'],
-  ['POST', '/wxa/setwebviewdomain'],
-  ['POST', '/wxa/commit'],
-  ['GET', '/wxa/get_page'],
-  ['GET', '/wxa/get_category'],
-  ['GET', '/wxa/get_qrcode'],
-  ['POST', '/wxa/bind_tester'],
-  ['POST', '/wxa/unbind_tester'],
-  ['POST', '/wxa/memberauth'],
-  ['GET', '/wxa/security/get_code_privacy_info'],
-  ['GET', '/wxa/queryquota'],
-  ['POST', '/wxa/submit_audit'],
-  ['POST', '/wxa/get_auditstatus'],
-  ['GET', '/wxa/get_latest_auditstatus'],
-  ['GET', '/wxa/undocodeaudit'],
-  ['POST', '/wxa/speedupaudit'],
-  ['POST', '/wxa/release'],
-  ['GET', '/wxa/revertcoderelease'],
-  ['POST', '/wxa/grayrelease'],
-  ['GET', '/wxa/getgrayreleaseplan'],
-  ['GET', '/wxa/revertgrayrelease'],
-  ['POST', '/wxa/change_visitstatus'],
-  ['POST', '/wxa/getversioninfo'],
-  ['POST', '/wxa/getwxacode'],
-  ['POST', '/wxa/getwxacodeunlimit'],
-  ['POST', '/cgi-bin/wxaapp/createwxaqrcode'],
-];
+/** Every authorizer API the platform calls, with its method: the catalogue's. */
+const AUTHORIZER_APIS: [method: 'GET' | 'POST', path: string][] = WECHAT_ENDPOINTS
+  .filter((api) => api.token?.kind === 'authorizer')
+  .map((api) => [api.method, api.path]);
 
 /** The checks every authorizer API makes before its own: token, permission set, method, body. */
 describe('WeChat simulator: authorizer API access', () => {

@@ -63,7 +63,7 @@ describe('WeChat simulator: audit', () => {
         ['weapp_audit_success', second.auditid, true, 1],
       ]);
 
-      expect(await status(second.auditid)).toEqual({ errcode: 0, errmsg: 'ok', status: 0, reason: '', ScreenShot: '', user_version: '1.1.0', user_desc: 'second', submit_audit_time: Math.floor(now / 1000) });
+      expect(await status(second.auditid)).toEqual({ errcode: 0, errmsg: 'ok', status: 0, reason: '', screenshot: '', user_version: '1.1.0', user_desc: 'second', submit_audit_time: Math.floor(now / 1000) });
       expect(await w.get('/wxa/get_latest_auditstatus')).toMatchObject({ errcode: 0, auditid: second.auditid, status: 0, user_version: '1.1.0', user_desc: 'second' });
       expect(w.sim.app(w.appId).audits.at(-1)!.request).toMatchObject({ version_desc: 'new checkout' });
 
@@ -83,7 +83,10 @@ describe('WeChat simulator: audit', () => {
       expect(push!.field('FailTime')).toBe(String(Math.floor(now / 1000)));
       expect(push!.field('ScreenShot')).toMatch(/^[\w-]+\|[\w-]+$/);
       const answer = await status(auditid);
-      expect(answer).toMatchObject({ status: 1, reason: push!.field('Reason'), ScreenShot: push!.field('ScreenShot') });
+      // get_auditstatus spells it `screenshot`; get_latest_auditstatus's example `ScreenShot`.
+      expect(answer).toMatchObject({ status: 1, reason: push!.field('Reason'), screenshot: push!.field('ScreenShot') });
+      expect(answer).not.toHaveProperty('ScreenShot');
+      expect(await w.get('/wxa/get_latest_auditstatus')).toMatchObject({ status: 1, ScreenShot: push!.field('ScreenShot') });
       expect(await w.post('/wxa/release', {})).toMatchObject({ errcode: 85019 });
     });
 
@@ -190,7 +193,7 @@ describe('WeChat simulator: audit', () => {
       expect(await submit()).toMatchObject({ errcode: 0 });
     });
 
-    it('undoes only while auditing (87012 otherwise), once a day (87013), and no push follows', async () => {
+    it('undoes only while auditing (87012 otherwise), 5 a day and 10 a month (87013), and no push follows', async () => {
       await start({ auditDelayMs: 600 });
       expect(await w.get('/wxa/undocodeaudit')).toMatchObject({ errcode: 87012 });
       await commit(w);
@@ -198,14 +201,24 @@ describe('WeChat simulator: audit', () => {
       expect(await w.get('/wxa/undocodeaudit')).toEqual({ errcode: 0, errmsg: 'ok' });
       expect(await status(auditid)).toMatchObject({ status: 3 });
       expect(await w.get('/wxa/undocodeaudit')).toMatchObject({ errcode: 87012 });
-      await submit();
-      expect(await w.get('/wxa/undocodeaudit')).toMatchObject({ errcode: 87013 });
+      const submitAndUndo = async () => {
+        await submit();
+        return w.get('/wxa/undocodeaudit');
+      };
+      // WeChat's page: 5 a day (our reference said 1) …
+      for (let undo = 2; undo <= 5; undo++) expect(await submitAndUndo()).toMatchObject({ errcode: 0 });
+      expect(await submitAndUndo()).toMatchObject({ errcode: 87013 });
       now += 24 * 3_600_000;
       expect(await w.get('/wxa/undocodeaudit')).toMatchObject({ errcode: 0 });
-      // Past the review time: the withdrawn audits' timers are gone, so nothing arrives.
-      await sleep(700);
-      expect(platform.events).toHaveLength(0);
-      expect(w.sim.app(w.appId).audits.map((a) => a.status)).toEqual([3, 3]);
+      // … and 10 a month.
+      for (let undo = 7; undo <= 10; undo++) expect(await submitAndUndo()).toMatchObject({ errcode: 0 });
+      now += 24 * 3_600_000;
+      expect(await submitAndUndo()).toMatchObject({ errcode: 87013 });
+      expect(w.sim.app(w.appId).audits.map((a) => a.status)).toEqual([...Array<number>(10).fill(3), 2]);
+      // Finishing every running audit pushes one result: the withdrawn ones never report.
+      await w.sim.completeAudits();
+      expect((await platform.received(1)).map((p) => p.field('Event'))).toEqual(['weapp_audit_success']);
+      expect(w.sim.auditPushes).toHaveLength(1);
     });
 
     it('speeds an audit up once a month; an unknown or finished audit is 85012', async () => {

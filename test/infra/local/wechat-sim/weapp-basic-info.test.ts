@@ -135,11 +135,18 @@ describe('WeChat simulator: basic information', () => {
       expect(await w.post('/cgi-bin/account/modifysignature', { signature: '下个月再修改' })).toMatchObject({ errcode: 0 });
     });
 
-    it('reads and changes the search status; only 0 and 1 are allowed (85084)', async () => {
-      expect(await w.get('/cgi-bin/wxopen/getwxasearchstatus')).toEqual({ errcode: 0, errmsg: 'ok', status: 0 });
-      expect(await w.post('/cgi-bin/wxopen/changewxasearchstatus', { status: 1 })).toEqual({ errcode: 0, errmsg: 'ok' });
-      expect(await w.get('/cgi-bin/wxopen/getwxasearchstatus')).toMatchObject({ status: 1 });
-      expect(await w.post('/cgi-bin/wxopen/changewxasearchstatus', { status: 2 })).toMatchObject({ errcode: 85084 });
+    it('reads and changes the search status at /wxa/ (1 hidden, 0 searchable; 85084 otherwise)', async () => {
+      expect(await w.get('/wxa/getwxasearchstatus')).toEqual({ errcode: 0, errmsg: 'ok', status: 0 });
+      expect(await w.post('/wxa/changewxasearchstatus', { status: 1 })).toEqual({ errcode: 0, errmsg: 'ok' });
+      expect(await w.get('/wxa/getwxasearchstatus')).toMatchObject({ status: 1 });
+      expect(await w.post('/wxa/changewxasearchstatus', { status: 2 })).toMatchObject({ errcode: 85084 });
+    });
+
+    it('does not serve the search status under /cgi-bin/wxopen/, where our reference had it', async () => {
+      for (const path of ['/cgi-bin/wxopen/getwxasearchstatus', '/cgi-bin/wxopen/changewxasearchstatus']) {
+        const answer = await fetch(`${w.sim.url}${path}?access_token=${w.token}`, { method: path.includes('change') ? 'POST' : 'GET', body: path.includes('change') ? '{"status":1}' : undefined });
+        expect(answer.status).toBe(404);
+      }
     });
   });
 });

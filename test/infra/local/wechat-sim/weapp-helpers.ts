@@ -1,3 +1,4 @@
+import { endpointForPath } from '../../../../functions/lib/wechat/catalogue';
 import { createServer, type Server } from 'node:http';
 import { crc32, inflateSync } from 'node:zlib';
 import { WeChatMessageCrypto } from '../../../../functions/lib/wechat/crypto';
@@ -31,6 +32,9 @@ export interface WeappSim {
   stop(): Promise<void>;
 }
 
+/** The query name WeChat reads the component token from on this path, per the catalogue. */
+const componentTokenParam = (path: string): string => endpointForPath(path)?.token?.param ?? 'component_access_token';
+
 export async function startWeappSim(options: Partial<WeChatSimulatorOptions> = {}, authorizer: NewAuthorizer = {}): Promise<WeappSim> {
   const g = generateCredentials();
   const component = { appId: g.componentAppId, appSecret: g.componentSecret, token: g.componentToken, aesKey: g.componentAesKey };
@@ -57,8 +61,8 @@ export async function startWeappSim(options: Partial<WeChatSimulatorOptions> = {
     fetchRaw: (method, path, body, query = {}) =>
       fetch(url(path, query, token), method === 'POST' ? { method, body: JSON.stringify(body ?? {}), headers: { 'content-type': 'application/json' } } : { method }),
     componentPost: (path, body = {}) =>
-      fetch(`${sim.url}${path}?component_access_token=${encodeURIComponent(componentToken)}`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }).then(json),
-    componentGet: (path, query = {}) => fetch(`${sim.url}${path}?${new URLSearchParams({ ...query, component_access_token: componentToken })}`).then(json),
+      fetch(`${sim.url}${path}?${componentTokenParam(path)}=${encodeURIComponent(componentToken)}`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }).then(json),
+    componentGet: (path, query = {}) => fetch(`${sim.url}${path}?${new URLSearchParams({ ...query, [componentTokenParam(path)]: componentToken })}`).then(json),
     addAuthorizer: (fields = {}) => {
       const other = sim.state.createAuthorizer(fields);
       return { appId: other.appId, token: sim.state.issueAuthorizerToken(other.appId).token };
