@@ -19,6 +19,7 @@ module.exports = {
   setupFiles: ['<rootDir>/test/helpers/setup-env.ts'],
   // Fails a test file when a secret or token shows up in its output or in an admin answer.
   setupFilesAfterEnv: ['<rootDir>/test/helpers/secret-sweep.ts'],
-  testTimeout: 30000,
+  // A ceiling, scaled like every wait in the suite (test/helpers/time-scale.ts).
+  testTimeout: 30000 * Number(process.env.TEST_TIME_SCALE || 1),
   maxWorkers: 2,
 };

@@ -26,6 +26,11 @@ export interface GatewayOptions {
   onRequest?: (entry: { method: string; path: string; status: number; durationMs: number; function?: FunctionName }) => void;
   /** Called with every handler's answer as sent (tests check that admin answers carry no secret). */
   onResponse?: (entry: { method: string; path: string; status: number; body: string }) => void;
+  /**
+   * Multiplies each function's Lambda timeout (default 1, as deployed). The tests raise it: under
+   * jest a handler's first call also transforms its modules, which a bundled Lambda never does.
+   */
+  functionTimeoutScale?: number;
 }
 
 interface CompiledRoute {
@@ -103,7 +108,7 @@ export class LocalGateway {
         return sendJson(res, 413, { message: 'Request Entity Too Large' });
       }
       const event = toEvent(req, url, match, body);
-      const result = await invokeWithTimeout(this.handlerFor(functionName), event, functionName);
+      const result = await invokeWithTimeout(this.handlerFor(functionName), event, functionName, this.options.functionTimeoutScale ?? 1);
       status = writeResult(res, result);
       this.options.onResponse?.({ method: req.method ?? 'GET', path: url.pathname, status, body: typeof result === 'object' && result && 'statusCode' in result ? (result.body ?? '') : JSON.stringify(result ?? null) });
     } catch (error) {
@@ -200,8 +205,8 @@ function toEvent(
   };
 }
 
-async function invokeWithTimeout(handler: LambdaHandler, event: APIGatewayProxyEventV2, name: FunctionName): Promise<APIGatewayProxyResultV2> {
-  const timeoutMs = FUNCTIONS[name].timeoutSeconds * 1000;
+async function invokeWithTimeout(handler: LambdaHandler, event: APIGatewayProxyEventV2, name: FunctionName, scale: number): Promise<APIGatewayProxyResultV2> {
+  const timeoutMs = FUNCTIONS[name].timeoutSeconds * 1000 * scale;
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`${name} timed out after ${timeoutMs} ms`)), timeoutMs);

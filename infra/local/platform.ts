@@ -28,6 +28,7 @@ export interface LocalPlatformOptions {
   pushTickets?: boolean;
   onRequest?: GatewayOptions['onRequest'];
   onResponse?: GatewayOptions['onResponse'];
+  functionTimeoutScale?: GatewayOptions['functionTimeoutScale'];
   /** Extra simulator options (audit delay, quotas, …) for tests and benchmarks. */
   simulator?: Partial<WeChatSimulatorOptions>;
   /** Restart executions of releases left running by a previous run (default true). */
@@ -94,7 +95,7 @@ export async function startLocalPlatform(settings: LocalSettings, options: Local
     }
 
     // Handlers load on first request, so the environment can still be set once the port is known.
-    const gateway = new LocalGateway({ port: settings.port, adminToken: settings.adminToken, onRequest: options.onRequest, onResponse: options.onResponse });
+    const gateway = new LocalGateway({ port: settings.port, adminToken: settings.adminToken, onRequest: options.onRequest, onResponse: options.onResponse, functionTimeoutScale: options.functionTimeoutScale });
     const gatewayUrl = await gateway.start();
     started.push(gateway);
     // The release state machine: the same ASL file CDK deploys; its Lambda task is the same handler.

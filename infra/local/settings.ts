@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { makePrivate } from './private-data';
 import path from 'node:path';
 import { z } from 'zod';
 import { faultSettingsFromEnv, type FaultSettings } from './wechat-sim/faults';
@@ -67,12 +68,12 @@ export function generateCredentials(): Generated {
 
 function loadOrCreateGenerated(dataDir: string): Generated {
   const file = path.join(dataDir, 'local-credentials.json');
+  makePrivate(dataDir);
   if (existsSync(file)) {
     const parsed = Generated.safeParse(JSON.parse(readFileSync(file, 'utf8')));
     if (parsed.success) return parsed.data;
   }
   const generated = generateCredentials();
-  mkdirSync(dataDir, { recursive: true });
   writeFileSync(file, JSON.stringify(generated, null, 2), { mode: 0o600 });
   return generated;
 }

@@ -1,5 +1,6 @@
 import { installLogFormat } from './log-format';
 import { startLocalPlatform } from './platform';
+import { restrictNewFiles } from './private-data';
 import { localSettings } from './settings';
 
 /**
@@ -9,6 +10,8 @@ import { localSettings } from './settings';
 async function main(): Promise<void> {
   // The SDK versions are pinned and Lambda runs Node 24; the SDK's Node 20 notice is noise here.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  // Everything written under .local/ from here on (DynamoDB Local, s3rver) is private too.
+  restrictNewFiles();
   // The handlers log JSON as in Lambda; here each line becomes one readable line.
   const settings = localSettings();
   installLogFormat({ metrics: settings.logMetrics ?? 'hide' });

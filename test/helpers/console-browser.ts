@@ -3,9 +3,13 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Locator } from 'playwright-core';
+import { chromiumPath } from '../../infra/local/required-tools';
+import { scaled } from './time-scale';
+import { waitUntil as waitUntilHolds } from './wait';
 
 const ROOT = path.resolve(__dirname, '../..');
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/** The same binary `npm test`'s pretest checked for (infra/local/required-tools.ts). */
+export const CHROMIUM = chromiumPath();
 export const SCREENSHOTS = path.join(ROOT, '.local', 'console-screenshots');
 /** Without the background-networking flags Chromium waits on services this closed network does not have. */
 const CHROMIUM_FLAGS = [
@@ -36,18 +40,14 @@ export async function launchConsoleBrowser(viewport: { width: number; height: nu
 }
 
 /** Waits until `check` holds, or fails naming `what`. */
-export async function waitUntil(check: () => Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+export function waitUntil(check: () => Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
+  return waitUntilHolds(check, what, { timeoutMs, intervalMs: 100 });
 }
 
 /** Waits until the element's text contains `text` (the console renders after API calls). */
 export async function expectText(locator: Locator, text: string): Promise<void> {
   await locator.first().waitFor();
-  const deadline = Date.now() + 15_000;
+  const deadline = Date.now() + scaled(15_000);
   let seen = '';
   while (Date.now() < deadline) {
     seen = (await locator.first().textContent()) ?? '';

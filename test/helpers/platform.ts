@@ -7,6 +7,7 @@ import { localDynamoClient } from '../../infra/local/dynamodb';
 import { startLocalPlatform, type LocalPlatform, type LocalPlatformOptions } from '../../infra/local/platform';
 import { generateCredentials, type LocalSettings } from '../../infra/local/settings';
 import { secretSweep } from './secret-sweep-state';
+import { FUNCTION_TIMEOUT_SCALE } from './time-scale';
 
 export interface TestPlatform extends LocalPlatform {
   settings: LocalSettings;
@@ -47,6 +48,7 @@ export async function startTestPlatform(
     dynamoDbEndpoint: process.env.TEST_DYNAMODB_ENDPOINT,
     schedule: false,
     pushTickets: false,
+    functionTimeoutScale: FUNCTION_TIMEOUT_SCALE,
     ...options,
     // Admin answers are checked for secrets after the file (test/helpers/secret-sweep.ts).
     onResponse: (entry) => {

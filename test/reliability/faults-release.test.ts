@@ -1,5 +1,7 @@
 import { startTestPlatform, type TestPlatform } from '../helpers/platform';
 import { TARGET_STATES } from '../../functions/lib/store/release-store';
+import { scaled } from '../helpers/time-scale';
+import { waitFor, waitUntil } from '../helpers/wait';
 
 /** FAULTS_SEED=<n> draws another pattern of faults; the seed is printed with the figures. */
 const SEED = Number(process.env.FAULTS_SEED ?? 5);
@@ -49,7 +51,7 @@ describe('200-app release with 20% WeChat faults', () => {
     const { releaseId } = (await start.json()) as Json;
 
     // Light polling (counts only): the whole suite runs beside this on two cores.
-    const deadline = Date.now() + 150_000;
+    const deadline = Date.now() + scaled(150_000);
     let progress: Json = {};
     do {
       await new Promise((resolve) => setTimeout(resolve, 250));
@@ -94,16 +96,12 @@ describe('200-app release with 20% WeChat faults', () => {
       const start = await platform.admin('/admin/releases', { method: 'POST', body: JSON.stringify({ templateId, userVersion: '4.1.0', userDesc: 'lost answer', targets: { appIds: [appId] } }) });
       const { releaseId } = (await start.json()) as Json;
       const view = async () => (await (await platform.admin(`/admin/releases/${releaseId}`)).json()) as Json;
-      let release: Json = {};
-      for (let i = 0; i < 300 && !['audit_submitted', 'failed'].includes(release.targets?.[0]?.state); i++) {
-        await new Promise((resolve) => setTimeout(resolve, 50));
-        release = await view();
-      }
+      await waitUntil(async () => ['audit_submitted', 'failed'].includes((await view()).targets?.[0]?.state), 'the app to be submitted for audit', { intervalMs: 50 });
       await sim().completeAudits();
-      for (let i = 0; i < 300 && release.status === 'running'; i++) {
-        await new Promise((resolve) => setTimeout(resolve, 50));
-        release = await view();
-      }
+      const release = await waitFor(async () => {
+        const current = await view();
+        return current.status !== 'running' ? current : undefined;
+      }, 'the release to finish', { intervalMs: 50 });
       expect(sim().faultCounts.timeouts).toBe(1);
       expect(release).toMatchObject({ status: 'succeeded', counts: { released: 1 } });
       // Two submit_audit requests reached WeChat, one audit exists: the retry was refused with 85009 and the first adopted.

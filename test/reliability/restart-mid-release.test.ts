@@ -1,4 +1,5 @@
 import { restartablePlatform } from '../helpers/restartable-platform';
+import { waitFor } from '../helpers/wait';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -26,12 +27,10 @@ describe('release across a stop of the whole platform mid-flight', () => {
     sim.latencyMs = 40;
     const started = (await (await platform.admin('/admin/releases', { method: 'POST', body: JSON.stringify({ templateId, userVersion: '5.0.0', targets: { appIds }, maxConcurrency: 10 }) })).json()) as Json;
     const view = async () => (await (await platform!.admin(`/admin/releases/${started.releaseId}?limit=500`)).json()) as Json;
-    let before: Json = {};
-    for (let i = 0; i < 400; i++) {
-      before = await view();
-      if (before.counts.audit_submitted >= 5) break;
-      await new Promise((r) => setTimeout(r, 25));
-    }
+    const before = await waitFor(async () => {
+      const current = await view();
+      return current.counts.audit_submitted >= 5 ? current : undefined;
+    }, 'five apps in audit', { intervalMs: 25 });
     const statesAtStop = Object.fromEntries(Object.entries(before.counts as Record<string, number>).filter(([, n]) => n > 0));
     expect(before.counts.audit_submitted).toBeGreaterThanOrEqual(5);
     expect(before.counts.pending).toBeGreaterThan(0);
@@ -42,13 +41,11 @@ describe('release across a stop of the whole platform mid-flight', () => {
     sim.latencyMs = 0;
     sim.state.options.auditDelayMs = 50;
 
-    let done: Json = {};
-    for (let i = 0; i < 600; i++) {
+    const done = await waitFor(async () => {
       await sim.completeAudits();
-      done = await view();
-      if (done.status !== 'running') break;
-      await new Promise((r) => setTimeout(r, 50));
-    }
+      const current = await view();
+      return current.status !== 'running' ? current : undefined;
+    }, 'the re-driven release to finish', { timeoutMs: 30_000, intervalMs: 50 });
     process.stdout.write(`restart mid-release: ${APPS} apps, states at the stop ${JSON.stringify(statesAtStop)}, final ${done.status} ${JSON.stringify(done.counts)}\n`);
     expect(done).toMatchObject({ status: 'succeeded', counts: { released: APPS } });
     const calls = (path: string) => {

@@ -1,4 +1,5 @@
 import { startTestPlatform, type TestPlatform } from '../../helpers/platform';
+import { waitFor } from '../../helpers/wait';
 
 describe('GET /admin/component', () => {
   let platform: TestPlatform;
@@ -60,11 +61,7 @@ describe('POST /admin/component/ticket:push', () => {
     expect(response.status).toBe(202);
     expect(await response.json()).toEqual({ requestedAt: expect.any(String) });
     expect(platform.simulator!.requests.map((r) => r.path)).toContain('/cgi-bin/component/api_start_push_ticket');
-    let ticket: unknown = null;
-    for (let i = 0; i < 50 && !ticket; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      ticket = ((await (await platform.admin('/admin/component')).json()) as { ticket: unknown }).ticket;
-    }
+    const ticket = await waitFor(async () => ((await (await platform.admin('/admin/component')).json()) as { ticket: unknown }).ticket ?? undefined, 'the pushed ticket', { intervalMs: 100 });
     expect(ticket).toMatchObject({ state: 'fresh' });
   });
 

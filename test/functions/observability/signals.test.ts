@@ -5,6 +5,7 @@ import { FUNCTIONS, ROUTES, type RouteDefinition } from '../../../infra/manifest
 import { startTestPlatform, type TestPlatform } from '../../helpers/platform';
 import { signedPush, ticketXml, type SignedPush } from '../../helpers/push';
 import { OutputCapture, type EmfRecord } from './output-capture';
+import { waitUntil } from '../../helpers/wait';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -241,11 +242,7 @@ describe('signals', () => {
       const response = await platform.admin('/admin/releases', { method: 'POST', body: JSON.stringify({ templateId, userVersion: '3.0.0', userDesc, targets: { appIds: [appId] } }) });
       const { releaseId } = (await response.json()) as { releaseId: string };
       // Polled through the admin API, whose requests overlap the push and the pipeline's steps.
-      for (let i = 0; i < 250; i++) {
-        const release = (await (await platform.admin(`/admin/releases/${releaseId}`)).json()) as Json;
-        if (release.status !== 'running') break;
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
+      await waitUntil(async () => ((await (await platform.admin(`/admin/releases/${releaseId}`)).json()) as Json).status !== 'running', 'the release to finish', { timeoutMs: 25_000, intervalMs: 100 });
       return { appId, releaseId };
     };
 

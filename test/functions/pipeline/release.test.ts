@@ -4,6 +4,7 @@ import { platformStores } from '../../../functions/lib/platform';
 import { ReleaseService } from '../../../functions/lib/release/release-service';
 import type { TemplateApi } from '../../../functions/lib/wechat/weapp';
 import { settled } from '../../infra/local/stepfunctions/helpers';
+import { scaled } from '../../helpers/time-scale';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -32,7 +33,7 @@ describe('release pipeline', () => {
   };
   const release = async (id: string) => (await (await platform.admin(`/admin/releases/${id}?limit=500`)).json()) as Json;
   const settle = async (id: string, until = (r: Json) => r.status !== 'running', timeoutMs = 25_000) => {
-    const deadline = Date.now() + timeoutMs;
+    const deadline = Date.now() + scaled(timeoutMs);
     for (;;) {
       const current = await release(id);
       if (until(current) || Date.now() > deadline) return current;

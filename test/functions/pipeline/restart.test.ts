@@ -1,4 +1,5 @@
 import { restartablePlatform } from '../../helpers/restartable-platform';
+import { waitFor, waitUntil } from '../../helpers/wait';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -16,19 +17,16 @@ describe('release across a restart of the local platform', () => {
     const templateId = ((await (await platform.admin('/admin/templates')).json()) as Json).templates[0].template_id;
     const started = (await (await platform.admin('/admin/releases', { method: 'POST', body: JSON.stringify({ templateId, userVersion: '3.0.0', targets: { appIds: [appId] } }) })).json()) as Json;
     const view = async () => (await (await platform!.admin(`/admin/releases/${started.releaseId}`)).json()) as Json;
-    for (let i = 0; i < 200 && (await view()).counts.audit_submitted !== 1; i++) await new Promise((r) => setTimeout(r, 50));
-    expect((await view()).counts.audit_submitted).toBe(1);
+    await waitUntil(async () => (await view()).counts.audit_submitted === 1, 'the app to reach audit_submitted', { intervalMs: 50 });
 
     platform = await world.restart(); // the execution dies with the process
     sim.state.options.auditDelayMs = 100;
     await sim.completeAudits();
 
-    let done: Json = {};
-    for (let i = 0; i < 300; i++) {
-      done = await view();
-      if (done.status !== 'running') break;
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    const done = await waitFor(async () => {
+      const current = await view();
+      return current.status !== 'running' ? current : undefined;
+    }, 'the release to finish', { timeoutMs: 15_000, intervalMs: 50 });
     expect(done).toMatchObject({ status: 'succeeded', counts: { released: 1 } });
     const calls = (path: string) => sim.requests.filter((r) => r.path === path && sim.state.checkAuthorizerToken(r.query.access_token).appId === appId);
     expect(calls('/wxa/commit')).toHaveLength(1);

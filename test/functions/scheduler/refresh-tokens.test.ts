@@ -1,4 +1,5 @@
 import { startTestPlatform, type TestPlatform } from '../../helpers/platform';
+import { waitUntil } from '../../helpers/wait';
 
 describe('scheduled refresh-tokens', () => {
   let platform: TestPlatform;
@@ -16,8 +17,7 @@ describe('scheduled refresh-tokens', () => {
   });
 
   it('obtains the token once a ticket is stored, then leaves it alone', async () => {
-    for (let i = 0; i < 50 && !(await status()).ticket; i++) await new Promise((r) => setTimeout(r, 50));
-    expect((await status()).ticket).not.toBeNull();
+    await waitUntil(async () => Boolean((await status()).ticket), 'the pushed ticket to be stored');
     expect(await platform.scheduler.runNow('refreshTokens')).toMatchObject({ ok: true, result: { component: 'refreshed' } });
     const first = (await status()).token;
     expect(first).not.toBeNull();

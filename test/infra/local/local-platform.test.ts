@@ -1,6 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startTestPlatform, type TestPlatform } from '../../helpers/platform';
+import { waitFor, waitUntil } from '../../helpers/wait';
 
 /** The walking skeleton as a user sees it: pushes arrive, a token follows, all on timers. */
 describe('local platform (npm start)', () => {
@@ -9,16 +10,19 @@ describe('local platform (npm start)', () => {
 
   it('receives pushed tickets and obtains a component token on its own within 30 s', async () => {
     platform = await startTestPlatform({ schedule: true, pushTickets: true, settings: { ticketPushIntervalMs: 500 } });
-    const started = Date.now();
-    let status: { ticket: { receivedAt: string } | null; token: { expiresAt: string } | null } = { ticket: null, token: null };
-    while (Date.now() - started < 30_000 && !(status.ticket && status.token)) {
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      status = (await (await platform.admin('/admin/component')).json()) as typeof status;
-    }
+    type Status = { ticket: { receivedAt: string } | null; token: { expiresAt: string } | null };
+    const status = await waitFor(
+      async () => {
+        const current = (await (await platform!.admin('/admin/component')).json()) as Status;
+        return current.ticket && current.token ? current : undefined;
+      },
+      'a stored ticket and component token',
+      { timeoutMs: 30_000, intervalMs: 200 },
+    );
     expect(status.ticket).not.toBeNull();
     expect(status.token).not.toBeNull();
     // Several pushes went through the real callback handler, each answered success.
-    await new Promise((resolve) => setTimeout(resolve, 1100));
+    await waitUntil(() => platform!.simulator!.ticketPusher.results.length >= 2, 'a second ticket push');
     const results = platform.simulator!.ticketPusher.results;
     expect(results.length).toBeGreaterThanOrEqual(2);
     expect(results.every((r) => r.status === 200 && r.body === 'success')).toBe(true);

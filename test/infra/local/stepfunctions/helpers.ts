@@ -1,5 +1,6 @@
 import { DescribeExecutionCommand, SFNClient, type DescribeExecutionCommandOutput } from '@aws-sdk/client-sfn';
 import type { LocalStateMachine } from '../../../../infra/local/stepfunctions';
+import { sleep, waitFor } from '../../../helpers/wait';
 
 export const ACCOUNT = '000000000000';
 export const stateMachineArn = (name: string): string => `arn:aws:states:local:${ACCOUNT}:stateMachine:${name}`;
@@ -20,21 +21,15 @@ export function sfnClient(endpoint: string): SFNClient {
   return new SFNClient({ endpoint, region: 'ap-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 });
 }
 
-export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+export { sleep };
 
-/** Polls until `probe` returns something other than undefined. */
-export async function until<T>(probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 5000, what = 'condition'): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(5);
-  }
+/** Polls until `probe` returns something other than undefined (ceiling scaled by TEST_TIME_SCALE). */
+export function until<T>(probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 10_000, what = 'condition'): Promise<T> {
+  return waitFor(probe, what, { timeoutMs, intervalMs: 5 });
 }
 
 /** DescribeExecution once the execution has left RUNNING. */
-export function settled(client: SFNClient, executionArn: string, timeoutMs = 5000): Promise<DescribeExecutionCommandOutput> {
+export function settled(client: SFNClient, executionArn: string, timeoutMs = 10_000): Promise<DescribeExecutionCommandOutput> {
   return until(
     async () => {
       const described = await client.send(new DescribeExecutionCommand({ executionArn }));

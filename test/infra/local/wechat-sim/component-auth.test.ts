@@ -1,5 +1,6 @@
 import { WeChatSimulator } from '../../../../infra/local/wechat-sim/server';
 import { generateCredentials } from '../../../../infra/local/settings';
+import { waitUntil } from '../../../helpers/wait';
 
 /** The simulator must refuse what WeChat refuses, with WeChat's errcodes. */
 describe('WeChat simulator: component auth', () => {
@@ -72,7 +73,7 @@ describe('WeChat simulator: component auth', () => {
       headers: { 'content-type': 'application/json' },
     }).then((r) => r.json());
     expect(answer).toMatchObject({ errcode: 0 });
-    for (let i = 0; i < 50 && received.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    await waitUntil(() => received.length > 0, 'the ticket push');
     platform.close();
     expect(received).toHaveLength(1);
     expect(received[0]).toMatch(/msg_signature=[0-9a-f]{40}/);

@@ -5,6 +5,7 @@ import { WeChatMessageCrypto } from '../../../../functions/lib/wechat/crypto';
 import { generateCredentials } from '../../../../infra/local/settings';
 import { WeChatSimulator, type WeChatSimulatorOptions } from '../../../../infra/local/wechat-sim/server';
 import type { NewAuthorizer } from '../../../../infra/local/wechat-sim/state';
+import { scaled } from '../../../helpers/time-scale';
 
 export type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -139,8 +140,8 @@ export async function startPlatform(component: WeappSim['component']): Promise<{
     url,
     events,
     answers,
-    received: async (count, timeoutMs = 5000) => {
-      const until = Date.now() + timeoutMs;
+    received: async (count, timeoutMs = 10_000) => {
+      const until = Date.now() + scaled(timeoutMs);
       while (events.length < count && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
       return events;
     },
