@@ -967,7 +967,7 @@ export interface paths {
         put?: never;
         /**
          * Start a release: domains → commit → audit → release for every target
-         * @description WeChat: gettemplatelist
+         * @description WeChat: gettemplatelist, setprivacysetting (per app, with privacy)
          */
         post: operations["postAdminReleases"];
         delete?: never;
@@ -4389,6 +4389,30 @@ export interface operations {
                     grayPercentage?: number;
                     /** @default 10 */
                     maxConcurrency?: number;
+                    privacy?: {
+                        contactOverrides?: {
+                            [key: string]: {
+                                /** Format: email */
+                                contactEmail?: string;
+                                contactPhone?: string;
+                                contactQq?: string;
+                                contactWeixin?: string;
+                            };
+                        };
+                        ownerSetting: {
+                            /** Format: email */
+                            contactEmail?: string;
+                            contactPhone?: string;
+                            contactQq?: string;
+                            contactWeixin?: string;
+                            noticeMethod: string;
+                            storeExpireTimestamp?: string;
+                        };
+                        settingList: {
+                            privacyKey: string;
+                            privacyText: string;
+                        }[];
+                    };
                     targets: {
                         appIds: string[];
                     } | {
