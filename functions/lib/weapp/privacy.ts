@@ -38,8 +38,8 @@ export type PrivacyOwner = z.infer<typeof PrivacyOwner>;
 
 export const PrivacyItem = z
   .object({
-    /** One of WeChat's user-information types (`UserInfo`, `Location`, `PhoneNumber`, …) or a custom one. */
-    privacyKey: z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/, 'privacyKey: a WeChat user-information type such as UserInfo'),
+    /** One of WeChat's user-information types (`UserInfo`, `Location`, `PhoneNumber`, …) or a custom one ("该字段也支持自定义"). */
+    privacyKey: Text(64),
     /** The purpose, shown to users as "为了<text>": no leading 为了/用于. */
     privacyText: Text(500),
   })
