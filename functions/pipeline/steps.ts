@@ -31,9 +31,10 @@ export class WeChatRetryableError extends Error {
   override readonly name = 'WeChatRetryableError';
 }
 
+const PRIVACY_GUIDE_REFUSED = 'PrivacyGuideRefused';
 /** WeChat refused the release's privacy guide for this app; the failure names the privacy step. */
 export class PrivacyGuideRefusedError extends Error {
-  override readonly name = 'PrivacyGuideRefused';
+  override readonly name = PRIVACY_GUIDE_REFUSED;
 }
 
 /** What a release asks for never changes once it started, so a warm Lambda reads it once. */
@@ -185,7 +186,8 @@ export const STEPS: Record<string, (input: StepInput, ctx: StepContext) => Promi
     const { reason, errcode } = describeFailure(error);
     const target = await ctx.stores.releases.getTarget(releaseId, appId!);
     if (!target || TERMINAL_STATES.has(target.state)) return { outcome: 'skipped' };
-    const step = error?.Error === 'PrivacyGuideRefused' ? 'privacy' : stepOf(target.state);
+    // Step Functions hands over the error's name: a refused privacy guide fails inside the commit step.
+    const step = error?.Error === PRIVACY_GUIDE_REFUSED ? 'privacy' : stepOf(target.state);
     await ctx.stores.releases.transition(releaseId, appId!, [target.state], 'failed', { failure: { step, reason, ...(errcode !== undefined ? { errcode } : {}) } });
     logger.warn('release target failed', { releaseId, authorizerAppId: appId, errcode, reason });
     return { outcome: 'recorded' };
