@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { route } from '../lib/http/api-route';
 import { ServerDomainLists, WebviewDomainList } from '../lib/weapp/domains';
+import { PrivacyTemplate } from '../lib/weapp/privacy';
 import { TARGET_STATES } from '../lib/store/release-store';
 import { AppId, JsonObject } from './weapp/contract';
 
@@ -64,12 +65,18 @@ export const RELEASE_ROUTES = {
       /** Keep each app's trial-version QR code (served per target). */
       trialQrcode: z.boolean().default(false),
       grayPercentage: z.number().int().min(1).max(100).optional(),
+      /**
+       * A privacy guide (用户隐私保护指引) for every target, set as its development version after
+       * commit and before audit: WeChat rejects code that collects user information without one.
+       * `contactOverrides` gives an app its own contacts, merged over `ownerSetting`.
+       */
+      privacy: PrivacyTemplate.optional(),
       /** The first `count` targets (or the listed ones) must pass audit and be released before the rest start. */
       canary: z.union([z.object({ count: z.number().int().min(1) }).strict(), z.object({ appIds: z.array(AppId).min(1) }).strict()]).optional(),
       maxConcurrency: z.number().int().min(1).max(40).default(10),
     }).strict(),
     response: Release,
-    wechat: ['gettemplatelist'],
+    wechat: ['gettemplatelist', 'setprivacysetting (per app, with privacy)'],
   }),
   listReleases: route({
     method: 'GET', path: '/admin/releases', tag: 'releases', summary: 'Recent releases',

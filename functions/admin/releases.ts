@@ -31,6 +31,7 @@ export const handler = serveRoutes([
         ...(body.grayPercentage ? { grayPercentage: body.grayPercentage } : {}),
         ...(body.testers?.length ? { testers: body.testers } : {}),
         ...(body.trialQrcode ? { trialQrcode: true } : {}),
+        ...(body.privacy ? { privacy: body.privacy } : {}),
       },
       createdBy: String(claims?.email ?? claims?.['cognito:username'] ?? claims?.sub ?? 'admin'),
     });

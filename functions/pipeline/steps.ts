@@ -6,6 +6,7 @@ import { releaseApp } from '../lib/release/release-app';
 import type { AuditStatus } from '../lib/store/audit-store';
 import { openTargets, TERMINAL_STATES, type ReleaseRecord, type TargetState } from '../lib/store/release-store';
 import { toWeChatDomains, type ServerDomainLists } from '../lib/weapp/domains';
+import { privacyForApp } from '../lib/weapp/privacy';
 import { WeChatApiError, WeChatTransportError } from '../lib/wechat/errors';
 import { ERR } from '../lib/wechat/errcodes';
 
@@ -28,6 +29,12 @@ const RETRYABLE_ERRCODES = new Set<number>([ERR.SYSTEM_BUSY, ERR.TOO_FREQUENT]);
 
 export class WeChatRetryableError extends Error {
   override readonly name = 'WeChatRetryableError';
+}
+
+const PRIVACY_GUIDE_REFUSED = 'PrivacyGuideRefused';
+/** WeChat refused the release's privacy guide for this app; the failure names the privacy step. */
+export class PrivacyGuideRefusedError extends Error {
+  override readonly name = PRIVACY_GUIDE_REFUSED;
 }
 
 /** What a release asks for never changes once it started, so a warm Lambda reads it once. */
@@ -102,6 +109,8 @@ export const STEPS: Record<string, (input: StepInput, ctx: StepContext) => Promi
         releaseId,
       });
     }
+    // Setting the same guide again is harmless, so a re-run after a crash simply sets it again.
+    if (release.options.privacy) await applyPrivacy(ctx, appId!, release);
     if (release.options.testers?.length || release.options.trialQrcode) await prepareTrial(ctx, releaseId, appId!, release);
     await ctx.stores.releases.transition(releaseId, appId!, ['domains_set'], 'committed', { knownState: target.state });
     return { outcome: 'done' };
@@ -177,7 +186,9 @@ export const STEPS: Record<string, (input: StepInput, ctx: StepContext) => Promi
     const { reason, errcode } = describeFailure(error);
     const target = await ctx.stores.releases.getTarget(releaseId, appId!);
     if (!target || TERMINAL_STATES.has(target.state)) return { outcome: 'skipped' };
-    await ctx.stores.releases.transition(releaseId, appId!, [target.state], 'failed', { failure: { step: stepOf(target.state), reason, ...(errcode !== undefined ? { errcode } : {}) } });
+    // Step Functions hands over the error's name: a refused privacy guide fails inside the commit step.
+    const step = error?.Error === PRIVACY_GUIDE_REFUSED ? 'privacy' : stepOf(target.state);
+    await ctx.stores.releases.transition(releaseId, appId!, [target.state], 'failed', { failure: { step, reason, ...(errcode !== undefined ? { errcode } : {}) } });
     logger.warn('release target failed', { releaseId, authorizerAppId: appId, errcode, reason });
     return { outcome: 'recorded' };
   },
@@ -229,6 +240,21 @@ async function recheckAudit(ctx: StepContext, releaseId: string, appId: string, 
   }
   logger.warn('audit success push was for another audit; polling this one again', { releaseId, authorizerAppId: appId, auditId, status });
   return status;
+}
+
+/**
+ * Sets the release's privacy guide as the app's development version (privacy_ver 2): the audit
+ * submitted next reviews it, the release after it puts it live. WeChat's "try later" answers
+ * stay retryable; a refusal fails the app with WeChat's reason.
+ */
+async function applyPrivacy(ctx: StepContext, appId: string, release: ReleaseRecord): Promise<void> {
+  const api = (await ctx.services()).miniPrograms.api(appId);
+  try {
+    await api.setPrivacySetting(privacyForApp(release.options.privacy!, appId));
+  } catch (error) {
+    if (error instanceof WeChatApiError && !RETRYABLE_ERRCODES.has(error.errcode)) throw new PrivacyGuideRefusedError(`privacy guide refused: ${error.message}`);
+    throw error;
+  }
 }
 
 /** Binds the release's testers (already a tester is fine) and keeps the trial QR code. */

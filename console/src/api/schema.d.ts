@@ -470,6 +470,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/authorizers/{appId}/privacy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Privacy guide: the development version (2, default) or the live one (1), with the types WeChat detected in the committed code
+         * @description WeChat: getprivacysetting
+         */
+        get: operations["getAdminAuthorizersAppIdPrivacy"];
+        /**
+         * Set the privacy guide: the development version (takes effect after audit and release), or only the live version’s contacts and notice (privacyVer 1); answers the version as WeChat then reports it
+         * @description WeChat: setprivacysetting, getprivacysetting
+         */
+        put: operations["putAdminAuthorizersAppIdPrivacy"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/admin/authorizers/{appId}/qrcode": {
         parameters: {
             query?: never;
@@ -943,7 +967,7 @@ export interface paths {
         put?: never;
         /**
          * Start a release: domains → commit → audit → release for every target
-         * @description WeChat: gettemplatelist
+         * @description WeChat: gettemplatelist, setprivacysetting (per app, with privacy)
          */
         post: operations["postAdminReleases"];
         delete?: never;
@@ -2673,6 +2697,156 @@ export interface operations {
             };
         };
     };
+    getAdminAuthorizersAppIdPrivacy: {
+        parameters: {
+            query?: {
+                privacyVer?: "1" | "2";
+            };
+            header?: never;
+            path: {
+                appId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The request was refused; nothing changed */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        codeExist: boolean;
+                        ownerSetting: {
+                            contactEmail: string;
+                            contactPhone: string;
+                            contactQq: string;
+                            contactWeixin: string;
+                            extFileMediaId: string;
+                            noticeMethod: string;
+                            storeExpireTimestamp: string;
+                        };
+                        privacyDesc: {
+                            privacyDesc: string;
+                            privacyKey: string;
+                        }[];
+                        privacyList: string[];
+                        privacyVer: 1 | 2;
+                        settingList: {
+                            privacyKey: string;
+                            privacyLabel: string;
+                            privacyText: string;
+                        }[];
+                        unexplained: string[];
+                        updatedAt: string | null;
+                    };
+                };
+            };
+            /** @description WeChat failed or could not be reached */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    putAdminAuthorizersAppIdPrivacy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                appId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    ownerSetting: {
+                        /** Format: email */
+                        contactEmail?: string;
+                        contactPhone?: string;
+                        contactQq?: string;
+                        contactWeixin?: string;
+                        noticeMethod: string;
+                        storeExpireTimestamp?: string;
+                    };
+                    /** @default 2 */
+                    privacyVer?: 1 | 2;
+                    settingList?: {
+                        privacyKey: string;
+                        privacyText: string;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description The request was refused; nothing changed */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        codeExist: boolean;
+                        ownerSetting: {
+                            contactEmail: string;
+                            contactPhone: string;
+                            contactQq: string;
+                            contactWeixin: string;
+                            extFileMediaId: string;
+                            noticeMethod: string;
+                            storeExpireTimestamp: string;
+                        };
+                        privacyDesc: {
+                            privacyDesc: string;
+                            privacyKey: string;
+                        }[];
+                        privacyList: string[];
+                        privacyVer: 1 | 2;
+                        settingList: {
+                            privacyKey: string;
+                            privacyLabel: string;
+                            privacyText: string;
+                        }[];
+                        unexplained: string[];
+                        updatedAt: string | null;
+                    };
+                };
+            };
+            /** @description WeChat failed or could not be reached */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     postAdminAuthorizersAppIdQrcode: {
         parameters: {
             query?: never;
@@ -4215,6 +4389,30 @@ export interface operations {
                     grayPercentage?: number;
                     /** @default 10 */
                     maxConcurrency?: number;
+                    privacy?: {
+                        contactOverrides?: {
+                            [key: string]: {
+                                /** Format: email */
+                                contactEmail?: string;
+                                contactPhone?: string;
+                                contactQq?: string;
+                                contactWeixin?: string;
+                            };
+                        };
+                        ownerSetting: {
+                            /** Format: email */
+                            contactEmail?: string;
+                            contactPhone?: string;
+                            contactQq?: string;
+                            contactWeixin?: string;
+                            noticeMethod: string;
+                            storeExpireTimestamp?: string;
+                        };
+                        settingList: {
+                            privacyKey: string;
+                            privacyText: string;
+                        }[];
+                    };
                     targets: {
                         appIds: string[];
                     } | {

@@ -19,6 +19,9 @@ export type ReleaseTarget = ReleaseProgress['targets'][number];
 export type TargetState = ReleaseTarget['state'];
 export type Registration = JsonOf<paths['/admin/registrations']['get']['responses'][200]>['registrations'][number];
 export type RegistrationRequest = JsonOf<paths['/admin/registrations']['post']['requestBody']>;
+export type PrivacySetting = JsonOf<paths['/admin/authorizers/{appId}/privacy']['get']['responses'][200]>;
+export type PrivacySettingBody = JsonOf<paths['/admin/authorizers/{appId}/privacy']['put']['requestBody']>;
+export type PrivacyTemplate = NonNullable<StartReleaseBody['privacy']>;
 
 /** WeChat's server domain kinds and what the domain forms call them; a kind missing here fails type-checking. */
 export const DOMAIN_KIND_LABELS = {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { route } from '../../lib/http/api-route';
 import { ServerDomainLists, ServerDomainListsOut, WebviewDomainList } from '../../lib/weapp/domains';
+import { PrivacySettingIn, PrivacySettingOut } from '../../lib/weapp/privacy';
 
 /**
  * The mini-program management routes of the admin API: one per operator action of the
@@ -135,6 +136,17 @@ export const WEAPP_ROUTES = {
   unbindTester: route({
     method: 'DELETE', path: `${A}/testers/{tester}`, tag: 'testers', summary: 'Remove a tester by WeChat id or userstr (?by=userstr)',
     params: AppParams.extend({ tester: z.string().min(1).max(128) }), query: z.object({ by: z.enum(['wechatId', 'userstr']).default('wechatId') }).strict(), response: Ok, wechat: ['unbind_tester'],
+  }),
+
+  // ---- user privacy guide (required before WeChat passes an audit of code collecting user information) ----
+  getPrivacy: route({
+    method: 'GET', path: `${A}/privacy`, tag: 'privacy', summary: 'Privacy guide: the development version (2, default) or the live one (1), with the types WeChat detected in the committed code',
+    params: AppParams, query: z.object({ privacyVer: z.enum(['1', '2']).default('2') }).strict(), response: PrivacySettingOut, wechat: ['getprivacysetting'],
+  }),
+  setPrivacy: route({
+    method: 'PUT', path: `${A}/privacy`, tag: 'privacy',
+    summary: 'Set the privacy guide: the development version (takes effect after audit and release), or only the live version’s contacts and notice (privacyVer 1); answers the version as WeChat then reports it',
+    params: AppParams, body: PrivacySettingIn, response: PrivacySettingOut, wechat: ['setprivacysetting', 'getprivacysetting'],
   }),
 
   // ---- audit, release, rollback (steps 13–16) ----

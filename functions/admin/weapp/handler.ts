@@ -2,6 +2,7 @@ import { implement } from '../../lib/http/api-route';
 import { serveRoutes } from '../../lib/http/serve-routes';
 import { componentServices, platformStores } from '../../lib/platform';
 import { fromWeChatDomains, toWeChatDomains } from '../../lib/weapp/domains';
+import { fromWeChatPrivacy, toWeChatPrivacy } from '../../lib/weapp/privacy';
 import { WEAPP_ROUTES as R } from './contract';
 
 const services = () => componentServices();
@@ -81,6 +82,18 @@ export const handler = serveRoutes([
   implement(R.unbindTester, async ({ params, query }) => {
     await (await mp()).api(params.appId).unbindTester(query.by === 'userstr' ? { userstr: params.tester } : { wechatid: params.tester });
     return { ok: true as const };
+  }),
+
+  // ---- privacy guide ----
+  implement(R.getPrivacy, async ({ params, query }) => {
+    const privacyVer = query.privacyVer === '1' ? 1 : 2;
+    return fromWeChatPrivacy(privacyVer, await (await mp()).api(params.appId).getPrivacySetting(privacyVer));
+  }),
+  implement(R.setPrivacy, async ({ params, body }) => {
+    const api = (await mp()).api(params.appId);
+    await api.setPrivacySetting(toWeChatPrivacy(body));
+    // WeChat suggests reading the guide back after a set (its texts are shown to users as stored).
+    return fromWeChatPrivacy(body.privacyVer, await api.getPrivacySetting(body.privacyVer));
   }),
 
   // ---- audit and release ----

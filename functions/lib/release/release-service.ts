@@ -10,6 +10,7 @@ import { BadRequestError, ConfigurationError, ConflictError, NotFoundError } fro
 import type { Stores } from '../platform';
 import { FINAL_STATES, openTargets, type ReleaseOptions, type ReleaseRecord } from '../store/release-store';
 import { buildExtJson } from '../weapp/ext-json';
+import { privacyTemplateProblem } from '../weapp/privacy';
 import type { TemplateApi } from '../wechat/weapp';
 
 /** Every authorized mini program, narrowed by what the registry knows of it. */
@@ -74,6 +75,8 @@ export class ReleaseService {
       if (!appIds.includes(appId)) throw new BadRequestError(`ext_json override for ${appId}, which is not a target`, 'invalid_ext_json');
     }
     for (const appId of appIds) buildExtJson(appId, input.options.extJsonBase, input.options.extJsonOverrides?.[appId]);
+    const privacyProblem = input.options.privacy && privacyTemplateProblem(input.options.privacy, appIds);
+    if (privacyProblem) throw new BadRequestError(privacyProblem, 'invalid_privacy');
 
     const waves = canaryWaves(appIds, input.canary);
     const releaseId = `rel-${new Date(this.now()).toISOString().slice(0, 10).replace(/-/g, '')}-${randomUUID().slice(0, 8)}`;

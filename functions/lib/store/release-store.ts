@@ -1,6 +1,7 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, BatchWriteCommand, DeleteCommand, GetCommand, paginateQuery, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { countReleaseTargetFinal } from '../observability/release-signals';
+import type { PrivacyTemplate } from '../weapp/privacy';
 import { withoutKeys } from './keys';
 
 /** Where one app stands in a release. Terminal: released, held→released, failed, cancelled. */
@@ -40,6 +41,8 @@ export interface ReleaseOptions {
   grayPercentage?: number;
   /** Target waves in order; all but the last must be released in full before the next starts. */
   waves?: string[][];
+  /** A privacy guide set on every target (development version) after its commit, before its audit. */
+  privacy?: PrivacyTemplate;
 }
 
 export interface ReleaseRecord {

@@ -219,6 +219,30 @@ export const WECHAT_API = {
     doc: `${D}/openApi/miniprogram-management/code-management/api_getcodeprivacyinfo`,
   }),
 
+  // ---- privacy guide (用户隐私保护指引) ------------------------------------------------------------------
+  // Despite the /cgi-bin/component/ path, both take the AUTHORIZER token as `access_token`
+  // (permission set 18): the doc pages say authorizer_access_token.
+  // privacy_ver 2 (default) is the development version, live only after audit and release;
+  // privacy_ver 1 edits the live version's owner_setting (not ext_file_media_id) at once,
+  // and answers 86074 while nothing is live. setting_list is required with 2, refused with 1.
+  setPrivacySetting: endpoint({
+    path: '/cgi-bin/component/setprivacysetting', method: 'POST', token: AUTHORIZER,
+    sends: ['privacy_ver', 'owner_setting', 'setting_list'], reads: [],
+    errcodes: [
+      ERR.PRIVACY_OWNER_SETTING_MISSING, ERR.PRIVACY_NOTICE_METHOD_MISSING, ERR.PRIVACY_VER_INVALID, ERR.PRIVACY_STORE_EXPIRE_INVALID,
+      ERR.PRIVACY_EXT_FILE_INVALID, ERR.PRIVACY_NO_LIVE_VERSION, ERR.PRIVACY_LIVE_EXT_FILE_LOCKED,
+    ],
+    doc: `${D}/openApi/miniprogram-management/privacy-management/api_setprivacysetting.html`,
+  }),
+  // POST with a body of at least `{}`; privacy_list is what WeChat's scan of the latest commit
+  // found (empty without a recent commit, code_exist 0).
+  getPrivacySetting: endpoint({
+    path: '/cgi-bin/component/getprivacysetting', method: 'POST', token: AUTHORIZER,
+    sends: ['privacy_ver'], reads: ['code_exist', 'privacy_list', 'setting_list', 'update_time', 'owner_setting', 'privacy_desc'],
+    errcodes: [ERR.PRIVACY_VER_INVALID],
+    doc: `${D}/openApi/miniprogram-management/privacy-management/api_getprivacysetting`,
+  }),
+
   // ---- audit and release -----------------------------------------------------------------------------------
   queryQuota: endpoint({
     path: '/wxa/queryquota', method: 'GET', token: AUTHORIZER,

@@ -49,6 +49,13 @@ export const ERRCODE_MEANINGS: Readonly<Record<number, string>> = {
   89021: 'not a platform business domain or a sub-domain of one',
   89231: 'personal mini programs cannot set web-view domains',
   86004: 'invalid WeChat id',
+  86069: 'owner_setting is missing a required field (notice_method, or every contact)',
+  86070: 'owner_setting.notice_method is missing',
+  86071: 'invalid privacy_ver',
+  86072: 'invalid store_expire_timestamp (a number of days, e.g. "30天")',
+  86073: 'invalid ext_file_media_id',
+  86074: 'no live privacy guide yet: set the development version (privacy_ver 2) and release it first',
+  86075: 'the live privacy guide\'s ext_file_media_id cannot be changed',
   61070: 'the legal person\'s name does not match the WeChat id',
   89247: 'WeChat internal error during fast registration',
   89248: 'invalid code_type',
@@ -83,9 +90,10 @@ const ERRCODE_STATUS: Readonly<Record<number, 400 | 409 | 429>> = {
   85064: 400, 85065: 409, 85077: 400, 86004: 400, 89019: 400, 89020: 409, 89021: 400, 89029: 400,
   89231: 400, 89248: 400, 89249: 409, 61070: 400, 91001: 400, 91010: 400, 91011: 400, 40004: 400, 41005: 400,
   53010: 400, 53204: 400, 89250: 400, 89251: 409, 89253: 400, 89255: 400, 85022: 400, 85023: 400, 85081: 400, 85084: 400,
+  86069: 400, 86070: 400, 86071: 400, 86072: 400, 86073: 400, 86075: 400,
   // the app's state
   61039: 409, 85009: 409, 85019: 409, 85020: 409, 85052: 409, 85086: 409, 86002: 409, 87011: 409,
-  87012: 409, 89000: 409, 61003: 409, 48001: 409, 86001: 409, 85021: 409, 85079: 409, 85080: 409, 85082: 409,
+  87012: 409, 86074: 409, 89000: 409, 61003: 409, 48001: 409, 86001: 409, 85021: 409, 85079: 409, 85080: 409, 85082: 409,
   // WeChat's quotas
   45009: 429, 45011: 429, 45029: 429, 85085: 429, 87013: 429, 91018: 429, 53200: 429, 53202: 429,
 };

@@ -51,6 +51,38 @@ export const VersionInfoResponse = z.object({ exp_info: Loose.optional(), releas
 export const EffectiveDomainResponse = Loose;
 export const BasicInfoResponse = Loose;
 
+/** The contact and notice fields of a privacy guide, in WeChat's names (`owner_setting`). */
+export const PRIVACY_OWNER_FIELDS = ['contact_email', 'contact_phone', 'contact_qq', 'contact_weixin', 'ext_file_media_id', 'notice_method', 'store_expire_timestamp'] as const;
+export type PrivacyOwnerSetting = Partial<Record<(typeof PRIVACY_OWNER_FIELDS)[number], string>>;
+export interface PrivacySettingItem {
+  privacy_key: string;
+  privacy_text: string;
+}
+/** `setprivacysetting`'s body: `setting_list` goes with privacy_ver 2 (default) and never with 1. */
+export interface SetPrivacySettingBody {
+  privacy_ver?: 1 | 2;
+  owner_setting: PrivacyOwnerSetting;
+  setting_list?: PrivacySettingItem[];
+}
+/**
+ * `getprivacysetting`'s answer
+ * (https://developers.weixin.qq.com/doc/oplatform/openApi/miniprogram-management/privacy-management/api_getprivacysetting):
+ * WeChat sends every owner_setting field, empty when unset, and lists in `setting_list` the
+ * detected keys not yet configured with an empty `privacy_text`.
+ */
+export const PrivacySettingResponse = z
+  .object({
+    code_exist: z.number().int().default(0),
+    privacy_list: StringList,
+    setting_list: z.array(z.object({ privacy_key: z.string(), privacy_text: z.string().default(''), privacy_label: z.string().default('') }).loose()).default([]),
+    update_time: z.number().default(0),
+    owner_setting: z.object(Object.fromEntries(PRIVACY_OWNER_FIELDS.map((f) => [f, z.string().default('')])) as Record<(typeof PRIVACY_OWNER_FIELDS)[number], z.ZodDefault<z.ZodString>>).loose().default(
+      Object.fromEntries(PRIVACY_OWNER_FIELDS.map((f) => [f, ''])) as Record<(typeof PRIVACY_OWNER_FIELDS)[number], string>,
+    ),
+    privacy_desc: z.object({ privacy_desc_list: z.array(z.object({ privacy_key: z.string(), privacy_desc: z.string().default('') }).loose()).default([]) }).loose().default({ privacy_desc_list: [] }),
+  })
+  .loose();
+
 /** The audit request WeChat takes; every field is optional (`{}` lets WeChat pick). */
 export interface SubmitAuditBody {
   item_list?: Record<string, unknown>[];
@@ -145,6 +177,14 @@ export class WeappApi {
   }
   getCodePrivacyInfo() {
     return this.get(WECHAT_API.getCodePrivacyInfo, PrivacyInfoResponse);
+  }
+
+  // ---- privacy guide (authorizer token, despite the /cgi-bin/component/ path) -------------------------
+  getPrivacySetting(privacyVer: 1 | 2 = 2) {
+    return this.post(WECHAT_API.getPrivacySetting, { privacy_ver: privacyVer }, PrivacySettingResponse);
+  }
+  setPrivacySetting(body: SetPrivacySettingBody) {
+    return this.post(WECHAT_API.setPrivacySetting, body, Loose);
   }
 
   // ---- audit and release --------------------------------------------------------------------------

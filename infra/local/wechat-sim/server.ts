@@ -22,6 +22,7 @@ import {
   type AuthorizeResult,
   type SeedOptions,
 } from './modules/merchant-console';
+import { privacyModule } from './modules/privacy';
 import { releaseModule } from './modules/release';
 import { templatesModule } from './modules/templates';
 import { weappControlModule } from './modules/weapp-control';
@@ -142,6 +143,7 @@ export class WeChatSimulator {
     this.use(codeModule(this.state));
     this.use(auditModule(this.state, this.auditCenter));
     this.use(releaseModule(this.state));
+    this.use(privacyModule(this.state));
     this.use(wxacodeModule(this.state));
     this.use(weappControlModule(this));
   }

@@ -49,6 +49,11 @@ export interface SimDraftSeed {
   userDesc: string;
   /** Pages of the code in the draft; default `DEFAULT_TEMPLATE_PAGES`. */
   pages?: string[];
+  /**
+   * User-information types (privacy keys, e.g. `UserInfo`, `Location`) the code collects: what
+   * WeChat's scan of a commit would find. Default none.
+   */
+  privacyKeys?: string[];
 }
 
 export interface SimOptions extends WeappSimOptions {
@@ -185,6 +190,8 @@ export interface SimDraft {
   userVersion: string;
   userDesc: string;
   pages: string[];
+  /** Privacy keys the code collects (see `SimDraftSeed.privacyKeys`). */
+  privacyKeys?: string[];
   /** Epoch seconds, as WeChat reports it. */
   createTime: number;
 }
@@ -203,6 +210,8 @@ export interface SimCodeVersion {
   /** The ext_json string as sent. */
   extJson: string;
   pages: string[];
+  /** Privacy keys WeChat's scan finds in this code (`getprivacysetting`'s privacy_list). */
+  privacyKeys?: string[];
   /** Epoch ms. */
   commitTime: number;
 }
@@ -230,6 +239,16 @@ export interface SimAudit {
   speedup: boolean;
   /** This audit's version has been released (85052 on a second release). */
   released: boolean;
+  /** The development privacy guide as it stood at submission: what the review checks and a release puts live. */
+  privacy?: SimPrivacySetting;
+}
+
+/** A user privacy guide (用户隐私保护指引) in WeChat's field names. */
+export interface SimPrivacySetting {
+  ownerSetting: Record<string, string>;
+  settingList: { privacy_key: string; privacy_text: string }[];
+  /** Epoch seconds of the last change (`update_time`). */
+  updateTime: number;
 }
 
 export interface SimRelease {
@@ -289,6 +308,11 @@ export interface SimApp {
   visitStatus: 'open' | 'close';
   /** 0 searchable, 1 hidden. */
   searchStatus: 0 | 1;
+  /**
+   * The development privacy guide (privacy_ver 2), and edits made to the live one with
+   * privacy_ver 1 (keyed by the online audit they were made on: a later release replaces them).
+   */
+  privacy: { dev?: SimPrivacySetting; liveEdit?: { auditId: number; setting: SimPrivacySetting } };
   nicknameAudits: SimNicknameAudit[];
   /** submit_audit answers 85085 while true, whatever the quota says. */
   forceQuotaExceeded: boolean;
@@ -611,6 +635,7 @@ export class SimState {
         reverted: false,
         visitStatus: 'open',
         searchStatus: 0,
+        privacy: {},
         nicknameAudits: [],
         forceQuotaExceeded: false,
         counters: {
@@ -637,6 +662,7 @@ export class SimState {
       userVersion: seed.userVersion,
       userDesc: seed.userDesc,
       pages: [...(seed.pages ?? DEFAULT_TEMPLATE_PAGES)],
+      ...(seed.privacyKeys ? { privacyKeys: [...seed.privacyKeys] } : {}),
       createTime: Math.floor(this.now() / 1000),
     };
     this.drafts.push(draft);

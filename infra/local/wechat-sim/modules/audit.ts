@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { AuthorizerEventPush, AuthorizerEventPusher } from '../authorizer-events';
 import type { SimApp, SimAudit, SimState } from '../state';
 import { ok, wechatError, type SimModule } from '../types';
+import { privacyRejectionReason, unexplainedPrivacyKeys } from './privacy';
 import { authorizerApi, bump, FUNC_SETS, formatError, numericId, parseBody, seconds, used } from './weapp-api';
 
 /** Markers in the committed `user_desc` that steer the simulated reviewer. */
@@ -132,9 +133,10 @@ export class AuditCenter {
     }
     this.cancel(audit);
     audit.finishTime = this.state.now();
-    if (desc.includes(AUDIT_FAIL_MARKER)) {
+    const unexplained = unexplainedPrivacyKeys(audit);
+    if (desc.includes(AUDIT_FAIL_MARKER) || unexplained.length > 0) {
       audit.status = 1;
-      audit.reason = FAIL_REASON;
+      audit.reason = unexplained.length > 0 ? privacyRejectionReason(unexplained) : FAIL_REASON;
       audit.screenshot = screenshots();
       await this.pushEvent(audit.appId, 'fail', audit);
     } else {
@@ -210,6 +212,8 @@ export function auditModule(state: SimState, center: AuditCenter): SimModule {
           delayNotified: false,
           speedup: false,
           released: false,
+          // The review reads the development privacy guide as it is now; a later set does not change this audit.
+          ...(app.privacy.dev ? { privacy: structuredClone(app.privacy.dev) } : {}),
         };
         app.audits.push(audit);
         center.start(audit);

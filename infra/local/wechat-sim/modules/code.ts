@@ -75,6 +75,7 @@ export function codeModule(state: SimState): SimModule {
           userDesc: request.user_desc ?? '',
           extJson,
           pages: [...template.pages],
+          ...(template.privacyKeys ? { privacyKeys: [...template.privacyKeys] } : {}),
           commitTime: state.now(),
         };
         return ok();
