@@ -118,12 +118,15 @@ export const WECHAT_API = {
   }),
   checkWxVerifyNickname: endpoint({
     path: '/cgi-bin/wxverify/checkwxverifynickname', method: 'POST', token: AUTHORIZER,
-    sends: ['nick_name'], reads: ['hit_condition', 'wording'], errcodes: [ERR.NICKNAME_CHECK_NOT_ALLOWED],
-    doc: `${D}/en/openApi/OpenApiDoc/miniprogram-management/basic-info-management/checkNickName.html`,
+    // Only for mini programs created through the API (注意事项: 该接口只允许通过api创建的小程序使用):
+    // every other one gets 41033, which means "no pre-check here", not a failure.
+    sends: ['nick_name'], reads: ['hit_condition', 'wording'], errcodes: [ERR.NICKNAME_CHECK_NOT_ALLOWED, ERR.NICKNAME_FORMAT],
+    doc: `${D}/openApi/miniprogram-management/basic-info-management/api_checknickname`,
   }),
   setNickname: endpoint({
     path: '/wxa/setnickname', method: 'POST', token: AUTHORIZER,
-    sends: ['nick_name', 'id_card', 'license', 'naming_other_stuff_1'], reads: ['wording', 'audit_id'], errcodes: [],
+    sends: ['nick_name', 'id_card', 'license', 'naming_other_stuff_1', 'naming_other_stuff_2', 'naming_other_stuff_3', 'naming_other_stuff_4', 'naming_other_stuff_5'],
+    reads: ['wording', 'audit_id'], errcodes: [ERR.NICKNAME_FORMAT],
     doc: `${D}/openApi/miniprogram-management/basic-info-management/api_setnickname`,
   }),
   queryNickname: endpoint({

@@ -50,6 +50,8 @@ export const ERR = {
   NOT_COMMITTED_BY_PLATFORM: 86001,
   PROFILE_INCOMPLETE: 86002,
   INVALID_WECHAT_ID: 86004,
+  /** checkwxverifynickname / setnickname: the name's format is invalid. */
+  NICKNAME_FORMAT: 53010,
   GRAY_RELEASE_RUNNING: 87011,
   CANNOT_REVERT: 87012,
   UNDO_AUDIT_QUOTA: 87013,

@@ -8,6 +8,8 @@ export const ERRCODE_MEANINGS: Readonly<Record<number, string>> = {
   40013: 'invalid appid',
   40014: 'invalid access token',
   40125: 'invalid appsecret',
+  41033: 'only mini programs created through the API (fast registration) may call this',
+  53010: 'the name format is invalid',
   41002: 'appid missing',
   41004: 'appsecret missing',
   42001: 'access token expired',

@@ -140,6 +140,11 @@ export interface SimAuthorizer {
   personal: boolean;
   /** Name, avatar or description missing in WeChat's eyes: `submit_audit` answers 86002. */
   profileIncomplete: boolean;
+  /**
+   * Created through the API (fast registration) rather than on mp.weixin.qq.com. WeChat lets
+   * only those call `checkwxverifynickname`; the others get 41033.
+   */
+  createdViaApi: boolean;
   nickname: string;
   headImg: string;
   principalName: string;
@@ -170,6 +175,7 @@ export interface NewAuthorizer {
   principalName?: string;
   personal?: boolean;
   profileIncomplete?: boolean;
+  createdViaApi?: boolean;
 }
 
 // --- Per mini program state of the management APIs (sim.app(appId)) ---
@@ -510,6 +516,7 @@ export class SimState {
       appId,
       personal: fields.personal ?? false,
       profileIncomplete: fields.profileIncomplete ?? false,
+      createdViaApi: fields.createdViaApi ?? false,
       nickname: fields.nickname ?? `Sim Mini Program ${suffix}`,
       headImg: `http://wx.qlogo.cn/mmopen/${randomBytes(24).toString('base64url')}/0`,
       principalName: fields.principalName ?? `Sim Merchant ${suffix} Co., Ltd.`,
@@ -532,6 +539,13 @@ export class SimState {
     this.authorizers.set(appId, authorizer);
     this.remember('authorizer_refresh_token', authorizer.refreshToken);
     return authorizer;
+  }
+
+  /** Marks an authorizer as created through the API (fast registration), e.g. for a seeded one. */
+  markCreatedViaApi(appId: string): void {
+    const authorizer = this.authorizers.get(appId);
+    if (!authorizer) throw new Error(`no authorizer ${appId}`);
+    authorizer.createdViaApi = true;
   }
 
   /** Authorized (not revoked) authorizer, or undefined. */

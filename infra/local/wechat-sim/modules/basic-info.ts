@@ -95,7 +95,11 @@ export function basicInfoModule(state: SimState): SimModule {
         });
       }),
 
-      'POST /cgi-bin/wxverify/checkwxverifynickname': authorizerApi(state, { funcSets: FUNC_SETS.checkNickname }, ({ body }) => {
+      'POST /cgi-bin/wxverify/checkwxverifynickname': authorizerApi(state, { funcSets: FUNC_SETS.checkNickname }, ({ body, authorizer }) => {
+        // "该接口只允许通过api创建的小程序使用": WeChat answers 41033 to every mini program that was
+        // not created through the API (fast registration).
+        // https://developers.weixin.qq.com/doc/oplatform/openApi/miniprogram-management/basic-info-management/api_checknickname
+        if (!authorizer.createdViaApi) return wechatError(41033, 'invaid register type');
         const request = parseBody(NicknameRequest, body);
         if (!request) return formatError();
         if (badName(request.nick_name)) return wechatError(53010, 'invalid nickname');

@@ -40,7 +40,18 @@ describe('WeChat simulator: basic information', () => {
   });
 
   describe('name', () => {
+    it('checkwxverifynickname: only mini programs created through the API may call it (41033 for the others)', async () => {
+      // https://developers.weixin.qq.com/doc/oplatform/openApi/miniprogram-management/basic-info-management/api_checknickname
+      // 注意事项: 该接口只允许通过api创建的小程序使用; WeChat answers 41033 "invaid register type".
+      expect(await w.post('/cgi-bin/wxverify/checkwxverifynickname', { nick_name: '小王鲜花' })).toMatchObject({ errcode: 41033 });
+      // setnickname does its own checks and works for every mini program.
+      expect(await w.post('/wxa/setnickname', { nick_name: '小王鲜花' })).toMatchObject({ errcode: 0 });
+      const fastRegistered = w.addAuthorizer({ createdViaApi: true });
+      expect(await w.post('/cgi-bin/wxverify/checkwxverifynickname', { nick_name: '小王鲜花' }, fastRegistered.token)).toMatchObject({ errcode: 0, hit_condition: false });
+    });
+
     it('checkwxverifynickname: plain names pass, names with WeChat in them need proof, empty ones are 53010', async () => {
+      w.sim.state.markCreatedViaApi(w.appId);
       expect(await w.post('/cgi-bin/wxverify/checkwxverifynickname', { nick_name: '小王鲜花' })).toMatchObject({ errcode: 0, hit_condition: false, wording: '' });
       expect(await w.post('/cgi-bin/wxverify/checkwxverifynickname', { nick_name: '微信鲜花' })).toMatchObject({ errcode: 0, hit_condition: true, wording: expect.stringMatching(/材料/) });
       expect(await w.post('/cgi-bin/wxverify/checkwxverifynickname', { nick_name: 'My WeChat Shop' })).toMatchObject({ hit_condition: true });
