@@ -112,7 +112,8 @@ export const WECHAT_API = {
 
   // ---- basic information (authorizer token) -------------------------------------------------------
   getAccountBasicInfo: endpoint({
-    path: '/cgi-bin/account/getaccountbasicinfo', method: 'GET', token: AUTHORIZER,
+    // POST on WeChat's page (some SDKs use GET); the client sends an empty JSON object.
+    path: '/cgi-bin/account/getaccountbasicinfo', method: 'POST', token: AUTHORIZER,
     sends: [], reads: ['*'], errcodes: [],
     doc: `${D}/openApi/miniprogram-management/basic-info-management/api_getaccountbasicinfo.html`,
   }),
@@ -141,6 +142,8 @@ export const WECHAT_API = {
   }),
   modifyHeadImage: endpoint({
     path: '/cgi-bin/account/modifyheadimage', method: 'POST', token: AUTHORIZER,
+    // Five changes a year (一年内可申请修改5次); the media id must come from /cgi-bin/media/upload
+    // with the authorizer's token (else 40007).
     sends: ['head_img_media_id', 'x1', 'y1', 'x2', 'y2'], reads: [], errcodes: [],
     doc: `${D}/openApi/miniprogram-management/basic-info-management/api_setheadimage.html`,
   }),

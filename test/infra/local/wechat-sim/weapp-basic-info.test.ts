@@ -21,12 +21,15 @@ describe('WeChat simulator: basic information', () => {
   const mediaId = async () => (await upload(Buffer.from('fake image bytes'))).media_id as string;
 
   describe('getaccountbasicinfo', () => {
+    // https://developers.weixin.qq.com/doc/oplatform/openApi/miniprogram-management/basic-info-management/api_getaccountbasicinfo
+    // POST (no body); account_type 1 subscription, 2 service account, 3 mini program.
     it('describes the account with its modification quotas', async () => {
-      expect(await w.get('/cgi-bin/account/getaccountbasicinfo')).toEqual({
+      expect(await w.post('/cgi-bin/account/getaccountbasicinfo')).toEqual({
         errcode: 0,
         errmsg: 'ok',
         appid: w.appId,
-        account_type: 2,
+        account_type: 3,
+        nickname: 'Sim Shop',
         principal_type: 1,
         principal_name: expect.any(String),
         credential: '',
@@ -36,6 +39,10 @@ describe('WeChat simulator: basic information', () => {
         head_image_info: { head_image_url: expect.stringMatching(/^http:\/\/wx\.qlogo\.cn\//), modify_used_count: 0, modify_quota: 5 },
         nickname_info: { nickname: 'Sim Shop', modify_used_count: 0, modify_quota: 2 },
       });
+    });
+
+    it('is a POST on WeChat: a GET is answered 43002', async () => {
+      expect(await w.get('/cgi-bin/account/getaccountbasicinfo')).toMatchObject({ errcode: 43002 });
     });
   });
 
@@ -61,7 +68,7 @@ describe('WeChat simulator: basic information', () => {
     it('setnickname applies a plain name at once', async () => {
       expect(await w.post('/wxa/setnickname', { nick_name: '小王鲜花' })).toEqual({ errcode: 0, errmsg: 'ok', wording: '' });
       expect(w.sim.authorizers[0]!.nickname).toBe('小王鲜花');
-      expect((await w.get('/cgi-bin/account/getaccountbasicinfo')).nickname_info).toEqual({ nickname: '小王鲜花', modify_used_count: 1, modify_quota: 2 });
+      expect((await w.post('/cgi-bin/account/getaccountbasicinfo')).nickname_info).toEqual({ nickname: '小王鲜花', modify_used_count: 1, modify_quota: 2 });
     });
 
     it('a name that needs proof: 91010 without licence, review with one, applied when the review passes', async () => {
@@ -114,17 +121,24 @@ describe('WeChat simulator: basic information', () => {
       expect(await raw.json()).toMatchObject({ errcode: 41005 });
     });
 
-    it('modifyheadimage uses an uploaded media id, checks the crop box and the monthly quota', async () => {
+    // https://developers.weixin.qq.com/doc/oplatform/openApi/miniprogram-management/basic-info-management/api_setheadimage
+    // 注意事项: 一年内可申请修改5次 (five a year, not a month).
+    it('modifyheadimage uses an uploaded media id, checks the crop box and the yearly quota', async () => {
       const before = w.sim.authorizers[0]!.headImg;
       expect(await w.post('/cgi-bin/account/modifyheadimage', { head_img_media_id: 'unknown', x1: 0, y1: 0, x2: 1, y2: 1 })).toMatchObject({ errcode: 40007 });
       const id = await mediaId();
-      expect(await w.post('/cgi-bin/account/modifyheadimage', { head_img_media_id: id, x1: 0.5, y1: 0, x2: 0.2, y2: 1 })).toMatchObject({ errcode: 40097 });
+      expect(await w.post('/cgi-bin/account/modifyheadimage', { head_img_media_id: id, x1: 0.5, y1: 0, x2: 0.2, y2: 1 })).toMatchObject({ errcode: 53205 });
       expect(await w.post('/cgi-bin/account/modifyheadimage', { head_img_media_id: id, x1: 0, y1: 0, x2: 0.8, y2: 0.8 })).toEqual({ errcode: 0, errmsg: 'ok' });
-      const after = (await w.get('/cgi-bin/account/getaccountbasicinfo')).head_image_info;
+      const after = (await w.post('/cgi-bin/account/getaccountbasicinfo')).head_image_info;
       expect(after.head_image_url).not.toBe(before);
       expect(after.modify_used_count).toBe(1);
       for (let i = 0; i < 4; i++) expect(await w.post('/cgi-bin/account/modifyheadimage', { head_img_media_id: id })).toMatchObject({ errcode: 0 });
       expect(await w.post('/cgi-bin/account/modifyheadimage', { head_img_media_id: id })).toMatchObject({ errcode: 53202 });
+      now = Date.UTC(2025, 3, 10, 4, 0, 0); // a month later: still none left this year
+      expect(await w.post('/cgi-bin/account/modifyheadimage', { head_img_media_id: await mediaId() })).toMatchObject({ errcode: 53202 });
+      expect((await w.post('/cgi-bin/account/getaccountbasicinfo')).head_image_info).toMatchObject({ modify_used_count: 5, modify_quota: 5 });
+      now = Date.UTC(2026, 0, 1, 0, 0, 0);
+      expect(await w.post('/cgi-bin/account/modifyheadimage', { head_img_media_id: await mediaId() })).toMatchObject({ errcode: 0 });
     });
 
     it('does not accept another mini program’s media id', async () => {
