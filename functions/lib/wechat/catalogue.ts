@@ -227,6 +227,8 @@ export const WECHAT_API = {
 
   // ---- audit and release -----------------------------------------------------------------------------------
   queryQuota: endpoint({
+    // The platform's quota, shared by all its mini programs (所有旗下小程序共用该额度), read with any
+    // authorizer's token.
     path: '/wxa/queryquota', method: 'GET', token: AUTHORIZER,
     sends: [], reads: ['rest', 'limit', 'speedup_rest', 'speedup_limit'], errcodes: [],
     doc: `${D}/openApi/miniprogram-management/code-management/api_setcodeauditquota`,
@@ -254,7 +256,7 @@ export const WECHAT_API = {
   }),
   speedupAudit: endpoint({
     path: '/wxa/speedupaudit', method: 'POST', token: AUTHORIZER,
-    sends: ['auditid'], reads: [], errcodes: [],
+    sends: ['auditid'], reads: [], errcodes: [ERR.SPEEDUP_NOT_IN_QUEUE, ERR.SPEEDUP_ALREADY, ERR.SPEEDUP_QUOTA],
     doc: `${D}/openApi/miniprogram-management/code-management/api_speedupcodeaudit`,
   }),
   release: endpoint({

@@ -47,6 +47,11 @@ export const ERRCODE_MEANINGS: Readonly<Record<number, string>> = {
   87012: 'this version cannot be reverted',
   87013: 'undo-audit quota reached (5 a day, 10 a month)',
   89019: 'web-view domains unchanged',
+  89401: 'WeChat is unstable; retry the speed-up later',
+  89402: 'the audit is not in the audit queue',
+  89403: 'this kind of audit cannot be sped up',
+  89404: 'this audit was already sped up',
+  89405: 'no speed-ups left this month',
   89020: 'no web-view domains set yet',
   89021: 'not a platform business domain or a sub-domain of one',
   89231: 'personal mini programs cannot set web-view domains',
@@ -88,8 +93,9 @@ const ERRCODE_STATUS: Readonly<Record<number, 400 | 409 | 429>> = {
   // the app's state
   61039: 409, 85009: 409, 85019: 409, 85020: 409, 85052: 409, 85086: 409, 86002: 409, 87011: 409,
   87012: 409, 89000: 409, 61003: 409, 48001: 409, 86001: 409, 85021: 409, 85079: 409, 85080: 409, 85082: 409,
+  89402: 409, 89403: 409, 89404: 409,
   // WeChat's quotas
-  45009: 429, 45011: 429, 45029: 429, 85085: 429, 87013: 429, 91018: 429, 53200: 429, 53202: 429,
+  89405: 429, 45009: 429, 45011: 429, 45029: 429, 85085: 429, 87013: 429, 91018: 429, 53200: 429, 53202: 429,
 };
 
 /** WeChat answered with a non-zero `errcode`; surfaces as `{ code: "WECHAT_<errcode>", message }`. */

@@ -29,9 +29,12 @@ export interface WeappSimOptions {
   nicknameAuditMs?: number;
   /** Pause between attempts of a message-event push the platform did not answer `success`, ms. Default 1000. */
   pushRetryDelayMs?: number;
-  /** Audit submissions per mini program per month (`queryquota` limit). Default 20. */
+  /**
+   * Audit submissions per month for the whole platform (`queryquota` limit, shared by all its
+   * mini programs). WeChat sets the number per platform and its page gives none. Default 1000.
+   */
   auditQuotaPerMonth?: number;
-  /** `speedupaudit` calls per mini program per month. Default 1. */
+  /** `speedupaudit` calls per month for the whole platform (shared like the audit quota). Default 1. */
   speedupQuotaPerMonth?: number;
   /** Testers per mini program before 85002. Default 20. */
   testerLimit?: number;
@@ -95,7 +98,7 @@ export const DEFAULT_SIM_OPTIONS = {
   privacyScanMs: 0,
   nicknameAuditMs: 60_000,
   pushRetryDelayMs: 1000,
-  auditQuotaPerMonth: 20,
+  auditQuotaPerMonth: 1000,
   speedupQuotaPerMonth: 1,
   testerLimit: 20,
   wxacodeLimit: 100_000,
@@ -299,8 +302,6 @@ export interface SimApp {
   /** submit_audit answers 85085 while true, whatever the quota says. */
   forceQuotaExceeded: boolean;
   counters: {
-    auditSubmits: PeriodCounter;
-    speedups: PeriodCounter;
     undos: PeriodCounter;
     domainModifications: PeriodCounter;
     signatureChanges: PeriodCounter;
@@ -381,6 +382,12 @@ export class SimState {
   readonly authCodes = new Map<string, AuthCode>();
   /** appId → management state, created on first use. */
   readonly apps = new Map<string, SimApp>();
+  /**
+   * The platform's audit and speed-up quota of the month, shared by all its mini programs
+   * ("所有旗下小程序共用该额度").
+   * https://developers.weixin.qq.com/doc/oplatform/openApi/miniprogram-management/code-management/api_setcodeauditquota
+   */
+  readonly platformCounters: { auditSubmits: PeriodCounter; speedups: PeriodCounter } = { auditSubmits: {}, speedups: {} };
   /** The platform's draft box and template library (component level). */
   readonly drafts: SimDraft[] = [];
   readonly templates: SimTemplate[] = [];
@@ -628,8 +635,6 @@ export class SimState {
         nicknameAudits: [],
         forceQuotaExceeded: false,
         counters: {
-          auditSubmits: {},
-          speedups: {},
           undos: {},
           domainModifications: {},
           signatureChanges: {},
