@@ -189,7 +189,9 @@ export const WEAPP_ROUTES = {
   // ---- mini-program codes (step 17) ----
   getWxaCode: route({
     method: 'POST', path: `${A}/wxacode`, tag: 'codes', summary: 'Mini-program code for a path (counts against 100,000 per app)', params: AppParams,
-    body: z.object({ path: z.string().min(1).max(128), ...CodeImageOptions }).strict(), response: 'image', wechat: ['getwxacode'],
+    // getwxacode takes a path of up to 1024 characters (createwxaqrcode: 128).
+    // https://developers.weixin.qq.com/miniprogram/dev/server/API/qrcode-link/qr-code/api_getqrcode
+    body: z.object({ path: z.string().min(1).max(1024), ...CodeImageOptions }).strict(), response: 'image', wechat: ['getwxacode'],
   }),
   getWxaCodeUnlimited: route({
     method: 'POST', path: `${A}/wxacode:unlimited`, tag: 'codes', summary: 'Mini-program code carrying a scene (unlimited count)', params: AppParams,

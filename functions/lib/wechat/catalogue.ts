@@ -177,6 +177,8 @@ export const WECHAT_API = {
     doc: `${D}/en/openApi/OpenApiDoc/miniprogram-management/domain-management/getEffectiveServerDomain.html`,
   }),
   setWebviewDomain: endpoint({
+    // At most 300 web-view domains, https only, no port; without an action every business domain
+    // the platform registered is added.
     path: '/wxa/setwebviewdomain', method: 'POST', token: AUTHORIZER,
     sends: ['action', 'webviewdomain'], reads: ['webviewdomain'],
     errcodes: [ERR.WEBVIEW_DOMAINS_UNCHANGED, ERR.WEBVIEW_DOMAINS_NOT_SET, ERR.NOT_A_BUSINESS_DOMAIN, ERR.PERSONAL_NO_WEBVIEW],
@@ -299,7 +301,8 @@ export const WECHAT_API = {
   getWxaCode: endpoint({
     path: '/wxa/getwxacode', method: 'POST', token: AUTHORIZER,
     sends: ['path', 'width', 'auto_color', 'line_color', 'is_hyaline', 'env_version'], reads: ['image'], errcodes: [],
-    doc: 'https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/qrcode-link/qr-code/getQRCode.html',
+    // path up to 1024 characters; 100,000 codes per mini program, shared with createwxaqrcode (45029).
+    doc: 'https://developers.weixin.qq.com/miniprogram/dev/server/API/qrcode-link/qr-code/api_getqrcode',
   }),
   getWxaCodeUnlimit: endpoint({
     path: '/wxa/getwxacodeunlimit', method: 'POST', token: AUTHORIZER,
@@ -307,6 +310,7 @@ export const WECHAT_API = {
     doc: 'https://developers.weixin.qq.com/miniprogram/dev/server/API/qrcode-link/qr-code/api_getunlimitedqrcode',
   }),
   createWxaQrcode: endpoint({
+    // path up to 128 characters.
     path: '/cgi-bin/wxaapp/createwxaqrcode', method: 'POST', token: AUTHORIZER,
     sends: ['path', 'width'], reads: ['image'], errcodes: [],
     doc: 'https://developers.weixin.qq.com/miniprogram/dev/server/API/qrcode-link/qr-code/api_createqrcode.html',

@@ -274,6 +274,13 @@ describe('mini-program admin API', () => {
       expect(bytes!.subarray(1, 4).toString()).toBe('PNG');
     });
 
+    it('takes a getwxacode path of up to 1024 characters, as WeChat does (createwxaqrcode: 128)', async () => {
+      // https://developers.weixin.qq.com/miniprogram/dev/server/API/qrcode-link/qr-code/api_getqrcode
+      const long = `pages/index/index?q=${'x'.repeat(1000)}`;
+      expect((await call('POST', `${A}/wxacode`, { path: long })).status).toBe(200);
+      expect((await call('POST', `${A}/qrcode`, { path: long })).status).toBe(400);
+    });
+
     it('refuses a scene over 32 characters before WeChat', async () => {
       expect((await call('POST', `${A}/wxacode:unlimited`, { scene: 'x'.repeat(33) })).status).toBe(400);
       expect(wechatCalls('/wxa/getwxacodeunlimit')).toHaveLength(0);
