@@ -169,7 +169,8 @@ export const WECHAT_API = {
     path: '/wxa/modify_domain', method: 'POST', token: AUTHORIZER,
     sends: ['action', 'requestdomain', 'wsrequestdomain', 'uploaddomain', 'downloaddomain', 'udpdomain', 'tcpdomain'],
     reads: ['requestdomain', 'wsrequestdomain', 'uploaddomain', 'downloaddomain', 'udpdomain', 'tcpdomain'], errcodes: [ERR.DOMAIN_NOT_ON_PLATFORM],
-    doc: `${D}/openApi/OpenApiDoc/miniprogram-management/domain-management/modifyServerDomain.html`,
+    // At most 200 per kind, 50 change requests a month, ICP-filed domains already on the platform's list.
+    doc: `${D}/openApi/miniprogram-management/domain-management/api_modifyserverdomain`,
   }),
   getEffectiveDomain: endpoint({
     path: '/wxa/get_effective_domain', method: 'POST', token: AUTHORIZER,

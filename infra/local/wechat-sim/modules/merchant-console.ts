@@ -302,7 +302,9 @@ export function merchantConsoleModule(merchant: MerchantConsole, state: SimState
         control(() => {
           const body = bodyObject(request);
           const funcInfo = parseFuncInfo(body.func_info);
-          return json(merchant.seedAuthorizers(Number(body.count), funcInfo ? { funcInfo } : {}));
+          // created_via_api: seed them as fast-registered (checkwxverifynickname works for them).
+          const createdViaApi = body.created_via_api === true;
+          return json(merchant.seedAuthorizers(Number(body.count), { ...(funcInfo ? { funcInfo } : {}), ...(createdViaApi ? { createdViaApi } : {}) }));
         }),
       'POST /sim/authorizers/:appId/revoke': ({ params }) =>
         control(async () => {

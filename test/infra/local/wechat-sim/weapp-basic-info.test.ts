@@ -57,6 +57,15 @@ describe('WeChat simulator: basic information', () => {
       expect(await w.post('/cgi-bin/wxverify/checkwxverifynickname', { nick_name: '小王鲜花' }, fastRegistered.token)).toMatchObject({ errcode: 0, hit_condition: false });
     });
 
+    it('seeds fast-registered mini programs on request (POST /sim/authorizers/seed created_via_api)', async () => {
+      const seed = async (body: Json) => (await fetch(`${w.sim.url}/sim/authorizers/seed`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }).then((r) => r.json())) as Json[];
+      const check = (appId: string) => w.post('/cgi-bin/wxverify/checkwxverifynickname', { nick_name: '小王鲜花' }, w.sim.state.issueAuthorizerToken(appId).token);
+      const [viaApi] = await seed({ count: 1, created_via_api: true });
+      const [ordinary] = await seed({ count: 1 });
+      expect(await check(viaApi!.appId)).toMatchObject({ errcode: 0 });
+      expect(await check(ordinary!.appId)).toMatchObject({ errcode: 41033 });
+    });
+
     it('checkwxverifynickname: plain names pass, names with WeChat in them need proof, empty ones are 53010', async () => {
       w.sim.state.markCreatedViaApi(w.appId);
       expect(await w.post('/cgi-bin/wxverify/checkwxverifynickname', { nick_name: '小王鲜花' })).toMatchObject({ errcode: 0, hit_condition: false, wording: '' });
