@@ -400,7 +400,7 @@ export interface paths {
         };
         get?: never;
         /**
-         * Set the name (checked first; a name needing review returns its audit id)
+         * Set the name (checked first where WeChat allows; a name needing review returns its audit id)
          * @description WeChat: checkwxverifynickname, setnickname
          */
         put: operations["putAdminAuthorizersAppIdNickname"];
@@ -421,7 +421,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Check whether a name needs proof material
+         * Check whether a name needs proof material (only mini programs created through the API can be checked)
          * @description WeChat: checkwxverifynickname
          */
         post: operations["postAdminAuthorizersAppIdNicknameCheck"];
@@ -2428,6 +2428,7 @@ export interface operations {
                     "application/json": {
                         auditId?: string;
                         check: {
+                            checked: boolean;
                             hitCondition: boolean;
                             wording: string;
                         };
@@ -2479,6 +2480,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        checked: boolean;
                         hitCondition: boolean;
                         wording: string;
                     };

@@ -46,18 +46,24 @@ const CodeImageOptions = {
   envVersion: z.enum(['release', 'trial', 'develop']).optional(),
 };
 
+/**
+ * WeChat's name pre-check. It exists only for mini programs created through the API
+ * (fast registration); for the others WeChat answers 41033 and `checked` is false.
+ */
+const NicknameCheck = z.object({ checked: z.boolean(), hitCondition: z.boolean(), wording: z.string() });
+
 export const WEAPP_ROUTES = {
   // ---- basic information (brief step 6) ----
   getBasicInfo: route({ method: 'GET', path: `${A}/basic-info`, tag: 'basic info', summary: 'Account basic information', params: AppParams, response: JsonObject, wechat: ['getaccountbasicinfo'] }),
   checkNickname: route({
-    method: 'POST', path: `${A}/nickname:check`, tag: 'basic info', summary: 'Check whether a name needs proof material', params: AppParams,
+    method: 'POST', path: `${A}/nickname:check`, tag: 'basic info', summary: 'Check whether a name needs proof material (only mini programs created through the API can be checked)', params: AppParams,
     body: z.object({ nickName: z.string().min(1).max(60) }).strict(),
-    response: z.object({ hitCondition: z.boolean(), wording: z.string() }), wechat: ['checkwxverifynickname'],
+    response: NicknameCheck, wechat: ['checkwxverifynickname'],
   }),
   setNickname: route({
-    method: 'PUT', path: `${A}/nickname`, tag: 'basic info', summary: 'Set the name (checked first; a name needing review returns its audit id)', params: AppParams,
+    method: 'PUT', path: `${A}/nickname`, tag: 'basic info', summary: 'Set the name (checked first where WeChat allows; a name needing review returns its audit id)', params: AppParams,
     body: z.object({ nickName: z.string().min(1).max(60), idCard: z.string().optional(), license: z.string().optional(), namingOtherStuff: z.array(z.string()).max(5).optional() }).strict(),
-    response: z.object({ wording: z.string(), auditId: z.string().optional(), check: z.object({ hitCondition: z.boolean(), wording: z.string() }) }),
+    response: z.object({ wording: z.string(), auditId: z.string().optional(), check: NicknameCheck }),
     wechat: ['checkwxverifynickname', 'setnickname'],
   }),
   getNicknameAudit: route({
@@ -195,7 +201,9 @@ export const WEAPP_ROUTES = {
   // ---- mini-program codes (step 17) ----
   getWxaCode: route({
     method: 'POST', path: `${A}/wxacode`, tag: 'codes', summary: 'Mini-program code for a path (counts against 100,000 per app)', params: AppParams,
-    body: z.object({ path: z.string().min(1).max(128), ...CodeImageOptions }).strict(), response: 'image', wechat: ['getwxacode'],
+    // getwxacode takes a path of up to 1024 characters (createwxaqrcode: 128).
+    // https://developers.weixin.qq.com/miniprogram/dev/server/API/qrcode-link/qr-code/api_getqrcode
+    body: z.object({ path: z.string().min(1).max(1024), ...CodeImageOptions }).strict(), response: 'image', wechat: ['getwxacode'],
   }),
   getWxaCodeUnlimited: route({
     method: 'POST', path: `${A}/wxacode:unlimited`, tag: 'codes', summary: 'Mini-program code carrying a scene (unlimited count)', params: AppParams,

@@ -14,29 +14,12 @@ const NICKNAME_AUDIT_STATUS: Record<number, 'auditing' | 'rejected' | 'passed'> 
 export const handler = serveRoutes([
   // ---- basic information ----
   implement(R.getBasicInfo, async ({ params }) => (await mp()).api(params.appId).getAccountBasicInfo()),
-  implement(R.checkNickname, async ({ params, body }) => {
-    const answer = await (await mp()).api(params.appId).checkWxVerifyNickname(body.nickName);
-    return { hitCondition: answer.hit_condition, wording: answer.wording };
-  }),
+  implement(R.checkNickname, async ({ params, body }) => (await mp()).checkNickname(params.appId, body.nickName)),
   implement(R.setNickname, async ({ params, body }) => {
-    const api = (await mp()).api(params.appId);
-    // WeChat asks that names be checked first: a keyword hit needs proof material (license).
-    const check = await api.checkWxVerifyNickname(body.nickName);
-    const stuff = Object.fromEntries((body.namingOtherStuff ?? []).map((mediaId, i) => [`naming_other_stuff_${i + 1}`, mediaId]));
-    const answer = await api.setNickname({
-      nick_name: body.nickName,
-      ...(body.idCard ? { id_card: body.idCard } : {}),
-      ...(body.license ? { license: body.license } : {}),
-      ...stuff,
-    });
-    const auditId = answer.audit_id !== undefined && answer.audit_id !== '' && answer.audit_id !== 0 ? String(answer.audit_id) : undefined;
+    const result = await (await mp()).setNickname(params.appId, body);
     // A name without review is in effect now: the registry shows it at once instead of after the next sync.
-    if (!auditId) await platformStores().authorizers.updateProfileDetails(params.appId, { nickname: body.nickName }, Date.now());
-    return {
-      wording: answer.wording,
-      ...(auditId ? { auditId } : {}),
-      check: { hitCondition: check.hit_condition, wording: check.wording },
-    };
+    if (!result.auditId) await platformStores().authorizers.updateProfileDetails(params.appId, { nickname: body.nickName }, Date.now());
+    return result;
   }),
   implement(R.getNicknameAudit, async ({ params }) => {
     const answer = await (await mp()).api(params.appId).queryNickname(params.auditId);

@@ -112,18 +112,22 @@ export const WECHAT_API = {
 
   // ---- basic information (authorizer token) -------------------------------------------------------
   getAccountBasicInfo: endpoint({
-    path: '/cgi-bin/account/getaccountbasicinfo', method: 'GET', token: AUTHORIZER,
+    // POST on WeChat's page (some SDKs use GET); the client sends an empty JSON object.
+    path: '/cgi-bin/account/getaccountbasicinfo', method: 'POST', token: AUTHORIZER,
     sends: [], reads: ['*'], errcodes: [],
     doc: `${D}/openApi/miniprogram-management/basic-info-management/api_getaccountbasicinfo.html`,
   }),
   checkWxVerifyNickname: endpoint({
     path: '/cgi-bin/wxverify/checkwxverifynickname', method: 'POST', token: AUTHORIZER,
-    sends: ['nick_name'], reads: ['hit_condition', 'wording'], errcodes: [ERR.NICKNAME_CHECK_NOT_ALLOWED],
-    doc: `${D}/en/openApi/OpenApiDoc/miniprogram-management/basic-info-management/checkNickName.html`,
+    // Only for mini programs created through the API (注意事项: 该接口只允许通过api创建的小程序使用):
+    // every other one gets 41033, which means "no pre-check here", not a failure.
+    sends: ['nick_name'], reads: ['hit_condition', 'wording'], errcodes: [ERR.NICKNAME_CHECK_NOT_ALLOWED, ERR.NICKNAME_FORMAT],
+    doc: `${D}/openApi/miniprogram-management/basic-info-management/api_checknickname`,
   }),
   setNickname: endpoint({
     path: '/wxa/setnickname', method: 'POST', token: AUTHORIZER,
-    sends: ['nick_name', 'id_card', 'license', 'naming_other_stuff_1'], reads: ['wording', 'audit_id'], errcodes: [],
+    sends: ['nick_name', 'id_card', 'license', 'naming_other_stuff_1', 'naming_other_stuff_2', 'naming_other_stuff_3', 'naming_other_stuff_4', 'naming_other_stuff_5'],
+    reads: ['wording', 'audit_id'], errcodes: [ERR.NICKNAME_FORMAT],
     doc: `${D}/openApi/miniprogram-management/basic-info-management/api_setnickname`,
   }),
   queryNickname: endpoint({
@@ -138,6 +142,8 @@ export const WECHAT_API = {
   }),
   modifyHeadImage: endpoint({
     path: '/cgi-bin/account/modifyheadimage', method: 'POST', token: AUTHORIZER,
+    // Five changes a year (一年内可申请修改5次); the media id must come from /cgi-bin/media/upload
+    // with the authorizer's token (else 40007).
     sends: ['head_img_media_id', 'x1', 'y1', 'x2', 'y2'], reads: [], errcodes: [],
     doc: `${D}/openApi/miniprogram-management/basic-info-management/api_setheadimage.html`,
   }),
@@ -163,7 +169,8 @@ export const WECHAT_API = {
     path: '/wxa/modify_domain', method: 'POST', token: AUTHORIZER,
     sends: ['action', 'requestdomain', 'wsrequestdomain', 'uploaddomain', 'downloaddomain', 'udpdomain', 'tcpdomain'],
     reads: ['requestdomain', 'wsrequestdomain', 'uploaddomain', 'downloaddomain', 'udpdomain', 'tcpdomain'], errcodes: [ERR.DOMAIN_NOT_ON_PLATFORM],
-    doc: `${D}/openApi/OpenApiDoc/miniprogram-management/domain-management/modifyServerDomain.html`,
+    // At most 200 per kind, 50 change requests a month, ICP-filed domains already on the platform's list.
+    doc: `${D}/openApi/miniprogram-management/domain-management/api_modifyserverdomain`,
   }),
   getEffectiveDomain: endpoint({
     path: '/wxa/get_effective_domain', method: 'POST', token: AUTHORIZER,
@@ -171,6 +178,8 @@ export const WECHAT_API = {
     doc: `${D}/en/openApi/OpenApiDoc/miniprogram-management/domain-management/getEffectiveServerDomain.html`,
   }),
   setWebviewDomain: endpoint({
+    // At most 300 web-view domains, https only, no port; without an action every business domain
+    // the platform registered is added.
     path: '/wxa/setwebviewdomain', method: 'POST', token: AUTHORIZER,
     sends: ['action', 'webviewdomain'], reads: ['webviewdomain'],
     errcodes: [ERR.WEBVIEW_DOMAINS_UNCHANGED, ERR.WEBVIEW_DOMAINS_NOT_SET, ERR.NOT_A_BUSINESS_DOMAIN, ERR.PERSONAL_NO_WEBVIEW],
@@ -245,6 +254,8 @@ export const WECHAT_API = {
 
   // ---- audit and release -----------------------------------------------------------------------------------
   queryQuota: endpoint({
+    // The platform's quota, shared by all its mini programs (所有旗下小程序共用该额度), read with any
+    // authorizer's token.
     path: '/wxa/queryquota', method: 'GET', token: AUTHORIZER,
     sends: [], reads: ['rest', 'limit', 'speedup_rest', 'speedup_limit'], errcodes: [],
     doc: `${D}/openApi/miniprogram-management/code-management/api_setcodeauditquota`,
@@ -272,7 +283,7 @@ export const WECHAT_API = {
   }),
   speedupAudit: endpoint({
     path: '/wxa/speedupaudit', method: 'POST', token: AUTHORIZER,
-    sends: ['auditid'], reads: [], errcodes: [],
+    sends: ['auditid'], reads: [], errcodes: [ERR.SPEEDUP_NOT_IN_QUEUE, ERR.SPEEDUP_ALREADY, ERR.SPEEDUP_QUOTA],
     doc: `${D}/openApi/miniprogram-management/code-management/api_speedupcodeaudit`,
   }),
   release: endpoint({
@@ -315,7 +326,8 @@ export const WECHAT_API = {
   getWxaCode: endpoint({
     path: '/wxa/getwxacode', method: 'POST', token: AUTHORIZER,
     sends: ['path', 'width', 'auto_color', 'line_color', 'is_hyaline', 'env_version'], reads: ['image'], errcodes: [],
-    doc: 'https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/qrcode-link/qr-code/getQRCode.html',
+    // path up to 1024 characters; 100,000 codes per mini program, shared with createwxaqrcode (45029).
+    doc: 'https://developers.weixin.qq.com/miniprogram/dev/server/API/qrcode-link/qr-code/api_getqrcode',
   }),
   getWxaCodeUnlimit: endpoint({
     path: '/wxa/getwxacodeunlimit', method: 'POST', token: AUTHORIZER,
@@ -323,6 +335,7 @@ export const WECHAT_API = {
     doc: 'https://developers.weixin.qq.com/miniprogram/dev/server/API/qrcode-link/qr-code/api_getunlimitedqrcode',
   }),
   createWxaQrcode: endpoint({
+    // path up to 128 characters.
     path: '/cgi-bin/wxaapp/createwxaqrcode', method: 'POST', token: AUTHORIZER,
     sends: ['path', 'width'], reads: ['image'], errcodes: [],
     doc: 'https://developers.weixin.qq.com/miniprogram/dev/server/API/qrcode-link/qr-code/api_createqrcode.html',

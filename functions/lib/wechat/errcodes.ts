@@ -59,9 +59,17 @@ export const ERR = {
   /** privacy_ver 1 before any privacy guide went live with a release. */
   PRIVACY_NO_LIVE_VERSION: 86074,
   PRIVACY_LIVE_EXT_FILE_LOCKED: 86075,
+  /** checkwxverifynickname / setnickname: the name's format is invalid. */
+  NICKNAME_FORMAT: 53010,
   GRAY_RELEASE_RUNNING: 87011,
   CANNOT_REVERT: 87012,
   UNDO_AUDIT_QUOTA: 87013,
+  /** speedupaudit: the audit is not in the audit queue (not submitted, or finished). */
+  SPEEDUP_NOT_IN_QUEUE: 89402,
+  /** speedupaudit: this audit was already sped up. */
+  SPEEDUP_ALREADY: 89404,
+  /** speedupaudit: no speed-ups left this month. */
+  SPEEDUP_QUOTA: 89405,
   WEBVIEW_DOMAINS_UNCHANGED: 89019,
   WEBVIEW_DOMAINS_NOT_SET: 89020,
   NOT_A_BUSINESS_DOMAIN: 89021,

@@ -8,6 +8,9 @@ export const ERRCODE_MEANINGS: Readonly<Record<number, string>> = {
   40013: 'invalid appid',
   40014: 'invalid access token',
   40125: 'invalid appsecret',
+  41033: 'only mini programs created through the API (fast registration) may call this',
+  53010: 'the name format is invalid',
+  53205: 'the crop box must run from the top left (x1, y1) to the bottom right (x2, y2)',
   41002: 'appid missing',
   41004: 'appsecret missing',
   42001: 'access token expired',
@@ -45,6 +48,11 @@ export const ERRCODE_MEANINGS: Readonly<Record<number, string>> = {
   87012: 'this version cannot be reverted',
   87013: 'undo-audit quota reached (5 a day, 10 a month)',
   89019: 'web-view domains unchanged',
+  89401: 'WeChat is unstable; retry the speed-up later',
+  89402: 'the audit is not in the audit queue',
+  89403: 'this kind of audit cannot be sped up',
+  89404: 'this audit was already sped up',
+  89405: 'no speed-ups left this month',
   89020: 'no web-view domains set yet',
   89021: 'not a platform business domain or a sub-domain of one',
   89231: 'personal mini programs cannot set web-view domains',
@@ -89,13 +97,14 @@ const ERRCODE_STATUS: Readonly<Record<number, 400 | 409 | 429>> = {
   85017: 400, 85018: 400, 85043: 400, 85044: 400, 85045: 400, 85046: 400, 85047: 400, 85048: 400,
   85064: 400, 85065: 409, 85077: 400, 86004: 400, 89019: 400, 89020: 409, 89021: 400, 89029: 400,
   89231: 400, 89248: 400, 89249: 409, 61070: 400, 91001: 400, 91010: 400, 91011: 400, 40004: 400, 41005: 400,
-  53010: 400, 53204: 400, 89250: 400, 89251: 409, 89253: 400, 89255: 400, 85022: 400, 85023: 400, 85081: 400, 85084: 400,
+  53010: 400, 53204: 400, 53205: 400, 89250: 400, 89251: 409, 89253: 400, 89255: 400, 85022: 400, 85023: 400, 85081: 400, 85084: 400,
   86069: 400, 86070: 400, 86071: 400, 86072: 400, 86073: 400, 86075: 400,
   // the app's state
   61039: 409, 85009: 409, 85019: 409, 85020: 409, 85052: 409, 85086: 409, 86002: 409, 87011: 409,
   87012: 409, 86074: 409, 89000: 409, 61003: 409, 48001: 409, 86001: 409, 85021: 409, 85079: 409, 85080: 409, 85082: 409,
+  89402: 409, 89403: 409, 89404: 409,
   // WeChat's quotas
-  45009: 429, 45011: 429, 45029: 429, 85085: 429, 87013: 429, 91018: 429, 53200: 429, 53202: 429,
+  89405: 429, 45009: 429, 45011: 429, 45029: 429, 85085: 429, 87013: 429, 91018: 429, 53200: 429, 53202: 429,
 };
 
 /** WeChat answered with a non-zero `errcode`; surfaces as `{ code: "WECHAT_<errcode>", message }`. */

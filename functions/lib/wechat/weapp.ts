@@ -114,8 +114,9 @@ export class WeappApi {
   }
 
   // ---- basic information ------------------------------------------------------------------
+  /** A POST without fields (WeChat's page says POST; an empty JSON object is sent). */
   getAccountBasicInfo() {
-    return this.get(WECHAT_API.getAccountBasicInfo, BasicInfoResponse);
+    return this.post(WECHAT_API.getAccountBasicInfo, {}, BasicInfoResponse);
   }
   checkWxVerifyNickname(nickName: string) {
     return this.post(WECHAT_API.checkWxVerifyNickname, { nick_name: nickName }, NicknameCheckResponse);

@@ -29,9 +29,12 @@ export interface WeappSimOptions {
   nicknameAuditMs?: number;
   /** Pause between attempts of a message-event push the platform did not answer `success`, ms. Default 1000. */
   pushRetryDelayMs?: number;
-  /** Audit submissions per mini program per month (`queryquota` limit). Default 20. */
+  /**
+   * Audit submissions per month for the whole platform (`queryquota` limit, shared by all its
+   * mini programs). WeChat sets the number per platform and its page gives none. Default 1000.
+   */
   auditQuotaPerMonth?: number;
-  /** `speedupaudit` calls per mini program per month. Default 1. */
+  /** `speedupaudit` calls per month for the whole platform (shared like the audit quota). Default 1. */
   speedupQuotaPerMonth?: number;
   /** Testers per mini program before 85002. Default 20. */
   testerLimit?: number;
@@ -100,7 +103,7 @@ export const DEFAULT_SIM_OPTIONS = {
   privacyScanMs: 0,
   nicknameAuditMs: 60_000,
   pushRetryDelayMs: 1000,
-  auditQuotaPerMonth: 20,
+  auditQuotaPerMonth: 1000,
   speedupQuotaPerMonth: 1,
   testerLimit: 20,
   wxacodeLimit: 100_000,
@@ -145,6 +148,11 @@ export interface SimAuthorizer {
   personal: boolean;
   /** Name, avatar or description missing in WeChat's eyes: `submit_audit` answers 86002. */
   profileIncomplete: boolean;
+  /**
+   * Created through the API (fast registration) rather than on mp.weixin.qq.com. WeChat lets
+   * only those call `checkwxverifynickname`; the others get 41033.
+   */
+  createdViaApi: boolean;
   nickname: string;
   headImg: string;
   principalName: string;
@@ -175,6 +183,7 @@ export interface NewAuthorizer {
   principalName?: string;
   personal?: boolean;
   profileIncomplete?: boolean;
+  createdViaApi?: boolean;
 }
 
 // --- Per mini program state of the management APIs (sim.app(appId)) ---
@@ -317,8 +326,6 @@ export interface SimApp {
   /** submit_audit answers 85085 while true, whatever the quota says. */
   forceQuotaExceeded: boolean;
   counters: {
-    auditSubmits: PeriodCounter;
-    speedups: PeriodCounter;
     undos: PeriodCounter;
     domainModifications: PeriodCounter;
     signatureChanges: PeriodCounter;
@@ -399,6 +406,12 @@ export class SimState {
   readonly authCodes = new Map<string, AuthCode>();
   /** appId → management state, created on first use. */
   readonly apps = new Map<string, SimApp>();
+  /**
+   * The platform's audit and speed-up quota of the month, shared by all its mini programs
+   * ("所有旗下小程序共用该额度").
+   * https://developers.weixin.qq.com/doc/oplatform/openApi/miniprogram-management/code-management/api_setcodeauditquota
+   */
+  readonly platformCounters: { auditSubmits: PeriodCounter; speedups: PeriodCounter } = { auditSubmits: {}, speedups: {} };
   /** The platform's draft box and template library (component level). */
   readonly drafts: SimDraft[] = [];
   readonly templates: SimTemplate[] = [];
@@ -534,6 +547,7 @@ export class SimState {
       appId,
       personal: fields.personal ?? false,
       profileIncomplete: fields.profileIncomplete ?? false,
+      createdViaApi: fields.createdViaApi ?? false,
       nickname: fields.nickname ?? `Sim Mini Program ${suffix}`,
       headImg: `http://wx.qlogo.cn/mmopen/${randomBytes(24).toString('base64url')}/0`,
       principalName: fields.principalName ?? `Sim Merchant ${suffix} Co., Ltd.`,
@@ -556,6 +570,13 @@ export class SimState {
     this.authorizers.set(appId, authorizer);
     this.remember('authorizer_refresh_token', authorizer.refreshToken);
     return authorizer;
+  }
+
+  /** Marks an authorizer as created through the API (fast registration), e.g. for a seeded one. */
+  markCreatedViaApi(appId: string): void {
+    const authorizer = this.authorizers.get(appId);
+    if (!authorizer) throw new Error(`no authorizer ${appId}`);
+    authorizer.createdViaApi = true;
   }
 
   /** Authorized (not revoked) authorizer, or undefined. */
@@ -639,8 +660,6 @@ export class SimState {
         nicknameAudits: [],
         forceQuotaExceeded: false,
         counters: {
-          auditSubmits: {},
-          speedups: {},
           undos: {},
           domainModifications: {},
           signatureChanges: {},

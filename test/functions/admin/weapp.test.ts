@@ -34,14 +34,26 @@ describe('mini-program admin API', () => {
       expect(json.appid).toBe(appId);
     });
 
-    it('checks a name first and sets it', async () => {
+    it('sets the name of an ordinary authorized mini program: no pre-check there (41033), setnickname checks itself', async () => {
+      // checkwxverifynickname is only for mini programs created through the API; WeChat answers
+      // 41033 to the others, and the rename goes on to setnickname.
+      const check = await call('POST', `${A}/nickname:check`, { nickName: 'Fleet Store' });
+      expect(check.status).toBe(200);
+      expect(check.json).toEqual({ checked: false, hitCondition: false, wording: '' });
       const { status, json } = await call('PUT', `${A}/nickname`, { nickName: 'Fleet Store' });
       expect(status).toBe(200);
-      expect(json.check).toEqual({ hitCondition: false, wording: expect.any(String) });
-      expect(wechatCalls('/cgi-bin/wxverify/checkwxverifynickname')).toHaveLength(1);
+      expect(json.check).toEqual({ checked: false, hitCondition: false, wording: '' });
       expect(wechatCalls('/wxa/setnickname')[0]?.body).toEqual({ nick_name: 'Fleet Store' });
       // In effect without review, so the registry shows it at once.
       expect((await call('GET', '/admin/authorizers/$APP')).json.nickname).toBe('Fleet Store');
+    });
+
+    it('checks the name first for a mini program created through the API', async () => {
+      sim().state.markCreatedViaApi(appId);
+      const { status, json } = await call('POST', `${A}/nickname:check`, { nickName: 'Fleet Store' });
+      expect(status).toBe(200);
+      expect(json).toEqual({ checked: true, hitCondition: false, wording: expect.any(String) });
+      expect(wechatCalls('/cgi-bin/wxverify/checkwxverifynickname')).toHaveLength(1);
     });
 
     it('returns the audit id when a keyword hit goes to review with proof material', async () => {
@@ -260,6 +272,13 @@ describe('mini-program admin API', () => {
       expect(status).toBe(200);
       expect(headers.get('content-type')).toMatch(/^image\//);
       expect(bytes!.subarray(1, 4).toString()).toBe('PNG');
+    });
+
+    it('takes a getwxacode path of up to 1024 characters, as WeChat does (createwxaqrcode: 128)', async () => {
+      // https://developers.weixin.qq.com/miniprogram/dev/server/API/qrcode-link/qr-code/api_getqrcode
+      const long = `pages/index/index?q=${'x'.repeat(1000)}`;
+      expect((await call('POST', `${A}/wxacode`, { path: long })).status).toBe(200);
+      expect((await call('POST', `${A}/qrcode`, { path: long })).status).toBe(400);
     });
 
     it('refuses a scene over 32 characters before WeChat', async () => {

@@ -166,15 +166,15 @@ function auditStatusJson(audit: SimAudit, latest: boolean) {
   };
 }
 
-/** The audit quota of this month: WeChat's `queryquota` numbers. */
-function quota(state: SimState, app: SimApp) {
+/** The platform's audit quota of this month (shared by all its mini programs): WeChat's `queryquota` numbers. */
+function quota(state: SimState) {
   const month = state.period('month');
   const limit = state.options.auditQuotaPerMonth;
   const speedupLimit = state.options.speedupQuotaPerMonth;
   return {
-    rest: Math.max(0, limit - used(app.counters.auditSubmits, month)),
+    rest: Math.max(0, limit - used(state.platformCounters.auditSubmits, month)),
     limit,
-    speedup_rest: Math.max(0, speedupLimit - used(app.counters.speedups, month)),
+    speedup_rest: Math.max(0, speedupLimit - used(state.platformCounters.speedups, month)),
     speedup_limit: speedupLimit,
   };
 }
@@ -184,7 +184,7 @@ export function auditModule(state: SimState, center: AuditCenter): SimModule {
   const findAudit = (app: SimApp, auditId: number | undefined) => app.audits.find((a) => a.auditId === auditId);
   return {
     routes: {
-      'GET /wxa/queryquota': authorizerApi(state, { funcSets: FUNC_SETS.development }, ({ app }) => ok(quota(state, app))),
+      'GET /wxa/queryquota': authorizerApi(state, { funcSets: FUNC_SETS.development }, ({ app }) => ok(quota(state))),
 
       'POST /wxa/submit_audit': authorizerApi(state, { funcSets: FUNC_SETS.development }, ({ body, app, appId, authorizer }) => {
         const request = parseBody(SubmitAuditRequest, body);
@@ -198,8 +198,8 @@ export function auditModule(state: SimState, center: AuditCenter): SimModule {
         const badPage = items.find((item) => item.address !== undefined && !version.pages.includes(item.address.split('?')[0]!));
         if (badPage) return wechatError(85007, `invalid page: ${badPage.address}`);
         const month = state.period('month');
-        if (app.forceQuotaExceeded || quota(state, app).rest <= 0) return wechatError(85085, 'submit audit reach limit, please wait for the audits to finish');
-        bump(app.counters.auditSubmits, month);
+        if (app.forceQuotaExceeded || quota(state).rest <= 0) return wechatError(85085, 'submit audit reach limit, please wait for the audits to finish');
+        bump(state.platformCounters.auditSubmits, month);
         const audit: SimAudit = {
           auditId: state.nextAuditId(),
           appId,
@@ -251,14 +251,16 @@ export function auditModule(state: SimState, center: AuditCenter): SimModule {
         return ok();
       }),
 
+      // https://developers.weixin.qq.com/doc/oplatform/openApi/miniprogram-management/code-management/api_speedupcodeaudit
       'POST /wxa/speedupaudit': authorizerApi(state, { funcSets: FUNC_SETS.development }, ({ body, app }) => {
         const request = parseBody(AuditIdRequest, body);
         if (!request) return formatError();
         const audit = findAudit(app, request.auditid);
-        if (!audit || !isRunning(audit)) return wechatError(85012, 'invalid audit id: not under review');
-        // No documented errcode for an exhausted speed-up quota: WeChat's generic quota code.
-        if (quota(state, app).speedup_rest <= 0) return wechatError(45009, 'reach max api quota limit: speedupaudit');
-        bump(app.counters.speedups, state.period('month'));
+        if (!audit) return wechatError(85012, 'invalid audit id');
+        if (!isRunning(audit)) return wechatError(89402, 'the audit is not in the audit queue');
+        if (audit.speedup) return wechatError(89404, 'this audit has already been sped up');
+        if (quota(state).speedup_rest <= 0) return wechatError(89405, 'no speed-up quota left this month');
+        bump(state.platformCounters.speedups, state.period('month'));
         center.speedUp(audit);
         return ok();
       }),

@@ -7,7 +7,11 @@ import { authorizerApi, bump, FUNC_SETS, formatError, newMediaId, numericId, par
 
 /** Changes allowed per period, as `getaccountbasicinfo` reports them (`modify_quota`). */
 const SIGNATURE_QUOTA_PER_MONTH = 5;
-const HEAD_IMAGE_QUOTA_PER_MONTH = 5;
+/**
+ * WeChat's docs: "一年内可申请修改5次", five avatar changes a year, not a month as we had it.
+ * https://developers.weixin.qq.com/doc/oplatform/openApi/miniprogram-management/basic-info-management/api_setheadimage
+ */
+const HEAD_IMAGE_QUOTA_PER_YEAR = 5;
 /**
  * WeChat's docs: the name may be changed twice, the count resetting on 1 January (and after a
  * verification). The brief had "2 per month"; WeChat wins, so the period is the calendar year.
@@ -73,11 +77,15 @@ function settleNicknameAudits(state: SimState, app: SimApp, authorizer: SimAutho
 export function basicInfoModule(state: SimState): SimModule {
   return {
     routes: {
-      'GET /cgi-bin/account/getaccountbasicinfo': authorizerApi(state, { funcSets: FUNC_SETS.accountInfo }, ({ authorizer, app }) => {
+      // POST with no body, as WeChat's page has it; account_type 3 is a mini program (1 and 2 are
+      // subscription and service accounts), and the name is also given at the top level.
+      // https://developers.weixin.qq.com/doc/oplatform/openApi/miniprogram-management/basic-info-management/api_getaccountbasicinfo
+      'POST /cgi-bin/account/getaccountbasicinfo': authorizerApi(state, { funcSets: FUNC_SETS.accountInfo, jsonBody: false }, ({ authorizer, app }) => {
         settleNicknameAudits(state, app, authorizer);
         return ok({
           appid: authorizer.appId,
-          account_type: 2, // 2 = mini program
+          account_type: 3,
+          nickname: authorizer.nickname,
           principal_type: authorizer.personal ? 0 : 1, // 0 individual, 1 enterprise
           principal_name: authorizer.principalName,
           credential: '',
@@ -90,12 +98,16 @@ export function basicInfoModule(state: SimState): SimModule {
             annual_review_end_time: 0,
           },
           signature_info: { signature: authorizer.signature, modify_used_count: used(app.counters.signatureChanges, state.period('month')), modify_quota: SIGNATURE_QUOTA_PER_MONTH },
-          head_image_info: { head_image_url: authorizer.headImg, modify_used_count: used(app.counters.headImageChanges, state.period('month')), modify_quota: HEAD_IMAGE_QUOTA_PER_MONTH },
+          head_image_info: { head_image_url: authorizer.headImg, modify_used_count: used(app.counters.headImageChanges, state.period('year')), modify_quota: HEAD_IMAGE_QUOTA_PER_YEAR },
           nickname_info: { nickname: authorizer.nickname, modify_used_count: used(app.counters.nicknameChanges, state.period('year')), modify_quota: NICKNAME_QUOTA_PER_YEAR },
         });
       }),
 
-      'POST /cgi-bin/wxverify/checkwxverifynickname': authorizerApi(state, { funcSets: FUNC_SETS.checkNickname }, ({ body }) => {
+      'POST /cgi-bin/wxverify/checkwxverifynickname': authorizerApi(state, { funcSets: FUNC_SETS.checkNickname }, ({ body, authorizer }) => {
+        // "该接口只允许通过api创建的小程序使用": WeChat answers 41033 to every mini program that was
+        // not created through the API (fast registration).
+        // https://developers.weixin.qq.com/doc/oplatform/openApi/miniprogram-management/basic-info-management/api_checknickname
+        if (!authorizer.createdViaApi) return wechatError(41033, 'invaid register type');
         const request = parseBody(NicknameRequest, body);
         if (!request) return formatError();
         if (badName(request.nick_name)) return wechatError(53010, 'invalid nickname');
@@ -167,10 +179,14 @@ export function basicInfoModule(state: SimState): SimModule {
         if (!media || media.appId !== appId) return wechatError(40007, 'invalid media_id');
         // The crop box is in fractions of the image: 0 ≤ x1 < x2 ≤ 1, same for y.
         const [x1, y1, x2, y2] = [request.x1 ?? 0, request.y1 ?? 0, request.x2 ?? 1, request.y2 ?? 1].map(Number) as [number, number, number, number];
-        if (![x1, y1, x2, y2].every((v) => Number.isFinite(v) && v >= 0 && v <= 1) || x1 >= x2 || y1 >= y2) return wechatError(40097, 'invalid args');
-        const month = state.period('month');
-        if (used(app.counters.headImageChanges, month) >= HEAD_IMAGE_QUOTA_PER_MONTH) return wechatError(53202, 'reach head image modify quota of this month');
-        bump(app.counters.headImageChanges, month);
+        if (![x1, y1, x2, y2].every((v) => Number.isFinite(v) && v >= 0 && v <= 1) || x1 >= x2 || y1 >= y2) {
+          // WeChat's answer to a crop box that is not top-left to bottom-right (seen in its
+          // developer community; the doc page lists no errcodes for this API).
+          return wechatError(53205, 'cut size invalid, please check x1 y1 x2 y2');
+        }
+        const year = state.period('year');
+        if (used(app.counters.headImageChanges, year) >= HEAD_IMAGE_QUOTA_PER_YEAR) return wechatError(53202, 'reach head image modify quota');
+        bump(app.counters.headImageChanges, year);
         authorizer.headImg = `http://wx.qlogo.cn/mmopen/${createHash('sha256').update(media.mediaId).digest('base64url')}/0`;
         return ok();
       }),

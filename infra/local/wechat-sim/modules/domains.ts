@@ -7,8 +7,11 @@ import { authorizerApi, bump, FUNC_SETS, formatError, parseBody, used } from './
 const MAX_DOMAINS_PER_KIND = 200;
 const MAX_DOMAINS_TOTAL = 1000;
 const MAX_MODIFICATIONS_PER_MONTH = 50;
-/** Web-view (business) domains per mini program. */
-const MAX_WEBVIEW_DOMAINS = 100;
+/**
+ * Web-view (business) domains per mini program: 最多可以添加300个业务域名 (we had 100).
+ * https://developers.weixin.qq.com/doc/oplatform/openApi/miniprogram-management/domain-management/api_modifyjumpdomain.html
+ */
+const MAX_WEBVIEW_DOMAINS = 300;
 
 /** The scheme each kind of server domain must carry. */
 const SCHEMES: Record<DomainKind, string> = {

@@ -192,7 +192,7 @@ export class FastRegistrationCenter {
     if (rejectStatus === undefined) {
       // Fast-registered mini programs are authorized to the registering platform at once; the
       // auth code in the push is exchanged with api_query_auth like an `authorized` one.
-      const authorizer = this.state.createAuthorizer({ nickname: task.name, principalName: task.name });
+      const authorizer = this.state.createAuthorizer({ nickname: task.name, principalName: task.name, createdViaApi: true });
       task.state = 'succeeded';
       task.status = 0;
       task.msg = 'OK';

@@ -38,6 +38,8 @@ export interface AuthorizeResult {
 export interface SeedOptions {
   funcInfo?: number[];
   nicknamePrefix?: string;
+  /** Seed them as created through the API (fast registration): `checkwxverifynickname` works for them. */
+  createdViaApi?: boolean;
 }
 
 export interface AuthorizationPush {
@@ -149,7 +151,7 @@ export class MerchantConsole {
     const seeded: { appId: string; refreshToken: string }[] = [];
     for (let i = 0; i < count; i++) {
       const nickname = options.nicknamePrefix === undefined ? undefined : `${options.nicknamePrefix}${this.state.authorizers.size + 1}`;
-      const authorizer = this.state.createAuthorizer({ nickname, funcInfo: options.funcInfo });
+      const authorizer = this.state.createAuthorizer({ nickname, funcInfo: options.funcInfo, createdViaApi: options.createdViaApi });
       seeded.push({ appId: authorizer.appId, refreshToken: authorizer.refreshToken });
     }
     return seeded;
@@ -300,7 +302,9 @@ export function merchantConsoleModule(merchant: MerchantConsole, state: SimState
         control(() => {
           const body = bodyObject(request);
           const funcInfo = parseFuncInfo(body.func_info);
-          return json(merchant.seedAuthorizers(Number(body.count), funcInfo ? { funcInfo } : {}));
+          // created_via_api: seed them as fast-registered (checkwxverifynickname works for them).
+          const createdViaApi = body.created_via_api === true;
+          return json(merchant.seedAuthorizers(Number(body.count), { ...(funcInfo ? { funcInfo } : {}), ...(createdViaApi ? { createdViaApi } : {}) }));
         }),
       'POST /sim/authorizers/:appId/revoke': ({ params }) =>
         control(async () => {

@@ -4,7 +4,13 @@ import type { SimApp, SimState } from '../state';
 import { wechatError, type SimModule, type SimResponse } from '../types';
 import { authorizerApi, FUNC_SETS, formatError, parseBody } from './weapp-api';
 
-const MAX_PATH_CHARS = 128;
+/**
+ * getwxacode takes a path of up to 1024 characters, createwxaqrcode up to 128.
+ * https://developers.weixin.qq.com/miniprogram/dev/server/API/qrcode-link/qr-code/api_getqrcode
+ * https://developers.weixin.qq.com/miniprogram/dev/server/API/qrcode-link/qr-code/api_createqrcode.html
+ */
+const MAX_WXACODE_PATH_CHARS = 1024;
+const MAX_QRCODE_PATH_CHARS = 128;
 const MAX_SCENE_CHARS = 32;
 const MIN_WIDTH_PX = 280;
 const MAX_WIDTH_PX = 1280;
@@ -64,7 +70,7 @@ export function wxacodeModule(state: SimState): SimModule {
       'POST /wxa/getwxacode': authorizerApi(state, { funcSets: FUNC_SETS.wxacode }, ({ body, app, appId }) => {
         const request = parseBody(WxaCodeRequest, body);
         if (!request) return formatError();
-        if (!request.path || request.path.length > MAX_PATH_CHARS) return wechatError(40159, 'invalid length for path, or the data is not json string');
+        if (!request.path || request.path.length > MAX_WXACODE_PATH_CHARS) return wechatError(40159, 'invalid length for path, or the data is not json string');
         if (request.env_version !== undefined && !ENV_VERSIONS.has(request.env_version)) return wechatError(40097, 'invalid args: env_version');
         const capped = takeLimited(app);
         if (capped) return capped;
@@ -91,7 +97,7 @@ export function wxacodeModule(state: SimState): SimModule {
       'POST /cgi-bin/wxaapp/createwxaqrcode': authorizerApi(state, { funcSets: FUNC_SETS.wxacode }, ({ body, app, appId }) => {
         const request = parseBody(QrcodeRequest, body);
         if (!request) return formatError();
-        if (!request.path || request.path.length > MAX_PATH_CHARS) return wechatError(40159, 'invalid length for path, or the data is not json string');
+        if (!request.path || request.path.length > MAX_QRCODE_PATH_CHARS) return wechatError(40159, 'invalid length for path, or the data is not json string');
         const capped = takeLimited(app);
         if (capped) return capped;
         return image(renderCodeImage({ seed: `qrcode:${appId}:${request.path}`, width: clampWidth(request.width), shape: 'square' }));

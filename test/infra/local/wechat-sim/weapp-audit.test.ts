@@ -221,22 +221,38 @@ describe('WeChat simulator: audit', () => {
       expect(w.sim.auditPushes).toHaveLength(1);
     });
 
-    it('speeds an audit up once a month; an unknown or finished audit is 85012', async () => {
+    // https://developers.weixin.qq.com/doc/oplatform/openApi/miniprogram-management/code-management/api_speedupcodeaudit
+    // 89402 not in the audit queue, 89404 already sped up, 89405 no speed-ups left this month.
+    it('speeds an audit up once a month, in WeChat\'s errcodes: 89404 twice, 89402 when not under review, 89405 without quota', async () => {
       // Sped up, the review takes a tenth: 2 s instead of 20 s.
       await start({ auditDelayMs: 20_000 });
       await commit(w);
       const { auditid } = await submit();
       const started = Date.now();
       expect(await w.post('/wxa/speedupaudit', { auditid })).toEqual({ errcode: 0, errmsg: 'ok' });
+      expect(await w.post('/wxa/speedupaudit', { auditid })).toMatchObject({ errcode: 89404 });
       expect(await platform.received(1, 15_000)).toHaveLength(1);
       // Whatever the machine's load, an audit that was not sped up cannot report before 20 s.
       expect(Date.now() - started).toBeLessThan(20_000);
       expect(await status(auditid)).toMatchObject({ status: 0 });
-      expect(await w.post('/wxa/speedupaudit', { auditid })).toMatchObject({ errcode: 85012 });
+      expect(await w.post('/wxa/speedupaudit', { auditid })).toMatchObject({ errcode: 89402 });
       expect(await w.post('/wxa/speedupaudit', { auditid: 1 })).toMatchObject({ errcode: 85012 });
       const next = await submit();
-      expect(await w.post('/wxa/speedupaudit', { auditid: next.auditid })).toMatchObject({ errcode: 45009 });
+      expect(await w.post('/wxa/speedupaudit', { auditid: next.auditid })).toMatchObject({ errcode: 89405 });
       expect(await w.get('/wxa/queryquota')).toMatchObject({ speedup_rest: 0 });
+    });
+
+    // https://developers.weixin.qq.com/doc/oplatform/openApi/miniprogram-management/code-management/api_setcodeauditquota
+    // "所有旗下小程序共用该额度": one quota for every mini program of the platform.
+    it('counts the audit and speed-up quota for the whole platform, not per mini program', async () => {
+      await start({ auditDelayMs: 60_000, auditQuotaPerMonth: 2 });
+      const other = w.addAuthorizer();
+      await commit(w);
+      expect(await submit()).toMatchObject({ errcode: 0 });
+      expect(await w.get('/wxa/queryquota', {}, other.token)).toMatchObject({ rest: 1, limit: 2 });
+      const auditid = w.sim.app(w.appId).audits[0]!.auditId;
+      expect(await w.post('/wxa/speedupaudit', { auditid })).toMatchObject({ errcode: 0 });
+      expect(await w.get('/wxa/queryquota', {}, other.token)).toMatchObject({ speedup_rest: 0, speedup_limit: 1 });
     });
 
     it('sends nothing once the owner revoked the platform', async () => {

@@ -21,12 +21,15 @@ describe('WeChat simulator: basic information', () => {
   const mediaId = async () => (await upload(Buffer.from('fake image bytes'))).media_id as string;
 
   describe('getaccountbasicinfo', () => {
+    // https://developers.weixin.qq.com/doc/oplatform/openApi/miniprogram-management/basic-info-management/api_getaccountbasicinfo
+    // POST (no body); account_type 1 subscription, 2 service account, 3 mini program.
     it('describes the account with its modification quotas', async () => {
-      expect(await w.get('/cgi-bin/account/getaccountbasicinfo')).toEqual({
+      expect(await w.post('/cgi-bin/account/getaccountbasicinfo')).toEqual({
         errcode: 0,
         errmsg: 'ok',
         appid: w.appId,
-        account_type: 2,
+        account_type: 3,
+        nickname: 'Sim Shop',
         principal_type: 1,
         principal_name: expect.any(String),
         credential: '',
@@ -37,10 +40,34 @@ describe('WeChat simulator: basic information', () => {
         nickname_info: { nickname: 'Sim Shop', modify_used_count: 0, modify_quota: 2 },
       });
     });
+
+    it('is a POST on WeChat: a GET is answered 43002', async () => {
+      expect(await w.get('/cgi-bin/account/getaccountbasicinfo')).toMatchObject({ errcode: 43002 });
+    });
   });
 
   describe('name', () => {
+    it('checkwxverifynickname: only mini programs created through the API may call it (41033 for the others)', async () => {
+      // https://developers.weixin.qq.com/doc/oplatform/openApi/miniprogram-management/basic-info-management/api_checknickname
+      // 注意事项: 该接口只允许通过api创建的小程序使用; WeChat answers 41033 "invaid register type".
+      expect(await w.post('/cgi-bin/wxverify/checkwxverifynickname', { nick_name: '小王鲜花' })).toMatchObject({ errcode: 41033 });
+      // setnickname does its own checks and works for every mini program.
+      expect(await w.post('/wxa/setnickname', { nick_name: '小王鲜花' })).toMatchObject({ errcode: 0 });
+      const fastRegistered = w.addAuthorizer({ createdViaApi: true });
+      expect(await w.post('/cgi-bin/wxverify/checkwxverifynickname', { nick_name: '小王鲜花' }, fastRegistered.token)).toMatchObject({ errcode: 0, hit_condition: false });
+    });
+
+    it('seeds fast-registered mini programs on request (POST /sim/authorizers/seed created_via_api)', async () => {
+      const seed = async (body: Json) => (await fetch(`${w.sim.url}/sim/authorizers/seed`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }).then((r) => r.json())) as Json[];
+      const check = (appId: string) => w.post('/cgi-bin/wxverify/checkwxverifynickname', { nick_name: '小王鲜花' }, w.sim.state.issueAuthorizerToken(appId).token);
+      const [viaApi] = await seed({ count: 1, created_via_api: true });
+      const [ordinary] = await seed({ count: 1 });
+      expect(await check(viaApi!.appId)).toMatchObject({ errcode: 0 });
+      expect(await check(ordinary!.appId)).toMatchObject({ errcode: 41033 });
+    });
+
     it('checkwxverifynickname: plain names pass, names with WeChat in them need proof, empty ones are 53010', async () => {
+      w.sim.state.markCreatedViaApi(w.appId);
       expect(await w.post('/cgi-bin/wxverify/checkwxverifynickname', { nick_name: '小王鲜花' })).toMatchObject({ errcode: 0, hit_condition: false, wording: '' });
       expect(await w.post('/cgi-bin/wxverify/checkwxverifynickname', { nick_name: '微信鲜花' })).toMatchObject({ errcode: 0, hit_condition: true, wording: expect.stringMatching(/材料/) });
       expect(await w.post('/cgi-bin/wxverify/checkwxverifynickname', { nick_name: 'My WeChat Shop' })).toMatchObject({ hit_condition: true });
@@ -50,7 +77,7 @@ describe('WeChat simulator: basic information', () => {
     it('setnickname applies a plain name at once', async () => {
       expect(await w.post('/wxa/setnickname', { nick_name: '小王鲜花' })).toEqual({ errcode: 0, errmsg: 'ok', wording: '' });
       expect(w.sim.authorizers[0]!.nickname).toBe('小王鲜花');
-      expect((await w.get('/cgi-bin/account/getaccountbasicinfo')).nickname_info).toEqual({ nickname: '小王鲜花', modify_used_count: 1, modify_quota: 2 });
+      expect((await w.post('/cgi-bin/account/getaccountbasicinfo')).nickname_info).toEqual({ nickname: '小王鲜花', modify_used_count: 1, modify_quota: 2 });
     });
 
     it('a name that needs proof: 91010 without licence, review with one, applied when the review passes', async () => {
@@ -103,17 +130,24 @@ describe('WeChat simulator: basic information', () => {
       expect(await raw.json()).toMatchObject({ errcode: 41005 });
     });
 
-    it('modifyheadimage uses an uploaded media id, checks the crop box and the monthly quota', async () => {
+    // https://developers.weixin.qq.com/doc/oplatform/openApi/miniprogram-management/basic-info-management/api_setheadimage
+    // 注意事项: 一年内可申请修改5次 (five a year, not a month).
+    it('modifyheadimage uses an uploaded media id, checks the crop box and the yearly quota', async () => {
       const before = w.sim.authorizers[0]!.headImg;
       expect(await w.post('/cgi-bin/account/modifyheadimage', { head_img_media_id: 'unknown', x1: 0, y1: 0, x2: 1, y2: 1 })).toMatchObject({ errcode: 40007 });
       const id = await mediaId();
-      expect(await w.post('/cgi-bin/account/modifyheadimage', { head_img_media_id: id, x1: 0.5, y1: 0, x2: 0.2, y2: 1 })).toMatchObject({ errcode: 40097 });
+      expect(await w.post('/cgi-bin/account/modifyheadimage', { head_img_media_id: id, x1: 0.5, y1: 0, x2: 0.2, y2: 1 })).toMatchObject({ errcode: 53205 });
       expect(await w.post('/cgi-bin/account/modifyheadimage', { head_img_media_id: id, x1: 0, y1: 0, x2: 0.8, y2: 0.8 })).toEqual({ errcode: 0, errmsg: 'ok' });
-      const after = (await w.get('/cgi-bin/account/getaccountbasicinfo')).head_image_info;
+      const after = (await w.post('/cgi-bin/account/getaccountbasicinfo')).head_image_info;
       expect(after.head_image_url).not.toBe(before);
       expect(after.modify_used_count).toBe(1);
       for (let i = 0; i < 4; i++) expect(await w.post('/cgi-bin/account/modifyheadimage', { head_img_media_id: id })).toMatchObject({ errcode: 0 });
       expect(await w.post('/cgi-bin/account/modifyheadimage', { head_img_media_id: id })).toMatchObject({ errcode: 53202 });
+      now = Date.UTC(2025, 3, 10, 4, 0, 0); // a month later: still none left this year
+      expect(await w.post('/cgi-bin/account/modifyheadimage', { head_img_media_id: await mediaId() })).toMatchObject({ errcode: 53202 });
+      expect((await w.post('/cgi-bin/account/getaccountbasicinfo')).head_image_info).toMatchObject({ modify_used_count: 5, modify_quota: 5 });
+      now = Date.UTC(2026, 0, 1, 0, 0, 0);
+      expect(await w.post('/cgi-bin/account/modifyheadimage', { head_img_media_id: await mediaId() })).toMatchObject({ errcode: 0 });
     });
 
     it('does not accept another mini program’s media id', async () => {

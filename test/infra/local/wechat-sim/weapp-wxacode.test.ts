@@ -34,10 +34,12 @@ describe('WeChat simulator: mini-program codes', () => {
       expect(big).toMatchObject({ width: 1280, chunks: ['IHDR', 'PLTE', 'tRNS', 'IDAT', 'IEND'] });
     });
 
-    it('answers a missing or over-long path with JSON 40159', async () => {
-      expect((await call('/wxa/getwxacode', { path: 'p'.repeat(129) })).json).toMatchObject({ errcode: 40159 });
+    // https://developers.weixin.qq.com/miniprogram/dev/server/API/qrcode-link/qr-code/api_getqrcode
+    // path: 最大长度 1024 个字符 (createwxaqrcode keeps 128).
+    it('answers a missing or over-long path (over 1024 characters) with JSON 40159', async () => {
+      expect((await call('/wxa/getwxacode', { path: 'p'.repeat(1025) })).json).toMatchObject({ errcode: 40159 });
       expect((await call('/wxa/getwxacode', {})).json).toMatchObject({ errcode: 40159 });
-      expect((await call('/wxa/getwxacode', { path: 'p'.repeat(128) })).image).toBeDefined();
+      expect((await call('/wxa/getwxacode', { path: 'p'.repeat(1024) })).image).toBeDefined();
     });
 
     it('shares the lifetime cap with createwxaqrcode (45029 after); unlimited codes do not count', async () => {
@@ -84,6 +86,8 @@ describe('WeChat simulator: mini-program codes', () => {
       const image = (await call('/cgi-bin/wxaapp/createwxaqrcode', { path: 'pages/index/index', width: 600 })).image!;
       expect(decodePng(image)).toMatchObject({ width: 600, height: 600 });
       expect((await call('/cgi-bin/wxaapp/createwxaqrcode', { width: 600 })).json).toMatchObject({ errcode: 40159 });
+      // https://developers.weixin.qq.com/miniprogram/dev/server/API/qrcode-link/qr-code/api_createqrcode.html: path ≤ 128.
+      expect((await call('/cgi-bin/wxaapp/createwxaqrcode', { path: 'p'.repeat(129) })).json).toMatchObject({ errcode: 40159 });
     });
   });
 });
