@@ -353,6 +353,14 @@ describe('release pipeline', () => {
       expect(await post(`/admin/releases/${id}/gray`, { percentage: 80 })).toMatchObject({ status: 409, json: { code: 'not_gray' } });
     });
 
+    it('lets the rest of the fleet go once a gray canary is gray-released', async () => {
+      const apps = [await liveApp(), await liveApp()];
+      const started = await start({ userVersion: '3.3.0', targets: { appIds: apps }, canary: { appIds: [apps[0]] }, grayPercentage: 5 });
+      const done = await settle(started.json.releaseId, (r) => r.counts.gray_released + r.counts.cancelled + r.counts.failed === 2);
+      expect(done).toMatchObject({ status: 'running', counts: { gray_released: 2, cancelled: 0 } });
+      expect(wechatCalls('/wxa/grayrelease', apps[1]!).map((r) => r.body)).toEqual([{ gray_percentage: 5 }]);
+    });
+
     it('refuses to widen or complete a release that is not gray', async () => {
       const appId = await authorize();
       const id = (await settle((await start({ targets: { appIds: [appId] } })).json.releaseId)).releaseId;
