@@ -41,12 +41,12 @@ export const SYNC_BUDGET_MS = 20_000;
 export type BudgetedOutcome<K extends string> = Record<K, number> & { failed: number; remaining: number };
 
 /** Counts of a budgeted run: done, failed, and not started (left for the next call). */
-function tally<K extends string>(results: (PromiseSettledResult<unknown> | undefined)[], done: K): Record<K, number> & { failed: number; remaining: number } {
+function tally<K extends string>(results: (PromiseSettledResult<unknown> | undefined)[], done: K): BudgetedOutcome<K> {
   return {
     [done]: results.filter((r) => r?.status === 'fulfilled').length,
     failed: results.filter((r) => r?.status === 'rejected').length,
     remaining: results.filter((r) => r === undefined).length,
-  } as Record<K, number> & { failed: number; remaining: number };
+  } as BudgetedOutcome<K>;
 }
 
 /** No release, inline or distributed, takes more targets than this. */
@@ -96,7 +96,7 @@ export class ReleaseService {
   async approve(releaseId: string, releaseApp: (appId: string, release: ReleaseRecord) => Promise<void>, budgetMs = SYNC_BUDGET_MS): Promise<BudgetedOutcome<'released'>> {
     const release = await this.require(releaseId);
     const outcome = await this.forTargets(releaseId, ['held'], 'released', budgetMs, (t) => releaseApp(t.appId, release), (t, error) =>
-      this.stores.releases.transition(releaseId, t.appId, ['held'], 'failed', { failure: { step: 'release', reason: error.message } }).then(() => undefined),
+      this.stores.releases.transition(releaseId, t.appId, ['held'], 'failed', { failure: { step: 'release', reason: error.message, ...(error.errcode !== undefined ? { errcode: error.errcode } : {}) } }).then(() => undefined),
     );
     await this.finishIfDone(releaseId);
     return outcome;
