@@ -65,6 +65,12 @@ export function usePolling(tick: () => Promise<boolean>, intervalMs: number) {
 
 export const formatTime = (iso: string | number | undefined): string => (iso === undefined || iso === '' ? '—' : new Date(iso).toLocaleString());
 
+/** "20 · 18 released · 2 failed", with the apps a gray release has live for a share of users. */
+export function releaseAppsSummary(release: { total: number; counts: Partial<Record<string, number>>; gray?: { percentage: number } }): string {
+  const gray = release.counts.gray_released ?? 0;
+  return [`${release.total}`, ...(gray ? [`${gray} at ${release.gray?.percentage ?? '?'}% (gray)`] : []), `${release.counts.released ?? 0} released`, `${release.counts.failed ?? 0} failed`].join(' · ');
+}
+
 /** "in 1 h 5 min" / "3 min ago" for token expiries and ticket ages. */
 export function relativeTime(iso: string | undefined, now = Date.now()): string {
   if (!iso) return '—';

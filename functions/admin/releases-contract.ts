@@ -21,6 +21,8 @@ export const Release = z.object({
   total: z.number(),
   counts: Counts,
   options: z.object({ autoRelease: z.boolean(), maxConcurrency: z.number(), grayPercentage: z.number().optional() }),
+  /** A gray release: the share its gray-released apps were last widened to, and when the rollout was completed. */
+  gray: z.object({ percentage: z.number(), at: z.string(), completedAt: z.string().optional() }).optional(),
 });
 const Target = z.object({
   appId: z.string(),
@@ -28,6 +30,12 @@ const Target = z.object({
   auditId: z.string().optional(),
   failure: z.object({ step: z.string(), reason: z.string(), errcode: z.number().optional() }).optional(),
   rollback: z.object({ at: z.string(), ok: z.boolean(), reason: z.string().optional(), errcode: z.number().optional() }).optional(),
+  /** Share of users the app is live for while gray-released (100 once completed), and the last widen or complete WeChat refused. */
+  gray: z.object({
+    percentage: z.number(),
+    at: z.string(),
+    error: z.object({ action: z.enum(['widen', 'complete']), reason: z.string(), errcode: z.number().optional(), at: z.string() }).optional(),
+  }).optional(),
   trialQrcode: z.string().optional(),
   updatedAt: z.string(),
   history: z.array(z.object({ at: z.string(), state: z.string(), detail: z.string().optional() })),
@@ -64,6 +72,11 @@ export const RELEASE_ROUTES = {
       testers: z.array(z.string().min(1).max(64)).max(50).optional(),
       /** Keep each app's trial-version QR code (served per target). */
       trialQrcode: z.boolean().default(false),
+      /**
+       * Below 100: each app goes live through WeChat's `grayrelease` to this share of its users
+       * instead of `release`, and waits gray-released until the rollout is widened or completed.
+       * WeChat gray-releases only over a version already online: an app with none fails (85079).
+       */
       grayPercentage: z.number().int().min(1).max(100).optional(),
       /**
        * A privacy guide (用户隐私保护指引) for every target, set as its development version after
@@ -100,8 +113,19 @@ export const RELEASE_ROUTES = {
     params: ReleaseParams.extend({ appId: AppId }), response: 'image',
   }),
   rollbackRelease: route({
-    method: 'POST', path: '/admin/releases/{releaseId}/rollback', tag: 'releases', summary: 'Revert every app this release put live (one level), outcome per app (as many as fit in one request; call again while `remaining` > 0)', params: ReleaseParams,
-    response: z.object({ rolledBack: z.number(), failed: z.number(), remaining: z.number() }), wechat: ['revertcoderelease'],
+    method: 'POST', path: '/admin/releases/{releaseId}/rollback', tag: 'releases', summary: 'Revert every app this release put live (one level; a gray-released app by cancelling its gray release), outcome per app (as many as fit in one request; call again while `remaining` > 0)', params: ReleaseParams,
+    response: z.object({ rolledBack: z.number(), failed: z.number(), remaining: z.number() }), wechat: ['revertcoderelease', 'revertgrayrelease'],
+  }),
+  widenGrayRelease: route({
+    method: 'POST', path: '/admin/releases/{releaseId}/gray', tag: 'releases',
+    summary: 'Widen a gray release: every gray-released app to a higher share of its users (as many as fit in one request; call again while `remaining` > 0)', params: ReleaseParams,
+    body: z.object({ percentage: z.number().int().min(1).max(100) }).strict(),
+    response: z.object({ widened: z.number(), failed: z.number(), remaining: z.number() }), wechat: ['grayrelease', 'getgrayreleaseplan'],
+  }),
+  completeRollout: route({
+    method: 'POST', path: '/admin/releases/{releaseId}/complete-rollout', tag: 'releases',
+    summary: 'Complete a gray release: every gray-released app live for everyone (as many as fit in one request; call again while `remaining` > 0)', params: ReleaseParams,
+    response: z.object({ completed: z.number(), failed: z.number(), remaining: z.number() }), wechat: ['release'],
   }),
   retryFailed: route({
     method: 'POST', path: '/admin/releases/{releaseId}/retry-failed', tag: 'releases', summary: 'Run the failed apps again', params: ReleaseParams,

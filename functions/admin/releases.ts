@@ -2,7 +2,7 @@ import { implement } from '../lib/http/api-route';
 import { serveRoutes } from '../lib/http/serve-routes';
 import { NotFoundError } from '../lib/errors';
 import { componentServices, platformStores } from '../lib/platform';
-import { releaseApp } from '../lib/release/release-app';
+import { completeRelease, grayRelease, releaseApp } from '../lib/release/release-app';
 import { ReleaseService } from '../lib/release/release-service';
 import { RELEASE_ROUTES as R } from './releases-contract';
 
@@ -11,7 +11,7 @@ const service = async () => {
   return new ReleaseService(platformStores(), services.templates, services.credentials.appId);
 };
 
-/** `/admin/releases…`: start a fleet release and follow, approve, cancel or retry it. */
+/** `/admin/releases…`: start a fleet release and follow, approve, widen or complete (gray), cancel, retry or roll it back. */
 export const handler = serveRoutes([
   implement(R.startRelease, async ({ body, event }) => {
     const claims = (event.requestContext as { authorizer?: { jwt?: { claims?: Record<string, unknown> } } }).authorizer?.jwt?.claims;
@@ -54,9 +54,18 @@ export const handler = serveRoutes([
   }),
   implement(R.rollbackRelease, async ({ params }) => {
     const { miniPrograms } = await componentServices();
-    return (await service()).rollback(params.releaseId, async (appId) => {
-      await miniPrograms.api(appId).revertCodeRelease();
+    return (await service()).rollback(params.releaseId, async (appId, state) => {
+      if (state === 'gray_released') await miniPrograms.api(appId).revertGrayRelease();
+      else await miniPrograms.api(appId).revertCodeRelease();
     });
+  }),
+  implement(R.widenGrayRelease, async ({ params, body }) => {
+    const { miniPrograms } = await componentServices();
+    return (await service()).widenGray(params.releaseId, body.percentage, (appId) => grayRelease(miniPrograms.api(appId), body.percentage));
+  }),
+  implement(R.completeRollout, async ({ params }) => {
+    const { miniPrograms } = await componentServices();
+    return (await service()).completeRollout(params.releaseId, (appId) => completeRelease(miniPrograms.api(appId)));
   }),
   implement(R.retryFailed, async ({ params }) => (await service()).retryFailed(params.releaseId)),
 ]);

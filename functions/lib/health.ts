@@ -81,11 +81,12 @@ export async function checkHealth(stores: Stores, componentAppId: string, now = 
   return { status, checkedAt: new Date(now).toISOString(), parts };
 }
 
-/** Where a long-running release waits, so the reason says what to do: approve, chase an audit, or wait for quota. */
+/** Where a long-running release waits, so the reason says what to do: approve, complete a gray rollout, chase an audit, or wait for quota. */
 function stalledReason(release: ReleaseRecord, ageSeconds: number, count: number): string {
   const waiting = [
     [release.counts.audit_submitted, 'in audit'],
     [release.counts.held, 'held for approval'],
+    [release.counts.gray_released ?? 0, 'gray-released (widen or complete the rollout)'],
     [release.counts.waiting_quota, 'waiting for audit quota'],
   ] as const;
   const where = waiting.filter(([n]) => n > 0).map(([n, what]) => `${n} ${what}`).join(', ');

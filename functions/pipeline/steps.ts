@@ -2,7 +2,7 @@ import { ConfigurationError } from '../lib/errors';
 import { logger } from '../lib/logger';
 import type { ComponentServices, Stores } from '../lib/platform';
 import { applyAuditOutcome, resumeReleaseOnAudit } from '../lib/release/audit-outcome';
-import { releaseApp } from '../lib/release/release-app';
+import { grayPercentageOf, releaseApp } from '../lib/release/release-app';
 import type { AuditStatus } from '../lib/store/audit-store';
 import { openTargets, TERMINAL_STATES, type ReleaseRecord, type TargetState } from '../lib/store/release-store';
 import { toWeChatDomains, type ServerDomainLists } from '../lib/weapp/domains';
@@ -66,7 +66,8 @@ export const STEPS: Record<string, (input: StepInput, ctx: StepContext) => Promi
     if (!waves || waveIndex === 0) return { proceed: true, ...(await auditQuota(ctx, releaseId, release)) };
     const earlier = new Set(waves.slice(0, waveIndex).flat());
     const items = await ctx.stores.releases.allTargets(releaseId);
-    const notReleased = items.filter((t) => earlier.has(t.appId) && t.state !== 'released');
+    // A gray release's canary is live for its share of users: that is as far as this release takes it.
+    const notReleased = items.filter((t) => earlier.has(t.appId) && t.state !== 'released' && t.state !== 'gray_released');
     if (notReleased.length === 0) return { proceed: true, ...(await auditQuota(ctx, releaseId, release)) };
     for (const appId of waves[waveIndex] ?? []) {
       await ctx.stores.releases.transition(releaseId, appId, ['pending'], 'cancelled', { detail: `canary wave not released (${notReleased.map((t) => `${t.appId}: ${t.state}`).join(', ')})` });
@@ -172,14 +173,16 @@ export const STEPS: Record<string, (input: StepInput, ctx: StepContext) => Promi
     try {
       await releaseApp(ctx, releaseId, appId!, release, ['audit_passed'], target.state);
     } catch (error) {
-      if (!(error instanceof WeChatApiError && error.errcode === ERR.AUDIT_STATE_FORBIDS_RELEASE) || !target.auditId) throw error;
+      // release says 85020 and grayrelease 85080 when the audit has not passed.
+      const notPassed = error instanceof WeChatApiError && (error.errcode === ERR.AUDIT_STATE_FORBIDS_RELEASE || error.errcode === ERR.VERSION_NOT_PASSED_AUDIT);
+      if (!notPassed || !target.auditId) throw error;
       const status = await recheckAudit(ctx, releaseId, appId!, target.auditId);
       if (status === 'auditing' || status === 'delayed') return { outcome: 'audit_pending' };
       // It passed between WeChat's refusal and this read: release it now, once.
       if (status !== 'passed') throw error;
       await releaseApp(ctx, releaseId, appId!, release, ['audit_passed'], target.state);
     }
-    return { outcome: 'released' };
+    return { outcome: grayPercentageOf(release) === undefined ? 'released' : 'gray_released' };
   },
 
   async recordFailure({ releaseId, appId, error }, ctx) {
@@ -274,7 +277,7 @@ async function prepareTrial(ctx: StepContext, releaseId: string, appId: string, 
 }
 
 function stepOf(state: TargetState): string {
-  return ({ pending: 'setDomains', domains_set: 'commit', committed: 'submitAudit', waiting_quota: 'submitAudit', audit_submitted: 'audit', audit_passed: 'release', held: 'release' } as Partial<Record<TargetState, string>>)[state] ?? state;
+  return ({ pending: 'setDomains', domains_set: 'commit', committed: 'submitAudit', waiting_quota: 'submitAudit', audit_submitted: 'audit', audit_passed: 'release', held: 'release', gray_released: 'release' } as Partial<Record<TargetState, string>>)[state] ?? state;
 }
 
 /** Step Functions hands the Catch `{ Error, Cause }`; Cause is Lambda's `{ errorType, errorMessage }`. */

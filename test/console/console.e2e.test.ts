@@ -198,6 +198,46 @@ describe('admin console in a browser', () => {
     expect(recorded).toMatchObject({ total: FLEET_SIZE, options: { maxConcurrency: 20 }, userDesc: 'spring release from the console' });
   }, 70_000);
 
+  it('runs a gray release from the wizard, widens it and completes the rollout from the progress view', async () => {
+    // The fleet has a version online from the release above: WeChat gray-releases only over one.
+    await page.goto(consoleUrl('releases/new'));
+    await waitUntil(async () => (await page.inputValue('input[data-test=user-version]')) !== '', 'the template’s version');
+    await page.fill('input[data-test=user-version]', '3.1.0');
+    await page.click('[data-test=wizard-next]');
+    await waitForCount(page.locator('[data-test=target-table] .el-table__body tr'), FLEET_SIZE);
+    await page.click('[data-test=target-table] .el-table__header .el-checkbox');
+    await page.click('[data-test=wizard-next]');
+    await page.click('[data-test=wizard-next]');
+    await page.fill('[data-test=max-concurrency] input, input[data-test=max-concurrency]', '20');
+    await page.fill('[data-test=gray-percentage] input, input[data-test=gray-percentage]', '10');
+    await page.click('[data-test=wizard-next]');
+    await expectText(page.locator('[data-test=review-gray]'), '10%');
+    await page.click('[data-test=start-release]');
+    await page.waitForURL((url) => /\/console\/releases\/(?!new$)[^/]+$/.test(url.pathname));
+    const releaseId = decodeURIComponent(new URL(page.url()).pathname.split('/').pop()!);
+
+    await page.locator('[data-test=release-counts] [data-state=gray_released]').waitFor({ timeout: 45_000 });
+    await expectText(page.locator('[data-test=release-counts] [data-state=gray_released]'), `${FLEET_SIZE}`);
+    await expectText(page.locator('[data-test=gray-share]'), '10%');
+    await screenshot('release-gray');
+    // Only grayrelease went out: the version online is still the one before.
+    expect(platform.simulator!.app(authorizedAppId).online?.version.userVersion).toBe('3.0.0');
+
+    await page.fill('[data-test=gray-to] input', '50');
+    await page.click('[data-test=gray-widen]');
+    await page.click('.el-message-box .el-button--primary');
+    await expectText(page.locator('[data-test=gray-share]'), '50%');
+    expect(platform.simulator!.app(authorizedAppId).gray).toMatchObject({ status: 1, grayPercentage: 50 });
+
+    await page.click('[data-test=gray-complete]');
+    await page.click('.el-message-box .el-button--primary');
+    await page.locator('[data-test=release-status][data-status=succeeded]').waitFor({ timeout: 30_000 });
+    await expectText(page.locator('[data-test=gray-share]'), 'live for everyone');
+    await expectText(page.locator('[data-test=release-counts] [data-state=released]'), `${FLEET_SIZE}`);
+    expect(platform.simulator!.app(authorizedAppId).online?.version.userVersion).toBe('3.1.0');
+    expect((await (await platform.admin(`/admin/releases/${releaseId}`)).json()) as object).toMatchObject({ gray: { percentage: 100, completedAt: expect.any(String) } });
+  }, 90_000);
+
   it('registers a company and asks WeChat how it is going', async () => {
     await page.goto(consoleUrl('registrations'));
     const fields: [string, string][] = [

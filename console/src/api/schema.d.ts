@@ -351,21 +351,41 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Staged release plan
+         * Staged (gray) release plan: status 0 none, 1 running, 2 paused, 3 finished, 4 cancelled
          * @description WeChat: getgrayreleaseplan
          */
         get: operations["getAdminAuthorizersAppIdGrayRelease"];
         /**
-         * Release to a percentage of users
+         * Release the version that passed audit to a share of users, or widen a running gray release (needs a version online; the share only goes up)
          * @description WeChat: grayrelease
          */
         put: operations["putAdminAuthorizersAppIdGrayRelease"];
         post?: never;
         /**
-         * Cancel the staged release
+         * Cancel the gray release: its users go back to the version online before it
          * @description WeChat: revertgrayrelease
          */
         delete: operations["deleteAdminAuthorizersAppIdGrayRelease"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/authorizers/{appId}/gray-release:complete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Complete the gray release: the version goes live for everyone (WeChat's release)
+         * @description WeChat: release
+         */
+        post: operations["postAdminAuthorizersAppIdGrayReleaseComplete"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -1030,6 +1050,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/releases/{releaseId}/complete-rollout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Complete a gray release: every gray-released app live for everyone (as many as fit in one request; call again while `remaining` > 0)
+         * @description WeChat: release
+         */
+        post: operations["postAdminReleasesReleaseIdCompleteRollout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/releases/{releaseId}/gray": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Widen a gray release: every gray-released app to a higher share of its users (as many as fit in one request; call again while `remaining` > 0)
+         * @description WeChat: grayrelease, getgrayreleaseplan
+         */
+        post: operations["postAdminReleasesReleaseIdGray"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/admin/releases/{releaseId}/retry-failed": {
         parameters: {
             query?: never;
@@ -1057,8 +1117,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Revert every app this release put live (one level), outcome per app (as many as fit in one request; call again while `remaining` > 0)
-         * @description WeChat: revertcoderelease
+         * Revert every app this release put live (one level; a gray-released app by cancelling its gray release), outcome per app (as many as fit in one request; call again while `remaining` > 0)
+         * @description WeChat: revertcoderelease, revertgrayrelease
          */
         post: operations["postAdminReleasesReleaseIdRollback"];
         delete?: never;
@@ -2226,7 +2286,11 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        [key: string]: unknown;
+                        create_timestamp?: number;
+                        gray_percentage: number;
+                        status: number;
+                        support_debuger_first?: boolean;
+                        support_experiencer_first?: boolean;
                     };
                 };
             };
@@ -2253,6 +2317,8 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    debuggersFirst?: boolean;
+                    experiencersFirst?: boolean;
                     percentage: number;
                 };
             };
@@ -2291,6 +2357,49 @@ export interface operations {
         };
     };
     deleteAdminAuthorizersAppIdGrayRelease: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                appId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The request was refused; nothing changed */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        ok: true;
+                    };
+                };
+            };
+            /** @description WeChat failed or could not be reached */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postAdminAuthorizersAppIdGrayReleaseComplete: {
         parameters: {
             query?: never;
             header?: never;
@@ -4000,6 +4109,11 @@ export interface operations {
                                 createdBy: string;
                                 executionArn?: string;
                                 finishedAt?: string;
+                                gray?: {
+                                    at: string;
+                                    completedAt?: string;
+                                    percentage: number;
+                                };
                                 options: {
                                     autoRelease: boolean;
                                     grayPercentage?: number;
@@ -4328,6 +4442,11 @@ export interface operations {
                             createdBy: string;
                             executionArn?: string;
                             finishedAt?: string;
+                            gray?: {
+                                at: string;
+                                completedAt?: string;
+                                percentage: number;
+                            };
                             options: {
                                 autoRelease: boolean;
                                 grayPercentage?: number;
@@ -4459,6 +4578,11 @@ export interface operations {
                         createdBy: string;
                         executionArn?: string;
                         finishedAt?: string;
+                        gray?: {
+                            at: string;
+                            completedAt?: string;
+                            percentage: number;
+                        };
                         options: {
                             autoRelease: boolean;
                             grayPercentage?: number;
@@ -4490,7 +4614,7 @@ export interface operations {
             query?: {
                 cursor?: string;
                 limit?: number;
-                state?: "pending" | "domains_set" | "committed" | "audit_submitted" | "waiting_quota" | "audit_passed" | "held" | "released" | "failed" | "cancelled" | "rolled_back";
+                state?: "pending" | "domains_set" | "committed" | "audit_submitted" | "waiting_quota" | "audit_passed" | "held" | "gray_released" | "released" | "failed" | "cancelled" | "rolled_back";
             };
             header?: never;
             path: {
@@ -4523,6 +4647,11 @@ export interface operations {
                         createdBy: string;
                         executionArn?: string;
                         finishedAt?: string;
+                        gray?: {
+                            at: string;
+                            completedAt?: string;
+                            percentage: number;
+                        };
                         nextCursor?: string;
                         options: {
                             autoRelease: boolean;
@@ -4540,6 +4669,17 @@ export interface operations {
                                 reason: string;
                                 step: string;
                             };
+                            gray?: {
+                                at: string;
+                                error?: {
+                                    /** @enum {string} */
+                                    action: "widen" | "complete";
+                                    at: string;
+                                    errcode?: number;
+                                    reason: string;
+                                };
+                                percentage: number;
+                            };
                             history: {
                                 at: string;
                                 detail?: string;
@@ -4552,7 +4692,7 @@ export interface operations {
                                 reason?: string;
                             };
                             /** @enum {string} */
-                            state: "pending" | "domains_set" | "committed" | "audit_submitted" | "waiting_quota" | "audit_passed" | "held" | "released" | "failed" | "cancelled" | "rolled_back";
+                            state: "pending" | "domains_set" | "committed" | "audit_submitted" | "waiting_quota" | "audit_passed" | "held" | "gray_released" | "released" | "failed" | "cancelled" | "rolled_back";
                             trialQrcode?: string;
                             updatedAt: string;
                         }[];
@@ -4647,6 +4787,100 @@ export interface operations {
                     "application/json": {
                         cancelled: number;
                         remaining: number;
+                    };
+                };
+            };
+            /** @description WeChat failed or could not be reached */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postAdminReleasesReleaseIdCompleteRollout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                releaseId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The request was refused; nothing changed */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        completed: number;
+                        failed: number;
+                        remaining: number;
+                    };
+                };
+            };
+            /** @description WeChat failed or could not be reached */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postAdminReleasesReleaseIdGray: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                releaseId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    percentage: number;
+                };
+            };
+        };
+        responses: {
+            /** @description The request was refused; nothing changed */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        failed: number;
+                        remaining: number;
+                        widened: number;
                     };
                 };
             };

@@ -17,6 +17,8 @@ export type ReleaseSummary = JsonOf<paths['/admin/releases']['get']['responses']
 export type ReleaseProgress = JsonOf<paths['/admin/releases/{releaseId}']['get']['responses'][200]>;
 export type ReleaseTarget = ReleaseProgress['targets'][number];
 export type TargetState = ReleaseTarget['state'];
+/** getgrayreleaseplan as the per-app route answers it. */
+export type GrayPlan = JsonOf<paths['/admin/authorizers/{appId}/gray-release']['get']['responses'][200]>;
 export type Registration = JsonOf<paths['/admin/registrations']['get']['responses'][200]>['registrations'][number];
 export type RegistrationRequest = JsonOf<paths['/admin/registrations']['post']['requestBody']>;
 export type PrivacySetting = JsonOf<paths['/admin/authorizers/{appId}/privacy']['get']['responses'][200]>;
@@ -35,10 +37,15 @@ export const AUTHORIZER_STATUSES: readonly AuthorizerStatus[] = ['authorized', '
 /**
  * Every state of a release target, in the order the progress page shows them, and whether it is
  * final (a target does not leave it on its own). A state the API adds and this misses fails type-checking.
+ * Gray-released counts as finished: the pipeline is done with it, and only an operator widening
+ * or completing the rollout moves it on.
  */
 const TARGET_STATE_IS_FINAL = {
   pending: false, domains_set: false, committed: false, waiting_quota: false, audit_submitted: false, audit_passed: false, held: false,
-  released: true, failed: true, cancelled: true, rolled_back: true,
+  gray_released: true, released: true, failed: true, cancelled: true, rolled_back: true,
 } as const satisfies Record<TargetState, boolean>;
+
+/** getgrayreleaseplan's status codes, readable. */
+export const GRAY_PLAN_STATUS: Readonly<Record<number, string>> = { 0: 'none', 1: 'running', 2: 'paused', 3: 'finished', 4: 'cancelled' };
 export const TARGET_STATES = Object.keys(TARGET_STATE_IS_FINAL) as TargetState[];
 export const FINAL_TARGET_STATES: ReadonlySet<TargetState> = new Set(TARGET_STATES.filter((state) => TARGET_STATE_IS_FINAL[state]));

@@ -186,12 +186,30 @@ export const WEAPP_ROUTES = {
     body: z.object({ appVersion: z.string().regex(/^\d+$/).optional() }).strict(), response: Ok, wechat: ['revertcoderelease'],
   }),
   getReleaseHistory: route({ method: 'GET', path: `${A}/release/history`, tag: 'release', summary: 'Versions a rollback can target', params: AppParams, response: z.object({ versions: z.array(JsonObject) }), wechat: ['revertcoderelease?action=get_history_version'] }),
-  getGrayRelease: route({ method: 'GET', path: `${A}/gray-release`, tag: 'release', summary: 'Staged release plan', params: AppParams, response: JsonObject, wechat: ['getgrayreleaseplan'] }),
-  setGrayRelease: route({
-    method: 'PUT', path: `${A}/gray-release`, tag: 'release', summary: 'Release to a percentage of users', params: AppParams,
-    body: z.object({ percentage: z.number().int().min(1).max(100) }).strict(), response: Ok, wechat: ['grayrelease'],
+  getGrayRelease: route({
+    method: 'GET', path: `${A}/gray-release`, tag: 'release', summary: 'Staged (gray) release plan: status 0 none, 1 running, 2 paused, 3 finished, 4 cancelled', params: AppParams,
+    response: z.object({
+      status: z.number(), create_timestamp: z.number().optional(), gray_percentage: z.number(),
+      support_experiencer_first: z.boolean().optional(), support_debuger_first: z.boolean().optional(),
+    }),
+    wechat: ['getgrayreleaseplan'],
   }),
-  revertGrayRelease: route({ method: 'DELETE', path: `${A}/gray-release`, tag: 'release', summary: 'Cancel the staged release', params: AppParams, response: Ok, wechat: ['revertgrayrelease'] }),
+  setGrayRelease: route({
+    method: 'PUT', path: `${A}/gray-release`, tag: 'release',
+    summary: 'Release the version that passed audit to a share of users, or widen a running gray release (needs a version online; the share only goes up)', params: AppParams,
+    body: z.object({
+      percentage: z.number().int().min(0).max(100),
+      /** Testers (体验成员) / project members (项目成员) get it first; 0 % needs one of them. */
+      experiencersFirst: z.boolean().optional(),
+      debuggersFirst: z.boolean().optional(),
+    }).strict().refine((b) => b.percentage > 0 || b.experiencersFirst || b.debuggersFirst, { message: 'percentage 0 reaches only testers: set experiencersFirst or debuggersFirst', path: ['percentage'] }),
+    response: Ok, wechat: ['grayrelease'],
+  }),
+  completeGrayRelease: route({
+    method: 'POST', path: `${A}/gray-release:complete`, tag: 'release', summary: 'Complete the gray release: the version goes live for everyone (WeChat\'s release)', params: AppParams,
+    response: Ok, wechat: ['release'],
+  }),
+  revertGrayRelease: route({ method: 'DELETE', path: `${A}/gray-release`, tag: 'release', summary: 'Cancel the gray release: its users go back to the version online before it', params: AppParams, response: Ok, wechat: ['revertgrayrelease'] }),
   setVisitStatus: route({
     method: 'PUT', path: `${A}/visit-status`, tag: 'release', summary: 'Put the app online or take it offline', params: AppParams,
     body: z.object({ status: z.enum(['online', 'offline']) }).strict(), response: Ok, wechat: ['change_visitstatus'],

@@ -1,6 +1,7 @@
 import { implement } from '../../lib/http/api-route';
 import { serveRoutes } from '../../lib/http/serve-routes';
 import { componentServices, platformStores } from '../../lib/platform';
+import { completeRelease } from '../../lib/release/release-app';
 import { fromWeChatDomains, toWeChatDomains } from '../../lib/weapp/domains';
 import { fromWeChatPrivacy, toWeChatPrivacy } from '../../lib/weapp/privacy';
 import { WEAPP_ROUTES as R } from './contract';
@@ -103,7 +104,11 @@ export const handler = serveRoutes([
   implement(R.getReleaseHistory, async ({ params }) => ({ versions: (await (await mp()).api(params.appId).getHistoryVersion()).version_list })),
   implement(R.getGrayRelease, async ({ params }) => (await (await mp()).api(params.appId).getGrayReleasePlan()).gray_release_plan),
   implement(R.setGrayRelease, async ({ params, body }) => {
-    await (await mp()).api(params.appId).grayRelease(body.percentage);
+    await (await mp()).api(params.appId).grayRelease(body.percentage, { experiencers: body.experiencersFirst, debuggers: body.debuggersFirst });
+    return { ok: true as const };
+  }),
+  implement(R.completeGrayRelease, async ({ params }) => {
+    await completeRelease((await mp()).api(params.appId));
     return { ok: true as const };
   }),
   implement(R.revertGrayRelease, async ({ params }) => {

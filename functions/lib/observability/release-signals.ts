@@ -15,8 +15,8 @@ export function countAuditOutcome(status: AuditStatus): void {
 }
 
 /**
- * A release target reached a state it stays in until someone acts (released, held, failed,
- * cancelled, rolled_back). Also counted under `service` alone, for a fleet-wide total.
+ * A release target reached a state it stays in until someone acts (released, held,
+ * gray_released, failed, cancelled, rolled_back). Also counted under `service` alone, for a fleet-wide total.
  */
 export function countReleaseTargetFinal(state: string): void {
   emitDimensionedCount(METRIC.releaseTargetsFinal, { State: state }, { alsoUndimensioned: true });

@@ -8,7 +8,7 @@ import { mapSettledBefore } from '../concurrency';
 import { config } from '../config';
 import { BadRequestError, ConfigurationError, ConflictError, NotFoundError } from '../errors';
 import type { Stores } from '../platform';
-import { FINAL_STATES, openTargets, type ReleaseOptions, type ReleaseRecord } from '../store/release-store';
+import { FINAL_STATES, openTargets, type ReleaseOptions, type ReleaseRecord, type TargetRecord, type TargetState } from '../store/release-store';
 import { buildExtJson } from '../weapp/ext-json';
 import { privacyTemplateProblem } from '../weapp/privacy';
 import type { TemplateApi } from '../wechat/weapp';
@@ -38,13 +38,16 @@ export interface StartReleaseInput {
  */
 export const SYNC_BUDGET_MS = 20_000;
 
+/** What one budgeted admin action did: done (under its own name), failed, and not started (left for the next call). */
+export type BudgetedOutcome<K extends string> = Record<K, number> & { failed: number; remaining: number };
+
 /** Counts of a budgeted run: done, failed, and not started (left for the next call). */
-function tally<K extends string>(results: (PromiseSettledResult<unknown> | undefined)[], done: K): Record<K, number> & { failed: number; remaining: number } {
+function tally<K extends string>(results: (PromiseSettledResult<unknown> | undefined)[], done: K): BudgetedOutcome<K> {
   return {
     [done]: results.filter((r) => r?.status === 'fulfilled').length,
     failed: results.filter((r) => r?.status === 'rejected').length,
     remaining: results.filter((r) => r === undefined).length,
-  } as Record<K, number> & { failed: number; remaining: number };
+  } as BudgetedOutcome<K>;
 }
 
 /** No release, inline or distributed, takes more targets than this. */
@@ -80,8 +83,10 @@ export class ReleaseService {
 
     const waves = canaryWaves(appIds, input.canary);
     const releaseId = `rel-${new Date(this.now()).toISOString().slice(0, 10).replace(/-/g, '')}-${randomUUID().slice(0, 8)}`;
+    const createdAt = new Date(this.now()).toISOString();
+    const gray = input.options.grayPercentage !== undefined && input.options.grayPercentage < 100 ? { gray: { percentage: input.options.grayPercentage, at: createdAt } } : {};
     const record = await this.stores.releases.create(
-      { releaseId, templateId: input.templateId, userVersion: input.userVersion, userDesc: input.userDesc, createdBy: input.createdBy, createdAt: new Date(this.now()).toISOString(), options: { ...input.options, ...(waves.length > 1 ? { waves } : {}) } },
+      { releaseId, templateId: input.templateId, userVersion: input.userVersion, userDesc: input.userDesc, createdBy: input.createdBy, createdAt, options: { ...input.options, ...(waves.length > 1 ? { waves } : {}) }, ...gray },
       appIds,
     );
     appendCorrelation({ releaseId });
@@ -90,18 +95,53 @@ export class ReleaseService {
     return { ...record, executionArn };
   }
 
-  /** Releases every held app of a release (audit passed, waiting for approval). */
-  async approve(releaseId: string, releaseApp: (appId: string, release: ReleaseRecord) => Promise<void>, budgetMs = SYNC_BUDGET_MS): Promise<{ released: number; failed: number; remaining: number }> {
+  /** Releases every held app of a release (audit passed, waiting for approval): in full, or gray for a gray release. */
+  async approve(releaseId: string, releaseApp: (appId: string, release: ReleaseRecord) => Promise<void>, budgetMs = SYNC_BUDGET_MS): Promise<BudgetedOutcome<'released'>> {
     const release = await this.require(releaseId);
-    const held = await this.stores.releases.allTargets(releaseId, 'held');
-    const results = await mapSettledBefore(held, 10, this.now() + budgetMs, (t) => releaseApp(t.appId, release), this.now);
-    for (const [i, result] of results.entries()) {
-      if (result?.status === 'rejected') {
-        await this.stores.releases.transition(releaseId, held[i]!.appId, ['held'], 'failed', { failure: { step: 'release', reason: (result.reason as Error).message } });
-      }
+    const outcome = await this.forTargets(releaseId, ['held'], 'released', budgetMs, (t) => releaseApp(t.appId, release), (t, error) =>
+      this.stores.releases.transition(releaseId, t.appId, ['held'], 'failed', { failure: { step: 'release', reason: error.message, ...(error.errcode !== undefined ? { errcode: error.errcode } : {}) } }).then(() => undefined),
+    );
+    await this.finishIfDone(releaseId);
+    return outcome;
+  }
+
+  /**
+   * Widens a gray release: `grayrelease` at `percentage` for every gray-released app still below
+   * it. WeChat lets a plan only go up, so a lower share than the release's is refused up front;
+   * the same share again goes on with the apps a previous call left. An app WeChat refuses keeps
+   * its share, with the reason.
+   */
+  async widenGray(releaseId: string, percentage: number, widen: (appId: string) => Promise<number>, budgetMs = SYNC_BUDGET_MS): Promise<BudgetedOutcome<'widened'>> {
+    const release = await this.require(releaseId);
+    if (!release.gray || release.gray.completedAt) throw new ConflictError(`release ${releaseId} has no gray rollout to widen`, 'not_gray');
+    if (!Number.isInteger(percentage) || percentage < 1 || percentage > 100) throw new BadRequestError('percentage is an integer from 1 to 100', 'invalid_gray_percentage');
+    if (percentage < release.gray.percentage) throw new BadRequestError(`WeChat lets a gray release only go up: the release is at ${release.gray.percentage}%`, 'gray_percentage_not_higher');
+    await this.stores.releases.setGray(releaseId, { percentage, at: new Date(this.now()).toISOString() });
+    const below = (t: TargetRecord) => (t.gray?.percentage ?? 0) < percentage;
+    return this.forTargets(releaseId, ['gray_released'], 'widened', budgetMs, async (t) => {
+      const reached = await widen(t.appId);
+      await this.stores.releases.recordGray(releaseId, t.appId, { percentage: reached, at: new Date(this.now()).toISOString() });
+    }, (t, error) => this.recordGrayError(releaseId, t, 'widen', error), below);
+  }
+
+  /**
+   * Completes a gray release: `release` for every gray-released app, which puts the version
+   * live for everyone and ends WeChat's plan. An app WeChat refuses stays gray-released with
+   * the reason; the release finishes once none is left.
+   */
+  async completeRollout(releaseId: string, complete: (appId: string) => Promise<void>, budgetMs = SYNC_BUDGET_MS): Promise<BudgetedOutcome<'completed'>> {
+    const release = await this.require(releaseId);
+    if (!release.gray) throw new ConflictError(`release ${releaseId} is not a gray release`, 'not_gray');
+    const outcome = await this.forTargets(releaseId, ['gray_released'], 'completed', budgetMs, async (t) => {
+      await complete(t.appId);
+      await this.stores.releases.transition(releaseId, t.appId, ['gray_released'], 'released', { knownState: t.state, gray: { percentage: 100, at: new Date(this.now()).toISOString() }, detail: 'rollout completed: live for everyone' });
+    }, (t, error) => this.recordGrayError(releaseId, t, 'complete', error));
+    if (outcome.failed === 0 && outcome.remaining === 0 && !release.gray.completedAt) {
+      const at = new Date(this.now()).toISOString();
+      await this.stores.releases.setGray(releaseId, { percentage: 100, at, completedAt: at });
     }
     await this.finishIfDone(releaseId);
-    return tally(results, 'released');
+    return outcome;
   }
 
   /**
@@ -142,24 +182,25 @@ export class ReleaseService {
   }
 
   /**
-   * Reverts every app this release put live by one level (`revertcoderelease`), recording the
-   * outcome per app; apps WeChat refuses to revert keep their state with the reason.
+   * Reverts every app this release put live: a released app by one level (`revertcoderelease`),
+   * a gray-released one by cancelling its gray release (`revertgrayrelease`; WeChat refuses the
+   * other while a gray release runs, 87011). The outcome is recorded per app; apps WeChat
+   * refuses to revert keep their state with the reason.
    */
-  async rollback(releaseId: string, revert: (appId: string) => Promise<void>, budgetMs = SYNC_BUDGET_MS): Promise<{ rolledBack: number; failed: number; remaining: number }> {
+  async rollback(releaseId: string, revert: (appId: string, state: 'released' | 'gray_released') => Promise<void>, budgetMs = SYNC_BUDGET_MS): Promise<BudgetedOutcome<'rolledBack'>> {
     await this.require(releaseId);
-    const live = await this.stores.releases.allTargets(releaseId, 'released');
-    const results = await mapSettledBefore(live, 10, this.now() + budgetMs, async (target) => {
-      await revert(target.appId);
-      await this.stores.releases.transition(releaseId, target.appId, ['released'], 'rolled_back', { detail: 'reverted to the previous release' });
-      await this.stores.releases.recordRollback(releaseId, target.appId, { at: new Date(this.now()).toISOString(), ok: true });
-    }, this.now);
-    for (const [i, result] of results.entries()) {
-      if (result?.status === 'rejected') {
-        const error = result.reason as Error & { errcode?: number };
-        await this.stores.releases.recordRollback(releaseId, live[i]!.appId, { at: new Date(this.now()).toISOString(), ok: false, reason: error.message, ...(error.errcode !== undefined ? { errcode: error.errcode } : {}) });
-      }
-    }
-    return tally(results, 'rolledBack');
+    const at = () => new Date(this.now()).toISOString();
+    const outcome = await this.forTargets(releaseId, ['released', 'gray_released'], 'rolledBack', budgetMs, async (target) => {
+      const state = target.state as 'released' | 'gray_released';
+      await revert(target.appId, state);
+      await this.stores.releases.transition(releaseId, target.appId, [state], 'rolled_back', { detail: state === 'gray_released' ? 'gray release cancelled' : 'reverted to the previous release' });
+      await this.stores.releases.recordRollback(releaseId, target.appId, { at: at(), ok: true });
+    }, async (target, error) => {
+      await this.stores.releases.recordRollback(releaseId, target.appId, { at: at(), ok: false, reason: error.message, ...(error.errcode !== undefined ? { errcode: error.errcode } : {}) });
+    });
+    // A gray release runs until its gray-released apps are gone: rolled back, they are.
+    await this.finishIfDone(releaseId);
+    return outcome;
   }
 
   /**
@@ -202,6 +243,37 @@ export class ReleaseService {
     if (!executionArn) throw new ConfigurationError('Step Functions returned no execution ARN');
     await this.stores.releases.setExecution(releaseId, executionArn);
     return executionArn;
+  }
+
+  /**
+   * The budgeted pattern of the admin actions on a release's apps: the targets in `states`
+   * (narrowed by `only`), ten at a time, none started after the budget (those are left for the
+   * next call); a failure is recorded by `onFailure` and counted, never stops the rest.
+   */
+  private async forTargets<K extends string>(
+    releaseId: string,
+    states: TargetState[],
+    done: K,
+    budgetMs: number,
+    work: (target: TargetRecord) => Promise<void>,
+    onFailure: (target: TargetRecord, error: Error & { errcode?: number }) => Promise<void>,
+    only: (target: TargetRecord) => boolean = () => true,
+  ): Promise<BudgetedOutcome<K>> {
+    const targets = (await Promise.all(states.map((state) => this.stores.releases.allTargets(releaseId, state)))).flat().filter(only);
+    const results = await mapSettledBefore(targets, 10, this.now() + budgetMs, work, this.now);
+    for (const [i, result] of results.entries()) {
+      if (result?.status === 'rejected') await onFailure(targets[i]!, result.reason as Error & { errcode?: number });
+    }
+    return tally(results, done);
+  }
+
+  private async recordGrayError(releaseId: string, target: TargetRecord, action: 'widen' | 'complete', error: Error & { errcode?: number }): Promise<void> {
+    const at = new Date(this.now()).toISOString();
+    await this.stores.releases.recordGray(releaseId, target.appId, {
+      percentage: target.gray?.percentage ?? 0,
+      at: target.gray?.at ?? at,
+      error: { action, reason: error.message, ...(error.errcode !== undefined ? { errcode: error.errcode } : {}), at },
+    });
   }
 
   private async finishIfDone(releaseId: string): Promise<void> {

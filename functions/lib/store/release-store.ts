@@ -4,7 +4,11 @@ import { countReleaseTargetFinal } from '../observability/release-signals';
 import type { PrivacyTemplate } from '../weapp/privacy';
 import { withoutKeys } from './keys';
 
-/** Where one app stands in a release. Terminal: released, held→released, failed, cancelled. */
+/**
+ * Where one app stands in a release. Terminal: released, failed, cancelled, rolled_back. Held
+ * (waiting for approval) and gray_released (live for a share of users through `grayrelease`,
+ * waiting for an operator to widen or complete the rollout) wait for someone to act.
+ */
 export const TARGET_STATES = [
   'pending',
   'domains_set',
@@ -13,6 +17,7 @@ export const TARGET_STATES = [
   'waiting_quota',
   'audit_passed',
   'held',
+  'gray_released',
   'released',
   'failed',
   'cancelled',
@@ -21,10 +26,11 @@ export const TARGET_STATES = [
 export type TargetState = (typeof TARGET_STATES)[number];
 export const TERMINAL_STATES: ReadonlySet<TargetState> = new Set(['released', 'failed', 'cancelled', 'rolled_back']);
 /**
- * Where a target stays until someone acts: the terminal states, and held for approval. The
- * pipeline is done with these; a held app still keeps its release running until approved.
+ * Where a target stays until someone acts: the terminal states, held for approval, and
+ * gray-released. The pipeline is done with these; a held or gray-released app still keeps its
+ * release running until approved or until its rollout is completed.
  */
-export const FINAL_STATES: ReadonlySet<TargetState> = new Set([...TERMINAL_STATES, 'held']);
+export const FINAL_STATES: ReadonlySet<TargetState> = new Set([...TERMINAL_STATES, 'held', 'gray_released']);
 
 export type ReleaseStatus = 'running' | 'succeeded' | 'completed_with_failures' | 'cancelled';
 
@@ -38,6 +44,7 @@ export interface ReleaseOptions {
   testers?: string[];
   /** Keep each app's trial-version QR code after commit (for testers to scan). */
   trialQrcode?: boolean;
+  /** Below 100: each app goes live through `grayrelease` to this share of its users instead of `release`. */
   grayPercentage?: number;
   /** Target waves in order; all but the last must be released in full before the next starts. */
   waves?: string[][];
@@ -58,6 +65,21 @@ export interface ReleaseRecord {
   total: number;
   counts: Record<TargetState, number>;
   finishedAt?: string;
+  /** A gray release: the share of users its gray-released apps were last widened to, and when the rollout was completed. */
+  gray?: ReleaseGray;
+}
+
+export interface ReleaseGray {
+  percentage: number;
+  at: string;
+  completedAt?: string;
+}
+
+/** Where one app's gray release stands: its current share, and the last widen or complete WeChat refused. */
+export interface TargetGray {
+  percentage: number;
+  at: string;
+  error?: { action: 'widen' | 'complete'; reason: string; errcode?: number; at: string };
 }
 
 /** Targets of a release not yet in a terminal state (held ones included): the release runs while any is. */
@@ -75,6 +97,7 @@ export interface TargetRecord {
   trialQrcode?: string;
   /** Outcome of a rollback attempt on an app this release put live. */
   rollback?: { at: string; ok: boolean; reason?: string; errcode?: number };
+  gray?: TargetGray;
   updatedAt: string;
   history: { at: string; state: TargetState; detail?: string }[];
 }
@@ -216,7 +239,7 @@ export class ReleaseStore {
     appId: string,
     from: readonly TargetState[],
     to: TargetState,
-    extra: { auditId?: string; failure?: TargetRecord['failure']; detail?: string; knownState?: TargetState } = {},
+    extra: { auditId?: string; failure?: TargetRecord['failure']; gray?: TargetGray; detail?: string; knownState?: TargetState } = {},
     now = Date.now(),
     attempt = 0,
   ): Promise<boolean> {
@@ -235,6 +258,10 @@ export class ReleaseStore {
     if (extra.failure) {
       sets.push('failure = :failure');
       values[':failure'] = extra.failure;
+    }
+    if (extra.gray) {
+      sets.push('gray = :gray');
+      values[':gray'] = extra.gray;
     }
     try {
       await this.db.send(
@@ -288,6 +315,16 @@ export class ReleaseStore {
 
   async recordRollback(releaseId: string, appId: string, outcome: NonNullable<TargetRecord['rollback']>): Promise<void> {
     await this.db.send(new UpdateCommand({ TableName: this.tableName, Key: key.target(releaseId, appId), UpdateExpression: 'SET #rollback = :r', ExpressionAttributeNames: { '#rollback': 'rollback' }, ExpressionAttributeValues: { ':r': outcome } }));
+  }
+
+  /** One app's gray share after a widen, or the reason WeChat refused one; its state does not change. */
+  async recordGray(releaseId: string, appId: string, gray: TargetGray): Promise<void> {
+    await this.db.send(new UpdateCommand({ TableName: this.tableName, Key: key.target(releaseId, appId), UpdateExpression: 'SET gray = :g', ExpressionAttributeValues: { ':g': gray } }));
+  }
+
+  /** The release's gray share (what its gray-released apps are widened to), or its completion. */
+  async setGray(releaseId: string, gray: ReleaseGray): Promise<void> {
+    await this.db.send(new UpdateCommand({ TableName: this.tableName, Key: key.release(releaseId), UpdateExpression: 'SET gray = :g', ExpressionAttributeValues: { ':g': gray } }));
   }
 
   async finish(releaseId: string, status: ReleaseStatus, now = Date.now()): Promise<void> {

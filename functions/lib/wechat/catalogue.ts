@@ -293,13 +293,22 @@ export const WECHAT_API = {
   }),
   revertCodeRelease: endpoint({
     path: '/wxa/revertcoderelease', method: 'GET', token: AUTHORIZER,
-    sends: ['app_version', 'action'], reads: ['version_list'], errcodes: [ERR.CANNOT_REVERT],
+    sends: ['app_version', 'action'], reads: ['version_list'], errcodes: [ERR.GRAY_RELEASE_RUNNING, ERR.CANNOT_REVERT],
     doc: `${D}/openApi/miniprogram-management/code-management/api_revertcoderelease.html`,
   }),
+  /**
+   * The staged release of the version that passed audit, *instead of* `release` (which is the
+   * full rollout): it needs a version already online (85079) and a passed audit (85080);
+   * gray_percentage is an integer 0–100, 0 only with one of the tester-first flags (85081);
+   * called again on a running plan it may only go up (85082). `release` later completes the
+   * rollout. Codes from the 2.0 page (T/api/code/grayrelease.html); the current page lists
+   * only the common ones. 87011 belongs to revertcoderelease, not here.
+   */
   grayRelease: endpoint({
     path: '/wxa/grayrelease', method: 'POST', token: AUTHORIZER,
-    sends: ['gray_percentage'], reads: [], errcodes: [ERR.GRAY_NO_ONLINE_VERSION, ERR.VERSION_NOT_PASSED_AUDIT, ERR.GRAY_RELEASE_RUNNING],
-    doc: `${D}/en/openApi/OpenApiDoc/miniprogram-management/code-management/grayRelease.html`,
+    sends: ['gray_percentage', 'support_experiencer_first', 'support_debuger_first'], reads: [],
+    errcodes: [ERR.GRAY_NO_ONLINE_VERSION, ERR.VERSION_NOT_PASSED_AUDIT, ERR.GRAY_INVALID_PERCENTAGE, ERR.GRAY_PERCENTAGE_NOT_HIGHER],
+    doc: `${D}/openApi/miniprogram-management/code-management/api_grayrelease`,
   }),
   getGrayReleasePlan: endpoint({
     path: '/wxa/getgrayreleaseplan', method: 'GET', token: AUTHORIZER,
@@ -309,7 +318,7 @@ export const WECHAT_API = {
   revertGrayRelease: endpoint({
     path: '/wxa/revertgrayrelease', method: 'GET', token: AUTHORIZER,
     sends: [], reads: [], errcodes: [],
-    doc: `${D}/Third-party_Platforms/2.0/api/code/revertgrayrelease.html`,
+    doc: `${D}/openApi/miniprogram-management/code-management/api_revertgrayrelease.html`,
   }),
   changeVisitStatus: endpoint({
     path: '/wxa/change_visitstatus', method: 'POST', token: AUTHORIZER,

@@ -45,6 +45,10 @@ export const ERR = {
   /** grayrelease needs a version already online. */
   GRAY_NO_ONLINE_VERSION: 85079,
   VERSION_NOT_PASSED_AUDIT: 85080,
+  /** grayrelease: gray_percentage not an integer 0–100 (0 only with a tester-first flag). */
+  GRAY_INVALID_PERCENTAGE: 85081,
+  /** grayrelease: a running plan's percentage may only go up. */
+  GRAY_PERCENTAGE_NOT_HIGHER: 85082,
   AUDIT_QUOTA: 85085,
   NOT_COMMITTED: 85086,
   NOT_COMMITTED_BY_PLATFORM: 86001,

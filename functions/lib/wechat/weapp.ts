@@ -46,7 +46,18 @@ export const AuditStatusResponse = z
   .loose()
   .transform(({ screenshot, ScreenShot, ...rest }) => ({ ...rest, screenshots: (screenshot || ScreenShot || '').split('|').filter(Boolean) }));
 export const HistoryVersionResponse = z.object({ version_list: z.array(Loose).default([]) }).loose();
-export const GrayPlanResponse = z.object({ gray_release_plan: Loose }).loose();
+/** getgrayreleaseplan: status 0 none yet, 1 running, 2 paused, 3 finished, 4 deleted (cancelled). */
+export const GrayPlan = z
+  .object({
+    status: z.number(),
+    create_timestamp: z.number().optional(),
+    gray_percentage: z.number().default(0),
+    support_experiencer_first: z.boolean().optional(),
+    support_debuger_first: z.boolean().optional(),
+  })
+  .loose();
+export type GrayPlan = z.infer<typeof GrayPlan>;
+export const GrayPlanResponse = z.object({ gray_release_plan: GrayPlan }).loose();
 export const VersionInfoResponse = z.object({ exp_info: Loose.optional(), release_info: Loose.optional() }).loose();
 export const EffectiveDomainResponse = Loose;
 export const BasicInfoResponse = Loose;
@@ -217,8 +228,13 @@ export class WeappApi {
   getHistoryVersion() {
     return this.get(WECHAT_API.revertCodeRelease, HistoryVersionResponse, { action: 'get_history_version' });
   }
-  grayRelease(percentage: number) {
-    return this.post(WECHAT_API.grayRelease, { gray_percentage: percentage }, Loose);
+  /** 0 % reaches only the testers the flags name (WeChat wants one of them then). */
+  grayRelease(percentage: number, first: { experiencers?: boolean; debuggers?: boolean } = {}) {
+    return this.post(
+      WECHAT_API.grayRelease,
+      { gray_percentage: percentage, ...(first.experiencers !== undefined ? { support_experiencer_first: first.experiencers } : {}), ...(first.debuggers !== undefined ? { support_debuger_first: first.debuggers } : {}) },
+      Loose,
+    );
   }
   getGrayReleasePlan() {
     return this.get(WECHAT_API.getGrayReleasePlan, GrayPlanResponse);

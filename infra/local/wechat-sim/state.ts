@@ -275,6 +275,9 @@ export interface SimGrayPlan {
   /** Epoch seconds. */
   createTimestamp: number;
   grayPercentage: number;
+  /** Testers (体验成员) first; project members (项目成员) first. */
+  experiencersFirst: boolean;
+  debuggersFirst: boolean;
   auditId: number;
 }
 

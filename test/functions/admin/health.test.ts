@@ -59,16 +59,17 @@ describe('GET /admin/health', () => {
     expect((await health()).parts.releases).toMatchObject({ status: 'ok', running: 1 });
 
     const fourDaysAgo = new Date(Date.now() - 4 * 24 * 3600 * 1000).toISOString();
-    await releases.create({ ...base, releaseId: 'rel-stalled', createdAt: fourDaysAgo }, ['wx0000000000000002', 'wx0000000000000003']);
+    await releases.create({ ...base, releaseId: 'rel-stalled', createdAt: fourDaysAgo }, ['wx0000000000000002', 'wx0000000000000003', 'wx0000000000000004']);
     await releases.transition('rel-stalled', 'wx0000000000000002', ['pending'], 'audit_submitted');
     await releases.transition('rel-stalled', 'wx0000000000000003', ['pending'], 'held');
+    await releases.transition('rel-stalled', 'wx0000000000000004', ['pending'], 'gray_released');
     const report = await health();
     expect(report.status).toBe('degraded');
     expect(report.parts.releases).toMatchObject({
       status: 'degraded',
       running: 2,
       stalled: ['rel-stalled'],
-      reason: 'release rel-stalled has run for 96 h: 1 in audit, 1 held for approval',
+      reason: 'release rel-stalled has run for 96 h: 1 in audit, 1 held for approval, 1 gray-released (widen or complete the rollout)',
     });
     await releases.finish('rel-stalled', 'cancelled');
     expect((await health()).parts.releases).toMatchObject({ status: 'ok', running: 1 });

@@ -260,6 +260,27 @@ describe('mini-program admin API', () => {
       expect((await call('PUT', `${A}/visit-status`, { status: 'offline' })).status).toBe(200);
       expect(wechatCalls('/wxa/change_visitstatus')[0]?.body).toEqual({ action: 'close' });
     });
+
+    it('widens a gray release and completes it: the version goes live for everyone', async () => {
+      await call('POST', `${A}/code:commit`, { templateId, userVersion: '1.0.5', userDesc: 'gray to complete' });
+      await call('POST', `${A}/audits`, {});
+      await sim().completeAudits();
+      const before = sim().app(appId).online?.version.userVersion;
+      expect((await call('PUT', `${A}/gray-release`, { percentage: 0, experiencersFirst: true })).status).toBe(200);
+      expect(wechatCalls('/wxa/grayrelease')[0]?.body).toEqual({ gray_percentage: 0, support_experiencer_first: true });
+      expect((await call('PUT', `${A}/gray-release`, { percentage: 20 })).status).toBe(200);
+      const lower = await call('PUT', `${A}/gray-release`, { percentage: 10 });
+      expect(lower).toMatchObject({ status: 409, json: { code: 'WECHAT_85082' } });
+      expect((await call('GET', `${A}/gray-release`)).json).toEqual({ status: 1, create_timestamp: expect.any(Number), gray_percentage: 20, support_experiencer_first: false, support_debuger_first: false });
+      expect(sim().app(appId).online?.version.userVersion).toBe(before);
+
+      expect(await call('POST', `${A}/gray-release:complete`)).toMatchObject({ status: 200, json: { ok: true } });
+      expect(wechatCalls('/wxa/release')).toHaveLength(1);
+      expect(sim().app(appId).online?.version.userVersion).toBe('1.0.5');
+      expect((await call('GET', `${A}/gray-release`)).json).toMatchObject({ status: 3 });
+      // Completing twice is fine (WeChat's 85052: this version is out already).
+      expect((await call('POST', `${A}/gray-release:complete`)).status).toBe(200);
+    });
   });
 
   describe('mini-program codes', () => {

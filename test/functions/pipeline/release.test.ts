@@ -265,6 +265,111 @@ describe('release pipeline', () => {
     });
   });
 
+  describe('gray release', () => {
+    /** An app with a version online: WeChat gray-releases only over one. */
+    const liveApp = async () => {
+      const appId = await authorize();
+      expect(await settle((await start({ userVersion: '3.0.0', targets: { appIds: [appId] } })).json.releaseId)).toMatchObject({ status: 'succeeded' });
+      return appId;
+    };
+    const post = async (path: string, body?: Json) => {
+      const response = await platform.admin(path, { method: 'POST', ...(body ? { body: JSON.stringify(body) } : {}) });
+      return { status: response.status, json: (await response.json()) as Json };
+    };
+    const byApp = (r: Json) => Object.fromEntries((r.targets as Json[]).map((t) => [t.appId, t]));
+
+    it('calls grayrelease instead of release: 10 % of users, and the release waits for the rollout', async () => {
+      const appId = await liveApp();
+      const started = await start({ userVersion: '3.1.0', targets: { appIds: [appId] }, grayPercentage: 10 });
+      expect(started.json).toMatchObject({ gray: { percentage: 10 } });
+      const gray = await settle(started.json.releaseId, (r) => r.counts.gray_released === 1 || r.counts.failed > 0);
+      expect(gray).toMatchObject({ status: 'running', gray: { percentage: 10 }, counts: { gray_released: 1, released: 0 } });
+      expect(gray.targets[0]).toMatchObject({ state: 'gray_released', gray: { percentage: 10 } });
+      expect(gray.targets[0].history.map((h: Json) => h.state)).toEqual(['pending', 'domains_set', 'committed', 'audit_submitted', 'audit_passed', 'gray_released']);
+      // Only the earlier full release ever called release: this one went out to 10 % only.
+      expect(wechatCalls('/wxa/release', appId)).toHaveLength(1);
+      expect(wechatCalls('/wxa/grayrelease', appId).map((r) => r.body)).toEqual([{ gray_percentage: 10 }]);
+      expect(platform.simulator!.app(appId).online?.version.userVersion).toBe('3.0.0');
+      expect(platform.simulator!.app(appId).gray).toMatchObject({ status: 1, grayPercentage: 10 });
+      // The execution is done; the gray-released app keeps the release running until the rollout completes.
+      expect((await settled(sfnClient(), started.json.executionArn, 10_000)).status).toBe('SUCCEEDED');
+      expect(await release(started.json.releaseId)).toMatchObject({ status: 'running' });
+
+      // Rolling a gray release back cancels the gray release (revertcoderelease would be 87011).
+      expect(await post(`/admin/releases/${started.json.releaseId}/rollback`)).toEqual({ status: 200, json: { rolledBack: 1, failed: 0, remaining: 0 } });
+      expect(wechatCalls('/wxa/revertgrayrelease', appId)).toHaveLength(1);
+      expect(platform.simulator!.app(appId).gray).toMatchObject({ status: 4 });
+      expect(await release(started.json.releaseId)).toMatchObject({ status: 'succeeded', counts: { rolled_back: 1, gray_released: 0 } });
+    });
+
+    it('fails an app with no version online with WeChat’s reason (85079), and never releases it to everyone', async () => {
+      const appId = await authorize();
+      const started = await start({ targets: { appIds: [appId] }, grayPercentage: 10 });
+      const done = await settle(started.json.releaseId);
+      expect(done).toMatchObject({ status: 'completed_with_failures', counts: { failed: 1, released: 0, gray_released: 0 } });
+      expect(done.targets[0].failure).toMatchObject({ step: 'release', errcode: 85079, reason: expect.stringMatching(/no version is online/) });
+      expect(wechatCalls('/wxa/release', appId)).toHaveLength(0);
+      expect(platform.simulator!.app(appId).online).toBeUndefined();
+    });
+
+    it('widens a fleet gray release and completes the rollout, app by app within the budget', async () => {
+      const apps = [await liveApp(), await liveApp()];
+      const started = await start({ userVersion: '3.2.0', targets: { appIds: apps }, grayPercentage: 10 });
+      const id = started.json.releaseId;
+      await settle(id, (r) => r.counts.gray_released === 2 || r.counts.failed > 0);
+
+      expect(await post(`/admin/releases/${id}/gray`, { percentage: 5 })).toMatchObject({ status: 400, json: { code: 'gray_percentage_not_higher' } });
+      // Out of time before the first app: nothing widened, both left for the next call.
+      const service = new ReleaseService(platformStores(), {} as TemplateApi, platform.settings.component.appId);
+      expect(await service.widenGray(id, 50, async () => 50, 0)).toEqual({ widened: 0, failed: 0, remaining: 2 });
+      expect(await post(`/admin/releases/${id}/gray`, { percentage: 50 })).toEqual({ status: 200, json: { widened: 2, failed: 0, remaining: 0 } });
+      // Asked again at the same share: every app is there already.
+      expect(await post(`/admin/releases/${id}/gray`, { percentage: 50 })).toEqual({ status: 200, json: { widened: 0, failed: 0, remaining: 0 } });
+      const widened = await release(id);
+      expect(widened).toMatchObject({ status: 'running', gray: { percentage: 50 }, counts: { gray_released: 2 } });
+      for (const appId of apps) {
+        expect(byApp(widened)[appId]).toMatchObject({ state: 'gray_released', gray: { percentage: 50 } });
+        expect(platform.simulator!.app(appId).gray).toMatchObject({ status: 1, grayPercentage: 50 });
+        expect(wechatCalls('/wxa/grayrelease', appId).map((r) => (r.body as Json).gray_percentage)).toEqual([10, 50]);
+      }
+
+      // WeChat refuses one app's release: it stays gray-released with the reason, the other is completed.
+      platform.simulator!.script('/wxa/release', [{ errcode: 85020, errmsg: 'status not allowed' }]);
+      const first = await post(`/admin/releases/${id}/complete-rollout`);
+      expect(first).toEqual({ status: 200, json: { completed: 1, failed: 1, remaining: 0 } });
+      const partly = await release(id);
+      expect(partly).toMatchObject({ status: 'running', counts: { released: 1, gray_released: 1 } });
+      const refused = (partly.targets as Json[]).find((t) => t.state === 'gray_released')!;
+      expect(refused.gray).toMatchObject({ percentage: 50, error: { action: 'complete', errcode: 85020 } });
+
+      expect(await post(`/admin/releases/${id}/complete-rollout`)).toEqual({ status: 200, json: { completed: 1, failed: 0, remaining: 0 } });
+      const done = await release(id);
+      expect(done).toMatchObject({ status: 'succeeded', gray: { percentage: 100, completedAt: expect.any(String) }, counts: { released: 2, gray_released: 0 } });
+      for (const appId of apps) {
+        expect(byApp(done)[appId]).toMatchObject({ state: 'released', gray: { percentage: 100 } });
+        expect(byApp(done)[appId].gray.error).toBeUndefined();
+        expect(platform.simulator!.app(appId).online?.version.userVersion).toBe('3.2.0');
+        expect(platform.simulator!.app(appId).gray).toMatchObject({ status: 3 });
+      }
+      expect(await post(`/admin/releases/${id}/gray`, { percentage: 80 })).toMatchObject({ status: 409, json: { code: 'not_gray' } });
+    });
+
+    it('lets the rest of the fleet go once a gray canary is gray-released', async () => {
+      const apps = [await liveApp(), await liveApp()];
+      const started = await start({ userVersion: '3.3.0', targets: { appIds: apps }, canary: { appIds: [apps[0]] }, grayPercentage: 5 });
+      const done = await settle(started.json.releaseId, (r) => r.counts.gray_released + r.counts.cancelled + r.counts.failed === 2);
+      expect(done).toMatchObject({ status: 'running', counts: { gray_released: 2, cancelled: 0 } });
+      expect(wechatCalls('/wxa/grayrelease', apps[1]!).map((r) => r.body)).toEqual([{ gray_percentage: 5 }]);
+    });
+
+    it('refuses to widen or complete a release that is not gray', async () => {
+      const appId = await authorize();
+      const id = (await settle((await start({ targets: { appIds: [appId] } })).json.releaseId)).releaseId;
+      expect(await post(`/admin/releases/${id}/gray`, { percentage: 50 })).toMatchObject({ status: 409, json: { code: 'not_gray' } });
+      expect(await post(`/admin/releases/${id}/complete-rollout`)).toMatchObject({ status: 409, json: { code: 'not_gray' } });
+    });
+  });
+
   describe('refuses bad input before anything starts', () => {
     it.each([
       ['an unknown template', async () => ({ templateId: 999999, targets: { appIds: [await authorize()] } }), 'unknown_template'],

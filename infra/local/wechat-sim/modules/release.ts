@@ -4,7 +4,7 @@ import { ok, wechatError, type SimModule } from '../types';
 import { syncNetwork } from './domains';
 import { authorizerApi, FUNC_SETS, formatError, parseBody, seconds } from './weapp-api';
 
-const GrayReleaseRequest = z.object({ gray_percentage: z.number().optional() });
+const GrayReleaseRequest = z.object({ gray_percentage: z.number().optional(), support_experiencer_first: z.boolean().optional(), support_debuger_first: z.boolean().optional() });
 const VisitStatusRequest = z.object({ action: z.string().optional() });
 
 const grayActive = (app: SimApp) => app.gray?.status === 1 || app.gray?.status === 2;
@@ -69,23 +69,29 @@ export function releaseModule(state: SimState): SimModule {
         return ok();
       }),
 
+      // https://developers.weixin.qq.com/doc/oplatform/openApi/miniprogram-management/code-management/api_grayrelease
+      // (codes from the 2.0 page, Third-party_Platforms/2.0/api/code/grayrelease.html): the staged
+      // release of the passed audit over the version online, instead of a full release.
       'POST /wxa/grayrelease': authorizerApi(state, { funcSets: FUNC_SETS.development }, ({ body, app }) => {
         const request = parseBody(GrayReleaseRequest, body);
         if (!request) return formatError();
         const percentage = request.gray_percentage;
-        if (percentage === undefined || !Number.isInteger(percentage) || percentage < 1 || percentage > 100) return wechatError(85081, 'invalid gray percentage');
+        const experiencersFirst = request.support_experiencer_first ?? false;
+        const debuggersFirst = request.support_debuger_first ?? false;
+        // An integer 0–100; 0 reaches only testers, so it needs one of the two flags.
+        if (percentage === undefined || !Number.isInteger(percentage) || percentage < 0 || percentage > 100) return wechatError(85081, 'invalid gray percentage');
+        if (percentage === 0 && !experiencersFirst && !debuggersFirst) return wechatError(85081, 'invalid gray percentage: 0 needs support_experiencer_first or support_debuger_first');
         const latest = app.audits.at(-1);
         // WeChat's codes: 85080 the submitted audit has not passed (the brief guessed 85019),
         // 85079 no online version to gray against, 85082 a running plan may only go up.
         if (!latest || latest.status !== 0 || latest.released) return wechatError(85080, 'audit has not passed');
-        if (!app.online) return wechatError(85079, 'no online version, cannot gray release');
+        if (!app.online) return wechatError(85079, 'miniprogram has no online release');
         if (app.gray && grayActive(app) && app.gray.auditId === latest.auditId) {
           if (percentage <= app.gray.grayPercentage) return wechatError(85082, 'gray percentage must be higher than the current one');
-          app.gray.grayPercentage = percentage;
-          app.gray.status = 1;
+          Object.assign(app.gray, { grayPercentage: percentage, status: 1, experiencersFirst, debuggersFirst });
           return ok();
         }
-        app.gray = { status: 1, createTimestamp: seconds(state.now()), grayPercentage: percentage, auditId: latest.auditId };
+        app.gray = { status: 1, createTimestamp: seconds(state.now()), grayPercentage: percentage, experiencersFirst, debuggersFirst, auditId: latest.auditId };
         return ok();
       }),
 
@@ -95,8 +101,8 @@ export function releaseModule(state: SimState): SimModule {
             status: app.gray?.status ?? 0,
             create_timestamp: app.gray?.createTimestamp ?? 0,
             gray_percentage: app.gray?.grayPercentage ?? 0,
-            support_experiencer_first: false,
-            support_debuger_first: false,
+            support_experiencer_first: app.gray?.experiencersFirst ?? false,
+            support_debuger_first: app.gray?.debuggersFirst ?? false,
           },
         }),
       ),

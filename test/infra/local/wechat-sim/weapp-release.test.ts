@@ -94,7 +94,7 @@ describe('WeChat simulator: release', () => {
   });
 
   describe('gray release', () => {
-    it('needs an online version (85079) and a passed audit (85080); percentage 1–100 (85081)', async () => {
+    it('needs an online version (85079) and a passed audit (85080); an integer percentage up to 100 (85081)', async () => {
       expect(await w.post('/wxa/grayrelease', { gray_percentage: 10 })).toMatchObject({ errcode: 85080 });
       await passAudit('1.0.0');
       expect(await w.post('/wxa/grayrelease', { gray_percentage: 10 })).toMatchObject({ errcode: 85079 });
@@ -103,6 +103,36 @@ describe('WeChat simulator: release', () => {
       expect(await w.post('/wxa/grayrelease', { gray_percentage: 0 })).toMatchObject({ errcode: 85081 });
       expect(await w.post('/wxa/grayrelease', { gray_percentage: 101 })).toMatchObject({ errcode: 85081 });
       expect(await w.post('/wxa/grayrelease', { gray_percentage: 10 })).toEqual({ errcode: 0, errmsg: 'ok' });
+    });
+
+    it('takes 0 % only with a tester-first flag, integers only (85081), and reports the flags in the plan', async () => {
+      await passAudit('1.0.0');
+      await release();
+      await passAudit('2.0.0');
+      expect(await w.post('/wxa/grayrelease', { gray_percentage: 0 })).toMatchObject({ errcode: 85081 });
+      expect(await w.post('/wxa/grayrelease', { gray_percentage: 10.5 })).toMatchObject({ errcode: 85081 });
+      expect(await w.post('/wxa/grayrelease', { gray_percentage: 0, support_experiencer_first: true })).toEqual({ errcode: 0, errmsg: 'ok' });
+      expect((await w.get('/wxa/getgrayreleaseplan')).gray_release_plan).toEqual({
+        status: 1, create_timestamp: Math.floor(now / 1000), gray_percentage: 0, support_experiencer_first: true, support_debuger_first: false,
+      });
+      // Gray is not a release: the version online is still the old one.
+      expect(online()).toBe('1.0.0');
+      expect(await w.post('/wxa/grayrelease', { gray_percentage: 100 })).toMatchObject({ errcode: 0 });
+      expect((await w.get('/wxa/getgrayreleaseplan')).gray_release_plan).toMatchObject({ status: 1, gray_percentage: 100 });
+    });
+
+    it('is completed by release: the version goes online for everyone, the plan is finished, and the version cannot be grayed again (85080)', async () => {
+      await passAudit('1.0.0');
+      await release();
+      await passAudit('2.0.0');
+      expect(await w.post('/wxa/grayrelease', { gray_percentage: 10 })).toMatchObject({ errcode: 0 });
+      expect(await release()).toEqual({ errcode: 0, errmsg: 'ok' });
+      expect(online()).toBe('2.0.0');
+      expect((await w.get('/wxa/getgrayreleaseplan')).gray_release_plan).toMatchObject({ status: 3 });
+      expect(await w.post('/wxa/grayrelease', { gray_percentage: 20 })).toMatchObject({ errcode: 85080 });
+      expect(await release()).toMatchObject({ errcode: 85052 });
+      // With the plan finished, rollback works again.
+      expect(await w.get('/wxa/revertcoderelease')).toMatchObject({ errcode: 0 });
     });
 
     it('runs a plan that only goes up, blocks rollback (87011), and ends by full release or revert', async () => {
