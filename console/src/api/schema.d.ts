@@ -884,8 +884,8 @@ export interface paths {
         get: operations["getAdminRegistrations"];
         put?: never;
         /**
-         * Register a new enterprise mini program (the legal person confirms in WeChat)
-         * @description WeChat: fastregisterweapp?action=create
+         * Register a new enterprise mini program: WeChat answers a link the legal person must open within 24 h
+         * @description WeChat: fastregisterenterpriseweapp?action=create
          */
         post: operations["postAdminRegistrations"];
         delete?: never;
@@ -911,7 +911,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/admin/registrations/{registrationId}/search": {
+    "/admin/registrations/{registrationId}/query": {
         parameters: {
             query?: never;
             header?: never;
@@ -921,10 +921,10 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Ask WeChat how the registration is going
-         * @description WeChat: fastregisterweapp?action=search
+         * Ask WeChat for the task's status and keep it on the registration
+         * @description WeChat: fastregisterenterpriseweapp?action=query
          */
-        post: operations["postAdminRegistrationsRegistrationIdSearch"];
+        post: operations["postAdminRegistrationsRegistrationIdQuery"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3882,18 +3882,11 @@ export interface operations {
                     "application/json": {
                         registrations: {
                             appId?: string;
+                            authorizeUrl?: string;
+                            authorizeUrlExpiresAt?: string;
                             code: string;
-                            codeType: number;
                             componentPhone: string;
                             createdAt: string;
-                            lastSearch?: {
-                                answer: {
-                                    [key: string]: unknown;
-                                };
-                                at: string;
-                            };
-                            legalPersonaName: string;
-                            legalPersonaWechat: string;
                             name: string;
                             registrationId: string;
                             result?: {
@@ -3902,7 +3895,13 @@ export interface operations {
                             };
                             /** @enum {string} */
                             state: "pending" | "succeeded" | "failed";
+                            taskId?: string;
                             updatedAt: string;
+                            wechatStatus?: {
+                                at: string;
+                                message: string;
+                                status: number;
+                            };
                         }[];
                     };
                 };
@@ -3929,11 +3928,7 @@ export interface operations {
             content: {
                 "application/json": {
                     code: string;
-                    /** @enum {string} */
-                    codeType: "unified_social_credit_code" | "organization_code" | "business_license_number";
                     componentPhone: string;
-                    legalPersonaName: string;
-                    legalPersonaWechat: string;
                     name: string;
                 };
             };
@@ -3956,18 +3951,11 @@ export interface operations {
                 content: {
                     "application/json": {
                         appId?: string;
+                        authorizeUrl?: string;
+                        authorizeUrlExpiresAt?: string;
                         code: string;
-                        codeType: number;
                         componentPhone: string;
                         createdAt: string;
-                        lastSearch?: {
-                            answer: {
-                                [key: string]: unknown;
-                            };
-                            at: string;
-                        };
-                        legalPersonaName: string;
-                        legalPersonaWechat: string;
                         name: string;
                         registrationId: string;
                         result?: {
@@ -3976,7 +3964,13 @@ export interface operations {
                         };
                         /** @enum {string} */
                         state: "pending" | "succeeded" | "failed";
+                        taskId?: string;
                         updatedAt: string;
+                        wechatStatus?: {
+                            at: string;
+                            message: string;
+                            status: number;
+                        };
                     };
                 };
             };
@@ -4019,18 +4013,11 @@ export interface operations {
                 content: {
                     "application/json": {
                         appId?: string;
+                        authorizeUrl?: string;
+                        authorizeUrlExpiresAt?: string;
                         code: string;
-                        codeType: number;
                         componentPhone: string;
                         createdAt: string;
-                        lastSearch?: {
-                            answer: {
-                                [key: string]: unknown;
-                            };
-                            at: string;
-                        };
-                        legalPersonaName: string;
-                        legalPersonaWechat: string;
                         name: string;
                         registrationId: string;
                         result?: {
@@ -4039,7 +4026,13 @@ export interface operations {
                         };
                         /** @enum {string} */
                         state: "pending" | "succeeded" | "failed";
+                        taskId?: string;
                         updatedAt: string;
+                        wechatStatus?: {
+                            at: string;
+                            message: string;
+                            status: number;
+                        };
                     };
                 };
             };
@@ -4054,7 +4047,7 @@ export interface operations {
             };
         };
     };
-    postAdminRegistrationsRegistrationIdSearch: {
+    postAdminRegistrationsRegistrationIdQuery: {
         parameters: {
             query?: never;
             header?: never;
@@ -4082,18 +4075,11 @@ export interface operations {
                 content: {
                     "application/json": {
                         appId?: string;
+                        authorizeUrl?: string;
+                        authorizeUrlExpiresAt?: string;
                         code: string;
-                        codeType: number;
                         componentPhone: string;
                         createdAt: string;
-                        lastSearch?: {
-                            answer: {
-                                [key: string]: unknown;
-                            };
-                            at: string;
-                        };
-                        legalPersonaName: string;
-                        legalPersonaWechat: string;
                         name: string;
                         registrationId: string;
                         result?: {
@@ -4102,7 +4088,13 @@ export interface operations {
                         };
                         /** @enum {string} */
                         state: "pending" | "succeeded" | "failed";
+                        taskId?: string;
                         updatedAt: string;
+                        wechatStatus?: {
+                            at: string;
+                            message: string;
+                            status: number;
+                        };
                     };
                 };
             };
