@@ -3,6 +3,7 @@ import { ERR } from '../../../../functions/lib/wechat/errcodes';
 import type { SimFastRegistration, SimState } from '../state';
 import type { PushSender } from '../ticket-pusher';
 import { json, ok, wechatError, type SimModule, type SimRequest, type SimResponse } from '../types';
+import { SimControlError } from './merchant-console';
 import { componentTokenError } from './weapp-api';
 
 /**
@@ -110,17 +111,6 @@ export type NewFastRegistration = Pick<SimFastRegistration, 'name' | 'code' | 'c
 /** What the legal person does on the authorize_url page. */
 export type LegalPersonAnswer = { approve: true } | { approve: false; status?: number };
 
-/** A control request the simulated legal person cannot make; `status` is the HTTP status. */
-export class FastRegistrationControlError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'FastRegistrationControlError';
-  }
-}
-
 /**
  * The WeChat side of registration tasks: issues the authorize_url, waits for the legal person
  * (or 24 h), then creates the mini program (or fails the task) and pushes the outcome to the
@@ -189,7 +179,7 @@ export class FastRegistrationCenter {
   /** The legal person confirms or refuses one task; resolves once its push is answered. */
   async answer(taskId: string, answer: LegalPersonAnswer): Promise<SimFastRegistration> {
     const task = this.require(taskId);
-    if (task.state !== 'pending') throw new FastRegistrationControlError(409, `task ${taskId} already ended with status ${task.status}`);
+    if (task.state !== 'pending') throw new SimControlError(409, `task ${taskId} already ended with status ${task.status}`);
     task.openedAt ??= this.state.now();
     const work = this.finish(task, answer);
     this.track(work);
@@ -221,7 +211,7 @@ export class FastRegistrationCenter {
 
   private require(taskId: string): SimFastRegistration {
     const task = this.find(taskId);
-    if (!task) throw new FastRegistrationControlError(404, `no fast-registration task ${taskId}`);
+    if (!task) throw new SimControlError(404, `no fast-registration task ${taskId}`);
     return task;
   }
 
@@ -359,7 +349,7 @@ async function control(request: SimRequest, act: () => Promise<SimFastRegistrati
     const task = await act();
     return request.query.page ? asPage(task) : json(task);
   } catch (error) {
-    if (!(error instanceof FastRegistrationControlError)) throw error;
+    if (!(error instanceof SimControlError)) throw error;
     return request.query.page ? page(error.status, 'Registration', `<p>${escapeHtml(error.message)}</p>`) : json({ error: error.message }, error.status);
   }
 }
@@ -368,7 +358,7 @@ function rejectStatus(request: SimRequest): number | undefined {
   const raw = request.query.status ?? (request.body && typeof request.body === 'object' ? (request.body as Record<string, unknown>).status : undefined);
   if (raw === undefined) return undefined;
   const status = Number(raw);
-  if (!Number.isInteger(status) || status <= 0) throw new FastRegistrationControlError(400, 'status must be a positive integer (a WeChat task status)');
+  if (!Number.isInteger(status) || status <= 0) throw new SimControlError(400, 'status must be a positive integer (a WeChat task status)');
   return status;
 }
 
