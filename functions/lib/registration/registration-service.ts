@@ -1,7 +1,7 @@
 import type { Context } from 'aws-lambda';
 import { logger } from '../logger';
 import type { AuthorizationService } from '../authorization/authorization-service';
-import { NotFoundError } from '../errors';
+import { ConflictError, NotFoundError } from '../errors';
 import type { RegistrationRecord, RegistrationStore } from '../store/registration-store';
 import type { ComponentApi } from '../wechat/component';
 import type { FastRegisterPush } from '../wechat/component-push';
@@ -42,6 +42,8 @@ export class RegistrationService {
   async query(registrationId: string): Promise<RegistrationRecord> {
     const record = await this.store.get(registrationId);
     if (!record) throw new NotFoundError(`no registration ${registrationId}`);
+    // Records of the retired fastregisterweapp (before 2026-04-30) have no task to ask about.
+    if (!record.taskId) throw new ConflictError(`registration ${registrationId} was made with the retired fastregisterweapp and has no WeChat task`, 'no_wechat_task');
     const answer = await this.componentApi.queryFastRegistration(record.taskId);
     return this.store.recordWeChatStatus(registrationId, { status: answer.status, message: taskStatusMeaning(answer.status), at: new Date(this.now()).toISOString() });
   }

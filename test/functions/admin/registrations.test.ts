@@ -1,3 +1,5 @@
+import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { localDynamoClient } from '../../../infra/local/dynamodb';
 import { startTestPlatform, type TestPlatform } from '../../helpers/platform';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -136,5 +138,24 @@ describe('fast registration', () => {
     expect(response.status).toBe(404);
     expect(wechatCalls().length).toBe(before);
     expect((await platform.admin('/admin/registrations/reg-000000000000/search', { method: 'POST' })).status).toBe(404);
+  });
+
+  it('still lists a record of the retired fastregisterweapp, and refuses to query it (no WeChat task)', async () => {
+    const at = '2026-04-01T00:00:00.000Z';
+    const legacy = { registrationId: 'reg-0123456789ab', name: '旧公司', code: '91440300MA5FXXXX0Q', codeType: 1, legalPersonaWechat: 'legal_wx', legalPersonaName: '张三', componentPhone: '13800138000', state: 'failed', createdAt: at, updatedAt: at, result: { status: 100003, message: 'not confirmed' } };
+    const client = localDynamoClient(platform.dynamoDbEndpoint);
+    try {
+      const item = { pk: `REGISTRATION#${legacy.registrationId}`, sk: 'META', type: 'Registration', gsi1pk: 'REGISTRATIONS', gsi1sk: `${at}#${legacy.registrationId}`, ...legacy };
+      await DynamoDBDocumentClient.from(client).send(new PutCommand({ TableName: platform.settings.tableName, Item: item }));
+    } finally {
+      client.destroy();
+    }
+    const listed = ((await (await platform.admin('/admin/registrations?limit=100')).json()) as Json).registrations as Json[];
+    expect(listed.find((r) => r.registrationId === legacy.registrationId)).toEqual({ registrationId: legacy.registrationId, name: '旧公司', code: legacy.code, componentPhone: legacy.componentPhone, state: 'failed', createdAt: at, updatedAt: at, result: legacy.result });
+    const before = wechatCalls().length;
+    const queried = await platform.admin(`/admin/registrations/${legacy.registrationId}/query`, { method: 'POST' });
+    expect(queried.status).toBe(409);
+    expect(((await queried.json()) as Json).code).toBe('no_wechat_task');
+    expect(wechatCalls().length).toBe(before);
   });
 });
