@@ -91,14 +91,16 @@ export const WECHAT_API = {
    * task's `status`; the outcome is pushed as `notify_third_fasteregister` with `info.taskid`.
    *
    * The API page itself was not retrievable: WxJava cites
-   * `${D}/openApi/register-management/fast-registration-ent/api_fastregisterenterpriseweapp.html`,
+   * https://developers.weixin.qq.com/doc/oplatform/openApi/register-management/fast-registration-ent/api_fastregisterenterpriseweapp.html,
    * so `doc` is WeChat's announcement that retired `fastregisterweapp` on 2026-04-30 and lists
    * the new version's fields (name; code, 18-character unified social credit code only;
    * component_phone, required; new_version: true; no code_type, no legal-person fields; query by
    * taskid). The task `status` values follow the sibling page of the same new-version family
-   * (`${D}/openApi/register-management/fast-registration-ind/api_fastregisterpersonalmp.html`),
-   * the errcodes the enterprise page family (89249 company has a task running, 89250 no such task,
-   * 89253 missing parameter; 89247 for a code of the wrong length, as WeChat answered in
+   * (https://developers.weixin.qq.com/doc/oplatform/openApi/register-management/fast-registration-ind/api_fastregisterpersonalmp.html),
+   * the errcodes the table of the old enterprise page
+   * (https://developers.weixin.qq.com/doc/oplatform/Third-party_Platforms/2.0/api/Register_Mini_Programs/Fast_Registration_Interface_document.html:
+   * 89249 the company has a task running, 89250 no such task, 89253 missing parameter; 89247
+   * "inner error" is also what WeChat answered a code of the wrong length, in
    * https://developers.weixin.qq.com/community/develop/doc/000eca9ce3459035b7ea3744951800).
    * The component token travels as `access_token` (the family's URLs; WxJava passes it so).
    */
