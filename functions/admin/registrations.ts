@@ -2,16 +2,16 @@ import { NotFoundError } from '../lib/errors';
 import { implement } from '../lib/http/api-route';
 import { serveRoutes } from '../lib/http/serve-routes';
 import { componentServices, platformStores } from '../lib/platform';
-import { CODE_TYPES, REGISTRATION_ROUTES as R } from './registrations-contract';
+import { REGISTRATION_ROUTES as R } from './registrations-contract';
 
-/** `/admin/registrations…`: fast registration of enterprise mini programs. */
+/** `/admin/registrations…`: fast registration of enterprise mini programs (`fastregisterenterpriseweapp`). */
 export const handler = serveRoutes([
-  implement(R.createRegistration, async ({ body }) => (await componentServices()).registrations.create({ ...body, codeType: CODE_TYPES[body.codeType] })),
+  implement(R.createRegistration, async ({ body }) => (await componentServices()).registrations.create(body)),
   implement(R.listRegistrations, async ({ query }) => ({ registrations: await platformStores().registrations.list(query.limit) })),
   implement(R.getRegistration, async ({ params }) => {
     const record = await platformStores().registrations.get(params.registrationId);
     if (!record) throw new NotFoundError(`no registration ${params.registrationId}`);
     return record;
   }),
-  implement(R.searchRegistration, async ({ params }) => (await componentServices()).registrations.search(params.registrationId)),
+  implement(R.queryRegistration, async ({ params }) => (await componentServices()).registrations.query(params.registrationId)),
 ]);

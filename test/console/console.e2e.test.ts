@@ -9,7 +9,8 @@ const FLEET_SIZE = 20;
 /**
  * The console as an operator uses it, in headless Chromium against the real local platform:
  * sign in, add a template, authorize a merchant through the simulated WeChat page, rename a
- * mini program, ship a release to 20 apps with one failing, register a company.
+ * mini program, ship a release to 20 apps with one failing, register a company (its legal
+ * person confirming on the simulated WeChat page).
  */
 describe('admin console in a browser', () => {
   let platform: TestPlatform;
@@ -21,7 +22,7 @@ describe('admin console in a browser', () => {
   const screenshot = (name: string) => page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
 
   beforeAll(async () => {
-    platform = await startTestPlatform({ simulator: { auditDelayMs: 150, pushRetryDelayMs: 20, fastRegisterDelayMs: 60_000 }, stepFunctionsTimeScale: 0.0001 });
+    platform = await startTestPlatform({ simulator: { auditDelayMs: 150, pushRetryDelayMs: 20 }, stepFunctionsTimeScale: 0.0001 });
     await platform.simulator!.ticketPusher.pushNow();
     browser = await launchConsoleBrowser({ width: 1440, height: 900 });
     page = browser.context.pages()[0] ?? (await browser.context.newPage());
@@ -238,22 +239,41 @@ describe('admin console in a browser', () => {
     expect((await (await platform.admin(`/admin/releases/${releaseId}`)).json()) as object).toMatchObject({ gray: { percentage: 100, completedAt: expect.any(String) } });
   }, 90_000);
 
-  it('registers a company and asks WeChat how it is going', async () => {
+  it('registers a company: shows the legal person\'s link and QR code, queries WeChat, and lists the new mini program once confirmed', async () => {
     await page.goto(consoleUrl('registrations'));
-    const fields: [string, string][] = [
-      ['name', '深圳市示例科技有限公司'], ['code', '91440300MA5FXXXX0Q'], ['legal-name', '张三'], ['legal-wechat', 'legal_wx'], ['phone', '13800138000'],
-    ];
+    const fields: [string, string][] = [['name', '深圳市示例科技有限公司'], ['code', '91440300MA5FXXXX0Q'], ['phone', '13800138000']];
     for (const [field, value] of fields) await page.fill(`input[data-test=registration-${field}]`, value);
     await page.click('[data-test=register]');
     await page.locator('[data-test=registrations] .el-table__body tr').first().waitFor();
-    await page.click('[data-test=registrations] button:has-text("Search status")');
-    await expectText(page.locator('[data-test=registration-answer]'), '89251: the legal person has not confirmed yet');
+
+    // WeChat's authorize_url, as a link and as a QR code that decodes to an image.
+    const task = platform.simulator!.fastRegistrations.at(-1)!;
+    await expectText(page.locator('[data-test=registration-authorize-url]'), task.authorizeUrl);
+    expect(await page.locator('[data-test=registration-authorize-url]').getAttribute('href')).toBe(task.authorizeUrl);
+    const qr = page.locator('img[data-test=registration-qr]');
+    await waitUntil(() => qr.evaluate((img) => (img as { complete: boolean; naturalWidth: number }).complete && (img as { naturalWidth: number }).naturalWidth > 0), 'the registration QR image to decode');
+    expect(await qr.getAttribute('src')).toMatch(/^data:image\/png;base64,/);
+    await page.click('[data-test=registrations] button:has-text("Query status")');
+    await expectText(page.locator('[data-test=registration-status]'), '0: task created');
     await screenshot('registrations');
+
+    // The legal person opens the link (simulated WeChat page) and confirms.
+    const legalPerson = await browser!.context.newPage();
+    await legalPerson.goto(task.authorizeUrl);
+    await legalPerson.click('button[data-test=approve]');
+    await legalPerson.locator('[data-state=succeeded]').waitFor();
+    await legalPerson.close();
+
+    await page.click('button:has-text("Reload")');
+    await expectText(page.locator('[data-test=registrations] .el-table__body tr').first(), task.appId!);
+    await page.click('[data-test=registrations] button:has-text("Query status")');
+    await expectText(page.locator('[data-test=registration-status]'), '12: mini program created');
   });
 
   it('shows the fleet on the dashboard, then signs out', async () => {
     await page.goto(consoleUrl('dashboard'));
-    await expectText(page.locator('[data-test=authorizer-counts] .stat'), String(FLEET_SIZE));
+    // The fleet, and the mini program registered above.
+    await expectText(page.locator('[data-test=authorizer-counts] .stat'), String(FLEET_SIZE + 1));
     await expectText(page.locator('[data-test=recent-releases]'), `${FLEET_SIZE} released · 0 failed`);
     await expectText(page.locator('[data-test=recent-audits]'), 'passed');
     await screenshot('dashboard');

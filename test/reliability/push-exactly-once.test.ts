@@ -102,18 +102,32 @@ describe('every push type takes effect exactly once', () => {
   it('notify_third_fasteregister: one outcome on the registration, one code exchange, one new authorizer', async () => {
     const created = await platform.admin('/admin/registrations', {
       method: 'POST',
-      body: JSON.stringify({ name: '深圳市一次科技有限公司', code: '91440300MA5FXXXX0Q', codeType: 'unified_social_credit_code', legalPersonaWechat: 'legal_once', legalPersonaName: '张三', componentPhone: '13800138000' }),
+      body: JSON.stringify({ name: '深圳市一次科技有限公司', code: '91440300MA5FXXXX0Q', componentPhone: '13800138000' }),
     });
     expect(created.status).toBe(201);
-    const { registrationId } = (await created.json()) as Json;
+    const { registrationId, taskId } = (await created.json()) as Json;
     await withPushesLost('fastRegistration', () => sim().completeFastRegistrations());
     const task = sim().fastRegistrations.at(-1)!;
+    expect(task.taskId).toBe(taskId);
     expect(task.push).toMatchObject({ status: 'unreachable' });
     expectAcknowledged(await deliverSixTimes(componentUrl(), task.xml!));
     const registration = (await (await platform.admin(`/admin/registrations/${registrationId}`)).json()) as Json;
     expect(registration).toMatchObject({ state: 'succeeded', appId: task.appId });
     expect(queryAuthCalls(task.authCode!)).toBe(1);
     expect((await detail(task.appId!)).history.map((h: Json) => h.event)).toEqual(['authorized']);
+  });
+
+  it('notify_third_fasteregister failure: one outcome on the registration, no authorizer', async () => {
+    const created = await platform.admin('/admin/registrations', { method: 'POST', body: JSON.stringify({ name: '深圳市拒绝科技有限公司', code: '91440300MA5FXXXX1Q', componentPhone: '13800138000' }) });
+    const { registrationId, taskId } = (await created.json()) as Json;
+    const authorizersBefore = sim().authorizers.length;
+    await withPushesLost('fastRegistration', () => sim().answerFastRegistration(taskId, { approve: false, status: 1002 }));
+    const task = sim().fastRegistrations.at(-1)!;
+    expectAcknowledged(await deliverSixTimes(componentUrl(), task.xml!));
+    const registration = (await (await platform.admin(`/admin/registrations/${registrationId}`)).json()) as Json;
+    expect(registration).toMatchObject({ state: 'failed', result: { status: 1002, message: 'the company is blacklisted' } });
+    expect(registration.appId).toBeUndefined();
+    expect(sim().authorizers).toHaveLength(authorizersBefore);
   });
 
   describe.each(['weapp_audit_success', 'weapp_audit_fail', 'weapp_audit_delay'])('%s', (event) => {

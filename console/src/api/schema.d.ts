@@ -928,8 +928,8 @@ export interface paths {
         get: operations["getAdminRegistrations"];
         put?: never;
         /**
-         * Register a new enterprise mini program (the legal person confirms in WeChat)
-         * @description WeChat: fastregisterweapp?action=create
+         * Register a new enterprise mini program: WeChat answers a link the legal person must open within 24 h
+         * @description WeChat: fastregisterenterpriseweapp?action=create
          */
         post: operations["postAdminRegistrations"];
         delete?: never;
@@ -955,7 +955,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/admin/registrations/{registrationId}/search": {
+    "/admin/registrations/{registrationId}/query": {
         parameters: {
             query?: never;
             header?: never;
@@ -965,10 +965,10 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Ask WeChat how the registration is going
-         * @description WeChat: fastregisterweapp?action=search
+         * Ask WeChat for the task's status and keep it on the registration
+         * @description WeChat: fastregisterenterpriseweapp?action=query
          */
-        post: operations["postAdminRegistrationsRegistrationIdSearch"];
+        post: operations["postAdminRegistrationsRegistrationIdQuery"];
         delete?: never;
         options?: never;
         head?: never;
@@ -4172,18 +4172,11 @@ export interface operations {
                     "application/json": {
                         registrations: {
                             appId?: string;
+                            authorizeUrl?: string;
+                            authorizeUrlExpiresAt?: string;
                             code: string;
-                            codeType: number;
                             componentPhone: string;
                             createdAt: string;
-                            lastSearch?: {
-                                answer: {
-                                    [key: string]: unknown;
-                                };
-                                at: string;
-                            };
-                            legalPersonaName: string;
-                            legalPersonaWechat: string;
                             name: string;
                             registrationId: string;
                             result?: {
@@ -4192,7 +4185,13 @@ export interface operations {
                             };
                             /** @enum {string} */
                             state: "pending" | "succeeded" | "failed";
+                            taskId?: string;
                             updatedAt: string;
+                            wechatStatus?: {
+                                at: string;
+                                message: string;
+                                status: number;
+                            };
                         }[];
                     };
                 };
@@ -4219,11 +4218,7 @@ export interface operations {
             content: {
                 "application/json": {
                     code: string;
-                    /** @enum {string} */
-                    codeType: "unified_social_credit_code" | "organization_code" | "business_license_number";
                     componentPhone: string;
-                    legalPersonaName: string;
-                    legalPersonaWechat: string;
                     name: string;
                 };
             };
@@ -4246,18 +4241,11 @@ export interface operations {
                 content: {
                     "application/json": {
                         appId?: string;
+                        authorizeUrl?: string;
+                        authorizeUrlExpiresAt?: string;
                         code: string;
-                        codeType: number;
                         componentPhone: string;
                         createdAt: string;
-                        lastSearch?: {
-                            answer: {
-                                [key: string]: unknown;
-                            };
-                            at: string;
-                        };
-                        legalPersonaName: string;
-                        legalPersonaWechat: string;
                         name: string;
                         registrationId: string;
                         result?: {
@@ -4266,7 +4254,13 @@ export interface operations {
                         };
                         /** @enum {string} */
                         state: "pending" | "succeeded" | "failed";
+                        taskId?: string;
                         updatedAt: string;
+                        wechatStatus?: {
+                            at: string;
+                            message: string;
+                            status: number;
+                        };
                     };
                 };
             };
@@ -4309,18 +4303,11 @@ export interface operations {
                 content: {
                     "application/json": {
                         appId?: string;
+                        authorizeUrl?: string;
+                        authorizeUrlExpiresAt?: string;
                         code: string;
-                        codeType: number;
                         componentPhone: string;
                         createdAt: string;
-                        lastSearch?: {
-                            answer: {
-                                [key: string]: unknown;
-                            };
-                            at: string;
-                        };
-                        legalPersonaName: string;
-                        legalPersonaWechat: string;
                         name: string;
                         registrationId: string;
                         result?: {
@@ -4329,7 +4316,13 @@ export interface operations {
                         };
                         /** @enum {string} */
                         state: "pending" | "succeeded" | "failed";
+                        taskId?: string;
                         updatedAt: string;
+                        wechatStatus?: {
+                            at: string;
+                            message: string;
+                            status: number;
+                        };
                     };
                 };
             };
@@ -4344,7 +4337,7 @@ export interface operations {
             };
         };
     };
-    postAdminRegistrationsRegistrationIdSearch: {
+    postAdminRegistrationsRegistrationIdQuery: {
         parameters: {
             query?: never;
             header?: never;
@@ -4372,18 +4365,11 @@ export interface operations {
                 content: {
                     "application/json": {
                         appId?: string;
+                        authorizeUrl?: string;
+                        authorizeUrlExpiresAt?: string;
                         code: string;
-                        codeType: number;
                         componentPhone: string;
                         createdAt: string;
-                        lastSearch?: {
-                            answer: {
-                                [key: string]: unknown;
-                            };
-                            at: string;
-                        };
-                        legalPersonaName: string;
-                        legalPersonaWechat: string;
                         name: string;
                         registrationId: string;
                         result?: {
@@ -4392,7 +4378,13 @@ export interface operations {
                         };
                         /** @enum {string} */
                         state: "pending" | "succeeded" | "failed";
+                        taskId?: string;
                         updatedAt: string;
+                        wechatStatus?: {
+                            at: string;
+                            message: string;
+                            status: number;
+                        };
                     };
                 };
             };

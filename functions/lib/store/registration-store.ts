@@ -1,47 +1,59 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { withoutKeys } from './keys';
 
 export type RegistrationState = 'pending' | 'succeeded' | 'failed';
 
+/** A task status WeChat reported, with what it means. */
+export interface WeChatTaskStatus {
+  status: number;
+  message: string;
+  at: string;
+}
+
 export interface RegistrationRecord {
   registrationId: string;
   name: string;
+  /** The 18-character unified social credit code. */
   code: string;
-  codeType: 1 | 2 | 3;
-  legalPersonaWechat: string;
-  legalPersonaName: string;
   componentPhone: string;
+  /** WeChat's task id; the push names it in `info.taskid`. */
+  taskId: string;
+  /** The page the legal person must open to verify and confirm. */
+  authorizeUrl: string;
+  /** When the authorize URL stops working (WeChat: 24 h after create). */
+  authorizeUrlExpiresAt: string;
   state: RegistrationState;
   createdAt: string;
   updatedAt: string;
+  /** The last task status WeChat reported (create, `query`); the outcome push sets `result`. */
+  wechatStatus: WeChatTaskStatus;
   /** The new mini program, once WeChat reports success. */
   appId?: string;
   /** WeChat's status code of the outcome (0 = success) with its meaning. */
   result?: { status: number; message: string };
-  /** What the last `action=search` answered. */
-  lastSearch?: { at: string; answer: Record<string, unknown> };
 }
 
-/** WeChat matches a registration by company name and legal person; so do we. */
-const matchKey = (name: string, legalPersonaWechat: string) => createHash('sha256').update(`${name}\u0000${legalPersonaWechat}`).digest('hex').slice(0, 32);
+export type NewRegistration = Pick<RegistrationRecord, 'name' | 'code' | 'componentPhone' | 'taskId' | 'authorizeUrl' | 'authorizeUrlExpiresAt' | 'wechatStatus'>;
 
-/** Fast-registration requests and their outcome. */
+const taskKey = (taskId: string) => ({ pk: `REGISTRATION_TASK#${taskId}`, sk: 'TASK' });
+
+/** Fast-registration tasks WeChat accepted, and their outcome. */
 export class RegistrationStore {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
   ) {}
 
-  async create(input: Omit<RegistrationRecord, 'registrationId' | 'state' | 'createdAt' | 'updatedAt'>, now = Date.now()): Promise<RegistrationRecord> {
+  async create(input: NewRegistration, now = Date.now()): Promise<RegistrationRecord> {
     const at = new Date(now).toISOString();
     const record: RegistrationRecord = { ...input, registrationId: `reg-${randomUUID().slice(0, 12)}`, state: 'pending', createdAt: at, updatedAt: at };
     await this.db.send(
       new TransactWriteCommand({
         TransactItems: [
           { Put: { TableName: this.tableName, Item: { pk: `REGISTRATION#${record.registrationId}`, sk: 'META', type: 'Registration', gsi1pk: 'REGISTRATIONS', gsi1sk: `${at}#${record.registrationId}`, ...record } } },
-          // The push names the company and legal person, not our id: this finds the request.
-          { Put: { TableName: this.tableName, Item: { pk: `REGISTRATION_MATCH#${matchKey(input.name, input.legalPersonaWechat)}`, sk: 'MATCH', type: 'RegistrationMatch', registrationId: record.registrationId } } },
+          // The push names WeChat's task, not our id: this finds the request.
+          { Put: { TableName: this.tableName, Item: { ...taskKey(input.taskId), type: 'RegistrationTask', registrationId: record.registrationId }, ConditionExpression: 'attribute_not_exists(pk)' } },
         ],
       }),
     );
@@ -53,9 +65,9 @@ export class RegistrationStore {
     return Item ? withoutKeys<RegistrationRecord>(Item) : undefined;
   }
 
-  /** The id of the registration requested for this company and legal person, from its match item alone. */
-  async findIdByCompany(name: string, legalPersonaWechat: string): Promise<string | undefined> {
-    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { pk: `REGISTRATION_MATCH#${matchKey(name, legalPersonaWechat)}`, sk: 'MATCH' }, ConsistentRead: true }));
+  /** The id of the registration of this WeChat task, from its task item alone. */
+  async findIdByTask(taskId: string): Promise<string | undefined> {
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: taskKey(taskId), ConsistentRead: true }));
     return Item ? String(Item.registrationId) : undefined;
   }
 
@@ -66,7 +78,7 @@ export class RegistrationStore {
     return Items.map((item) => withoutKeys<RegistrationRecord>(item));
   }
 
-  async recordOutcome(registrationId: string, outcome: { state: RegistrationState; appId?: string; result: { status: number; message: string } }, now = Date.now()): Promise<void> {
+  async recordOutcome(registrationId: string, outcome: { state: Exclude<RegistrationState, 'pending'>; appId?: string; result: { status: number; message: string } }, now = Date.now()): Promise<void> {
     await this.db.send(
       new UpdateCommand({
         TableName: this.tableName,
@@ -78,14 +90,15 @@ export class RegistrationStore {
     );
   }
 
-  /** Keeps WeChat's search answer on the record; the record as it now is. */
-  async recordSearch(registrationId: string, answer: Record<string, unknown>, now = Date.now()): Promise<RegistrationRecord> {
+  /** Keeps the task status WeChat's `query` answered; the record as it now is. */
+  async recordWeChatStatus(registrationId: string, wechatStatus: WeChatTaskStatus, now = Date.now()): Promise<RegistrationRecord> {
     const { Attributes } = await this.db.send(
       new UpdateCommand({
         TableName: this.tableName,
         Key: { pk: `REGISTRATION#${registrationId}`, sk: 'META' },
-        UpdateExpression: 'SET lastSearch = :s, updatedAt = :at',
-        ExpressionAttributeValues: { ':s': { at: new Date(now).toISOString(), answer }, ':at': new Date(now).toISOString() },
+        UpdateExpression: 'SET wechatStatus = :s, updatedAt = :at',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':s': wechatStatus, ':at': new Date(now).toISOString() },
         ReturnValues: 'ALL_NEW',
       }),
     );

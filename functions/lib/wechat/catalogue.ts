@@ -40,6 +40,9 @@ const AUTHORIZER = { kind: 'authorizer', param: 'access_token' } as const;
 
 const endpoint = <const E extends WeChatEndpoint>(entry: E): E => entry;
 
+/** WeChat's announcement (2026-04-30): `fastregisterweapp` offline, `fastregisterenterpriseweapp` only with `new_version: true`. */
+const FAST_REGISTRATION_ANNOUNCEMENT = 'https://developers.weixin.qq.com/community/develop/doc/0004829e9105005ce7d480e6561401';
+
 export const WECHAT_API = {
   // ---- component credentials and authorization ---------------------------------------------------
   componentToken: endpoint({
@@ -81,11 +84,31 @@ export const WECHAT_API = {
     sends: ['component_appid', 'offset', 'count'], reads: ['total_count', 'list'], errcodes: [],
     doc: `${D}/openApi/authorization-management/api_getauthorizerlist`,
   }),
-  fastRegisterWeapp: endpoint({
-    path: '/cgi-bin/component/fastregisterweapp', method: 'POST', token: COMPONENT,
-    sends: ['action', 'component_appid', 'name', 'code', 'code_type', 'legal_persona_wechat', 'legal_persona_name', 'component_phone'], reads: [],
-    errcodes: [89249, 89250, 89251, 89252, 89253],
-    doc: `${D}/openApi/register-management/fast-registration-ent/api_registerminiprogram.html`,
+  /**
+   * 快速注册企业小程序, new version (`new_version: true`): `action=create` answers a `taskid` and
+   * an `authorize_url` the legal person opens within 24 h (the URL is the platform's to show as a
+   * link or QR code: WeChat no longer messages the legal person); `action=query` reports the
+   * task's `status`; the outcome is pushed as `notify_third_fasteregister` with `info.taskid`.
+   *
+   * The API page itself was not retrievable: WxJava cites
+   * https://developers.weixin.qq.com/doc/oplatform/openApi/register-management/fast-registration-ent/api_fastregisterenterpriseweapp.html,
+   * so `doc` is WeChat's announcement that retired `fastregisterweapp` on 2026-04-30 and lists
+   * the new version's fields (name; code, 18-character unified social credit code only;
+   * component_phone, required; new_version: true; no code_type, no legal-person fields; query by
+   * taskid). The task `status` values follow the sibling page of the same new-version family
+   * (https://developers.weixin.qq.com/doc/oplatform/openApi/register-management/fast-registration-ind/api_fastregisterpersonalmp.html),
+   * the errcodes the table of the old enterprise page
+   * (https://developers.weixin.qq.com/doc/oplatform/Third-party_Platforms/2.0/api/Register_Mini_Programs/Fast_Registration_Interface_document.html:
+   * 89249 the company has a task running, 89250 no such task, 89253 missing parameter; 89247
+   * "inner error" is also what WeChat answered a code of the wrong length, in
+   * https://developers.weixin.qq.com/community/develop/doc/000eca9ce3459035b7ea3744951800).
+   * The component token travels as `access_token` (the family's URLs; WxJava passes it so).
+   */
+  fastRegisterEnterpriseWeapp: endpoint({
+    path: '/wxa/component/fastregisterenterpriseweapp', method: 'POST', token: COMPONENT_AS_ACCESS_TOKEN,
+    sends: ['action', 'name', 'code', 'component_phone', 'new_version', 'taskid'], reads: ['taskid', 'authorize_url', 'status'],
+    errcodes: [ERR.FAST_REGISTER_INNER_ERROR, ERR.FAST_REGISTER_TASK_RUNNING, ERR.FAST_REGISTER_TASK_NOT_FOUND, ERR.FAST_REGISTER_MISSING_PARAMS],
+    doc: FAST_REGISTRATION_ANNOUNCEMENT,
   }),
 
   // ---- the platform's code template library (component token as access_token) --------------------
@@ -357,7 +380,14 @@ export type WeChatApiName = keyof typeof WECHAT_API;
  * Paths WeChat no longer serves, or never served under that name: the simulator answers them
  * as WeChat does, so a client that still calls them fails here as it would in production.
  */
-export const RETIRED_WECHAT_PATHS: Readonly<Record<string, { readonly why: string; readonly doc: string }>> = {
+export const RETIRED_WECHAT_PATHS: Readonly<Record<string, { readonly why: string; readonly doc: string; readonly answer?: { readonly errcode: number; readonly errmsg: string } }>> = {
+  // Since the switch-off WeChat answers `-1 system error` here (reported in the community:
+  // https://developers.weixin.qq.com/community/develop/doc/000044ceb88098c22a152ff2c66000).
+  '/cgi-bin/component/fastregisterweapp': {
+    why: 'offline since 2026-04-30 12:00; fastregisterenterpriseweapp with new_version: true replaces it',
+    doc: FAST_REGISTRATION_ANNOUNCEMENT,
+    answer: { errcode: ERR.SYSTEM_BUSY, errmsg: 'system error' },
+  },
   '/cgi-bin/wxopen/getwxasearchstatus': { why: 'the search-status APIs live under /wxa/', doc: WECHAT_API.getSearchStatus.doc },
   '/cgi-bin/wxopen/changewxasearchstatus': { why: 'the search-status APIs live under /wxa/', doc: WECHAT_API.changeSearchStatus.doc },
 };

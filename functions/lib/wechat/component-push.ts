@@ -33,22 +33,25 @@ export const UnauthorizedPush = ComponentPushBase.extend({
 });
 export type UnauthorizedPush = z.infer<typeof UnauthorizedPush>;
 
-/** `notify_third_fasteregister`: the outcome of a fast registration (tags are lower case here). */
+/**
+ * `notify_third_fasteregister`: the outcome of a fast registration (tags are lower case here).
+ * New-version tasks are named by `info.taskid`; a failure carries no `appid` and no `auth_code`.
+ * `info` echoes the request otherwise, so everything else in it is optional.
+ */
 export const FastRegisterPush = ComponentPushBase.extend({
   InfoType: z.literal('notify_third_fasteregister'),
   appid: z.string().optional(),
   status: z.coerce.number().int(),
   auth_code: z.string().optional(),
-  msg: z.string().default(''),
+  msg: z.coerce.string().default(''),
   info: z
     .object({
-      name: z.string(),
+      taskid: z.coerce.string().min(1).optional(),
+      name: z.coerce.string().optional(),
       code: z.coerce.string().optional(),
-      code_type: z.coerce.number().int().optional(),
-      legal_persona_wechat: z.string(),
-      legal_persona_name: z.string(),
       component_phone: z.coerce.string().optional(),
     })
-    .loose(),
+    .loose()
+    .default({}),
 });
 export type FastRegisterPush = z.infer<typeof FastRegisterPush>;

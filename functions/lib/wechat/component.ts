@@ -11,6 +11,17 @@ export type ComponentTokenResponse = z.infer<typeof ComponentTokenResponse>;
 
 const EmptyResponse = z.object({}).loose();
 
+/** A WeChat taskid: documented as a string; coerced in case a number arrives. */
+const TaskId = z.coerce.string().min(1);
+
+/** `fastregisterenterpriseweapp?action=create`: the task, and the page the legal person opens. */
+export const FastRegistrationTask = z.object({ taskid: TaskId, authorize_url: z.url(), status: z.number().int() }).loose();
+export type FastRegistrationTask = z.infer<typeof FastRegistrationTask>;
+
+/** `fastregisterenterpriseweapp?action=query`: the task's status (WeChat's task-state enum). */
+export const FastRegistrationQuery = z.object({ status: z.number().int(), taskid: TaskId.optional(), authorize_url: z.string().optional() }).loose();
+export type FastRegistrationQuery = z.infer<typeof FastRegistrationQuery>;
+
 const FuncInfo = z
   .array(z.object({ funcscope_category: z.object({ id: z.number().int() }).loose() }).loose())
   .default([])
@@ -170,9 +181,22 @@ export class ComponentApi {
     });
   }
 
-  /** `fastregisterweapp`: create a registration task, or ask how it is going. */
-  fastRegisterWeapp(action: 'create' | 'search', body: Record<string, unknown>): Promise<Record<string, unknown>> {
-    return this.client.call(WECHAT_API.fastRegisterWeapp, { query: { action }, body: { component_appid: this.componentAppId, ...body }, token: this.token, schema: z.object({}).loose() });
+  /**
+   * `fastregisterenterpriseweapp?action=create` (new version): WeChat checks the company and
+   * answers the task and the page its legal person must open within 24 h.
+   */
+  createFastRegistration(input: { name: string; code: string; componentPhone: string }): Promise<FastRegistrationTask> {
+    return this.client.call(WECHAT_API.fastRegisterEnterpriseWeapp, {
+      query: { action: 'create' },
+      body: { name: input.name, code: input.code, component_phone: input.componentPhone, new_version: true },
+      token: this.token,
+      schema: FastRegistrationTask,
+    });
+  }
+
+  /** `fastregisterenterpriseweapp?action=query`: the task's current status. */
+  queryFastRegistration(taskId: string): Promise<FastRegistrationQuery> {
+    return this.client.call(WECHAT_API.fastRegisterEnterpriseWeapp, { query: { action: 'query' }, body: { taskid: taskId, new_version: true }, token: this.token, schema: FastRegistrationQuery });
   }
 
   /** All pages of `api_get_authorizer_list`. */

@@ -18,6 +18,7 @@ export const ERR = {
   DAILY_QUOTA: 45009,
   TOO_FREQUENT: 45011,
   DATA_FORMAT: 47001,
+  INVALID_ARGS: 40097,
   API_UNAUTHORIZED: 48001,
   COMPONENT_NOT_AUTHORIZED: 61003,
   IP_NOT_WHITELISTED: 61004,
@@ -74,6 +75,12 @@ export const ERR = {
   SPEEDUP_ALREADY: 89404,
   /** speedupaudit: no speed-ups left this month. */
   SPEEDUP_QUOTA: 89405,
+  /** fastregisterenterpriseweapp: WeChat's "inner error"; also its answer to a code that is not 18 characters. */
+  FAST_REGISTER_INNER_ERROR: 89247,
+  /** fastregisterenterpriseweapp: the company (主体) already has a task running. */
+  FAST_REGISTER_TASK_RUNNING: 89249,
+  FAST_REGISTER_TASK_NOT_FOUND: 89250,
+  FAST_REGISTER_MISSING_PARAMS: 89253,
   WEBVIEW_DOMAINS_UNCHANGED: 89019,
   WEBVIEW_DOMAINS_NOT_SET: 89020,
   NOT_A_BUSINESS_DOMAIN: 89021,

@@ -68,13 +68,11 @@ export const ERRCODE_MEANINGS: Readonly<Record<number, string>> = {
   86074: 'no live privacy guide yet: set the development version (privacy_ver 2) and release it first',
   86075: 'the live privacy guide\'s ext_file_media_id cannot be changed',
   61070: 'the legal person\'s name does not match the WeChat id',
-  89247: 'WeChat internal error during fast registration',
-  89248: 'invalid code_type',
-  89249: 'a registration with this legal person is already in progress',
+  // Fast registration (fastregisterenterpriseweapp); 89247 is also WeChat's answer to a code
+  // that is not an 18-character unified social credit code.
+  89247: 'WeChat internal error during fast registration (or the code is not an 18-character credit code)',
+  89249: 'this company already has a registration task running; retry once it has ended',
   89250: 'no such registration task',
-  89251: 'the legal person has not confirmed yet',
-  89252: 'the registration is under review',
-  89255: 'the code does not fit its code type',
   89253: 'a required field is missing',
 };
 

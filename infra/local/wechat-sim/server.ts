@@ -2,7 +2,7 @@ import { listenOn } from '../http-server';
 import { readRequestBody } from '../read-body';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { endpointForPath } from '../../../functions/lib/wechat/catalogue';
+import { endpointForPath, RETIRED_WECHAT_PATHS } from '../../../functions/lib/wechat/catalogue';
 import { ERR } from '../../../functions/lib/wechat/errcodes';
 import { FaultInjector, type FaultCounts, type FaultSettingsInput } from './faults';
 import { AuthorizerEventPusher, type AuthorizerEventPush, type AuthorizerEventsUrl } from './authorizer-events';
@@ -12,7 +12,7 @@ import { basicInfoModule } from './modules/basic-info';
 import { codeModule } from './modules/code';
 import { componentAuthModule } from './modules/component-auth';
 import { domainsModule } from './modules/domains';
-import { FastRegistrationCenter, fastRegisterModule } from './modules/fast-register';
+import { FastRegistrationCenter, fastRegisterModule, type LegalPersonAnswer } from './modules/fast-register';
 import {
   MerchantConsole,
   merchantConsoleModule,
@@ -133,7 +133,7 @@ export class WeChatSimulator {
     this.use(componentAuthModule(this.state, () => void this.ticketPusher.pushNow()));
     this.use(authorizationModule(this.state));
     this.use(merchantConsoleModule(this.merchant, this.state));
-    this.fastRegister = new FastRegistrationCenter(this.state, this.pushes, () => this.componentEventsUrl);
+    this.fastRegister = new FastRegistrationCenter(this.state, this.pushes, () => this.componentEventsUrl, () => this.url);
     this.use(fastRegisterModule(this.state, this.fastRegister));
     this.authorizerEvents = new AuthorizerEventPusher(this.state, this.pushes, () => this.authorizerEventsUrl);
     this.auditCenter = new AuditCenter(this.state, this.authorizerEvents);
@@ -225,18 +225,23 @@ export class WeChatSimulator {
 
   // --- Fast registration of enterprise mini programs (快速注册企业小程序) ---
 
-  /** Every `fastregisterweapp?action=create` task accepted, oldest first, with its outcome and push once ended. */
+  /** Every `fastregisterenterpriseweapp?action=create` task accepted, oldest first, with its outcome and push once ended. */
   get fastRegistrations(): readonly SimFastRegistration[] {
     return this.fastRegister.tasks;
   }
 
   /**
    * The legal person answers every pending registration now (`[reject]` in the company name:
-   * failure); resolves once every `notify_third_fasteregister` push is answered. Returns how
-   * many tasks ended.
+   * refused; past its 24 h: timed out); resolves once every `notify_third_fasteregister` push
+   * is answered. Returns how many tasks ended.
    */
   completeFastRegistrations(): Promise<number> {
     return this.fastRegister.completeAll();
+  }
+
+  /** The legal person opens one task's authorize_url and confirms or refuses; resolves once its push is answered. */
+  answerFastRegistration(taskId: string, answer: LegalPersonAnswer): Promise<SimFastRegistration> {
+    return this.fastRegister.answer(taskId, answer);
   }
 
   // --- Mini-program management (in-process control and introspection) ---
@@ -372,6 +377,9 @@ export class WeChatSimulator {
     const control = request.path.startsWith(CONTROL_PREFIX);
     // Read per request, so a test or benchmark can change it while the simulator runs.
     if (!control && this.state.latencyMs > 0) await sleep(this.state.latencyMs);
+    // A switched-off API answers as WeChat does now, whatever the request (others are a 404).
+    const retired = control ? undefined : RETIRED_WECHAT_PATHS[request.path]?.answer;
+    if (retired) return wechatError(retired.errcode, retired.errmsg);
     // WeChat reads the token from one query name per API; under any other name it is missing.
     const tokenParam = control ? undefined : endpointForPath(request.path)?.token?.param;
     if (tokenParam) {

@@ -41,8 +41,10 @@ export interface WeappSimOptions {
   /** getwxacode + createwxaqrcode images per mini program, ever (WeChat: 100,000). */
   wxacodeLimit?: number;
   /**
-   * Time from `fastregisterweapp?action=create` until the legal person has (or has not)
-   * confirmed and `notify_third_fasteregister` is pushed, ms. Default 3000 (WeChat: up to 24 h).
+   * Time from `fastregisterenterpriseweapp?action=create` until the simulated legal person
+   * answers by themselves (success, or the failure a `[reject]` company name asks for), ms.
+   * Default 0: never — as with WeChat, someone has to open the task's `authorize_url` (or a
+   * test calls `completeFastRegistrations()`); unanswered tasks time out after 24 h.
    */
   fastRegisterDelayMs?: number;
 }
@@ -107,7 +109,7 @@ export const DEFAULT_SIM_OPTIONS = {
   speedupQuotaPerMonth: 1,
   testerLimit: 20,
   wxacodeLimit: 100_000,
-  fastRegisterDelayMs: 3000,
+  fastRegisterDelayMs: 0,
 } as const;
 
 /** A new authorizer's permission sets when the caller names none: the mini-program management sets. */
@@ -350,34 +352,40 @@ export interface SimMedia {
 }
 
 /** 1 unified social credit code, 2 organisation code, 3 business licence number (WeChat's `code_type`). */
-export type FastRegisterCodeType = 1 | 2 | 3;
-
-/** One `fastregisterweapp?action=create` task (快速注册企业小程序) and how it ended. */
+/**
+ * One `fastregisterenterpriseweapp?action=create` task (快速注册企业小程序, new_version) and
+ * how it ended.
+ */
 export interface SimFastRegistration {
-  /** The simulator's own id (WeChat names none: tasks are found by name + legal person). */
-  taskId: number;
+  /** WeChat's `taskid`. */
+  taskId: string;
   name: string;
+  /** The 18-character unified social credit code. */
   code: string;
-  codeType: FastRegisterCodeType;
-  legalPersonaWechat: string;
-  legalPersonaName: string;
-  /** Optional in WeChat's docs; '' when not sent. */
   componentPhone: string;
+  /** The page the legal person opens (within 24 h) to verify and confirm. */
+  authorizeUrl: string;
+  /** What `action=query` answers as `status` (WeChat's task states: 0 created … 12 created the mini program). */
+  status: number;
   /** pending: waiting for the legal person; then succeeded (mini program created) or failed. */
   state: 'pending' | 'succeeded' | 'failed';
   /** Epoch ms. */
   createTime: number;
+  /** Epoch ms: createTime + 24 h; an unanswered task times out then (status 1). */
+  expiresAt: number;
+  /** Epoch ms; when the authorize_url page was first opened. */
+  openedAt?: number;
   /** Epoch ms; set when the task ends. */
   finishTime?: number;
-  /** `status` of the push: 0 success, else WeChat's failure code (100003, 101, 1001, ...). */
-  status?: number;
+  /** `status` of the push: 0 success, else the failure's status (1 timeout, 2 refused, 1001 …). */
+  pushStatus?: number;
   /** `msg` of the push. */
   msg?: string;
   /** The new mini program (success only). */
   appId?: string;
   /** The auth code pushed with it (success only); single use with `api_query_auth`. */
   authCode?: string;
-  /** The decrypted push as sent; undefined until the task ends (or while no events URL is known). */
+  /** The decrypted push as sent; undefined until the task ends. */
   xml?: string;
   /** The platform's answer to the push. */
   push?: { at: number; status: number | 'unreachable'; body: string };
@@ -703,8 +711,9 @@ export class SimState {
     return this.nextIds.nicknameAudit++;
   }
 
-  nextFastRegistrationId(): number {
-    return this.nextIds.fastRegistration++;
+  /** WeChat's taskid of a new fast-registration task (opaque to the platform). */
+  nextFastRegistrationId(): string {
+    return `${String(this.nextIds.fastRegistration++).padStart(6, '0')}${hex(10)}`;
   }
 
   /**

@@ -1,90 +1,161 @@
+import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { localDynamoClient } from '../../../infra/local/dynamodb';
 import { startTestPlatform, type TestPlatform } from '../../helpers/platform';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-/** Fast registration: request → WeChat task → pushed result → new app authorized with tokens. */
+const ENDPOINT = '/wxa/component/fastregisterenterpriseweapp';
+
+/**
+ * Fast registration (fastregisterenterpriseweapp, new version): request → WeChat task with its
+ * authorize URL → the legal person opens it → pushed result (matched by info.taskid) → new app
+ * authorized with tokens.
+ */
 describe('fast registration', () => {
   let platform: TestPlatform;
+  let codes = 0;
   beforeAll(async () => {
-    platform = await startTestPlatform({ simulator: { fastRegisterDelayMs: 600_000 } });
+    platform = await startTestPlatform();
     await platform.simulator!.ticketPusher.pushNow();
   });
   afterAll(() => platform.stop());
 
-  const valid = (overrides: Json = {}) => ({
-    name: '深圳市示例科技有限公司',
-    code: '91440300MA5FXXXX0Q',
-    codeType: 'unified_social_credit_code',
-    legalPersonaWechat: `legal_${Math.random().toString(36).slice(2, 8)}`,
-    legalPersonaName: '张三',
-    componentPhone: '13800138000',
-    ...overrides,
-  });
+  /** A fresh credit code per call: WeChat allows one running task per company. */
+  const creditCode = () => `91440300MA5F${String(++codes).padStart(5, '0')}Q`;
+  const valid = (overrides: Json = {}) => ({ name: '深圳市示例科技有限公司', code: creditCode(), componentPhone: '13800138000', ...overrides });
   const create = async (body: Json) => {
     const response = await platform.admin('/admin/registrations', { method: 'POST', body: JSON.stringify(body) });
     return { status: response.status, json: (await response.json()) as Json };
   };
+  const get = async (registrationId: string) => (await (await platform.admin(`/admin/registrations/${registrationId}`)).json()) as Json;
+  const wechatCalls = () => platform.simulator!.requests.filter((r) => r.path === ENDPOINT);
+  const sim = () => platform.simulator!;
 
-  it('creates the task, and on success the new mini program arrives authorized with tokens', async () => {
-    const { status, json } = await create(valid());
+  it('creates the task with the new version’s fields and keeps its taskid, authorize URL and 24 h expiry', async () => {
+    const body = valid();
+    const { status, json } = await create(body);
     expect(status).toBe(201);
-    expect(json).toMatchObject({ state: 'pending', codeType: 1 });
-    const fastRegisterCalls = platform.simulator!.requests.filter((r) => r.path === '/cgi-bin/component/fastregisterweapp');
-    expect(fastRegisterCalls.at(-1)).toMatchObject({ query: { action: 'create' }, body: expect.objectContaining({ name: '深圳市示例科技有限公司', code_type: 1, legal_persona_name: '张三' }) });
+    const task = sim().fastRegistrations.at(-1)!;
+    expect(json).toMatchObject({
+      state: 'pending',
+      name: body.name,
+      code: body.code,
+      componentPhone: body.componentPhone,
+      taskId: task.taskId,
+      authorizeUrl: task.authorizeUrl,
+      wechatStatus: { status: 0, message: expect.stringMatching(/waiting for the legal person/) },
+    });
+    expect(Date.parse(json.authorizeUrlExpiresAt) - Date.parse(json.createdAt)).toBeGreaterThan(24 * 3600_000 - 5_000);
+    expect(Date.parse(json.authorizeUrlExpiresAt) - Date.parse(json.createdAt)).toBeLessThanOrEqual(24 * 3600_000);
+    const call = wechatCalls().at(-1)!;
+    // The component token travels as access_token; the body is exactly the new version's.
+    expect(call.query).toEqual({ action: 'create', access_token: expect.any(String) });
+    expect(call.body).toEqual({ name: body.name, code: body.code, component_phone: body.componentPhone, new_version: true });
+    expect(await get(json.registrationId)).toEqual(json);
+    expect(platform.simulator!.requests.filter((r) => r.path === '/cgi-bin/component/fastregisterweapp')).toHaveLength(0);
+  });
 
-    const searched = await platform.admin(`/admin/registrations/${json.registrationId}/search`, { method: 'POST' });
-    expect(searched.status).toBe(200);
-    // While pending, WeChat answers the search with 89251: a status, kept on the record.
-    const searchedRecord = (await searched.json()) as Json;
-    expect(searchedRecord.lastSearch.answer).toMatchObject({ errcode: 89251 });
-    // The whole record as stored, not only the attributes the search wrote.
-    expect(searchedRecord).toEqual(await (await platform.admin(`/admin/registrations/${json.registrationId}`)).json());
-    expect(searchedRecord).toMatchObject({ registrationId: json.registrationId, state: 'pending', name: '深圳市示例科技有限公司' });
-    expect(Object.keys(searchedRecord).filter((key) => /^(pk|sk|type|gsi1pk|gsi1sk)$/.test(key))).toEqual([]);
+  it('query stores WeChat’s task status; once the legal person confirms, the new mini program arrives authorized with tokens', async () => {
+    const { json } = await create(valid());
+    const queried = await platform.admin(`/admin/registrations/${json.registrationId}/query`, { method: 'POST' });
+    expect(queried.status).toBe(200);
+    const record = (await queried.json()) as Json;
+    expect(wechatCalls().at(-1)).toMatchObject({ query: { action: 'query' }, body: { taskid: json.taskId, new_version: true } });
+    expect(record.wechatStatus).toEqual({ status: 0, message: expect.any(String), at: expect.any(String) });
+    expect(record).toEqual(await get(json.registrationId));
+    expect(Object.keys(record).filter((key) => /^(pk|sk|type|gsi1pk|gsi1sk)$/.test(key))).toEqual([]);
 
-    await platform.simulator!.completeFastRegistrations();
-    const done = (await (await platform.admin(`/admin/registrations/${json.registrationId}`)).json()) as Json;
-    expect(done).toMatchObject({ state: 'succeeded', appId: expect.stringMatching(/^wx/), result: { status: 0 } });
+    // The legal person opens the link and confirms.
+    expect((await fetch(json.authorizeUrl)).status).toBe(200);
+    await fetch(json.authorizeUrl.replace(/\/authorize$/, '/approve'), { method: 'POST' });
+    const done = await get(json.registrationId);
+    expect(done).toMatchObject({ state: 'succeeded', appId: sim().fastRegistrations.find((t) => t.taskId === json.taskId)!.appId, result: { status: 0, message: 'registered' } });
     const authorizer = (await (await platform.admin(`/admin/authorizers/${done.appId}`)).json()) as Json;
     expect(authorizer).toMatchObject({ status: 'authorized', token: { expiresAt: expect.any(String) } });
     expect(authorizer.history[0]).toMatchObject({ event: 'authorized', source: 'push' });
+
+    const after = (await (await platform.admin(`/admin/registrations/${json.registrationId}/query`, { method: 'POST' })).json()) as Json;
+    expect(after.wechatStatus).toMatchObject({ status: 12, message: 'mini program created' });
+    expect(after).toMatchObject({ state: 'succeeded', appId: done.appId });
   });
 
-  it('records a failure with the meaning of WeChat’s status', async () => {
-    const { json } = await create(valid({ name: '示例公司 [reject]' }));
-    await platform.simulator!.completeFastRegistrations();
-    const done = (await (await platform.admin(`/admin/registrations/${json.registrationId}`)).json()) as Json;
-    expect(done.state).toBe('failed');
-    expect(done.result.status).not.toBe(0);
-    expect(done.result.message.length).toBeGreaterThan(5);
+  it('records a failure pushed without appid: WeChat’s status and its meaning', async () => {
+    const { json } = await create(valid());
+    await sim().answerFastRegistration(json.taskId, { approve: false, status: 1001 });
+    const done = await get(json.registrationId);
+    expect(done).toMatchObject({ state: 'failed', result: { status: 1001, message: 'the company has reached its limit of mini programs' } });
     expect(done.appId).toBeUndefined();
+  });
+
+  it('records a refusal (completeFastRegistrations with [reject] in the name)', async () => {
+    const { json } = await create(valid({ name: '示例公司 [reject]' }));
+    await sim().completeFastRegistrations();
+    expect(await get(json.registrationId)).toMatchObject({ state: 'failed', result: { status: 2, message: 'refused by the legal person' } });
+  });
+
+  it('acknowledges a push for a task it does not know (created elsewhere) without storing a registration', async () => {
+    const before = ((await (await platform.admin('/admin/registrations?limit=100')).json()) as Json).registrations.length;
+    const token = sim().state.issueComponentToken().token;
+    const answer = (await (
+      await fetch(`${sim().url}${ENDPOINT}?action=create&access_token=${encodeURIComponent(token)}`, { method: 'POST', body: JSON.stringify({ name: 'Elsewhere Co', code: creditCode(), component_phone: '13800138000', new_version: true }) })
+    ).json()) as Json;
+    const task = await sim().answerFastRegistration(answer.taskid, { approve: false, status: 14 });
+    expect(task.push).toMatchObject({ status: 200, body: 'success' });
+    expect(((await (await platform.admin('/admin/registrations?limit=100')).json()) as Json).registrations).toHaveLength(before);
   });
 
   it.each([
     ['an empty name', { name: '   ' }],
-    ['an unknown code type', { codeType: 'passport' }],
-    ['a malformed credit code', { code: '123' }],
+    ['a 15-digit licence number instead of a credit code', { code: '440301123456789' }],
+    ['a credit code with a letter it never contains (I)', { code: '91440300MA5FIIII0Q' }],
+    ['a lower-case credit code', { code: '91440300ma5fxxxx0q' }],
     ['a bad phone', { componentPhone: '12a45' }],
-    ['an empty legal person', { legalPersonaName: '' }],
+    ['no phone', { componentPhone: undefined }],
+    ['the retired code type field', { codeType: 'unified_social_credit_code' }],
+    ['the retired legal-person fields', { legalPersonaWechat: 'zhangsan', legalPersonaName: '张三' }],
   ])('refuses %s before calling WeChat', async (_, overrides) => {
-    const before = platform.simulator!.requests.filter((r) => r.path === '/cgi-bin/component/fastregisterweapp').length;
+    const before = wechatCalls().length;
     const { status, json } = await create(valid(overrides));
     expect(status).toBe(400);
     expect(json.code).toBe('invalid_request');
-    expect(platform.simulator!.requests.filter((r) => r.path === '/cgi-bin/component/fastregisterweapp').length).toBe(before);
+    expect(wechatCalls().length).toBe(before);
   });
 
-  it('surfaces WeChat’s refusals with their meaning and stores nothing', async () => {
-    const legal = valid();
-    expect((await create(legal)).status).toBe(201);
-    const duplicate = await create({ ...legal, name: 'Another Co' });
+  it('surfaces WeChat’s refusal with its meaning and stores nothing', async () => {
+    const first = valid();
+    expect((await create(first)).status).toBe(201);
+    const tableBefore = await platform.scanTable();
+    const duplicate = await create({ ...first, name: 'Another name' });
+    expect(duplicate.status).toBe(409);
     expect(duplicate.json.code).toBe('WECHAT_89249');
-    expect(duplicate.json.message).toMatch(/already in progress/);
-    const unknownWechat = await create(valid({ legalPersonaWechat: 'unknown_person' }));
-    expect(unknownWechat.json.code).toBe('WECHAT_86004');
-    const mismatch = await create(valid({ legalPersonaName: 'mismatch 李四' }));
-    expect(mismatch.json.code).toBe('WECHAT_61070');
-    const list = (await (await platform.admin('/admin/registrations?limit=100')).json()) as Json;
-    expect(list.registrations.filter((r: Json) => r.legalPersonaWechat === 'unknown_person')).toHaveLength(0);
+    expect(duplicate.json.message).toMatch(/already has a registration task running/);
+    expect(await platform.scanTable()).toEqual(tableBefore);
+  });
+
+  it('answers 404 for a query of an unknown registration, without calling WeChat', async () => {
+    const before = wechatCalls().length;
+    const response = await platform.admin('/admin/registrations/reg-000000000000/query', { method: 'POST' });
+    expect(response.status).toBe(404);
+    expect(wechatCalls().length).toBe(before);
+    expect((await platform.admin('/admin/registrations/reg-000000000000/search', { method: 'POST' })).status).toBe(404);
+  });
+
+  it('still lists a record of the retired fastregisterweapp, and refuses to query it (no WeChat task)', async () => {
+    const at = '2026-04-01T00:00:00.000Z';
+    const legacy = { registrationId: 'reg-0123456789ab', name: '旧公司', code: '91440300MA5FXXXX0Q', codeType: 1, legalPersonaWechat: 'legal_wx', legalPersonaName: '张三', componentPhone: '13800138000', state: 'failed', createdAt: at, updatedAt: at, result: { status: 100003, message: 'not confirmed' } };
+    const client = localDynamoClient(platform.dynamoDbEndpoint);
+    try {
+      const item = { pk: `REGISTRATION#${legacy.registrationId}`, sk: 'META', type: 'Registration', gsi1pk: 'REGISTRATIONS', gsi1sk: `${at}#${legacy.registrationId}`, ...legacy };
+      await DynamoDBDocumentClient.from(client).send(new PutCommand({ TableName: platform.settings.tableName, Item: item }));
+    } finally {
+      client.destroy();
+    }
+    const listed = ((await (await platform.admin('/admin/registrations?limit=100')).json()) as Json).registrations as Json[];
+    expect(listed.find((r) => r.registrationId === legacy.registrationId)).toEqual({ registrationId: legacy.registrationId, name: '旧公司', code: legacy.code, componentPhone: legacy.componentPhone, state: 'failed', createdAt: at, updatedAt: at, result: legacy.result });
+    const before = wechatCalls().length;
+    const queried = await platform.admin(`/admin/registrations/${legacy.registrationId}/query`, { method: 'POST' });
+    expect(queried.status).toBe(409);
+    expect(((await queried.json()) as Json).code).toBe('no_wechat_task');
+    expect(wechatCalls().length).toBe(before);
   });
 });

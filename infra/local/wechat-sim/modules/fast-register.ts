@@ -1,65 +1,78 @@
 import { z } from 'zod';
-import type { FastRegisterCodeType, SimFastRegistration, SimState } from '../state';
+import { ERR } from '../../../../functions/lib/wechat/errcodes';
+import type { SimFastRegistration, SimState } from '../state';
 import type { PushSender } from '../ticket-pusher';
 import { json, ok, wechatError, type SimModule, type SimRequest, type SimResponse } from '../types';
+import { SimControlError } from './merchant-console';
 import { componentTokenError } from './weapp-api';
 
 /**
- * Fast registration of enterprise mini programs (快速注册企业小程序):
- * `POST /cgi-bin/component/fastregisterweapp?action=create|search` with the component token, and
- * the `notify_third_fasteregister` push once the legal person has (or has not) confirmed.
+ * Fast registration of enterprise mini programs (快速注册企业小程序), the version WeChat serves
+ * since 2026-04-30: `POST /wxa/component/fastregisterenterpriseweapp?action=create|query` with
+ * the component token as `access_token`, and `notify_third_fasteregister` once the legal person
+ * has (or has not) verified. The retired `/cgi-bin/component/fastregisterweapp` answers
+ * `-1 system error` from the server (catalogue's RETIRED_WECHAT_PATHS), as WeChat does now.
  *
- * Errcodes follow WeChat's API page ("快速注册企业小程序", registerMiniprogram) rather than the
- * project reference where the two differ:
- * - 89253 "lack of some params" for a missing/empty required field (WeChat; not 89247, which is
- *   WeChat's "inner error, retry later" and is only produced here by `sim.script()`).
- * - 89248 invalid code_type; 86004 invalid WeChat id; 61070 legal person name and WeChat id do
- *   not match (WeChat and reference agree).
- * - 89255 `code` does not fit its `code_type` (WeChat's newer table: "code参数无效，请检查 code 长度
- *   以及内容是否正确"; the reference does not list it; older WeChat answered 89247 here).
- * - 89249: WeChat says "该主体已有任务执行中" — the *company* (主体) has a task running — and that
- *   tasks are serial per identity ("单次任务结束后才可以使用相同信息下发第二次任务"); the reference
- *   says "this legal person". The simulator refuses while a pending task has the same company
- *   code, the same company name, or the same legal person WeChat id. WeChat's "retry 24 h after
- *   the last task" is not modelled: once a task ended, a new one is accepted.
- * - component_phone: WeChat marks it optional (必填: 否) and its own example is "1234567"; real
- *   calls send landlines ("0592-7181661"). So the simulator does NOT require 11 digits: absent or
- *   empty is fine, anything phone-like (5–20 digits with + - ( ) spaces) is fine, anything else
- *   (letters, a non-string) gets 40097 "invalid args" (WeChat's global invalid-argument code;
- *   the choice is the simulator's — WeChat documents no phone errcode).
- * - An `action` other than create/search: 40097 (chosen; undocumented).
- * - Non-string fields or a non-number code_type: 47001 data format error (WeChat types them so).
+ * Sources (see the catalogue entry): WeChat's announcement
+ * https://developers.weixin.qq.com/community/develop/doc/0004829e9105005ce7d480e6561401 for the
+ * fields (name; code, 18-character unified social credit code only; component_phone, required;
+ * new_version must be true; no code_type and no legal-person fields) and for the flow: WeChat
+ * answers an authorize_url, sends the legal person nothing, and the legal person must complete
+ * it within 24 h. The task statuses are those of the same new-version family's page
+ * (api_fastregisterpersonalmp): 0 task created, 1 timed out, 2 refused by the user, 12 created,
+ * 14 verification failed, 1001–1008 limits and blacklists, …
  *
- * `action=search` (WeChat: "只提供当下任务结果查询" — only the current task): 89251 "legal person
- * checking" while the task waits for the legal person (WeChat also has 89252 "front checking",
- * the consistency check before that step, which the simulator skips), errcode 0 once the
- * mini program was created, 89250 "task not found" when no task matches — and also once a task
- * failed (it is over; the outcome travelled in the push, as the community has reported 89250
- * after the legal person finished).
+ * Errcodes, and where each choice comes from:
+ * - 41001 when the token is not under `access_token` (the server, from the catalogue).
+ * - -1 "system error" when `new_version` is not `true`: the announcement switched the old
+ *   version off with fastregisterweapp, and that is what the switched-off path answers.
+ * - 47001 "data format error" for a body that is not an object or a field of the wrong type.
+ * - 89253 "lack of some params" for a missing or blank name, code or component_phone
+ *   (component_phone is required in the new version).
+ * - 89247 "inner error" for a code that is not an 18-character unified social credit code: what
+ *   WeChat answered for a code of the wrong length
+ *   (https://developers.weixin.qq.com/community/develop/doc/000eca9ce3459035b7ea3744951800).
+ * - 40097 "invalid args" for a component_phone that is not phone-like (the simulator's choice;
+ *   WeChat documents no phone errcode and its examples include landlines such as 0592-7181661).
+ * - 89249 "task running" while the same company (code) has a pending task ("该主体已有任务执行中").
+ * - query: 89253 without a taskid, 89250 "task not found" for an unknown one.
+ * - An `action` other than create/query: 40097 (chosen; undocumented).
  *
- * Steering markers (the simulator's, not WeChat's):
- * - legal_persona_wechat starting with `unknown` → 86004; legal_persona_name starting with
- *   `mismatch` → 61070 (case-insensitive).
- * - company name containing `[reject]` → the task fails with status 100003 (the legal person
- *   did not confirm within 24 h); `[reject:103]` picks any other status, e.g. WeChat's 101–105,
- *   1000–1008, -1, 100001/100002.
+ * The legal person (simulator control, not WeChat): `authorize_url` is
+ * `<simulator>/sim/fast-registrations/<taskid>/authorize`, a page with Confirm and Refuse
+ * buttons; tests post to `/sim/fast-registrations/<taskid>/approve|reject` or call
+ * `sim.answerFastRegistration()` / `sim.completeFastRegistrations()`. A company name carrying
+ * `[reject]` makes completeFastRegistrations() fail the task with status 2 (refused);
+ * `[reject:1001]` picks any other status.
  */
 
 export const FAST_REGISTER_REJECT_MARKER = '[reject]';
-export const UNKNOWN_WECHAT_PREFIX = 'unknown';
-export const NAME_MISMATCH_PREFIX = 'mismatch';
-/** The failure a bare `[reject]` produces. */
-export const DEFAULT_REJECT_STATUS = 100003;
+/** The status a refusal carries when none is named: 2, "任务已经被用户拒绝". */
+export const DEFAULT_REJECT_STATUS = 2;
+/** The status of an unanswered task after 24 h: 1, "任务超时". */
+export const TIMEOUT_STATUS = 1;
+/** The task status once the mini program exists: 12, "创建成功". */
+export const CREATED_STATUS = 12;
+/** How long the legal person has to open authorize_url and finish. */
+export const AUTHORIZE_URL_LIFETIME_MS = 24 * 3600_000;
 
-/** WeChat's `status` values of `notify_third_fasteregister` and their meaning (its docs' wording). */
-export const FAST_REGISTER_STATUS_MSG: Readonly<Record<number, string>> = {
-  [-1]: '企业与法人姓名不一致',
-  101: '工商数据返回：“企业已注销”',
-  102: '工商数据返回：“企业不存在或企业信息未更新”',
-  103: '工商数据返回：“企业法定代表人姓名不一致”',
-  104: '工商数据返回：“企业法定代表人身份证号码不一致”',
-  105: '法定代表人身份证号码，工商数据未更新，请 5-15 个工作日之后尝试',
-  1000: '工商数据返回：“企业信息或法定代表人信息不一致”',
+/** WeChat's task `status` values (the new-version family's enum) and their meaning, in its words. */
+export const FAST_REGISTER_TASK_STATUS: Readonly<Record<number, string>> = {
+  0: '生成任务',
+  1: '任务超时',
+  2: '任务已经被用户拒绝',
+  3: '用户同意创建',
+  4: '已经发起人脸流程',
+  5: '人脸认证失败',
+  6: '人脸认证ok',
+  7: '人脸认证后，已经提交手机号码下发验证码',
+  8: '手机验证失败',
+  9: '手机验证成功',
+  10: '手机号验证成功后，提交了创建',
+  11: '创建失败',
+  12: '创建成功',
+  13: '验证成功',
+  14: '验证失败',
   1001: '主体创建小程序数量达到上限',
   1002: '主体违规命中黑名单',
   1003: '管理员绑定账号数量达到上限',
@@ -68,64 +81,51 @@ export const FAST_REGISTER_STATUS_MSG: Readonly<Record<number, string>> = {
   1006: '管理员手机号违规命中黑名单',
   1007: '管理员身份证创建账号数量达到上限',
   1008: '管理员身份证违规命中黑名单',
-  100001: '已下发的模板消息法人并未确认且已超时（24h），未进行身份证校验',
-  100002: '已下发的模板消息法人并未确认且已超时（24h），未进行人脸识别校验',
-  100003: '已下发的模板消息法人并未确认且已超时（24h）',
 };
 
 /** errmsg of each errcode: WeChat's hint (提示语) where it gives one. */
 const ERRMSG = {
-  89247: 'inner error',
-  89248: 'invalid code type',
-  89249: 'task running',
-  89250: 'task not found',
-  89251: 'legal person checking',
-  89253: 'lack of some params',
-  89255: 'invalid code, check its length and content for the code_type',
-  86004: 'invalid wechat',
-  61070: 'name, wechat name not in accordance',
+  [ERR.FAST_REGISTER_INNER_ERROR]: 'inner error',
+  [ERR.FAST_REGISTER_TASK_RUNNING]: 'task running',
+  [ERR.FAST_REGISTER_TASK_NOT_FOUND]: 'task not found',
+  [ERR.FAST_REGISTER_MISSING_PARAMS]: 'lack of some params',
 } as const;
 
 /** Every field optional, so a missing one gets 89253 rather than a format error. */
 const CreateRequest = z.object({
   name: z.string().optional(),
   code: z.string().optional(),
-  code_type: z.number().optional(),
-  legal_persona_wechat: z.string().optional(),
-  legal_persona_name: z.string().optional(),
   component_phone: z.string().optional(),
+  new_version: z.boolean().optional(),
 });
-const SearchRequest = z.object({
-  name: z.string().optional(),
-  legal_persona_wechat: z.string().optional(),
-  legal_persona_name: z.string().optional(),
-});
+const QueryRequest = z.object({ taskid: z.string().optional(), new_version: z.boolean().optional() });
 
-/** Lengths and alphabets WeChat gives per code_type: 18-char USCC, 9-char xxxxxxxx-x, 15-digit licence no. */
-const CODE_FORMAT: Record<FastRegisterCodeType, RegExp> = {
-  1: /^[0-9A-Za-z]{18}$/,
-  2: /^[0-9A-Za-z]{8}-?[0-9A-Za-z]$/,
-  3: /^[0-9]{15}$/,
-};
+/** A unified social credit code: 18 digits and upper-case letters (the only code the new version takes). */
+const CREDIT_CODE = /^[0-9A-Z]{18}$/;
 const PHONE = /^[0-9+\-() ]+$/;
 
 const present = (value: string | undefined): value is string => value !== undefined && value.trim() !== '';
 
-export type NewFastRegistration = Pick<SimFastRegistration, 'name' | 'code' | 'codeType' | 'legalPersonaWechat' | 'legalPersonaName' | 'componentPhone'>;
+export type NewFastRegistration = Pick<SimFastRegistration, 'name' | 'code' | 'componentPhone'>;
+
+/** What the legal person does on the authorize_url page. */
+export type LegalPersonAnswer = { approve: true } | { approve: false; status?: number };
 
 /**
- * The WeChat side of a registration task: waits `fastRegisterDelayMs` (the legal person's
- * confirmation), then creates the mini program (or fails it) and pushes the outcome to the
+ * The WeChat side of registration tasks: issues the authorize_url, waits for the legal person
+ * (or 24 h), then creates the mini program (or fails the task) and pushes the outcome to the
  * platform's authorization event URL.
  */
 export class FastRegistrationCenter {
-  private readonly timers = new Map<number, NodeJS.Timeout>();
+  private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly inFlight = new Set<Promise<void>>();
 
   constructor(
     private readonly state: SimState,
     private readonly sender: PushSender,
     private readonly eventsUrl: () => string | undefined,
+    /** Where the simulator listens: the authorize_url points there. */
+    private readonly baseUrl: () => string,
   ) {}
 
   get tasks(): readonly SimFastRegistration[] {
@@ -133,33 +133,68 @@ export class FastRegistrationCenter {
   }
 
   create(fields: NewFastRegistration): SimFastRegistration {
-    const task: SimFastRegistration = { taskId: this.state.nextFastRegistrationId(), ...fields, state: 'pending', createTime: this.state.now() };
+    const taskId = this.state.nextFastRegistrationId();
+    const createTime = this.state.now();
+    const task: SimFastRegistration = {
+      taskId,
+      ...fields,
+      authorizeUrl: `${this.baseUrl()}/sim/fast-registrations/${taskId}/authorize`,
+      status: 0,
+      state: 'pending',
+      createTime,
+      expiresAt: createTime + AUTHORIZE_URL_LIFETIME_MS,
+    };
     this.state.fastRegistrations.push(task);
-    const timer = setTimeout(() => {
-      this.timers.delete(task.taskId);
-      this.track(this.finish(task));
-    }, this.state.options.fastRegisterDelayMs);
-    timer.unref();
-    this.timers.set(task.taskId, timer);
+    const delay = this.state.options.fastRegisterDelayMs;
+    if (delay > 0) {
+      const timer = setTimeout(() => {
+        this.timers.delete(taskId);
+        this.track(this.finish(task, answerFromName(task.name)));
+      }, delay);
+      timer.unref();
+      this.timers.set(taskId, timer);
+    }
     return task;
   }
 
-  /** A pending task that blocks a new one for the same company or legal person (89249). */
-  runningFor(fields: Pick<NewFastRegistration, 'name' | 'code' | 'legalPersonaWechat'>): SimFastRegistration | undefined {
-    return this.state.fastRegistrations.find(
-      (t) => t.state === 'pending' && (t.code.toUpperCase() === fields.code.toUpperCase() || t.name === fields.name || t.legalPersonaWechat === fields.legalPersonaWechat),
-    );
+  /** A pending task of the same company (主体), which blocks a new one (89249). */
+  runningFor(code: string): SimFastRegistration | undefined {
+    this.expireDue();
+    return this.state.fastRegistrations.find((t) => t.state === 'pending' && t.code === code);
   }
 
-  /** The newest task with exactly this company name and legal person (what `action=search` looks up). */
-  find(name: string, legalPersonaWechat: string, legalPersonaName: string): SimFastRegistration | undefined {
-    return this.state.fastRegistrations.findLast((t) => t.name === name && t.legalPersonaWechat === legalPersonaWechat && t.legalPersonaName === legalPersonaName);
+  /** The task with this taskid, timed out first if its 24 h are over. */
+  find(taskId: string): SimFastRegistration | undefined {
+    this.expireDue();
+    return this.state.fastRegistrations.find((t) => t.taskId === taskId);
   }
 
-  /** Ends every pending task now and resolves once every push (these and earlier timers') is answered. */
+  /** The legal person opens authorize_url. */
+  open(taskId: string): SimFastRegistration {
+    const task = this.require(taskId);
+    task.openedAt ??= this.state.now();
+    return task;
+  }
+
+  /** The legal person confirms or refuses one task; resolves once its push is answered. */
+  async answer(taskId: string, answer: LegalPersonAnswer): Promise<SimFastRegistration> {
+    const task = this.require(taskId);
+    if (task.state !== 'pending') throw new SimControlError(409, `task ${taskId} already ended with status ${task.status}`);
+    task.openedAt ??= this.state.now();
+    const work = this.finish(task, answer);
+    this.track(work);
+    await work;
+    return task;
+  }
+
+  /**
+   * Every pending task ends now (a `[reject]` company name: refused; otherwise confirmed; past
+   * 24 h: timed out); resolves once every push (these and earlier timers') is answered.
+   */
   async completeAll(): Promise<number> {
+    this.expireDue();
     const pending = this.state.fastRegistrations.filter((t) => t.state === 'pending');
-    for (const task of pending) this.track(this.finish(task));
+    for (const task of pending) this.track(this.finish(task, answerFromName(task.name)));
     await this.settled();
     return pending.length;
   }
@@ -174,34 +209,51 @@ export class FastRegistrationCenter {
     this.timers.clear();
   }
 
+  private require(taskId: string): SimFastRegistration {
+    const task = this.find(taskId);
+    if (!task) throw new SimControlError(404, `no fast-registration task ${taskId}`);
+    return task;
+  }
+
+  /** Tasks whose authorize_url expired unanswered fail with status 1 (their pushes go out in the background). */
+  private expireDue(): void {
+    const now = this.state.now();
+    for (const task of this.state.fastRegistrations) {
+      if (task.state === 'pending' && now > task.expiresAt) this.track(this.finish(task, { approve: false, status: TIMEOUT_STATUS }));
+    }
+  }
+
   private track(work: Promise<void>): void {
     const tracked = work.finally(() => this.inFlight.delete(tracked));
     this.inFlight.add(tracked);
   }
 
   /**
-   * The legal person's answer. State changes before the push is awaited, so a timer and
-   * `completeAll` racing on the same task cannot push twice.
+   * The legal person's answer. State changes before the push is awaited, so a timer and a
+   * control call racing on the same task cannot push twice. An answer after the 24 h is a timeout.
    */
-  private async finish(task: SimFastRegistration): Promise<void> {
+  private async finish(task: SimFastRegistration, answer: LegalPersonAnswer): Promise<void> {
     if (task.state !== 'pending') return;
     clearTimeout(this.timers.get(task.taskId));
     this.timers.delete(task.taskId);
     task.finishTime = this.state.now();
-    const rejectStatus = rejectionStatus(task.name);
-    if (rejectStatus === undefined) {
+    const effective: LegalPersonAnswer = task.finishTime > task.expiresAt ? { approve: false, status: TIMEOUT_STATUS } : answer;
+    if (effective.approve) {
       // Fast-registered mini programs are authorized to the registering platform at once; the
       // auth code in the push is exchanged with api_query_auth like an `authorized` one.
       const authorizer = this.state.createAuthorizer({ nickname: task.name, principalName: task.name, createdViaApi: true });
       task.state = 'succeeded';
-      task.status = 0;
+      task.status = CREATED_STATUS;
+      task.pushStatus = 0;
       task.msg = 'OK';
       task.appId = authorizer.appId;
       task.authCode = this.state.issueAuthCode(authorizer.appId).authCode;
     } else {
+      const status = effective.status ?? DEFAULT_REJECT_STATUS;
       task.state = 'failed';
-      task.status = rejectStatus;
-      task.msg = `${FAST_REGISTER_STATUS_MSG[rejectStatus] ?? `status ${rejectStatus}`} (simulated: company name carries ${FAST_REGISTER_REJECT_MARKER})`;
+      task.status = status;
+      task.pushStatus = status;
+      task.msg = FAST_REGISTER_TASK_STATUS[status] ?? `status ${status}`;
     }
     task.xml = fastRegisterPushXml(this.state.options.component.appId, Math.floor(task.finishTime / 1000), task);
     const url = this.eventsUrl();
@@ -209,84 +261,133 @@ export class FastRegistrationCenter {
   }
 }
 
-/** The failure status a company name asks for: `[reject]` → 100003, `[reject:103]` → 103; undefined: success. */
-export function rejectionStatus(name: string): number | undefined {
-  const match = /\[reject(?::(-?\d+))?\]/.exec(name);
-  if (!match) return undefined;
+/** What a company name asks completeFastRegistrations() for: `[reject]` → refused (2), `[reject:1001]` → 1001. */
+export function answerFromName(name: string): LegalPersonAnswer {
+  const match = /\[reject(?::(\d+))?\]/.exec(name);
+  if (!match) return { approve: true };
   const status = match[1] === undefined ? DEFAULT_REJECT_STATUS : Number(match[1]);
-  return status === 0 ? DEFAULT_REJECT_STATUS : status;
+  return { approve: false, status: status === 0 ? DEFAULT_REJECT_STATUS : status };
 }
 
 const cdata = (value: string) => `<![CDATA[${value.replaceAll(']]>', ']]]]><![CDATA[>')}]]>`;
 const text = (value: string) => value.replace(/[&<>]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : '&gt;'));
 
 /**
- * `notify_third_fasteregister` as WeChat's docs show it: lower-case tags, `appid`/`status`/
- * `auth_code`/`msg` as plain text, the request echoed in a nested `<info>`. A failure carries
- * no `appid` and no `auth_code` element.
+ * `notify_third_fasteregister` in the shape of WeChat's docs: lower-case tags, `appid`/`status`/
+ * `auth_code`/`msg` as plain text, the task in a nested `<info>` led by its `taskid` (the one field
+ * that ties the push to a new-version task). A failure carries no `appid` and no `auth_code`.
  */
 export function fastRegisterPushXml(componentAppId: string, createTime: number, task: SimFastRegistration): string {
   return (
     `<xml><AppId>${cdata(componentAppId)}</AppId><CreateTime>${createTime}</CreateTime>` +
     `<InfoType>${cdata('notify_third_fasteregister')}</InfoType>` +
     (task.appId ? `<appid>${text(task.appId)}</appid>` : '') +
-    `<status>${task.status ?? 0}</status>` +
+    `<status>${task.pushStatus ?? 0}</status>` +
     (task.authCode ? `<auth_code>${text(task.authCode)}</auth_code>` : '') +
     `<msg>${text(task.msg ?? '')}</msg>` +
-    `<info><name>${cdata(task.name)}</name><code>${cdata(task.code)}</code><code_type>${task.codeType}</code_type>` +
-    `<legal_persona_wechat>${cdata(task.legalPersonaWechat)}</legal_persona_wechat><legal_persona_name>${cdata(task.legalPersonaName)}</legal_persona_name>` +
+    `<info><taskid>${cdata(task.taskId)}</taskid><name>${cdata(task.name)}</name><code>${cdata(task.code)}</code>` +
     `<component_phone>${cdata(task.componentPhone)}</component_phone></info></xml>`
   );
 }
 
-function bodyOf(request: SimRequest): unknown {
-  return request.body ?? {};
-}
-
 function create(center: FastRegistrationCenter, request: SimRequest): SimResponse {
-  const parsed = CreateRequest.safeParse(bodyOf(request));
-  if (!parsed.success) return wechatError(47001, 'data format error');
-  const { name, code, code_type: codeType, legal_persona_wechat: wechat, legal_persona_name: personName, component_phone: phone } = parsed.data;
-  if (!present(name) || !present(code) || codeType === undefined || !present(wechat) || !present(personName)) return wechatError(89253, ERRMSG[89253]);
-  if (codeType !== 1 && codeType !== 2 && codeType !== 3) return wechatError(89248, ERRMSG[89248]);
-  if (!CODE_FORMAT[codeType].test(code.trim())) return wechatError(89255, ERRMSG[89255]);
-  if (present(phone)) {
-    const digits = phone.replace(/\D/g, '').length;
-    if (!PHONE.test(phone) || digits < 5 || digits > 20) return wechatError(40097, 'invalid args: component_phone is not a phone number');
-  }
-  if (wechat.toLowerCase().startsWith(UNKNOWN_WECHAT_PREFIX)) return wechatError(86004, ERRMSG[86004]);
-  if (personName.toLowerCase().startsWith(NAME_MISMATCH_PREFIX)) return wechatError(61070, ERRMSG[61070]);
-  if (center.runningFor({ name, code: code.trim(), legalPersonaWechat: wechat })) return wechatError(89249, ERRMSG[89249]);
-  center.create({ name, code: code.trim(), codeType, legalPersonaWechat: wechat, legalPersonaName: personName, componentPhone: phone ?? '' });
-  return ok();
+  const body = request.body ?? {};
+  const parsed = CreateRequest.safeParse(body);
+  if (Array.isArray(body) || !parsed.success) return wechatError(ERR.DATA_FORMAT, 'data format error');
+  const { name, code, component_phone: phone, new_version: newVersion } = parsed.data;
+  if (newVersion !== true) return wechatError(ERR.SYSTEM_BUSY, 'system error');
+  if (!present(name) || !present(code) || !present(phone)) return wechatError(ERR.FAST_REGISTER_MISSING_PARAMS, ERRMSG[ERR.FAST_REGISTER_MISSING_PARAMS]);
+  if (!CREDIT_CODE.test(code.trim())) return wechatError(ERR.FAST_REGISTER_INNER_ERROR, ERRMSG[ERR.FAST_REGISTER_INNER_ERROR]);
+  const digits = phone.replace(/\D/g, '').length;
+  if (!PHONE.test(phone) || digits < 5 || digits > 20) return wechatError(ERR.INVALID_ARGS, 'invalid args: component_phone is not a phone number');
+  if (center.runningFor(code.trim())) return wechatError(ERR.FAST_REGISTER_TASK_RUNNING, ERRMSG[ERR.FAST_REGISTER_TASK_RUNNING]);
+  const task = center.create({ name, code: code.trim(), componentPhone: phone });
+  return ok({ taskid: task.taskId, authorize_url: task.authorizeUrl, status: task.status });
 }
 
-function search(center: FastRegistrationCenter, request: SimRequest): SimResponse {
-  const parsed = SearchRequest.safeParse(bodyOf(request));
-  if (!parsed.success) return wechatError(47001, 'data format error');
-  const { name, legal_persona_wechat: wechat, legal_persona_name: personName } = parsed.data;
-  if (!present(name) || !present(wechat) || !present(personName)) return wechatError(89253, ERRMSG[89253]);
-  const task = center.find(name, wechat, personName);
-  if (!task) return wechatError(89250, ERRMSG[89250]);
-  if (task.state === 'pending') return wechatError(89251, ERRMSG[89251]);
-  if (task.state === 'failed') return wechatError(89250, `${ERRMSG[89250]}: the task ended with status ${task.status}`);
-  return ok();
+function query(center: FastRegistrationCenter, request: SimRequest): SimResponse {
+  const body = request.body ?? {};
+  const parsed = QueryRequest.safeParse(body);
+  if (Array.isArray(body) || !parsed.success) return wechatError(ERR.DATA_FORMAT, 'data format error');
+  if (parsed.data.new_version !== true) return wechatError(ERR.SYSTEM_BUSY, 'system error');
+  const { taskid } = parsed.data;
+  if (!present(taskid)) return wechatError(ERR.FAST_REGISTER_MISSING_PARAMS, ERRMSG[ERR.FAST_REGISTER_MISSING_PARAMS]);
+  const task = center.find(taskid);
+  if (!task) return wechatError(ERR.FAST_REGISTER_TASK_NOT_FOUND, ERRMSG[ERR.FAST_REGISTER_TASK_NOT_FOUND]);
+  return ok({ taskid: task.taskId, authorize_url: task.authorizeUrl, status: task.status });
+}
+
+const escapeHtml = (value: string) => value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+function page(status: number, title: string, inner: string): SimResponse {
+  return {
+    status,
+    contentType: 'text/html; charset=utf-8',
+    body: `<!doctype html><html><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head><body style="font-family:sans-serif;max-width:32rem;margin:3rem auto"><h1>${escapeHtml(title)}</h1>${inner}</body></html>`,
+  };
+}
+
+/**
+ * The authorize_url page: where WeChat's page verifies the legal person (face, phone) and asks
+ * for consent, the simulator shows the task and two buttons that play the legal person.
+ */
+function authorizePage(task: SimFastRegistration): SimResponse {
+  const base = `/sim/fast-registrations/${encodeURIComponent(task.taskId)}`;
+  const facts = `<p>Company <b>${escapeHtml(task.name)}</b><br>Credit code <code>${escapeHtml(task.code)}</code><br>Platform contact ${escapeHtml(task.componentPhone)}</p>`;
+  if (task.state !== 'pending') return page(200, 'Registration finished (simulated WeChat)', `${facts}<p data-state="${task.state}">This task ended: status ${task.status} (${escapeHtml(FAST_REGISTER_TASK_STATUS[task.status] ?? '')}).</p>`);
+  return page(
+    200,
+    'Register a mini program (simulated WeChat)',
+    `${facts}<p>As the legal representative, confirm to create the mini program and authorize the platform to manage it. Valid until ${new Date(task.expiresAt).toISOString()}.</p>` +
+      `<form method="post" action="${base}/approve?page=1" style="display:inline"><button type="submit" data-test="approve">Confirm</button></form> ` +
+      `<form method="post" action="${base}/reject?page=1" style="display:inline"><button type="submit" data-test="reject">Refuse</button></form>`,
+  );
+}
+
+async function control(request: SimRequest, act: () => Promise<SimFastRegistration> | SimFastRegistration, asPage: (task: SimFastRegistration) => SimResponse): Promise<SimResponse> {
+  try {
+    const task = await act();
+    return request.query.page ? asPage(task) : json(task);
+  } catch (error) {
+    if (!(error instanceof SimControlError)) throw error;
+    return request.query.page ? page(error.status, 'Registration', `<p>${escapeHtml(error.message)}</p>`) : json({ error: error.message }, error.status);
+  }
+}
+
+function rejectStatus(request: SimRequest): number | undefined {
+  const raw = request.query.status ?? (request.body && typeof request.body === 'object' ? (request.body as Record<string, unknown>).status : undefined);
+  if (raw === undefined) return undefined;
+  const status = Number(raw);
+  if (!Number.isInteger(status) || status <= 0) throw new SimControlError(400, 'status must be a positive integer (a WeChat task status)');
+  return status;
 }
 
 export function fastRegisterModule(state: SimState, center: FastRegistrationCenter): SimModule {
   return {
     routes: {
-      'POST /cgi-bin/component/fastregisterweapp': (request) => {
+      'POST /wxa/component/fastregisterenterpriseweapp': (request) => {
         const tokenError = componentTokenError(state, request.token);
         if (tokenError) return tokenError;
         const { action } = request.query;
         if (action === 'create') return create(center, request);
-        if (action === 'search') return search(center, request);
-        return wechatError(40097, 'invalid args: action must be create or search');
+        if (action === 'query') return query(center, request);
+        return wechatError(ERR.INVALID_ARGS, 'invalid args: action must be create or query');
       },
       'GET /sim/fast-registrations': () => json(center.tasks),
       /** Every pending task ends now (the legal person answers); resolves once the pushes are answered. */
       'POST /sim/fast-registrations/complete': async () => json({ completed: await center.completeAll() }),
+      /** The authorize_url: the legal person opens it. */
+      'GET /sim/fast-registrations/:taskId/authorize': (request) => control({ ...request, query: { ...request.query, page: '1' } }, () => center.open(request.params.taskId!), authorizePage),
+      'POST /sim/fast-registrations/:taskId/approve': (request) => control(request, () => center.answer(request.params.taskId!, { approve: true }), authorizePage),
+      'POST /sim/fast-registrations/:taskId/reject': (request) =>
+        control(
+          request,
+          () => {
+            const status = rejectStatus(request);
+            return center.answer(request.params.taskId!, status === undefined ? { approve: false } : { approve: false, status });
+          },
+          authorizePage,
+        ),
     },
   };
 }

@@ -5,11 +5,12 @@ import { DEFAULT_FUNC_INFO } from '../../../../infra/local/wechat-sim/state';
 import { startPlatform, type Json, type ReceivedEvent } from './weapp-helpers';
 
 /**
- * Fast registration of enterprise mini programs (fastregisterweapp) over HTTP: the create
- * checks, search, and the `notify_third_fasteregister` push whose auth code works with
- * api_query_auth.
+ * Fast registration of enterprise mini programs as WeChat serves it since 2026-04-30
+ * (`fastregisterenterpriseweapp`, new_version): create answers a taskid and an authorize_url,
+ * the legal person opens it, query reports the task status, and `notify_third_fasteregister`
+ * (with info.taskid) carries the outcome. The retired fastregisterweapp answers -1.
  */
-describe('WeChat simulator: fast registration (fastregisterweapp)', () => {
+describe('WeChat simulator: fast registration (fastregisterenterpriseweapp)', () => {
   const g = generateCredentials();
   const component = { appId: g.componentAppId, appSecret: g.componentSecret, token: g.componentToken, aesKey: g.componentAesKey };
   let platform: Awaited<ReturnType<typeof startPlatform>>;
@@ -22,10 +23,9 @@ describe('WeChat simulator: fast registration (fastregisterweapp)', () => {
   });
   afterAll(() => platform.close());
 
-  /** Default: a delay long enough that only completeFastRegistrations() ends a task. */
   async function startSim(options: Partial<WeChatSimulatorOptions> = {}): Promise<void> {
-    sim = new WeChatSimulator({ component, fastRegisterDelayMs: 60_000, ...options });
-    now = Date.UTC(2025, 2, 3, 4, 0, 0);
+    sim = new WeChatSimulator({ component, ...options });
+    now = Date.UTC(2026, 5, 3, 4, 0, 0);
     sim.state.now = () => now;
     await sim.start();
     sim.setComponentEventsUrl(`${platform.url}/wechat/component/events`);
@@ -39,113 +39,154 @@ describe('WeChat simulator: fast registration (fastregisterweapp)', () => {
   });
   afterEach(() => sim.stop());
 
-  const COMPANY = {
-    name: '深圳市示例科技有限公司',
-    code: '91440300MA5G8XXK2Q',
-    code_type: 1,
-    legal_persona_wechat: 'zhangsan_wx',
-    legal_persona_name: '张三',
-    component_phone: '13800000000',
-  };
+  const COMPANY = { name: '深圳市示例科技有限公司', code: '91440300MA5G8XXK2Q', component_phone: '13800000000', new_version: true };
 
-  const fastRegister = (action: string, body: unknown, query: Record<string, string> = { component_access_token: componentToken }) =>
-    fetch(`${sim.url}/cgi-bin/component/fastregisterweapp?${new URLSearchParams({ action, ...query })}`, {
-      method: 'POST',
-      body: JSON.stringify(body),
-      headers: { 'content-type': 'application/json' },
-    }).then((r) => r.json() as Promise<Json>);
+  const post = (path: string, query: Record<string, string>, body: unknown) =>
+    fetch(`${sim.url}${path}?${new URLSearchParams(query)}`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }).then((r) => r.json() as Promise<Json>);
+  const fastRegister = (action: string, body: unknown, query: Record<string, string> = { access_token: componentToken }) => post('/wxa/component/fastregisterenterpriseweapp', { action, ...query }, body);
   const create = (body: unknown) => fastRegister('create', body);
-  const search = (body: Json = { name: COMPANY.name, legal_persona_wechat: COMPANY.legal_persona_wechat, legal_persona_name: COMPANY.legal_persona_name }) =>
-    fastRegister('search', body);
-  const componentApi = (name: string, body: Json) =>
-    fetch(`${sim.url}/cgi-bin/component/${name}?component_access_token=${encodeURIComponent(componentToken)}`, {
-      method: 'POST',
-      body: JSON.stringify(body),
-      headers: { 'content-type': 'application/json' },
-    }).then((r) => r.json() as Promise<Json>);
+  const query = (taskid: unknown) => fastRegister('query', { taskid, new_version: true });
+  const componentApi = (name: string, body: Json) => post(`/cgi-bin/component/${name}`, { component_access_token: componentToken }, body);
   const fastRegisterPushes = () => platform.events.filter((e) => e.field('InfoType') === 'notify_third_fasteregister');
 
-  describe('create and the success push', () => {
-    it('accepts a valid task, answers search 89251 while the legal person has not confirmed, and pushes nothing yet', async () => {
-      expect(await create(COMPANY)).toEqual({ errcode: 0, errmsg: 'ok' });
+  describe('create, authorize_url and query', () => {
+    it('answers taskid, authorize_url and status 0, stores the task, and pushes nothing yet', async () => {
+      const answer = await create(COMPANY);
+      expect(answer).toEqual({ errcode: 0, errmsg: 'ok', taskid: expect.any(String), authorize_url: expect.stringMatching(/^http:\/\//), status: 0 });
+      expect(answer.authorize_url).toBe(`${sim.url}/sim/fast-registrations/${answer.taskid}/authorize`);
       expect(sim.fastRegistrations).toEqual([
-        expect.objectContaining({
-          name: COMPANY.name,
-          code: COMPANY.code,
-          codeType: 1,
-          legalPersonaWechat: COMPANY.legal_persona_wechat,
-          legalPersonaName: COMPANY.legal_persona_name,
-          componentPhone: COMPANY.component_phone,
-          state: 'pending',
-        }),
+        expect.objectContaining({ taskId: answer.taskid, name: COMPANY.name, code: COMPANY.code, componentPhone: COMPANY.component_phone, state: 'pending', status: 0, expiresAt: now + 24 * 3600_000 }),
       ]);
-      expect(await search()).toMatchObject({ errcode: 89251, errmsg: expect.stringMatching(/^legal person checking/) });
+      expect(await query(answer.taskid)).toEqual({ errcode: 0, errmsg: 'ok', taskid: answer.taskid, authorize_url: answer.authorize_url, status: 0 });
       await new Promise((r) => setTimeout(r, 50));
       expect(platform.events).toHaveLength(0);
       expect(sim.authorizers).toHaveLength(0);
     });
 
-    it('pushes notify_third_fasteregister with appid, status 0, auth_code, msg OK and the request in <info>, exactly as WeChat shows it', async () => {
-      await create(COMPANY);
+    it('opening authorize_url shows the legal person a page to confirm or refuse', async () => {
+      const { authorize_url: url, taskid } = await create(COMPANY);
+      const page = await fetch(url);
+      expect(page.status).toBe(200);
+      expect(page.headers.get('content-type')).toMatch(/text\/html/);
+      const html = await page.text();
+      expect(html).toContain(COMPANY.name);
+      expect(html).toContain(`action="/sim/fast-registrations/${taskid}/approve?page=1"`);
+      expect(html).toContain(`action="/sim/fast-registrations/${taskid}/reject?page=1"`);
+      expect(sim.fastRegistrations[0]!.openedAt).toBe(now);
+      expect((await fetch(`${sim.url}/sim/fast-registrations/nope/authorize`)).status).toBe(404);
+    });
+
+    it('confirming on the page creates the mini program: push with appid, status 0, auth_code and info.taskid; query says 12', async () => {
+      const { taskid } = await create(COMPANY);
       now += 5_000;
-      expect(await sim.completeFastRegistrations()).toBe(1);
+      const confirmed = await fetch(`${sim.url}/sim/fast-registrations/${taskid}/approve?page=1`, { method: 'POST' });
+      expect(await confirmed.text()).toContain('data-state="succeeded"');
       const pushes = fastRegisterPushes();
       expect(pushes).toHaveLength(1);
       const push = pushes[0]!;
       expect(push.path).toBe('/wechat/component/events');
       expect(push.query.get('encrypt_type')).toBe('aes');
-      expect(push.envelope).toMatch(new RegExp(`^<xml><AppId><!\\[CDATA\\[${component.appId}\\]\\]></AppId><Encrypt>`));
-
-      const [authorizer] = sim.authorizers;
       const task = sim.fastRegistrations[0]!;
-      expect(task).toMatchObject({ state: 'succeeded', status: 0, msg: 'OK', appId: authorizer!.appId });
-      expect(authorizer).toMatchObject({ appId: expect.stringMatching(/^wx[0-9a-f]{16}$/), nickname: COMPANY.name, principalName: COMPANY.name, status: 'authorized', funcInfo: [...DEFAULT_FUNC_INFO] });
-      expect(task.authCode).toMatch(/^queryauthcode@@@[\w-]+$/);
+      const [authorizer] = sim.authorizers;
+      expect(task).toMatchObject({ state: 'succeeded', status: 12, pushStatus: 0, msg: 'OK', appId: authorizer!.appId });
+      expect(authorizer).toMatchObject({ nickname: COMPANY.name, principalName: COMPANY.name, status: 'authorized', funcInfo: [...DEFAULT_FUNC_INFO] });
       expect(push.xml).toBe(
         `<xml><AppId><![CDATA[${component.appId}]]></AppId><CreateTime>${Math.floor(now / 1000)}</CreateTime>` +
           `<InfoType><![CDATA[notify_third_fasteregister]]></InfoType>` +
           `<appid>${authorizer!.appId}</appid><status>0</status><auth_code>${task.authCode}</auth_code><msg>OK</msg>` +
-          `<info><name><![CDATA[${COMPANY.name}]]></name><code><![CDATA[${COMPANY.code}]]></code><code_type>1</code_type>` +
-          `<legal_persona_wechat><![CDATA[${COMPANY.legal_persona_wechat}]]></legal_persona_wechat>` +
-          `<legal_persona_name><![CDATA[${COMPANY.legal_persona_name}]]></legal_persona_name>` +
+          `<info><taskid><![CDATA[${taskid}]]></taskid><name><![CDATA[${COMPANY.name}]]></name><code><![CDATA[${COMPANY.code}]]></code>` +
           `<component_phone><![CDATA[${COMPANY.component_phone}]]></component_phone></info></xml>`,
       );
       expect(task.push).toMatchObject({ status: 200, body: 'success' });
+      expect(await query(taskid)).toMatchObject({ errcode: 0, status: 12 });
+      // An ended task cannot be answered again.
+      const again = await fetch(`${sim.url}/sim/fast-registrations/${taskid}/reject`, { method: 'POST' });
+      expect(again.status).toBe(409);
+      expect(fastRegisterPushes()).toHaveLength(1);
     });
 
     it('issues a single-use auth code that api_query_auth exchanges for the new mini program', async () => {
-      await create(COMPANY);
-      await sim.completeFastRegistrations();
+      const { taskid } = await create(COMPANY);
+      await sim.answerFastRegistration(taskid, { approve: true });
       const push = fastRegisterPushes()[0]!;
       const appId = push.field('appid')!;
       const authCode = push.field('auth_code')!;
       const exchanged = await componentApi('api_query_auth', { component_appid: component.appId, authorization_code: authCode });
-      expect(exchanged.authorization_info).toMatchObject({
-        authorizer_appid: appId,
-        authorizer_access_token: expect.any(String),
-        authorizer_refresh_token: expect.stringMatching(/^refreshtoken@@@/),
-        func_info: DEFAULT_FUNC_INFO.map((id) => ({ funcscope_category: { id } })),
-      });
+      expect(exchanged.authorization_info).toMatchObject({ authorizer_appid: appId, authorizer_access_token: expect.any(String), func_info: DEFAULT_FUNC_INFO.map((id) => ({ funcscope_category: { id } })) });
       expect(await componentApi('api_query_auth', { component_appid: component.appId, authorization_code: authCode })).toMatchObject({ errcode: 61010 });
-      const info = await componentApi('api_get_authorizer_info', { component_appid: component.appId, authorizer_appid: appId });
-      expect(info.authorizer_info).toMatchObject({ nick_name: COMPANY.name, principal_name: COMPANY.name });
-      expect(await search()).toEqual({ errcode: 0, errmsg: 'ok' });
     });
 
-    it('ends the task by itself after fastRegisterDelayMs', async () => {
+    it('refusing pushes a failure without appid or auth_code (status 2), and creates nothing', async () => {
+      const { taskid } = await create(COMPANY);
+      const refused = await fetch(`${sim.url}/sim/fast-registrations/${taskid}/reject`, { method: 'POST' });
+      expect(refused.status).toBe(200);
+      expect(await refused.json()).toMatchObject({ taskId: taskid, state: 'failed', status: 2 });
+      const [push] = fastRegisterPushes();
+      expect(push!.field('status')).toBe('2');
+      expect(push!.field('msg')).toBe('任务已经被用户拒绝');
+      expect(push!.field('taskid')).toBe(taskid);
+      expect(push!.xml).not.toContain('<appid>');
+      expect(push!.xml).not.toContain('<auth_code>');
+      expect(sim.authorizers).toHaveLength(0);
+      expect(await query(taskid)).toMatchObject({ errcode: 0, status: 2 });
+    });
+
+    it('a refusal can name WeChat’s failure status (over HTTP or in-process)', async () => {
+      const first = await create(COMPANY);
+      const second = await create({ ...COMPANY, code: '91440300MA5G8XXK2R' });
+      await fetch(`${sim.url}/sim/fast-registrations/${first.taskid}/reject?status=1001`, { method: 'POST' });
+      await sim.answerFastRegistration(second.taskid, { approve: false, status: 14 });
+      expect(fastRegisterPushes().map((e) => [e.field('taskid'), e.field('status'), e.field('msg')])).toEqual([
+        [first.taskid, '1001', '主体创建小程序数量达到上限'],
+        [second.taskid, '14', '验证失败'],
+      ]);
+      expect((await fetch(`${sim.url}/sim/fast-registrations/${first.taskid}/reject?status=abc`, { method: 'POST' })).status).toBe(400);
+    });
+
+    it('times out after 24 h: query answers 1 and the failure is pushed; a late confirmation is a timeout too', async () => {
+      const late = await create(COMPANY);
+      const unanswered = await create({ ...COMPANY, code: '91440300MA5G8XXK2R' });
+      now += 24 * 3600_000 + 1;
+      componentToken = sim.state.issueComponentToken().token;
+      expect(await query(unanswered.taskid)).toMatchObject({ errcode: 0, status: 1 });
+      const confirmed = await fetch(`${sim.url}/sim/fast-registrations/${late.taskid}/approve`, { method: 'POST' });
+      expect(confirmed.status).toBe(409);
+      await sim.completeFastRegistrations();
+      expect(fastRegisterPushes().map((e) => [e.field('taskid'), e.field('status')]).sort()).toEqual([[late.taskid, '1'], [unanswered.taskid, '1']].sort());
+      expect(sim.authorizers).toHaveLength(0);
+    });
+
+    it('completeFastRegistrations(): every pending task ends ([reject] refuses, [reject:1001] names the status)', async () => {
+      await create(COMPANY);
+      await create({ ...COMPANY, name: '拒绝公司 [reject]', code: '91440300MA5G8XXK2R' });
+      await create({ ...COMPANY, name: '超限公司 [reject:1001]', code: '91440300MA5G8XXK2T' });
+      expect(await sim.completeFastRegistrations()).toBe(3);
+      const byName = new Map(fastRegisterPushes().map((e) => [e.field('name'), e] as [string, ReceivedEvent]));
+      expect(byName.get(COMPANY.name)!.field('status')).toBe('0');
+      expect(byName.get('拒绝公司 [reject]')!.field('status')).toBe('2');
+      expect(byName.get('超限公司 [reject:1001]')!.field('status')).toBe('1001');
+      expect(await sim.completeFastRegistrations()).toBe(0);
+    });
+
+    it('completes over the /sim/ control endpoint and lists tasks', async () => {
+      await create(COMPANY);
+      const listed = (await (await fetch(`${sim.url}/sim/fast-registrations`)).json()) as Json[];
+      expect(listed).toEqual([expect.objectContaining({ name: COMPANY.name, state: 'pending' })]);
+      const response = await fetch(`${sim.url}/sim/fast-registrations/complete`, { method: 'POST' });
+      expect(await response.json()).toEqual({ completed: 1 });
+      expect(fastRegisterPushes()).toHaveLength(1);
+    });
+
+    it('fastRegisterDelayMs makes the legal person answer by themselves; by default nobody does', async () => {
       await sim.stop();
       await startSim({ fastRegisterDelayMs: 30 });
       await create(COMPANY);
       const events = await platform.received(1, 3000);
       expect(events.map((e) => [e.field('InfoType'), e.field('status')])).toEqual([['notify_third_fasteregister', '0']]);
-      expect(sim.fastRegistrations[0]!.state).toBe('succeeded');
-      // Nothing left for a late completeFastRegistrations() to push again.
       expect(await sim.completeFastRegistrations()).toBe(0);
-      expect(platform.events).toHaveLength(1);
     });
 
     it('completeFastRegistrations() also waits for a push a timer already started', async () => {
-      // A platform that takes 300 ms to answer: the timer's push is still in flight when asked.
       const slow = createServer((req, res) => {
         req.resume();
         req.on('end', () => setTimeout(() => res.end('success'), 300));
@@ -166,178 +207,85 @@ describe('WeChat simulator: fast registration (fastregisterweapp)', () => {
       }
     });
 
-    it('accepts the organisation code and business licence number formats, and an optional or landline phone (WeChat does not require 11 digits)', async () => {
-      const variants = [
-        { ...COMPANY, name: 'A 公司', legal_persona_wechat: 'a_wx', code_type: 2, code: '12345678-9', component_phone: '0592-7181661' },
-        { ...COMPANY, name: 'B 公司', legal_persona_wechat: 'b_wx', code_type: 2, code: 'MA1234567', component_phone: '1234567' },
-        { ...COMPANY, name: 'C 公司', legal_persona_wechat: 'c_wx', code_type: 3, code: '440301123456789', component_phone: '' },
-        { name: 'D 公司', code: '91440300MA5G8XXK2D', code_type: 1, legal_persona_wechat: 'd_wx', legal_persona_name: '李四' },
-      ];
-      for (const body of variants) expect([body.name, await create(body)]).toEqual([body.name, { errcode: 0, errmsg: 'ok' }]);
-      await sim.completeFastRegistrations();
-      const byName = new Map(fastRegisterPushes().map((e) => [e.field('name'), e] as [string, ReceivedEvent]));
-      expect(byName.get('D 公司')!.xml).toContain('<component_phone><![CDATA[]]></component_phone>');
-      expect(byName.get('A 公司')!.field('code_type')).toBe('2');
-      expect(byName.get('C 公司')!.field('code')).toBe('440301123456789');
-    });
-
-    it('completes over the /sim/ control endpoint and lists tasks', async () => {
-      await create(COMPANY);
-      const listed = (await (await fetch(`${sim.url}/sim/fast-registrations`)).json()) as Json[];
-      expect(listed).toEqual([expect.objectContaining({ name: COMPANY.name, state: 'pending' })]);
-      const response = await fetch(`${sim.url}/sim/fast-registrations/complete`, { method: 'POST' });
-      expect(response.status).toBe(200);
-      expect(await response.json()).toEqual({ completed: 1 });
-      expect(fastRegisterPushes()).toHaveLength(1);
-      const after = (await (await fetch(`${sim.url}/sim/fast-registrations`)).json()) as Json[];
-      expect(after[0]).toMatchObject({ state: 'succeeded', status: 0, appId: fastRegisterPushes()[0]!.field('appid') });
-    });
-
-    it('still creates the mini program when no events URL is known (nothing to push to)', async () => {
-      await sim.stop();
-      sim = new WeChatSimulator({ component, fastRegisterDelayMs: 60_000 });
-      await sim.start();
-      componentToken = sim.state.issueComponentToken().token;
-      await create(COMPANY);
-      await sim.completeFastRegistrations();
-      expect(platform.events).toHaveLength(0);
-      expect(sim.fastRegistrations[0]).toMatchObject({ state: 'succeeded', xml: expect.stringContaining('<status>0</status>') });
-      expect(sim.fastRegistrations[0]!.push).toBeUndefined();
-      expect(sim.authorizers).toHaveLength(1);
+    it('keeps a company name with CDATA-breaking characters intact', async () => {
+      const name = 'A]]>B & <C> 公司';
+      const { taskid } = await create({ ...COMPANY, name });
+      await sim.answerFastRegistration(taskid, { approve: true });
+      expect(fastRegisterPushes()[0]!.xml).toContain('<name><![CDATA[A]]]]><![CDATA[>B & <C> 公司]]></name>');
     });
   });
 
-  describe('create errors', () => {
+  describe('WeChat’s refusals', () => {
     const without = (field: string) => Object.fromEntries(Object.entries(COMPANY).filter(([k]) => k !== field));
     const cases: [string, unknown, number][] = [
+      ['no new_version (the retired old version)', without('new_version'), -1],
+      ['new_version false', { ...COMPANY, new_version: false }, -1],
       ['no name', without('name'), 89253],
+      ['blank name', { ...COMPANY, name: '  ' }, 89253],
       ['empty code', { ...COMPANY, code: '' }, 89253],
-      ['no code_type', without('code_type'), 89253],
-      ['blank legal_persona_wechat', { ...COMPANY, legal_persona_wechat: '  ' }, 89253],
-      ['no legal_persona_name', without('legal_persona_name'), 89253],
-      ['empty body', {}, 89253],
-      ['code_type 4', { ...COMPANY, code_type: 4 }, 89248],
-      ['code_type 0', { ...COMPANY, code_type: 0 }, 89248],
-      ['code_type as a string', { ...COMPANY, code_type: '1' }, 47001],
+      ['no component_phone (required in the new version)', without('component_phone'), 89253],
+      ['a 15-digit licence number as code', { ...COMPANY, code: '440301123456789' }, 89247],
+      ['a 9-character organisation code', { ...COMPANY, code: '12345678-9' }, 89247],
+      ['new_version as a string', { ...COMPANY, new_version: 'true' }, 47001],
       ['name not a string', { ...COMPANY, name: 42 }, 47001],
       ['body an array', [COMPANY], 47001],
-      ['credit code of 15 characters', { ...COMPANY, code: '440301123456789' }, 89255],
-      ['organisation code of 18 characters', { ...COMPANY, code_type: 2 }, 89255],
-      ['licence number with letters', { ...COMPANY, code_type: 3, code: '44030112345678X' }, 89255],
       ['phone with letters', { ...COMPANY, component_phone: 'call me' }, 40097],
       ['phone of 3 digits', { ...COMPANY, component_phone: '123' }, 40097],
-      ['unknown WeChat id', { ...COMPANY, legal_persona_wechat: 'unknown_person' }, 86004],
-      ['name does not match the WeChat id', { ...COMPANY, legal_persona_name: 'mismatch 王五' }, 61070],
     ];
     it.each(cases)('%s → %d, and no task is stored', async (_label, body, errcode) => {
-      const answer = await create(body);
-      expect(answer).toMatchObject({ errcode, errmsg: expect.stringContaining('rid:') });
+      expect(await create(body)).toMatchObject({ errcode, errmsg: expect.stringContaining('rid:') });
       expect(sim.fastRegistrations).toHaveLength(0);
     });
 
-    it('uses WeChat hints as errmsg', async () => {
-      expect((await create(without('name'))).errmsg).toMatch(/^lack of some params/);
-      expect((await create({ ...COMPANY, code_type: 9 })).errmsg).toMatch(/^invalid code type/);
-      expect((await create({ ...COMPANY, legal_persona_wechat: 'unknownX' })).errmsg).toMatch(/^invalid wechat/);
-      expect((await create({ ...COMPANY, legal_persona_name: 'Mismatch' })).errmsg).toMatch(/^name, wechat name not in accordance/);
+    it('accepts a landline phone', async () => {
+      expect(await create({ ...COMPANY, component_phone: '0592-7181661' })).toMatchObject({ errcode: 0 });
     });
 
-    it('checks the component token first, and the action', async () => {
+    it('uses WeChat’s hints as errmsg', async () => {
+      expect((await create(without('name'))).errmsg).toMatch(/^lack of some params/);
+      expect((await create({ ...COMPANY, code: '123' })).errmsg).toMatch(/^inner error/);
+      expect((await create(without('new_version'))).errmsg).toMatch(/^system error/);
+    });
+
+    it('refuses a second task for the same company while the first is pending (89249), and accepts it once ended', async () => {
+      const first = await create(COMPANY);
+      expect(await create({ ...COMPANY, name: '另一个名字' })).toMatchObject({ errcode: 89249, errmsg: expect.stringMatching(/^task running/) });
+      expect(await create({ ...COMPANY, code: '91310000MA1FL0XY3Z' })).toMatchObject({ errcode: 0 });
+      await sim.answerFastRegistration(first.taskid, { approve: false });
+      expect(await create(COMPANY)).toMatchObject({ errcode: 0 });
+      expect(sim.fastRegistrations.map((t) => t.state)).toEqual(['failed', 'pending', 'pending']);
+    });
+
+    it('query: 89253 without taskid, 89250 for an unknown one, -1 without new_version', async () => {
+      expect(await fastRegister('query', { new_version: true })).toMatchObject({ errcode: 89253 });
+      expect(await query('no-such-task')).toMatchObject({ errcode: 89250, errmsg: expect.stringMatching(/^task not found/) });
+      const { taskid } = await create(COMPANY);
+      expect(await fastRegister('query', { taskid })).toMatchObject({ errcode: -1 });
+    });
+
+    it('reads the component token from access_token only: under component_access_token it is missing (41001)', async () => {
+      expect(await fastRegister('create', COMPANY, { component_access_token: componentToken })).toMatchObject({ errcode: 41001 });
       expect(await fastRegister('create', COMPANY, {})).toMatchObject({ errcode: 41001 });
-      expect(await fastRegister('create', COMPANY, { component_access_token: 'forged' })).toMatchObject({ errcode: 40001 });
+      expect(await fastRegister('create', COMPANY, { access_token: 'forged' })).toMatchObject({ errcode: 40001 });
       now += 7201_000;
       expect(await create(COMPANY)).toMatchObject({ errcode: 42001 });
       now -= 7201_000;
       expect(await fastRegister('register', COMPANY)).toMatchObject({ errcode: 40097 });
       expect(sim.fastRegistrations).toHaveLength(0);
-      expect(await fastRegister('create', COMPANY, { component_access_token: componentToken })).toEqual({ errcode: 0, errmsg: 'ok' });
-      expect(sim.fastRegistrations).toHaveLength(1);
     });
   });
 
-  describe('one running task per company and legal person (89249)', () => {
-    it('refuses a second task for the same legal person, or the same company, while the first is pending', async () => {
-      expect(await create(COMPANY)).toMatchObject({ errcode: 0 });
-      const sameLegalPerson = { ...COMPANY, name: '另一家公司', code: '91110000MA00ABCD1X' };
-      const sameCompany = { ...COMPANY, legal_persona_wechat: 'other_wx', legal_persona_name: '赵六' };
-      expect(await create(sameLegalPerson)).toMatchObject({ errcode: 89249, errmsg: expect.stringMatching(/^task running/) });
-      expect(await create(sameCompany)).toMatchObject({ errcode: 89249 });
-      expect(await create(COMPANY)).toMatchObject({ errcode: 89249 });
-      expect(sim.fastRegistrations).toHaveLength(1);
-      const unrelated = { ...COMPANY, name: '第三家公司', code: '91310000MA1FL0XY3Z', legal_persona_wechat: 'third_wx', legal_persona_name: '钱七' };
-      expect(await create(unrelated)).toMatchObject({ errcode: 0 });
-    });
-
-    it('accepts the same information again once the task ended', async () => {
-      await create({ ...COMPANY, name: `${COMPANY.name}[reject]` });
-      await sim.completeFastRegistrations();
-      expect(await create({ ...COMPANY, name: `${COMPANY.name}[reject]` })).toEqual({ errcode: 0, errmsg: 'ok' });
-      expect(sim.fastRegistrations.map((t) => t.state)).toEqual(['failed', 'pending']);
-    });
-  });
-
-  describe('search', () => {
-    it('answers 89253 for missing fields and 89250 for a task that does not exist', async () => {
-      expect(await search({ name: COMPANY.name, legal_persona_wechat: COMPANY.legal_persona_wechat })).toMatchObject({ errcode: 89253 });
-      expect(await search()).toMatchObject({ errcode: 89250, errmsg: expect.stringMatching(/^task not found/) });
-      await create(COMPANY);
-      expect(await search({ name: COMPANY.name, legal_persona_wechat: COMPANY.legal_persona_wechat, legal_persona_name: '别人' })).toMatchObject({ errcode: 89250 });
-      expect(await search({ name: '别的公司', legal_persona_wechat: COMPANY.legal_persona_wechat, legal_persona_name: COMPANY.legal_persona_name })).toMatchObject({ errcode: 89250 });
-      expect(await search()).toMatchObject({ errcode: 89251 });
-    });
-
-    it('follows the task: 89251 pending, 0 created, 89250 after a failure', async () => {
-      const rejected = { ...COMPANY, name: '拒绝公司 [reject]', code: '91440300MA5G8XXK2R', legal_persona_wechat: 'r_wx' };
-      await create(COMPANY);
-      await create(rejected);
-      const searchFor = (c: typeof COMPANY) => search({ name: c.name, legal_persona_wechat: c.legal_persona_wechat, legal_persona_name: c.legal_persona_name });
-      expect((await searchFor(COMPANY)).errcode).toBe(89251);
-      expect((await searchFor(rejected)).errcode).toBe(89251);
-      await sim.completeFastRegistrations();
-      expect(await searchFor(COMPANY)).toEqual({ errcode: 0, errmsg: 'ok' });
-      expect(await searchFor(rejected)).toMatchObject({ errcode: 89250, errmsg: expect.stringContaining('status 100003') });
-    });
-
-    it('needs the component token', async () => {
-      expect(await fastRegister('search', { name: 'x', legal_persona_wechat: 'y', legal_persona_name: 'z' }, { component_access_token: 'forged' })).toMatchObject({ errcode: 40001 });
-    });
-  });
-
-  describe('failure push', () => {
-    it('[reject] in the company name: status 100003, no appid or auth_code, msg explains, no mini program', async () => {
-      const body = { ...COMPANY, name: '深圳市拒绝科技有限公司 [reject]' };
-      expect(await create(body)).toEqual({ errcode: 0, errmsg: 'ok' });
-      await sim.completeFastRegistrations();
-      const [push] = fastRegisterPushes();
-      expect(push).toBeDefined();
-      expect(push!.field('status')).toBe('100003');
-      expect(push!.xml).not.toContain('<appid>');
-      expect(push!.xml).not.toContain('<auth_code>');
-      expect(push!.field('msg')).toMatch(/^已下发的模板消息法人并未确认且已超时（24h） \(simulated: company name carries \[reject\]\)$/);
-      expect(push!.field('name')).toBe(body.name);
-      expect(push!.field('legal_persona_wechat')).toBe(COMPANY.legal_persona_wechat);
-      expect(sim.authorizers).toHaveLength(0);
-      expect(sim.fastRegistrations[0]).toMatchObject({ state: 'failed', status: 100003 });
-      expect([sim.fastRegistrations[0]!.appId, sim.fastRegistrations[0]!.authCode]).toEqual([undefined, undefined]);
-    });
-
-    it('[reject:103] picks the status', async () => {
-      await create({ ...COMPANY, name: '某某公司[reject:103]' });
-      await create({ ...COMPANY, name: '另一个公司[reject:-1]', code: '91440300MA5G8XXK2Z', legal_persona_wechat: 'x_wx' });
-      await sim.completeFastRegistrations();
-      const statuses = Object.fromEntries(fastRegisterPushes().map((e) => [e.field('name'), [e.field('status'), e.field('msg')]]));
-      expect(statuses).toEqual({
-        '某某公司[reject:103]': ['103', expect.stringMatching(/^工商数据返回：“企业法定代表人姓名不一致”/)],
-        '另一个公司[reject:-1]': ['-1', expect.stringMatching(/^企业与法人姓名不一致/)],
+  describe('the retired fastregisterweapp', () => {
+    it.each([
+      ['create', { action: 'create', component_access_token: 'any' }],
+      ['search', { action: 'search', access_token: 'any' }],
+      ['no token at all', { action: 'create' }],
+    ])('answers -1 system error (%s), as WeChat does since 2026-04-30', async (_label, queryParams) => {
+      const answer = await post('/cgi-bin/component/fastregisterweapp', queryParams, {
+        name: COMPANY.name, code: COMPANY.code, code_type: 1, legal_persona_wechat: 'zhangsan_wx', legal_persona_name: '张三', component_phone: COMPANY.component_phone,
       });
-    });
-
-    it('keeps a company name with CDATA-breaking characters intact', async () => {
-      const name = 'A]]>B & <C> 公司';
-      await create({ ...COMPANY, name });
-      await sim.completeFastRegistrations();
-      const push = fastRegisterPushes()[0]!;
-      expect(push.xml).toContain('<name><![CDATA[A]]]]><![CDATA[>B & <C> 公司]]></name>');
+      expect(answer).toEqual({ errcode: -1, errmsg: expect.stringMatching(/^system error rid: /) });
+      expect(sim.fastRegistrations).toHaveLength(0);
     });
   });
 });
