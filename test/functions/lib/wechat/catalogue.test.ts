@@ -103,3 +103,12 @@ describe('WeChat API catalogue', () => {
     });
   });
 });
+
+describe('README', () => {
+  const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+
+  it('lists every catalogued WeChat API with the doc page it was checked against', () => {
+    const missing = WECHAT_ENDPOINTS.map((api) => `[\`${api.method} ${api.path}\`](${api.doc})`).filter((link) => !readme.includes(link));
+    expect(missing).toEqual([]);
+  });
+});
