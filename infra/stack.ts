@@ -14,7 +14,7 @@ import { PaymentStore } from './constructs/payment-store';
 import { ReleaseStateMachine } from './constructs/release-state-machine';
 import { WeappFunction } from './constructs/weapp-function';
 import { EGRESS_AZ_COUNT, WeChatEgress } from './constructs/wechat-egress';
-import { CONSOLE_DIST_DIR } from './local/console-files';
+import { CONSOLE_DIST_DIR } from './console-location';
 import { constructIdOf, FUNCTIONS, type FunctionDefinition, RELEASE_STATE_MACHINE, ROUTES } from './manifest';
 
 const REPO_ROOT = path.resolve(__dirname, '..');

@@ -25,7 +25,7 @@ import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aw
 import { BucketDeployment, CacheControl, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct, type IConstruct } from 'constructs';
 import type { ConsoleConfig } from '../../console/src/config-schema';
-import { CONSOLE_BASE_PATH } from '../local/console-files';
+import { CONSOLE_BASE_PATH } from '../console-location';
 import { accessLogBucket } from './access-log-bucket';
 import { nagRef } from './nag';
 

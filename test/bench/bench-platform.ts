@@ -1,9 +1,9 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startDynamoDbLocal } from '../../infra/local/dynamodb';
-import { startLocalPlatform, type LocalPlatform } from '../../infra/local/platform';
-import { generateCredentials, type LocalSettings } from '../../infra/local/settings';
+import { startDynamoDbLocal } from '../../local/dynamodb';
+import { startLocalPlatform, type LocalPlatform } from '../../local/platform';
+import { generateCredentials, type LocalSettings } from '../../local/settings';
 import { freePort } from '../helpers/free-port';
 
 /**

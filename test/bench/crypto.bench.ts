@@ -2,8 +2,8 @@ import { randomBytes, randomInt } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { WeChatMessageCrypto } from '../../functions/lib/wechat/crypto';
-import { startDynamoDbLocal, ensureTable, LOCAL_AWS_CREDENTIALS } from '../../infra/local/dynamodb';
-import { generateCredentials } from '../../infra/local/settings';
+import { startDynamoDbLocal, ensureTable, LOCAL_AWS_CREDENTIALS } from '../../local/dynamodb';
+import { generateCredentials } from '../../local/settings';
 import { fmt, median, percentile, verdict } from './stats';
 import { freePort } from '../helpers/free-port';
 

@@ -4,7 +4,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { dynamoClient } from '../../functions/lib/aws/clients';
 import { logger } from '../../functions/lib/logger';
 import { WeChatMessageCrypto } from '../../functions/lib/wechat/crypto';
-import { invokeLocally } from '../../infra/local/lambda-context';
+import { invokeLocally } from '../../local/lambda-context';
 import type { FunctionName } from '../../infra/manifest';
 import { startBenchPlatform } from './bench-platform';
 import { fmt } from './stats';

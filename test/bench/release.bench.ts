@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import type { RecordedRequest } from '../../infra/local/wechat-sim/server';
+import type { RecordedRequest } from '../../local/wechat-sim/server';
 import { startBenchPlatform } from './bench-platform';
 import { fmt, median, percentile, verdict } from './stats';
 

@@ -1,5 +1,5 @@
 import { ConsoleConfigSchema } from '../../console/src/config-schema';
-import { LOCAL_CONSOLE_CONFIG } from '../../infra/local/console-files';
+import { LOCAL_CONSOLE_CONFIG } from '../../local/console-files';
 
 /** The console refuses to start on a config it cannot use, and says why. */
 describe('console config.json', () => {

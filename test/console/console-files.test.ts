@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { LocalGateway } from '../../infra/local/gateway';
+import { LocalGateway } from '../../local/gateway';
 
 /** A raw GET: fetch would normalize `..` and `%2e%2e` away before they reach the server. */
 function rawGet(base: string, rawPath: string, method = 'GET'): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {

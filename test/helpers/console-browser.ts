@@ -3,12 +3,12 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Locator } from 'playwright-core';
-import { chromiumPath } from '../../infra/local/required-tools';
+import { chromiumPath } from '../../local/required-tools';
 import { scaled } from './time-scale';
 import { waitUntil as waitUntilHolds } from './wait';
 
 const ROOT = path.resolve(__dirname, '../..');
-/** The same binary `npm test`'s pretest checked for (infra/local/required-tools.ts). */
+/** The same binary `npm test`'s pretest checked for (local/required-tools.ts). */
 export const CHROMIUM = chromiumPath();
 export const SCREENSHOTS = path.join(ROOT, '.local', 'console-screenshots');
 /** Without the background-networking flags Chromium waits on services this closed network does not have. */

@@ -1,4 +1,4 @@
-import { startDynamoDbLocal, type LocalDynamoDb } from '../../infra/local/dynamodb';
+import { startDynamoDbLocal, type LocalDynamoDb } from '../../local/dynamodb';
 import { freePort } from './free-port';
 
 /** One in-memory DynamoDB Local for the whole run; each test file uses its own table. */

@@ -3,9 +3,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
-import { localDynamoClient } from '../../infra/local/dynamodb';
-import { startLocalPlatform, type LocalPlatform, type LocalPlatformOptions } from '../../infra/local/platform';
-import { generateCredentials, type LocalSettings } from '../../infra/local/settings';
+import { localDynamoClient } from '../../local/dynamodb';
+import { startLocalPlatform, type LocalPlatform, type LocalPlatformOptions } from '../../local/platform';
+import { generateCredentials, type LocalSettings } from '../../local/settings';
 import { secretSweep } from './secret-sweep-state';
 import { FUNCTION_TIMEOUT_SCALE } from './time-scale';
 

@@ -1,5 +1,5 @@
 import { WeChatMessageCrypto } from '../../functions/lib/wechat/crypto';
-import type { LocalSettings } from '../../infra/local/settings';
+import type { LocalSettings } from '../../local/settings';
 
 export interface SignedPush {
   query: string;

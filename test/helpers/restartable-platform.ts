@@ -1,5 +1,5 @@
-import { generateCredentials } from '../../infra/local/settings';
-import { WeChatSimulator } from '../../infra/local/wechat-sim/server';
+import { generateCredentials } from '../../local/settings';
+import { WeChatSimulator } from '../../local/wechat-sim/server';
 import { startTestPlatform, type TestPlatform } from './platform';
 
 /**

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { LocalSettings } from '../../infra/local/settings';
-import type { WeChatSimulator } from '../../infra/local/wechat-sim/server';
+import type { LocalSettings } from '../../local/settings';
+import type { WeChatSimulator } from '../../local/wechat-sim/server';
 import { findLeaks, type CapturedText, type Leak, type Secret } from './secret-leaks';
 
 /**

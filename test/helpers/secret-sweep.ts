@@ -1,5 +1,5 @@
 import { format } from 'node:util';
-import { WeChatSimulator } from '../../infra/local/wechat-sim/server';
+import { WeChatSimulator } from '../../local/wechat-sim/server';
 import { secretSweep } from './secret-sweep-state';
 
 /**

@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { WeChatMessageCrypto } from '../../functions/lib/wechat/crypto';
-import { SeededRandom } from '../../infra/local/wechat-sim/seeded-random';
-import { invokeLocally } from '../../infra/local/lambda-context';
+import { SeededRandom } from '../../local/wechat-sim/seeded-random';
+import { invokeLocally } from '../../local/lambda-context';
 import { apiEvent } from '../helpers/api-event';
 import { startTestPlatform, type TestPlatform } from '../helpers/platform';
 import { ticketXml } from '../helpers/push';

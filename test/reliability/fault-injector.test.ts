@@ -1,9 +1,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { FaultInjector, faultSettingsFromEnv } from '../../infra/local/wechat-sim/faults';
-import { SeededRandom } from '../../infra/local/wechat-sim/seeded-random';
-import { WeChatSimulator } from '../../infra/local/wechat-sim/server';
-import { generateCredentials } from '../../infra/local/settings';
+import { FaultInjector, faultSettingsFromEnv } from '../../local/wechat-sim/faults';
+import { SeededRandom } from '../../local/wechat-sim/seeded-random';
+import { WeChatSimulator } from '../../local/wechat-sim/server';
+import { generateCredentials } from '../../local/settings';
 
 describe('seeded PRNG', () => {
   it('replays the same sequence for the same seed and another for another seed', () => {

@@ -1,4 +1,4 @@
-import { SeededRandom } from '../../infra/local/wechat-sim/seeded-random';
+import { SeededRandom } from '../../local/wechat-sim/seeded-random';
 import { startTestPlatform, type TestPlatform } from '../helpers/platform';
 
 /** FAULTS_SEED=<n> draws another pattern of faults; the seed is printed with the figures. */

@@ -94,8 +94,8 @@ describe('secret sweep', () => {
     const file = path.join(process.cwd(), 'test', 'reliability', `.leaky-${path.basename(dir)}.test.ts`);
     writeFileSync(
       file,
-      `import { WeChatSimulator } from '../../infra/local/wechat-sim/server';
-import { generateCredentials } from '../../infra/local/settings';
+      `import { WeChatSimulator } from '../../local/wechat-sim/server';
+import { generateCredentials } from '../../local/settings';
 it('logs a token', async () => {
   const g = generateCredentials();
   const sim = new WeChatSimulator({ component: { appId: g.componentAppId, appSecret: g.componentSecret, token: g.componentToken, aesKey: g.componentAesKey } });

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { STEPS } from '../../functions/pipeline/steps';
-import { type Json, type JsonObject, substitute, validateAsl } from '../../infra/local/stepfunctions/asl';
+import { type Json, type JsonObject, substitute, validateAsl } from '../../local/stepfunctions/asl';
 import { RELEASE_STATE_MACHINE } from '../../infra/manifest';
 
 const file = path.resolve(__dirname, '../../statemachines/release.asl.json');

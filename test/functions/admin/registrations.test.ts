@@ -1,5 +1,5 @@
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { localDynamoClient } from '../../../infra/local/dynamodb';
+import { localDynamoClient } from '../../../local/dynamodb';
 import { startTestPlatform, type TestPlatform } from '../../helpers/platform';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any

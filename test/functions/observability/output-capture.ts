@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import * as Powertools from '../../../infra/local/log-format';
+import * as Powertools from '../../../local/log-format';
 import { secretSweep } from '../../helpers/secret-sweep-state';
 
 export type EmfRecord = z.infer<typeof Powertools.EmfRecord> & Record<string, unknown>;

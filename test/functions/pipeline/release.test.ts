@@ -3,7 +3,7 @@ import { startTestPlatform, type TestPlatform } from '../../helpers/platform';
 import { platformStores } from '../../../functions/lib/platform';
 import { ReleaseService } from '../../../functions/lib/release/release-service';
 import type { TemplateApi } from '../../../functions/lib/wechat/weapp';
-import { settled } from '../../infra/local/stepfunctions/helpers';
+import { settled } from '../../local/stepfunctions/helpers';
 import { scaled } from '../../helpers/time-scale';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any

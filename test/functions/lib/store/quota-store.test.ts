@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { ensureTable, localDynamoClient } from '../../../../infra/local/dynamodb';
+import { ensureTable, localDynamoClient } from '../../../../local/dynamodb';
 import { QuotaExceededError } from '../../../../functions/lib/errors';
 import { quotaPeriod, QuotaStore } from '../../../../functions/lib/store/quota-store';
 import { WeChatApiError, WeChatTransportError } from '../../../../functions/lib/wechat/errors';

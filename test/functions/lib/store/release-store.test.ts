@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { ensureTable, localDynamoClient } from '../../../../infra/local/dynamodb';
+import { ensureTable, localDynamoClient } from '../../../../local/dynamodb';
 import { ReleaseStore } from '../../../../functions/lib/store/release-store';
 
 describe('Class: ReleaseStore', () => {

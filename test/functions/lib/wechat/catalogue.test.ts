@@ -3,8 +3,8 @@ import path from 'node:path';
 import { AUTHORIZATION_PAGES, RETIRED_WECHAT_PATHS, WECHAT_API, WECHAT_ENDPOINTS, endpointForPath } from '../../../../functions/lib/wechat/catalogue';
 import { ERR } from '../../../../functions/lib/wechat/errcodes';
 import { ERRCODE_MEANINGS } from '../../../../functions/lib/wechat/errors';
-import { WeChatSimulator } from '../../../../infra/local/wechat-sim/server';
-import { generateCredentials } from '../../../../infra/local/settings';
+import { WeChatSimulator } from '../../../../local/wechat-sim/server';
+import { generateCredentials } from '../../../../local/settings';
 
 const ROOT = path.resolve(__dirname, '../../../..');
 const CATALOGUE = path.join(ROOT, 'functions/lib/wechat/catalogue.ts');

@@ -2,8 +2,8 @@ import { z } from 'zod';
 import { WeChatClient, type AccessTokenProvider } from '../../../../functions/lib/wechat/client';
 import { WECHAT_API, type WeChatEndpoint } from '../../../../functions/lib/wechat/catalogue';
 import { WeChatApiError, WeChatTransportError } from '../../../../functions/lib/wechat/errors';
-import { WeChatSimulator } from '../../../../infra/local/wechat-sim/server';
-import { generateCredentials } from '../../../../infra/local/settings';
+import { WeChatSimulator } from '../../../../local/wechat-sim/server';
+import { generateCredentials } from '../../../../local/settings';
 
 const API = WECHAT_API.componentToken.path;
 const TOKEN = WECHAT_API.componentToken;
