@@ -1,7 +1,9 @@
 import { spawn } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { FakeCognitoIdp, fakeJwt, totpCode, type FakeUser } from '../helpers/cognito-idp-fake';
 import { freePort } from '../helpers/free-port';
 import { startTestPlatform, type TestPlatform } from '../helpers/platform';
 import { secretSweep } from '../helpers/secret-sweep-state';
@@ -12,6 +14,20 @@ type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
 const ROOT = path.resolve(__dirname, '../..');
 const BIN = path.join(ROOT, 'cli/bin/weapp-fleet.js');
 const STUB = path.join(__dirname, 'fixtures/miniprogram-ci-stub.ts');
+
+// The admin user pool in AWS, played by the fake the console's sign-in test uses; its access
+// token is the local platform's admin token, so a CLI signed in through it can call the API.
+const REGION = 'ap-east-1';
+const USER_POOL_ID = 'ap-east-1_CliPool1';
+const CLIENT_ID = 'cli-test-client';
+const OPERATOR: FakeUser = { email: 'operator@example.com', password: 'Correct-horse-9', userId: '7c1e4f2a-0b9d-4e6f-a3c5-1d2e3f4a5b6c', totpSecret: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP' };
+const iat = Math.floor(Date.now() / 1000);
+const claims = { sub: OPERATOR.userId, iss: `https://cognito-idp.${REGION}.amazonaws.com/${USER_POOL_ID}`, iat, exp: iat + 3600, auth_time: iat };
+const COGNITO_TOKENS = {
+  accessToken: fakeJwt({ ...claims, client_id: CLIENT_ID, username: OPERATOR.userId, token_use: 'access' }),
+  idToken: fakeJwt({ ...claims, aud: CLIENT_ID, email: OPERATOR.email, token_use: 'id' }),
+  refreshToken: `${Buffer.from('opaque-refresh').toString('base64url')}.${fakeJwt({ cty: 'JWT' })}`,
+};
 
 interface Run {
   code: number | null;
@@ -33,8 +49,12 @@ describe('weapp-fleet CLI', () => {
 
   beforeAll(async () => {
     // Hours of waiting in the ASL become milliseconds; audits pass (or fail) 150 ms after submission.
-    platform = await startTestPlatform({ simulator: { auditDelayMs: 150, pushRetryDelayMs: 20 }, stepFunctionsTimeScale: 0.0001 });
-    secretSweep.extraSecrets.push({ kind: 'admin token', value: platform.settings.adminToken });
+    platform = await startTestPlatform({ simulator: { auditDelayMs: 150, pushRetryDelayMs: 20 }, stepFunctionsTimeScale: 0.0001, settings: { adminToken: COGNITO_TOKENS.accessToken } });
+    secretSweep.extraSecrets.push(
+      { kind: 'admin token', value: platform.settings.adminToken },
+      { kind: 'Cognito id token', value: COGNITO_TOKENS.idToken },
+      { kind: 'Cognito refresh token', value: COGNITO_TOKENS.refreshToken },
+    );
     await platform.simulator!.ticketPusher.pushNow();
     await platform.admin('/admin/templates', { method: 'POST', body: JSON.stringify({ draftId: 1 }) });
     templateId = ((await (await platform.admin('/admin/templates')).json()) as Json).templates[0].template_id;
@@ -45,7 +65,7 @@ describe('weapp-fleet CLI', () => {
   afterAll(() => platform.stop());
 
   /** Runs the CLI; env WEAPP_FLEET_* point at the platform unless `env` says otherwise. */
-  const cli = (args: string[], env: Record<string, string | undefined> = {}): Promise<Run> =>
+  const cli = (args: string[], { STDIN: stdin, ...env }: Record<string, string | undefined> = {}): Promise<Run> =>
     new Promise((resolve, reject) => {
       const child = spawn(process.execPath, [BIN, ...args], {
         cwd: ROOT,
@@ -60,8 +80,9 @@ describe('weapp-fleet CLI', () => {
           MINIPROGRAM_CI_STUB_SIM: platform.wechatBase,
           ...env,
         },
-        stdio: ['ignore', 'pipe', 'pipe'],
+        stdio: ['pipe', 'pipe', 'pipe'],
       });
+      child.stdin.end(stdin ?? '');
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -113,6 +134,66 @@ describe('weapp-fleet CLI', () => {
     expect(status.stdout).toMatch(/^health {5}(ok|degraded)/m);
     expect(status.stdout).toMatch(new RegExp(`^component  ${platform.settings.component.appId} · ticket fresh`, 'm'));
     expectNoToken(status);
+  });
+
+  it('login --username signs in to the user pool by SRP and TOTP, keeps the tokens 0600, and the API takes them', async () => {
+    // The console's origin in AWS: its config names the user pool, /admin/* goes to the API.
+    const idp = new FakeCognitoIdp(USER_POOL_ID, CLIENT_ID, OPERATOR, COGNITO_TOKENS);
+    const origin: Server = createServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      request.on('end', () => {
+        void (async () => {
+          if (request.url === '/console/config.json') {
+            response.setHeader('content-type', 'application/json');
+            return response.end(JSON.stringify({ apiBaseUrl: '', auth: { mode: 'cognito', region: REGION, userPoolId: USER_POOL_ID, clientId: CLIENT_ID } }));
+          }
+          if (request.url === '/cognito-idp/') {
+            const answer = idp.answer(request.headers['x-amz-target'] as string | undefined, JSON.parse(body));
+            response.writeHead(answer.status, { 'content-type': 'application/x-amz-json-1.1' });
+            return response.end(JSON.stringify(answer.body));
+          }
+          const proxied = await fetch(`${platform.gatewayUrl}${request.url}`, { method: request.method, headers: { authorization: request.headers.authorization ?? '' } });
+          response.writeHead(proxied.status, { 'content-type': proxied.headers.get('content-type') ?? 'application/json' });
+          response.end(Buffer.from(await proxied.arrayBuffer()));
+        })();
+      });
+    });
+    await new Promise<void>((resolve) => origin.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(origin.address() as { port: number }).port}`;
+    const home = path.join(workDir, 'cognito-config');
+    try {
+      const login = await cli(['login', '--url', url, '--username', OPERATOR.email], {
+        ...withoutEnvCredentials,
+        XDG_CONFIG_HOME: home,
+        WEAPP_FLEET_COGNITO_ENDPOINT: `${url}/cognito-idp/`,
+        STDIN: `${OPERATOR.password}\n${totpCode(OPERATOR.totpSecret!)}\n`,
+      });
+      expect(login.stderr).toContain('authenticator code:');
+      expect(login.code).toBe(0);
+      expect(idp.calls).toEqual(['InitiateAuth', 'RespondToAuthChallenge PASSWORD_VERIFIER', 'RespondToAuthChallenge SOFTWARE_TOKEN_MFA']);
+      const file = path.join(home, 'weapp-fleet/config.json');
+      expect(statSync(file).mode & 0o777).toBe(0o600);
+      expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ url, auth: { kind: 'cognito', username: OPERATOR.email, userPoolId: USER_POOL_ID, ...COGNITO_TOKENS } });
+      expect(login.stdout + login.stderr).not.toContain(OPERATOR.password);
+
+      const status = await cli(['status'], { ...withoutEnvCredentials, XDG_CONFIG_HOME: home });
+      expect(status.code).toBe(0);
+      expect(status.stdout).toMatch(/^health /m);
+      for (const token of Object.values(COGNITO_TOKENS)) expect(status.stdout + status.stderr).not.toContain(token);
+
+      const wrongCode = await cli(['login', '--url', url, '--username', OPERATOR.email], {
+        ...withoutEnvCredentials,
+        XDG_CONFIG_HOME: path.join(workDir, 'refused-config'),
+        WEAPP_FLEET_COGNITO_ENDPOINT: `${url}/cognito-idp/`,
+        STDIN: `${OPERATOR.password}\n000000\n`,
+      });
+      expect(wrongCode.code).toBe(4);
+      expect(wrongCode.stderr).toMatch(/^weapp-fleet: sign-in refused: /m);
+      expect(existsSync(path.join(workDir, 'refused-config/weapp-fleet/config.json'))).toBe(false);
+    } finally {
+      await new Promise((resolve) => origin.close(resolve));
+    }
   });
 
   it('exits 4 with one line when the token is wrong or the API cannot be reached', async () => {

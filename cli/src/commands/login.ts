@@ -17,7 +17,9 @@ export function registerLogin(program: Command): void {
       const url = parseUrl(options.url);
       if (options.token !== undefined && options.username !== undefined) throw badInput('give --token or --username, not both');
       if (options.username !== undefined) {
-        const { cognitoLogin } = await import('../cognito');
+        // Loaded only here (and when refreshing): token logins never load the Cognito SDK. A
+        // require, not import(): the launcher registers tsx for require only.
+        const { cognitoLogin } = require('../cognito') as typeof import('../cognito'); // eslint-disable-line @typescript-eslint/no-require-imports
         const file = writeConfig({ url, auth: { kind: 'cognito', ...(await cognitoLogin(url, options.username)) } });
         print(`signed in to ${url} as ${options.username}; tokens saved in ${file}`);
         return;
