@@ -191,7 +191,7 @@ describe('release pipeline', () => {
     for (const appId of failing) platform.simulator!.state.authorizers.get(appId)!.profileIncomplete = true;
     const started = await start({ targets: { appIds: seeded.map((s) => s.appId) }, maxConcurrency: 20 });
     expect(started.status).toBe(202);
-    const done = await settle(started.json.releaseId, (r) => r.status !== 'running', 60_000);
+    const done = await settle(started.json.releaseId, (r) => r.status !== 'running', 150_000);
     expect(done).toMatchObject({ status: 'completed_with_failures', total: 100, counts: { released: 90, failed: 10 } });
     const sum = Object.values(done.counts as Record<string, number>).reduce((a, b) => a + b, 0);
     expect(sum).toBe(100);
@@ -204,7 +204,7 @@ describe('release pipeline', () => {
       expect(wechatCalls('/wxa/commit', appId)).toHaveLength(1);
       expect(wechatCalls('/wxa/submit_audit', appId)).toHaveLength(1);
     }
-  }, 90_000);
+  }, scaled(180_000));
 
   it('retries WeChat’s -1 with backoff and still ships the app', async () => {
     const appId = await authorize();
