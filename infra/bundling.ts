@@ -15,8 +15,15 @@ export const FUNCTION_BUNDLING = {
   /** The AWS SDK is bundled, so a handler runs against the exact SDK version it was tested with. */
   bundleAwsSDK: true,
   /** Bare import → file, relative to the repository root. */
-  alias: {} as Record<string, string>,
-  mainFields: undefined as string[] | undefined,
+  alias: {
+    'form-data': 'functions/shims/form-data.ts',
+    '@aws-sdk/credential-provider-node': 'functions/shims/lambda-credentials.ts',
+  } as Record<string, string>,
+  /**
+   * ES module builds first: the AWS SDK's dist-es files let esbuild drop what a function never
+   * calls (its CommonJS dist-cjs is one file per package, kept whole).
+   */
+  mainFields: ['module', 'main'] as string[] | undefined,
 } as const;
 
 /** What the stack sets as NODE_OPTIONS on every function. */
