@@ -11,6 +11,11 @@ import { OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodej
 export const FUNCTION_BUNDLING = {
   minify: true,
   sourceMap: true,
+  /**
+   * Maps without the sources inside: a stack trace needs only file, line and column, and
+   * `--enable-source-maps` reads and parses the whole map when the bundle loads.
+   */
+  sourcesContent: false,
   target: 'node24',
   /** The AWS SDK is bundled, so a handler runs against the exact SDK version it was tested with. */
   bundleAwsSDK: true,
@@ -35,6 +40,7 @@ export function nodejsFunctionBundling(): BundlingOptions {
   return {
     minify: b.minify,
     sourceMap: b.sourceMap,
+    sourcesContent: b.sourcesContent,
     format: OutputFormat.CJS,
     target: b.target,
     bundleAwsSDK: b.bundleAwsSDK,
@@ -60,6 +66,7 @@ export function esbuildOptionsFor(projectRoot: string, entry: string, outfile: s
     outfile: path.resolve(outfile),
     minify: b.minify,
     sourcemap: b.sourceMap,
+    sourcesContent: b.sourcesContent,
     ...(b.mainFields ? { mainFields: [...b.mainFields] } : {}),
     alias: Object.fromEntries(Object.entries(b.alias).map(([from, to]) => [from, `./${to}`])),
     logLevel: 'warning',
