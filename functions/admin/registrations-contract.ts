@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { route } from '../lib/http/api-route';
 
 const RegistrationParams = z.object({ registrationId: z.string().regex(/^reg-[0-9a-f-]{1,40}$/, 'not a registration id') });

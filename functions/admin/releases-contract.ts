@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { route } from '../lib/http/api-route';
 import { ServerDomainLists, WebviewDomainList } from '../lib/weapp/domains';
 import { PrivacyTemplate } from '../lib/weapp/privacy';

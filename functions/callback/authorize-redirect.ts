@@ -1,6 +1,6 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { config } from '../lib/config';
 import { BadRequestError } from '../lib/errors';
 import { htmlErrorHandler, page } from '../lib/http/html';

@@ -3,11 +3,12 @@ import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { ISecurityGroup, IVpc, SubnetSelection } from 'aws-cdk-lib/aws-ec2';
 import { ManagedPolicy, PolicyDocument, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { FUNCTION_NODE_OPTIONS, nodejsFunctionBundling } from '../bundling';
 import type { TableAccess } from '../manifest';
 import { nagRef } from './nag';
 
@@ -89,19 +90,13 @@ export class WeappFunction extends NodejsFunction {
       securityGroups: props.network ? [props.network.securityGroup] : undefined,
       projectRoot: props.projectRoot,
       depsLockFilePath: `${props.projectRoot}/package-lock.json`,
-      bundling: {
-        minify: true,
-        sourceMap: true,
-        format: OutputFormat.CJS,
-        target: 'node24',
-        bundleAwsSDK: true,
-      },
+      bundling: nodejsFunctionBundling(),
       environment: {
         WECHAT_COMPONENT_APPID: props.componentAppId,
         WECHAT_API_BASE: props.wechatApiBase,
         POWERTOOLS_SERVICE_NAME: 'weapp-fleet',
         LOG_LEVEL: 'INFO',
-        NODE_OPTIONS: '--enable-source-maps',
+        NODE_OPTIONS: FUNCTION_NODE_OPTIONS,
       },
     });
 

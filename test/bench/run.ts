@@ -1,4 +1,5 @@
 import './quiet-output';
+import { coldStartBench } from './cold-start.bench';
 import { cryptoBench } from './crypto.bench';
 import { loadBench } from './load.bench';
 import { pushCostBench } from './push-cost.bench';
@@ -7,6 +8,7 @@ import { releaseBench } from './release.bench';
 
 /** `npm run bench [-- name…]`: runs the named benchmarks, or all of them. */
 const BENCHES: Record<string, () => Promise<void>> = {
+  'cold-start': coldStartBench,
   crypto: cryptoBench,
   load: loadBench,
   'push-cost': pushCostBench,

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { route } from '../../lib/http/api-route';
 import { ServerDomainLists, ServerDomainListsOut, WebviewDomainList } from '../../lib/weapp/domains';
 import { PrivacySettingIn, PrivacySettingOut } from '../../lib/weapp/privacy';

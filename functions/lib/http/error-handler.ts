@@ -1,7 +1,7 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { IdempotencyAlreadyInProgressError } from '@aws-lambda-powertools/idempotency';
-import { ZodError, z } from 'zod';
+import * as z from 'zod';
 import { AppError, QuotaExceededError } from '../errors';
 import { logger } from '../logger';
 import { json, type HttpResponse } from './responses';
@@ -28,7 +28,7 @@ export function httpErrorHandler(): MiddlewareObj<APIGatewayProxyEventV2, HttpRe
         request.response = json(409, { code: 'in_progress', message: 'the same request is being processed; retry later' });
         return;
       }
-      if (error instanceof ZodError) {
+      if (error instanceof z.ZodError) {
         request.response = json(400, { code: 'invalid_request', message: z.prettifyError(error) });
         return;
       }

@@ -1,6 +1,6 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { BadRequestError, NotFoundError } from '../errors';
 import { routeKey, type ApiRoute, type Implemented, type RouteInput } from './api-route';
 import { MAX_ADMIN_BODY_BYTES, parseJsonBody, readBody } from './body';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { DomainKind, ServerDomains } from '../wechat/weapp';
 
 /** The admin API's names for the six server-domain kinds, and the scheme each must use. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Fields every push to the message-event URL carries. */
 export const AuthorizerPushBase = z

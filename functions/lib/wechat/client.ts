@@ -1,5 +1,5 @@
 import axios, { type AxiosInstance, isAxiosError } from 'axios';
-import { z } from 'zod';
+import * as z from 'zod';
 import { logger } from '../logger';
 import { METRIC } from '../observability/metric-names';
 import { emitDimensionedCount } from '../observability/metrics';

@@ -1,5 +1,5 @@
 import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
-import { z } from 'zod';
+import * as z from 'zod';
 import { secretsManagerClient } from '../aws/clients';
 import { config } from '../config';
 import { ConfigurationError } from '../errors';

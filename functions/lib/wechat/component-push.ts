@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Fields every push to the authorization-event URL carries. */
 export const ComponentPushBase = z

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { AccessTokenProvider, WeChatClient } from './client';
 import type { ComponentCredentials } from './component-credentials';
 import { WECHAT_API } from './catalogue';

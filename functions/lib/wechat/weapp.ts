@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ImageAnswer, type AccessTokenProvider, type WeChatClient, type WeChatImage } from './client';
 import { WECHAT_API, type WeChatEndpoint } from './catalogue';
 

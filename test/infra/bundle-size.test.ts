@@ -1,0 +1,48 @@
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { FUNCTIONS, type FunctionName } from '../../infra/manifest';
+import { BUNDLE_LIMIT, bundleEntry, CALLBACK_BUNDLE_LIMIT, CALLBACK_FUNCTIONS, contributors, KB } from '../helpers/function-bundles';
+import { functionOf, synthStack } from './stack-template';
+
+const NAMES = Object.keys(FUNCTIONS) as FunctionName[];
+
+/**
+ * The size of what Lambda loads at a cold start is deterministic, so it is held here; how long
+ * loading takes is measured by `npm run bench -- cold-start`, never asserted in a test.
+ */
+describe('function bundles as the stack deploys them', () => {
+  const bundleDirs = new Map<FunctionName, string>();
+
+  beforeAll(() => {
+    const { app, template } = synthStack({}, { bundle: true });
+    for (const name of NAMES) {
+      const [, fn] = functionOf(template, FUNCTIONS[name]);
+      const key = (fn.Properties?.Code as { S3Key: string }).S3Key;
+      bundleDirs.set(name, path.join(app.outdir, `asset.${key.replace(/\.zip$/, '')}`));
+    }
+  }, 180_000);
+
+  it.each(NAMES)('%s: index.js within its size limit', (name) => {
+    const bytes = statSync(path.join(bundleDirs.get(name)!, 'index.js')).size;
+    const limit = CALLBACK_FUNCTIONS.includes(name) ? CALLBACK_BUNDLE_LIMIT : BUNDLE_LIMIT;
+    if (bytes > limit) {
+      throw new Error(`${name}: index.js is ${Math.round(bytes / KB)} KB, over ${limit / KB} KB; see npm run bench -- cold-start for what it holds`);
+    }
+  });
+
+  it('is what infra/bundling.ts gives esbuild, so the benchmark measures what deploys', async () => {
+    const outDir = mkdtempSync(path.join(tmpdir(), 'weapp-fleet-bundle-'));
+    try {
+      for (const name of CALLBACK_FUNCTIONS) {
+        const bundle = await bundleEntry(name, FUNCTIONS[name].entry, outDir);
+        const deployed = readFileSync(path.join(bundleDirs.get(name)!, 'index.js'), 'utf8');
+        expect(readFileSync(bundle.file, 'utf8') === deployed).toBe(true);
+        // Sanity of the analysis the benchmark prints: every byte belongs to some origin.
+        expect(contributors(bundle).reduce((sum, [, bytes]) => sum + bytes, 0)).toBeGreaterThan(bundle.bytes * 0.9);
+      }
+    } finally {
+      rmSync(outDir, { recursive: true, force: true });
+    }
+  }, 120_000);
+});
