@@ -65,5 +65,12 @@ export function contributors(bundle: FunctionBundle): [string, number][] {
 export const KB = 1024;
 /** The callbacks WeChat waits on (5 s, three tries): the tightest budget. */
 export const CALLBACK_FUNCTIONS: readonly FunctionName[] = ['componentEvents', 'authorizerEvents'];
+/** Issue 17's targets, reported MET / NOT MET by `npm run bench -- cold-start`. */
 export const CALLBACK_BUNDLE_LIMIT = 350 * KB;
 export const BUNDLE_LIMIT = 600 * KB;
+/**
+ * What the bundles may not grow back past: the sizes reached so far, rounded up. Lower these
+ * as bundles shrink; the targets above stay the goal.
+ */
+export const CALLBACK_BUNDLE_CEILING = 700 * KB;
+export const BUNDLE_CEILING = 950 * KB;
