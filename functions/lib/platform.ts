@@ -8,6 +8,7 @@ import { DynamoAuditStore, type AuditStore } from './store/audit-store';
 import { DynamoAuthorizerProfileStore, type AuthorizerProfileStore } from './store/authorizer-profile-store';
 import { DynamoAuthorizerStatusStore, type AuthorizerStatusStore } from './store/authorizer-status-store';
 import { DynamoAuthorizerTokenStore, type AuthorizerTokenStore } from './store/authorizer-token-store';
+import { DynamoPaymentStore, type PaymentStore } from './store/payment-store';
 import { DynamoQuotaStore, type QuotaStore } from './store/quota-store';
 import { ReleaseStore } from './store/release-store';
 import { DynamoRegistrationStore, type RegistrationStore } from './store/registration-store';
@@ -41,6 +42,7 @@ export interface Stores {
   quotas: QuotaStore;
   releases: ReleaseStore;
   registrations: RegistrationStore;
+  payments: PaymentStore;
 }
 
 export interface ComponentServices {
@@ -76,6 +78,7 @@ export function platformStores(): Stores {
       quotas: new DynamoQuotaStore(db, TABLE_NAME),
       releases: new ReleaseStore(db, TABLE_NAME),
       registrations: new DynamoRegistrationStore(db, TABLE_NAME),
+      payments: new DynamoPaymentStore(db, TABLE_NAME),
     };
   }
   return stores;
