@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { AUTH_TYPES } from '../lib/authorization/authorization-links';
 import { route } from '../lib/http/api-route';
-import { AUTHORIZER_STATUSES } from '../lib/store/authorizer-store';
+import { AUTHORIZER_STATUSES } from '../lib/store/authorizer-profile-store';
 import { Release } from './releases-contract';
 import { AppParams, AuditRecordOut } from './weapp/contract';
 

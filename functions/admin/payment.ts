@@ -1,4 +1,4 @@
-import { dynamoDocumentClient, s3Client, secretsManagerClient } from '../lib/aws/clients';
+import { s3Client, secretsManagerClient } from '../lib/aws/clients';
 import { config } from '../lib/config';
 import { implement } from '../lib/http/api-route';
 import { serveRoutes } from '../lib/http/serve-routes';
@@ -11,8 +11,7 @@ let service: PaymentService | undefined;
 const payments = () => {
   const env = config();
   service ??= new PaymentService({
-    db: dynamoDocumentClient(),
-    tableName: env.TABLE_NAME,
+    store: platformStores().payments,
     s3: s3Client(),
     secrets: secretsManagerClient(),
     bucket: env.PAYMENT_BUCKET,

@@ -1,5 +1,5 @@
 import type { Stores } from './platform';
-import { AUTHORIZER_STATUSES, type AuthorizerStatus } from './store/authorizer-store';
+import { AUTHORIZER_STATUSES, type AuthorizerStatus } from './store/authorizer-profile-store';
 import type { AuditRecord } from './store/audit-store';
 import type { ReleaseRecord } from './store/release-store';
 

@@ -3,16 +3,20 @@ import { AuthorizationService } from './authorization/authorization-service';
 import { config } from './config';
 import { ConfigurationError } from './errors';
 import { idempotencyPersistence } from './idempotency';
-import { AuditStore } from './store/audit-store';
-import { AuthorizerStore } from './store/authorizer-store';
-import { QuotaStore } from './store/quota-store';
+import { countAuditOutcome } from './observability/release-signals';
+import { DynamoAuditStore, type AuditStore } from './store/audit-store';
+import { DynamoAuthorizerProfileStore, type AuthorizerProfileStore } from './store/authorizer-profile-store';
+import { DynamoAuthorizerStatusStore, type AuthorizerStatusStore } from './store/authorizer-status-store';
+import { DynamoAuthorizerTokenStore, type AuthorizerTokenStore } from './store/authorizer-token-store';
+import { DynamoPaymentStore, type PaymentStore } from './store/payment-store';
+import { DynamoQuotaStore, type QuotaStore } from './store/quota-store';
 import { ReleaseStore } from './store/release-store';
-import { RegistrationStore } from './store/registration-store';
+import { DynamoRegistrationStore, type RegistrationStore } from './store/registration-store';
 import { RegistrationService } from './registration/registration-service';
-import { ComponentTokenStore } from './store/component-token-store';
+import { DynamoComponentTokenStore, type ComponentTokenStore } from './store/component-token-store';
 import { RefreshLease } from './store/refresh-lease';
-import { RefresherStatusStore } from './store/refresher-status-store';
-import { VerifyTicketStore } from './store/verify-ticket-store';
+import { DynamoRefresherStatusStore, type RefresherStatusStore } from './store/refresher-status-store';
+import { DynamoVerifyTicketStore, type VerifyTicketStore } from './store/verify-ticket-store';
 import { AuthorizerAccessTokens } from './tokens/authorizer-access-token';
 import { ComponentAccessToken } from './tokens/component-access-token';
 import { WeChatClient } from './wechat/client';
@@ -29,12 +33,16 @@ import { MiniProgramService } from './weapp/mini-program-service';
 export interface Stores {
   tickets: VerifyTicketStore;
   componentTokens: ComponentTokenStore;
-  authorizers: AuthorizerStore;
+  /** Authorizer profiles and their listing. */
+  authorizers: AuthorizerProfileStore;
+  authorizerTokens: AuthorizerTokenStore;
+  authorizerStatus: AuthorizerStatusStore;
   refresher: RefresherStatusStore;
   audits: AuditStore;
   quotas: QuotaStore;
   releases: ReleaseStore;
   registrations: RegistrationStore;
+  payments: PaymentStore;
 }
 
 export interface ComponentServices {
@@ -60,14 +68,17 @@ export function platformStores(): Stores {
     const { TABLE_NAME } = config();
     const lease = new RefreshLease(db, TABLE_NAME);
     stores = {
-      tickets: new VerifyTicketStore(db, TABLE_NAME),
-      componentTokens: new ComponentTokenStore(db, TABLE_NAME, lease),
-      authorizers: new AuthorizerStore(db, TABLE_NAME, lease),
-      refresher: new RefresherStatusStore(db, TABLE_NAME),
-      audits: new AuditStore(db, TABLE_NAME),
-      quotas: new QuotaStore(db, TABLE_NAME),
+      tickets: new DynamoVerifyTicketStore(db, TABLE_NAME),
+      componentTokens: new DynamoComponentTokenStore(db, TABLE_NAME, lease),
+      authorizers: new DynamoAuthorizerProfileStore(db, TABLE_NAME),
+      authorizerTokens: new DynamoAuthorizerTokenStore(db, TABLE_NAME, lease),
+      authorizerStatus: new DynamoAuthorizerStatusStore(db, TABLE_NAME),
+      refresher: new DynamoRefresherStatusStore(db, TABLE_NAME),
+      audits: new DynamoAuditStore(db, TABLE_NAME, countAuditOutcome),
+      quotas: new DynamoQuotaStore(db, TABLE_NAME),
       releases: new ReleaseStore(db, TABLE_NAME),
-      registrations: new RegistrationStore(db, TABLE_NAME),
+      registrations: new DynamoRegistrationStore(db, TABLE_NAME),
+      payments: new DynamoPaymentStore(db, TABLE_NAME),
     };
   }
   return stores;
@@ -94,17 +105,19 @@ export async function pushCrypto(): Promise<WeChatMessageCrypto> {
 export async function componentServices(): Promise<ComponentServices> {
   const credentials = await componentCredentials();
   if (services?.credentials === credentials) return services.services;
-  const { tickets, componentTokens, authorizers, audits, quotas, registrations: registrationStore } = platformStores();
+  const { tickets, componentTokens, authorizers, authorizerTokens: authorizerTokenStore, authorizerStatus, audits, quotas, registrations: registrationStore } = platformStores();
   const client = wechatClient();
   const authApi = new ComponentAuthApi(client, credentials);
   const componentToken = new ComponentAccessToken({ componentAppId: credentials.appId, tokens: componentTokens, tickets, authApi });
   const componentApi = new ComponentApi(client, credentials.appId, componentToken);
-  const authorizerTokens = new AuthorizerAccessTokens({ componentAppId: credentials.appId, store: authorizers, componentApi });
+  const authorizerTokens = new AuthorizerAccessTokens({ componentAppId: credentials.appId, tokens: authorizerTokenStore, profiles: authorizers, status: authorizerStatus, componentApi });
   const env = config();
   const authorization = new AuthorizationService({
     componentAppId: credentials.appId,
     componentApi,
-    store: authorizers,
+    profiles: authorizers,
+    tokens: authorizerTokenStore,
+    status: authorizerStatus,
     persistence: idempotencyPersistence(dynamoClient()),
     links: { redirectUri: () => authorizationRedirectUri(requirePublicBaseUrl()), mpBase: env.WECHAT_MP_BASE, openBase: env.WECHAT_OPEN_BASE },
   });

@@ -23,7 +23,7 @@ export const handler = async (_event?: unknown, context?: Context): Promise<Refr
 async function refreshTokens(): Promise<RefreshSummary> {
   const started = Date.now();
   const services = await componentServices();
-  const { tickets, componentTokens, authorizers, refresher, releases } = platformStores();
+  const { tickets, componentTokens, authorizers, authorizerTokens, refresher, releases } = platformStores();
   const componentAppId = services.credentials.appId;
   const run: RefresherRun = {
     startedAt: new Date(started).toISOString(),
@@ -52,7 +52,7 @@ async function refreshTokens(): Promise<RefreshSummary> {
       run.component = token.refreshed ? 'refreshed' : 'fresh';
       componentTokenExpiresAt = token.expiresAt;
 
-      const due = await authorizers.tokensExpiringBefore(componentAppId, Date.now() + AUTHORIZER_REFRESH_AHEAD_MS);
+      const due = await authorizerTokens.tokensExpiringBefore(componentAppId, Date.now() + AUTHORIZER_REFRESH_AHEAD_MS);
       run.authorizers.due = due.length;
       // REFRESH_CONCURRENCY bounds the WeChat calls in flight. Twice as many refreshes run, so
       // one refresh's lease and write to DynamoDB overlap another's wait on WeChat.

@@ -16,7 +16,7 @@ describe('token lifecycle (local platform)', () => {
     const [kept1, kept2, revoked] = apps as [string, string, string];
     await sim.revoke(revoked);
 
-    const tokensBefore = await Promise.all([kept1, kept2].map((a) => platformStores().authorizers.getToken(a)));
+    const tokensBefore = await Promise.all([kept1, kept2].map((a) => platformStores().authorizerTokens.getToken(a)));
     await new Promise((resolve) => setTimeout(resolve, 2500));
     for (const token of tokensBefore) expect(sim.state.checkAuthorizerToken(token!.accessToken).errcode).toBe(42001);
 
@@ -28,12 +28,12 @@ describe('token lifecycle (local platform)', () => {
     expect(refreshed.sort()).toEqual([kept1, kept2].sort());
 
     for (const appId of [kept1, kept2]) {
-      const token = await platformStores().authorizers.getToken(appId);
+      const token = await platformStores().authorizerTokens.getToken(appId);
       expect(sim.state.checkAuthorizerToken(token!.accessToken)).toEqual({ errcode: 0, appId });
       // The refresh token WeChat rotated is the one stored.
       expect(token!.refreshToken).toBe(sim.state.authorizers.get(appId)!.refreshToken);
     }
-    expect(await platformStores().authorizers.getToken(revoked)).toBeUndefined();
+    expect(await platformStores().authorizerTokens.getToken(revoked)).toBeUndefined();
 
     const component = (await (await platform.admin('/admin/component')).json()) as { refresher: { authorizers: { refreshed: number } } };
     expect(component.refresher.authorizers.refreshed).toBe(2);

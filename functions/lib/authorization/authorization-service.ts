@@ -4,14 +4,18 @@ import type { Context } from 'aws-lambda';
 import { mapSettled } from '../concurrency';
 import { pushIdempotencyConfig } from '../idempotency';
 import { logger } from '../logger';
-import type { AuthorizerStore, HistoryEntry, HistoryEvent, ProfileDetails } from '../store/authorizer-store';
+import type { AuthorizerProfileStore, ProfileDetails } from '../store/authorizer-profile-store';
+import type { AuthorizerStatusStore, HistoryEntry, HistoryEvent } from '../store/authorizer-status-store';
+import type { AuthorizerTokenStore } from '../store/authorizer-token-store';
 import type { AuthorizerInfoResponse, ComponentApi } from '../wechat/component';
 import { authorizationLinks, type AuthType } from './authorization-links';
 
 export interface AuthorizationServiceDeps {
   componentAppId: string;
   componentApi: ComponentApi;
-  store: AuthorizerStore;
+  profiles: AuthorizerProfileStore;
+  tokens: Pick<AuthorizerTokenStore, 'getToken'>;
+  status: AuthorizerStatusStore;
   persistence: DynamoDBPersistenceLayer;
   links: { redirectUri: () => string; mpBase: string; openBase: string };
   now?: () => number;
@@ -91,10 +95,10 @@ export class AuthorizationService {
   private async exchange(authorizationCode: string, meta: { source: HistoryEntry['source']; event?: HistoryEvent }): Promise<CompletedAuthorization> {
     const { authorization_info: auth } = await this.deps.componentApi.queryAuth(authorizationCode);
     const appId = auth.authorizer_appid;
-    const prior = await this.deps.store.getProfile(appId);
+    const prior = await this.deps.profiles.getProfile(appId);
     const now = this.now();
     // Tokens first, in one transaction: whatever fails afterwards, the refresh token is kept.
-    await this.deps.store.recordAuthorization({
+    await this.deps.status.recordAuthorization({
       appId,
       componentAppId: this.deps.componentAppId,
       accessToken: auth.authorizer_access_token,
@@ -114,7 +118,7 @@ export class AuthorizationService {
   async refreshProfile(appId: string): Promise<string | undefined> {
     try {
       const info = await this.deps.componentApi.getAuthorizerInfo(appId);
-      await this.deps.store.updateProfileDetails(appId, profileDetails(info), this.now());
+      await this.deps.profiles.updateProfileDetails(appId, profileDetails(info), this.now());
       return info.authorizer_info.nick_name;
     } catch (error) {
       logger.warn('could not fetch authorizer info; profile left as it was', { authorizerAppId: appId, error: (error as Error).message });
@@ -124,7 +128,15 @@ export class AuthorizationService {
 
   /** The owner revoked the authorization: tokens deleted, status unauthorized, history kept. */
   async recordUnauthorized(appId: string, source: HistoryEntry['source']): Promise<void> {
-    await this.deps.store.recordUnauthorized(appId, this.deps.componentAppId, source, this.now());
+    await this.deps.status.recordUnauthorized({
+      appId,
+      componentAppId: this.deps.componentAppId,
+      // A removal found by reconciliation is told apart from one the owner made.
+      event: source === 'sync' ? 'sync_removed' : 'unauthorized',
+      source,
+      reason: 'authorization cancelled by the owner',
+      now: this.now(),
+    });
     logger.info('authorizer unauthorized', { authorizerAppId: appId, source });
   }
 
@@ -134,8 +146,8 @@ export class AuthorizationService {
    * unauthorized.
    */
   async sync(concurrency = 10): Promise<SyncSummary> {
-    const { componentAppId, store } = this.deps;
-    const [listed, ours] = await Promise.all([this.deps.componentApi.listAllAuthorizers(), store.listAll(componentAppId)]);
+    const { componentAppId, profiles, tokens, status } = this.deps;
+    const [listed, ours] = await Promise.all([this.deps.componentApi.listAllAuthorizers(), profiles.listAll(componentAppId)]);
     const oursById = new Map(ours.map((p) => [p.appId, p]));
     const listedIds = new Set(listed.map((a) => a.authorizer_appid));
     const summary: SyncSummary = { listed: listed.length, added: 0, repaired: 0, removed: 0, failed: 0 };
@@ -144,13 +156,15 @@ export class AuthorizationService {
       const appId = entry.authorizer_appid;
       const profile = oursById.get(appId);
       if (!profile) {
-        await store.replaceRefreshToken(appId, componentAppId, entry.refresh_token, 'sync_added', 'sync', this.now());
+        // An app we did not know: its authorization counts from now.
+        await status.replaceRefreshToken({ appId, componentAppId, refreshToken: entry.refresh_token, event: 'sync_added', source: 'sync', countsAsAuthorization: true, now: this.now() });
         await this.refreshProfile(appId);
         return 'added' as const;
       }
-      const token = await store.getToken(appId);
+      const token = await tokens.getToken(appId);
       if (profile.status !== 'authorized' || token?.refreshToken !== entry.refresh_token) {
-        await store.replaceRefreshToken(appId, componentAppId, entry.refresh_token, 'refresh_token_replaced', 'sync', this.now());
+        // A known app whose token moved on: not a new authorization.
+        await status.replaceRefreshToken({ appId, componentAppId, refreshToken: entry.refresh_token, event: 'refresh_token_replaced', source: 'sync', countsAsAuthorization: false, now: this.now() });
         return 'repaired' as const;
       }
       return 'unchanged' as const;
@@ -158,7 +172,10 @@ export class AuthorizationService {
     const removals = await mapSettled(
       ours.filter((p) => p.status !== 'unauthorized' && !listedIds.has(p.appId)),
       concurrency,
-      (profile) => store.recordUnauthorized(profile.appId, componentAppId, 'sync', this.now(), 'WeChat no longer lists this authorizer'),
+      (profile) => {
+        const reason = 'WeChat no longer lists this authorizer';
+        return status.recordUnauthorized({ appId: profile.appId, componentAppId, event: 'sync_removed', source: 'sync', reason, detail: reason, now: this.now() });
+      },
     );
     for (const result of upserts) {
       if (result.status === 'rejected') summary.failed++;

@@ -1,9 +1,8 @@
 import { DeleteObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { CreateSecretCommand, DeleteSecretCommand, DescribeSecretCommand, GetSecretValueCommand, PutSecretValueCommand, ResourceNotFoundException, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { BadRequestError, ConfigurationError, NotFoundError } from '../errors';
 import { logger } from '../logger';
-import { withoutKeys } from '../store/keys';
+import type { PaymentRecord, PaymentStore } from '../store/payment-store';
 import { inspectMerchantP12, type MerchantCertificate } from './p12';
 
 export interface PaymentSettingsInput {
@@ -16,24 +15,12 @@ export interface PaymentSettingsInput {
 }
 
 /** What the admin API may show: metadata, never a key, password or certificate byte. */
-export interface PaymentMetadata {
-  appId: string;
-  mchId: string;
+export interface PaymentMetadata extends Pick<PaymentRecord, 'appId' | 'mchId' | 'hasApiKey' | 'hasApiV3Key' | 'updatedAt'> {
   certificate: Pick<MerchantCertificate, 'serialNumber' | 'notBefore' | 'notAfter'> | null;
-  hasApiKey: boolean;
-  hasApiV3Key: boolean;
-  updatedAt: string;
-}
-
-interface StoredPayment extends PaymentMetadata {
-  s3Key?: string;
-  s3VersionId?: string;
-  secretArn: string;
 }
 
 export interface PaymentServiceDeps {
-  db: DynamoDBDocumentClient;
-  tableName: string;
+  store: PaymentStore;
   s3: S3Client;
   secrets: SecretsManagerClient;
   bucket: string | undefined;
@@ -44,7 +31,7 @@ export interface PaymentServiceDeps {
 
 /**
  * Payment settings per mini program (brief step 7): the P12 in S3, the keys in one Secrets
- * Manager secret per authorizer, metadata in DynamoDB. Everything is validated before the
+ * Manager secret per authorizer, metadata in the payment store. Everything is validated before the
  * first write; a failure part-way undoes what this call wrote.
  */
 export class PaymentService {
@@ -95,7 +82,7 @@ export class PaymentService {
       };
       const secretValue = JSON.stringify(secret);
       const secretArn = await this.writeSecret(appId, secretValue, undo);
-      const metadata: StoredPayment = {
+      const metadata: PaymentRecord = {
         appId,
         mchId: input.mchId,
         certificate: certificate ? { serialNumber: certificate.serialNumber, notBefore: certificate.notBefore, notAfter: certificate.notAfter } : (previous?.certificate ?? null),
@@ -106,7 +93,7 @@ export class PaymentService {
         ...(s3Key ? { s3Key } : {}),
         ...(s3VersionId ? { s3VersionId } : {}),
       };
-      await this.deps.db.send(new PutCommand({ TableName: this.deps.tableName, Item: { pk: `AUTHORIZER#${appId}`, sk: 'PAYMENT', type: 'Payment', ...metadata } }));
+      await this.deps.store.put(metadata);
       return toMetadata(metadata);
     } catch (error) {
       for (const step of undo.reverse()) {
@@ -134,7 +121,7 @@ export class PaymentService {
     await this.deps.secrets.send(new DeleteSecretCommand({ SecretId: stored.secretArn, RecoveryWindowInDays: 7 })).catch((error: unknown) => {
       if (!(error instanceof ResourceNotFoundException)) throw error;
     });
-    await this.deps.db.send(new DeleteCommand({ TableName: this.deps.tableName, Key: { pk: `AUTHORIZER#${appId}`, sk: 'PAYMENT' } }));
+    await this.deps.store.delete(appId);
   }
 
   private async writeSecret(appId: string, value: string, undo: (() => Promise<unknown>)[]): Promise<string> {
@@ -163,12 +150,11 @@ export class PaymentService {
     }
   }
 
-  private async stored(appId: string): Promise<StoredPayment | undefined> {
-    const { Item } = await this.deps.db.send(new GetCommand({ TableName: this.deps.tableName, Key: { pk: `AUTHORIZER#${appId}`, sk: 'PAYMENT' }, ConsistentRead: true }));
-    return Item ? withoutKeys<StoredPayment>(Item) : undefined;
+  private stored(appId: string): Promise<PaymentRecord | undefined> {
+    return this.deps.store.get(appId);
   }
 }
 
-function toMetadata(stored: StoredPayment): PaymentMetadata {
+function toMetadata(stored: PaymentRecord): PaymentMetadata {
   return { appId: stored.appId, mchId: stored.mchId, certificate: stored.certificate, hasApiKey: stored.hasApiKey, hasApiV3Key: stored.hasApiV3Key, updatedAt: stored.updatedAt };
 }

@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { TransactionCanceledException, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
-import { countAuditOutcome } from '../observability/release-signals';
-import { withoutKeys } from './keys';
+import { keys, SK, withoutKeys } from './keys';
 
 /** WeChat's audit states (get_auditstatus), by name. */
 export const AUDIT_STATUS_BY_CODE = { 0: 'passed', 1: 'rejected', 2: 'auditing', 3: 'withdrawn', 4: 'delayed' } as const;
@@ -44,13 +43,6 @@ export interface CommitRecord {
   committedAt: string;
 }
 
-const AUDIT_PREFIX = 'AUDIT#';
-/**
- * gsi1 partition of every audit, sorted by its last change: the fleet-wide "recent audits"
- * view reads one query instead of one per app. Audits are a few per app per release, far below
- * what one index partition takes.
- */
-const RECENT_AUDITS_PK = 'AUDITS#RECENT';
 type TransactWriteItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 /** Attempts of `recordOutcomeOnce` when the audit changed between its read and its write. */
@@ -62,27 +54,48 @@ export type GuardedOutcome =
   | { outcome: 'duplicate'; guardItem?: Record<string, AttributeValue> }
   | { outcome: 'conflict' };
 
-const recentKey = (at: string, appId: string, auditId: string) => ({ gsi1pk: RECENT_AUDITS_PK, gsi1sk: `${at}#${appId}#${auditId}` });
+const recentKey = keys.recentAuditsIndex;
+const RECENT_AUDITS_PK = keys.recentAuditsIndex('', '', '').gsi1pk;
 
 /** The audit history of each app and its last commit, as the platform saw them. */
-export class AuditStore {
+export interface AuditStore {
+  recordCommit(commit: CommitRecord): Promise<void>;
+  lastCommit(appId: string): Promise<CommitRecord | undefined>;
+  recordSubmission(record: Omit<AuditRecord, 'status' | 'events'>): Promise<AuditRecord>;
+  /** Newest first. */
+  list(appId: string, limit?: number): Promise<AuditRecord[]>;
+  /** Audits of every app, most recently changed first. */
+  recent(limit?: number): Promise<AuditRecord[]>;
+  latest(appId: string): Promise<AuditRecord | undefined>;
+  recordOutcome(appId: string, outcome: { status: AuditStatus; event: AuditEvent }): Promise<AuditRecord>;
+  recordOutcomeOnce(appId: string, outcome: { status: AuditStatus; event: AuditEvent }, guard: TransactWriteItem): Promise<GuardedOutcome>;
+}
+
+/**
+ * Told when a write changed an audit's status. Only the write knows (it reads the status it
+ * replaced atomically), so the store reports it and the composition root decides what it
+ * means (a metric); the store itself knows nothing of observability.
+ */
+export type AuditStatusChanged = (status: AuditStatus) => void;
+
+export class DynamoAuditStore implements AuditStore {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
+    private readonly onStatusChanged: AuditStatusChanged = () => undefined,
   ) {}
 
   async recordCommit(commit: CommitRecord): Promise<void> {
-    await this.db.send(new PutCommand({ TableName: this.tableName, Item: { pk: `AUTHORIZER#${commit.appId}`, sk: 'CODE#LAST_COMMIT', type: 'Commit', ...commit } }));
+    await this.db.send(new PutCommand({ TableName: this.tableName, Item: { ...keys.lastCommit(commit.appId), type: 'Commit', ...commit } }));
   }
 
   async lastCommit(appId: string): Promise<CommitRecord | undefined> {
+    const { pk, sk } = keys.lastCommit(appId);
     const { Items } = await this.db.send(
-      new QueryCommand({ TableName: this.tableName, KeyConditionExpression: 'pk = :pk AND sk = :sk', ExpressionAttributeValues: { ':pk': `AUTHORIZER#${appId}`, ':sk': 'CODE#LAST_COMMIT' }, ConsistentRead: true }),
+      new QueryCommand({ TableName: this.tableName, KeyConditionExpression: 'pk = :pk AND sk = :sk', ExpressionAttributeValues: { ':pk': pk, ':sk': sk }, ConsistentRead: true }),
     );
     const item = Items?.[0];
-    if (!item) return undefined;
-    const { pk: _pk, sk: _sk, type: _type, ...commit } = item;
-    return commit as CommitRecord;
+    return item ? withoutKeys<CommitRecord>(item) : undefined;
   }
 
   async recordSubmission(record: Omit<AuditRecord, 'status' | 'events'>): Promise<AuditRecord> {
@@ -97,7 +110,7 @@ export class AuditStore {
       new QueryCommand({
         TableName: this.tableName,
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': `AUTHORIZER#${appId}`, ':prefix': AUDIT_PREFIX },
+        ExpressionAttributeValues: { ':pk': keys.authorizerPartition(appId), ':prefix': SK.audit },
         ScanIndexForward: false,
         Limit: limit,
         ConsistentRead: true,
@@ -143,7 +156,7 @@ export class AuditStore {
       }),
     );
     const before = (Attributes ?? {}) as Partial<AuditRecord>;
-    if (before.status !== outcome.status) countAuditOutcome(outcome.status);
+    if (before.status !== outcome.status) this.onStatusChanged(outcome.status);
     return {
       ...target,
       status: outcome.status,
@@ -205,7 +218,7 @@ export class AuditStore {
       }
       throw error;
     }
-    if (latest?.status !== status) countAuditOutcome(status);
+    if (latest?.status !== status) this.onStatusChanged(status);
     return { outcome: 'recorded', record };
   }
 
@@ -231,6 +244,6 @@ export class AuditStore {
   }
 
   private key(appId: string, submittedAt: string, auditId: string) {
-    return { pk: `AUTHORIZER#${appId}`, sk: `${AUDIT_PREFIX}${submittedAt}#${auditId}` };
+    return keys.audit(appId, submittedAt, auditId);
   }
 }

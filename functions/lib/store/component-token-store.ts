@@ -11,7 +11,18 @@ export interface StoredComponentToken {
 }
 
 /** The shared `component_access_token` of one component appid, refreshed under a lease. */
-export class ComponentTokenStore {
+export interface ComponentTokenStore {
+  get(componentAppId: string): Promise<StoredComponentToken | undefined>;
+  /** The token as stored when the lease was taken, or undefined when another instance holds it. */
+  acquireLease(componentAppId: string, leaseMs: number, now: number): Promise<{ current: StoredComponentToken | undefined } | undefined>;
+  /** Stores a new token and releases the lease in one write; false if the lease was lost meanwhile. */
+  completeRefresh(componentAppId: string, value: StoredComponentToken): Promise<boolean>;
+  releaseLease(componentAppId: string): Promise<void>;
+  /** Marks the token expired only if it is still `staleToken`. */
+  expireIfCurrent(componentAppId: string, staleToken: string): Promise<void>;
+}
+
+export class DynamoComponentTokenStore implements ComponentTokenStore {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,

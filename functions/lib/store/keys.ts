@@ -15,14 +15,33 @@ export function withoutKeys<T>(item: Record<string, unknown>): T {
   return record as T;
 }
 
+/** Sort-key prefixes of the item kinds that share an authorizer's partition. */
+export const SK = {
+  authorizerProfile: 'PROFILE',
+  authorizerToken: 'TOKEN',
+  authorizerHistory: 'HISTORY#',
+  audit: 'AUDIT#',
+} as const;
+
 export const keys = {
   verifyTicket: (componentAppId: string): ItemKey => ({ pk: `COMPONENT#${componentAppId}`, sk: 'TICKET' }),
   componentToken: (componentAppId: string): ItemKey => ({ pk: `COMPONENT#${componentAppId}`, sk: 'TOKEN' }),
   refresherStatus: (componentAppId: string): ItemKey => ({ pk: `COMPONENT#${componentAppId}`, sk: 'REFRESHER' }),
   authorizerPartition: (appId: string): string => `AUTHORIZER#${appId}`,
-  authorizerProfile: (appId: string): ItemKey => ({ pk: `AUTHORIZER#${appId}`, sk: 'PROFILE' }),
-  authorizerToken: (appId: string): ItemKey => ({ pk: `AUTHORIZER#${appId}`, sk: 'TOKEN' }),
-  authorizerHistory: (appId: string, at: string, id: string): ItemKey => ({ pk: `AUTHORIZER#${appId}`, sk: `HISTORY#${at}#${id}` }),
+  authorizerProfile: (appId: string): ItemKey => ({ pk: `AUTHORIZER#${appId}`, sk: SK.authorizerProfile }),
+  authorizerToken: (appId: string): ItemKey => ({ pk: `AUTHORIZER#${appId}`, sk: SK.authorizerToken }),
+  authorizerHistory: (appId: string, at: string, id: string): ItemKey => ({ pk: `AUTHORIZER#${appId}`, sk: `${SK.authorizerHistory}${at}#${id}` }),
+  /** The app's last code commit, kept to skip a commit that would change nothing. */
+  lastCommit: (appId: string): ItemKey => ({ pk: `AUTHORIZER#${appId}`, sk: 'CODE#LAST_COMMIT' }),
+  /** One audit; sorted by submission time so the newest is first in a reverse query. */
+  audit: (appId: string, submittedAt: string, auditId: string): ItemKey => ({ pk: `AUTHORIZER#${appId}`, sk: `${SK.audit}${submittedAt}#${auditId}` }),
+  /** One window of one quota of one app. */
+  quotaWindow: (appId: string, quota: string, window: string, period: string): ItemKey => ({ pk: `AUTHORIZER#${appId}`, sk: `QUOTA#${quota}#${window}#${period}` }),
+  /** WeChat Pay settings (metadata only; the secrets live in Secrets Manager and S3). */
+  payment: (appId: string): ItemKey => ({ pk: `AUTHORIZER#${appId}`, sk: 'PAYMENT' }),
+  registration: (registrationId: string): ItemKey => ({ pk: `REGISTRATION#${registrationId}`, sk: 'META' }),
+  /** WeChat's task id to our registration id: the push names only the task. */
+  registrationTask: (taskId: string): ItemKey => ({ pk: `REGISTRATION_TASK#${taskId}`, sk: 'TASK' }),
   /** gsi1: authorizers of one component, sorted by status then appid. */
   authorizersIndex: (componentAppId: string, status: string, appId: string) => ({
     gsi1pk: `AUTHORIZERS#${componentAppId}`,
@@ -32,5 +51,19 @@ export const keys = {
   tokenExpiryIndex: (componentAppId: string, expiresAt: number, appId: string) => ({
     gsi1pk: `TOKEN_EXPIRY#${componentAppId}`,
     gsi1sk: `${sortableTime(expiresAt)}#${appId}`,
+  }),
+  /**
+   * gsi1: every audit, sorted by its last change: the fleet-wide "recent audits" view reads one
+   * query instead of one per app. Audits are a few per app per release, far below what one
+   * index partition takes.
+   */
+  recentAuditsIndex: (at: string, appId: string, auditId: string) => ({
+    gsi1pk: 'AUDITS#RECENT',
+    gsi1sk: `${at}#${appId}#${auditId}`,
+  }),
+  /** gsi1: registrations, newest first. */
+  registrationsIndex: (createdAt: string, registrationId: string) => ({
+    gsi1pk: 'REGISTRATIONS',
+    gsi1sk: `${createdAt}#${registrationId}`,
   }),
 } as const;

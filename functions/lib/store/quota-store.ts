@@ -2,6 +2,7 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { QuotaExceededError } from '../errors';
 import { WeChatApiError } from '../wechat/errors';
+import { keys } from './keys';
 
 export type QuotaWindow = 'day' | 'month' | 'total';
 
@@ -49,7 +50,16 @@ export function quotaPeriod(window: QuotaWindow, now: number): { period: string;
  * Atomic per-app counters: all windows of a quota are taken in one transaction, or none.
  * A use that WeChat then refused can be given back.
  */
-export class QuotaStore {
+export interface QuotaStore {
+  /** Takes one use of `quota` for `appId`, or throws `QuotaExceededError` (nothing taken). */
+  consume(appId: string, quota: QuotaName, now: number, limits?: readonly QuotaLimit[]): Promise<void>;
+  /** Gives back one use. */
+  refund(appId: string, quota: QuotaName, now: number, limits?: readonly QuotaLimit[]): Promise<void>;
+  /** Runs `call` under one use of the quota, given back when WeChat refused the call. */
+  guard<T>(appId: string, quota: QuotaName, call: () => Promise<T>, now?: number): Promise<T>;
+}
+
+export class DynamoQuotaStore implements QuotaStore {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -125,6 +135,6 @@ export class QuotaStore {
   }
 
   private key(appId: string, quota: string, window: QuotaWindow, period: string) {
-    return { pk: `AUTHORIZER#${appId}`, sk: `QUOTA#${quota}#${window}#${period}` };
+    return keys.quotaWindow(appId, quota, window, period);
   }
 }

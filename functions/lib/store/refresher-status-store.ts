@@ -1,5 +1,5 @@
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { keys } from './keys';
+import { keys, withoutKeys } from './keys';
 
 /** The outcome of the scheduled refresher's last run, for the admin API and health checks. */
 export interface RefresherRun {
@@ -12,7 +12,12 @@ export interface RefresherRun {
   error?: string;
 }
 
-export class RefresherStatusStore {
+export interface RefresherStatusStore {
+  save(componentAppId: string, run: RefresherRun): Promise<void>;
+  get(componentAppId: string): Promise<RefresherRun | undefined>;
+}
+
+export class DynamoRefresherStatusStore implements RefresherStatusStore {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -25,7 +30,6 @@ export class RefresherStatusStore {
   async get(componentAppId: string): Promise<RefresherRun | undefined> {
     const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: keys.refresherStatus(componentAppId) }));
     if (!Item) return undefined;
-    const { pk: _pk, sk: _sk, type: _type, ...run } = Item;
-    return run as RefresherRun;
+    return withoutKeys<RefresherRun>(Item);
   }
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { withoutKeys } from './keys';
+import { keys, withoutKeys } from './keys';
 
 export type RegistrationState = 'pending' | 'succeeded' | 'failed';
 
@@ -36,10 +36,20 @@ export interface RegistrationRecord {
 
 export type NewRegistration = Pick<RegistrationRecord, 'name' | 'code' | 'componentPhone' | 'taskId' | 'authorizeUrl' | 'authorizeUrlExpiresAt' | 'wechatStatus'>;
 
-const taskKey = (taskId: string) => ({ pk: `REGISTRATION_TASK#${taskId}`, sk: 'TASK' });
-
 /** Fast-registration tasks WeChat accepted, and their outcome. */
-export class RegistrationStore {
+export interface RegistrationStore {
+  create(input: NewRegistration, now?: number): Promise<RegistrationRecord>;
+  get(registrationId: string): Promise<RegistrationRecord | undefined>;
+  /** The id of the registration of this WeChat task. */
+  findIdByTask(taskId: string): Promise<string | undefined>;
+  /** Newest first. */
+  list(limit: number): Promise<RegistrationRecord[]>;
+  recordOutcome(registrationId: string, outcome: { state: Exclude<RegistrationState, 'pending'>; appId?: string; result: { status: number; message: string } }, now?: number): Promise<void>;
+  /** Keeps the task status WeChat's `query` answered; the record as it now is. */
+  recordWeChatStatus(registrationId: string, wechatStatus: WeChatTaskStatus, now?: number): Promise<RegistrationRecord>;
+}
+
+export class DynamoRegistrationStore implements RegistrationStore {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -51,9 +61,9 @@ export class RegistrationStore {
     await this.db.send(
       new TransactWriteCommand({
         TransactItems: [
-          { Put: { TableName: this.tableName, Item: { pk: `REGISTRATION#${record.registrationId}`, sk: 'META', type: 'Registration', gsi1pk: 'REGISTRATIONS', gsi1sk: `${at}#${record.registrationId}`, ...record } } },
+          { Put: { TableName: this.tableName, Item: { ...keys.registration(record.registrationId), type: 'Registration', ...keys.registrationsIndex(at, record.registrationId), ...record } } },
           // The push names WeChat's task, not our id: this finds the request.
-          { Put: { TableName: this.tableName, Item: { ...taskKey(input.taskId), type: 'RegistrationTask', registrationId: record.registrationId }, ConditionExpression: 'attribute_not_exists(pk)' } },
+          { Put: { TableName: this.tableName, Item: { ...keys.registrationTask(input.taskId), type: 'RegistrationTask', registrationId: record.registrationId }, ConditionExpression: 'attribute_not_exists(pk)' } },
         ],
       }),
     );
@@ -61,19 +71,19 @@ export class RegistrationStore {
   }
 
   async get(registrationId: string): Promise<RegistrationRecord | undefined> {
-    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { pk: `REGISTRATION#${registrationId}`, sk: 'META' }, ConsistentRead: true }));
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: keys.registration(registrationId), ConsistentRead: true }));
     return Item ? withoutKeys<RegistrationRecord>(Item) : undefined;
   }
 
   /** The id of the registration of this WeChat task, from its task item alone. */
   async findIdByTask(taskId: string): Promise<string | undefined> {
-    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: taskKey(taskId), ConsistentRead: true }));
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: keys.registrationTask(taskId), ConsistentRead: true }));
     return Item ? String(Item.registrationId) : undefined;
   }
 
   async list(limit: number): Promise<RegistrationRecord[]> {
     const { Items = [] } = await this.db.send(
-      new QueryCommand({ TableName: this.tableName, IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :pk', ExpressionAttributeValues: { ':pk': 'REGISTRATIONS' }, ScanIndexForward: false, Limit: limit }),
+      new QueryCommand({ TableName: this.tableName, IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :pk', ExpressionAttributeValues: { ':pk': keys.registrationsIndex('', '').gsi1pk }, ScanIndexForward: false, Limit: limit }),
     );
     return Items.map((item) => withoutKeys<RegistrationRecord>(item));
   }
@@ -82,7 +92,7 @@ export class RegistrationStore {
     await this.db.send(
       new UpdateCommand({
         TableName: this.tableName,
-        Key: { pk: `REGISTRATION#${registrationId}`, sk: 'META' },
+        Key: keys.registration(registrationId),
         UpdateExpression: `SET #state = :state, #result = :result, updatedAt = :at${outcome.appId ? ', appId = :appId' : ''}`,
         ExpressionAttributeNames: { '#state': 'state', '#result': 'result' },
         ExpressionAttributeValues: { ':state': outcome.state, ':result': outcome.result, ':at': new Date(now).toISOString(), ...(outcome.appId ? { ':appId': outcome.appId } : {}) },
@@ -95,7 +105,7 @@ export class RegistrationStore {
     const { Attributes } = await this.db.send(
       new UpdateCommand({
         TableName: this.tableName,
-        Key: { pk: `REGISTRATION#${registrationId}`, sk: 'META' },
+        Key: keys.registration(registrationId),
         UpdateExpression: 'SET wechatStatus = :s, updatedAt = :at',
         ConditionExpression: 'attribute_exists(pk)',
         ExpressionAttributeValues: { ':s': wechatStatus, ':at': new Date(now).toISOString() },

@@ -18,7 +18,12 @@ export type SaveTicketOutcome = 'stored' | 'duplicate' | 'stale';
  * Keeps only the newest `component_verify_ticket` per component appid. The conditional write
  * makes re-deliveries and out-of-order pushes harmless without a read first.
  */
-export class VerifyTicketStore {
+export interface VerifyTicketStore {
+  save(ticket: VerifyTicket): Promise<SaveTicketOutcome>;
+  get(componentAppId: string): Promise<VerifyTicket | undefined>;
+}
+
+export class DynamoVerifyTicketStore implements VerifyTicketStore {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,

@@ -1,7 +1,9 @@
 import { unlimited, type Limiter } from '../concurrency';
 import { AppError, NotReadyError } from '../errors';
 import { logger } from '../logger';
-import type { AuthorizerStore, StoredAuthorizerToken } from '../store/authorizer-store';
+import type { AuthorizerProfileStore } from '../store/authorizer-profile-store';
+import type { AuthorizerStatusStore } from '../store/authorizer-status-store';
+import type { AuthorizerTokenStore, StoredAuthorizerToken } from '../store/authorizer-token-store';
 import type { AccessTokenProvider } from '../wechat/client';
 import type { ComponentApi } from '../wechat/component';
 import { AUTHORIZATION_GONE_ERRCODES, REFRESH_TOKEN_DEAD_ERRCODES, WeChatApiError } from '../wechat/errors';
@@ -31,7 +33,9 @@ export class RefreshTokenRepairPendingError extends NotReadyError {
 
 export interface AuthorizerAccessTokensDeps {
   componentAppId: string;
-  store: AuthorizerStore;
+  tokens: AuthorizerTokenStore;
+  profiles: Pick<AuthorizerProfileStore, 'getProfile'>;
+  status: Pick<AuthorizerStatusStore, 'recordUnauthorized' | 'markReauthorizationRequired'>;
   componentApi: ComponentApi;
   now?: () => number;
   pollMs?: number;
@@ -61,7 +65,7 @@ export class AuthorizerAccessTokens {
     return {
       kind: 'authorizer',
       getToken: () => this.getAuthorizerAccessToken(appId),
-      invalidate: (stale) => this.deps.store.expireAccessTokenIfCurrent(appId, stale),
+      invalidate: (stale) => this.deps.tokens.expireAccessTokenIfCurrent(appId, stale),
     };
   }
 
@@ -92,20 +96,20 @@ export class AuthorizerAccessTokens {
     const token = await getWithLeasedRefresh<StoredAuthorizerToken>(
       {
         read: async () => {
-          const stored = await this.deps.store.getToken(appId);
+          const stored = await this.deps.tokens.getToken(appId);
           if (!stored) throw new AuthorizerUnavailableError(`${appId} has not authorized this platform`);
           if (stored.reauthorizationRequired) throw new AuthorizerUnavailableError(`${appId} must authorize the platform again (its refresh token was rejected)`);
           return stored;
         },
         isFresh: (t) => Boolean(t.accessToken) && isFresh(t),
-        acquire: () => this.deps.store.acquireTokenLease(appId, REFRESH_LEASE_MS, this.now()),
+        acquire: () => this.deps.tokens.acquireTokenLease(appId, REFRESH_LEASE_MS, this.now()),
         refresh: async (current) => {
           if (!current) throw new AuthorizerUnavailableError(`${appId} has no stored refresh token`);
           const result = await this.refreshUnderLease(current, wechatSlots);
           outcome = result.outcome;
           return result.token;
         },
-        release: () => this.deps.store.releaseTokenLease(appId),
+        release: () => this.deps.tokens.releaseTokenLease(appId),
       },
       { maxWaitMs: REFRESH_LEASE_MS + 5000, pollMs: this.deps.pollMs ?? 100, known },
     );
@@ -124,7 +128,7 @@ export class AuthorizerAccessTokens {
       return (await this.refreshUnless(appId, (t) => t.expiresAt - this.now() > AUTHORIZER_REFRESH_AHEAD_MS, due, wechatSlots)).outcome;
     } catch (error) {
       if (error instanceof AuthorizerUnavailableError) {
-        const profile = await this.deps.store.getProfile(appId);
+        const profile = await this.deps.profiles.getProfile(appId);
         return profile?.status === 'unauthorized' ? 'unauthorized' : 'reauthorization_required';
       }
       throw error;
@@ -138,7 +142,8 @@ export class AuthorizerAccessTokens {
     } catch (error) {
       if (!(error instanceof WeChatApiError)) throw error;
       if (AUTHORIZATION_GONE_ERRCODES.has(error.errcode)) {
-        await this.deps.store.recordUnauthorized(appId, current.componentAppId, 'refresher', this.now(), `WeChat answered ${error.errcode}: no longer authorized`);
+        const reason = `WeChat answered ${error.errcode}: no longer authorized`;
+        await this.deps.status.recordUnauthorized({ appId, componentAppId: current.componentAppId, event: 'unauthorized', source: 'refresher', reason, detail: reason, now: this.now() });
         throw new AuthorizerUnavailableError(`${appId} no longer authorizes this platform`);
       }
       if (!REFRESH_TOKEN_DEAD_ERRCODES.has(error.errcode)) throw error;
@@ -166,7 +171,7 @@ export class AuthorizerAccessTokens {
       }
       const reason = held ? `refresh token rejected (${error.errcode}) and WeChat holds no other` : `refresh token rejected (${error.errcode}) and WeChat no longer knows the authorizer`;
       logger.warn('authorizer needs re-authorization', { authorizerAppId: appId, errcode: error.errcode });
-      await this.deps.store.markReauthorizationRequired(appId, current.componentAppId, reason, this.now());
+      await this.deps.status.markReauthorizationRequired({ appId, componentAppId: current.componentAppId, source: 'refresher', reason, now: this.now() });
       throw new AuthorizerUnavailableError(`${appId} must authorize the platform again: ${reason}`);
     }
   }
@@ -199,7 +204,7 @@ export class AuthorizerAccessTokens {
       expiresAt: refreshedAt + answer.expires_in * 1000,
       refreshedAt,
     };
-    if (!(await this.deps.store.completeTokenRefresh(token))) {
+    if (!(await this.deps.tokens.completeTokenRefresh(token))) {
       logger.warn('authorizer token lease ran out before the refresh finished', { authorizerAppId: current.appId });
     }
     return token;

@@ -43,7 +43,7 @@ describe('GET /admin/health', () => {
   it('reports authorizers that must authorize again', async () => {
     const { appId } = await platform.simulator!.authorize({ redirectUri: `${platform.gatewayUrl}/wechat/authorize/callback` });
     const { platformStores } = await import('../../../functions/lib/platform');
-    await platformStores().authorizers.markReauthorizationRequired(appId, platform.settings.component.appId, 'test', Date.now());
+    await platformStores().authorizerStatus.markReauthorizationRequired({ appId, componentAppId: platform.settings.component.appId, source: 'refresher', reason: 'test', now: Date.now() });
     const report = await health();
     expect(report.status).toBe('degraded');
     expect(report.parts.authorizers).toMatchObject({ status: 'degraded', reauthorizationRequired: 1 });

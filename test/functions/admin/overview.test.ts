@@ -29,7 +29,7 @@ describe('GET /admin/overview', () => {
   it('counts authorizers by status and lists the fleet’s latest audit outcomes, newest change first', async () => {
     const [passing, rejected, idle] = [await authorize(), await authorize(), await authorize()];
     const { platformStores } = await import('../../../functions/lib/platform');
-    await platformStores().authorizers.markReauthorizationRequired(idle, platform.settings.component.appId, 'test', Date.now());
+    await platformStores().authorizerStatus.markReauthorizationRequired({ appId: idle, componentAppId: platform.settings.component.appId, source: 'refresher', reason: 'test', now: Date.now() });
 
     const drafts = await call('GET', '/admin/templates/drafts');
     await call('POST', '/admin/templates', { draftId: drafts.drafts[0].draft_id });

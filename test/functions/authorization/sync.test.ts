@@ -22,7 +22,7 @@ describe('POST /admin/authorizers:sync', () => {
     const seeded = sim().seedAuthorizers(3, { nicknamePrefix: 'seeded-' });
     expect(await sync()).toEqual({ listed: 4, added: 3, repaired: 0, removed: 0, failed: 0 });
     for (const { appId, refreshToken } of seeded) {
-      expect((await platformStores().authorizers.getToken(appId))?.refreshToken).toBe(refreshToken);
+      expect((await platformStores().authorizerTokens.getToken(appId))?.refreshToken).toBe(refreshToken);
       const detail = await platformStores().authorizers.getDetail(appId);
       expect(detail?.profile).toMatchObject({ status: 'authorized', nickname: expect.stringMatching(/^seeded-/) });
       expect(detail?.history.map((h) => h.event)).toEqual(['sync_added']);
@@ -38,7 +38,7 @@ describe('POST /admin/authorizers:sync', () => {
     const current = sim().replaceRefreshToken(repairedApp!);
     sim().state.revokeAuthorizer(sim().state.authorizers.get(removedApp!)!);
     expect(await sync()).toEqual({ listed: 3, added: 0, repaired: 1, removed: 1, failed: 0 });
-    expect((await platformStores().authorizers.getToken(repairedApp!))?.refreshToken).toBe(current);
+    expect((await platformStores().authorizerTokens.getToken(repairedApp!))?.refreshToken).toBe(current);
     const removed = await platformStores().authorizers.getDetail(removedApp!);
     expect(removed?.profile.status).toBe('unauthorized');
     expect(removed?.token).toBeNull();

@@ -4,6 +4,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { PaymentService } from '../../../../functions/lib/payment/payment-service';
+import { DynamoPaymentStore } from '../../../../functions/lib/store/payment-store';
 import { makeMerchantP12 } from '../../../helpers/p12';
 import { secretSweep } from '../../../helpers/secret-sweep-state';
 
@@ -18,8 +19,7 @@ describe('Class: PaymentService (AWS calls)', () => {
   const secrets = mockClient(SecretsManagerClient);
   const db = mockClient(DynamoDBDocumentClient);
   const service = new PaymentService({
-    db: DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'ap-east-1' })),
-    tableName: 'platform',
+    store: new DynamoPaymentStore(DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'ap-east-1' })), 'platform'),
     s3: new S3Client({ region: 'ap-east-1' }),
     secrets: new SecretsManagerClient({ region: 'ap-east-1' }),
     bucket: 'payment-bucket',

@@ -2,13 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ensureTable, localDynamoClient } from '../../../../local/dynamodb';
 import { QuotaExceededError } from '../../../../functions/lib/errors';
-import { quotaPeriod, QuotaStore } from '../../../../functions/lib/store/quota-store';
+import { DynamoQuotaStore, quotaPeriod } from '../../../../functions/lib/store/quota-store';
 import { WeChatApiError, WeChatTransportError } from '../../../../functions/lib/wechat/errors';
 
 describe('Class: QuotaStore', () => {
   const tableName = `quota-${randomUUID()}`;
   const db = DynamoDBDocumentClient.from(localDynamoClient(process.env.TEST_DYNAMODB_ENDPOINT!));
-  const quotas = new QuotaStore(db, tableName);
+  const quotas = new DynamoQuotaStore(db, tableName);
   // 2026-11-26 10:00 in China Standard Time.
   const now = Date.UTC(2026, 10, 26, 2, 0, 0);
 

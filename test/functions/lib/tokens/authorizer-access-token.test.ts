@@ -2,7 +2,7 @@ import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { dynamoDocumentClient } from '../../../../functions/lib/aws/clients';
 import { componentServices, platformStores, wechatClient } from '../../../../functions/lib/platform';
-import { AuthorizerStore } from '../../../../functions/lib/store/authorizer-store';
+import { DynamoAuthorizerTokenStore } from '../../../../functions/lib/store/authorizer-token-store';
 import { RefreshLease } from '../../../../functions/lib/store/refresh-lease';
 import { AuthorizerAccessTokens, AuthorizerUnavailableError } from '../../../../functions/lib/tokens/authorizer-access-token';
 import { startTestPlatform, type TestPlatform } from '../../../helpers/platform';
@@ -32,7 +32,7 @@ describe('Class: AuthorizerAccessTokens', () => {
         ExpressionAttributeValues: { ':e': expiresAt },
       }),
     );
-  const stored = (appId: string) => platformStores().authorizers.getToken(appId);
+  const stored = (appId: string) => platformStores().authorizerTokens.getToken(appId);
 
   it('hands out the stored token while more than 5 minutes are left, without calling WeChat', async () => {
     const appId = await authorize();
@@ -65,7 +65,7 @@ describe('Class: AuthorizerAccessTokens', () => {
     const { componentApi } = await componentServices();
     const instances = Array.from(
       { length: 8 },
-      () => new AuthorizerAccessTokens({ componentAppId: platform.settings.component.appId, store: new AuthorizerStore(dynamoDocumentClient(), platform.settings.tableName, new RefreshLease(dynamoDocumentClient(), platform.settings.tableName)), componentApi, pollMs: 20 }),
+      () => new AuthorizerAccessTokens({ componentAppId: platform.settings.component.appId, tokens: new DynamoAuthorizerTokenStore(dynamoDocumentClient(), platform.settings.tableName, new RefreshLease(dynamoDocumentClient(), platform.settings.tableName)), profiles: platformStores().authorizers, status: platformStores().authorizerStatus, componentApi, pollMs: 20 }),
     );
     sim().script(TOKEN_API, [{ delayMs: 300, passThrough: true }]);
     const tokens = await Promise.all(instances.map((i) => i.getAuthorizerAccessToken(appId)));
@@ -117,7 +117,7 @@ describe('Class: AuthorizerAccessTokens', () => {
     expect(detail?.profile.statusReason).toMatch(/61023/);
     expect(detail?.history[0]).toMatchObject({ event: 'reauthorization_required' });
     // Out of the expiry index: the scheduled refresher no longer sees it.
-    const due = await platformStores().authorizers.tokensExpiringBefore(platform.settings.component.appId, Date.now() + 3600_000);
+    const due = await platformStores().authorizerTokens.tokensExpiringBefore(platform.settings.component.appId, Date.now() + 3600_000);
     expect(due.map((t) => t.appId)).not.toContain(appId);
     sim().requests.splice(0);
     await expect(authorizerTokens.getAuthorizerAccessToken(appId)).rejects.toBeInstanceOf(AuthorizerUnavailableError);

@@ -98,14 +98,14 @@ describe('Class: ComponentAccessToken', () => {
     platform.simulator!.requests.splice(0);
     // Separate service instances stand for separate Lambda instances (own lease owner ids).
     const { ComponentAccessToken } = await import('../../../../functions/lib/tokens/component-access-token');
-    const { ComponentTokenStore } = await import('../../../../functions/lib/store/component-token-store');
+    const { DynamoComponentTokenStore } = await import('../../../../functions/lib/store/component-token-store');
     const { RefreshLease } = await import('../../../../functions/lib/store/refresh-lease');
     const { authApi } = await componentServices();
     const racers = Array.from({ length: 8 }, () => {
       const lease = new RefreshLease(dynamoDocumentClient(), platform.settings.tableName);
       return new ComponentAccessToken({
         componentAppId: appId(),
-        tokens: new ComponentTokenStore(dynamoDocumentClient(), platform.settings.tableName, lease),
+        tokens: new DynamoComponentTokenStore(dynamoDocumentClient(), platform.settings.tableName, lease),
         tickets: platformStores().tickets,
         authApi,
         pollMs: 20,

@@ -1,0 +1,152 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, paginateQuery, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { keys } from './keys';
+import type { RefreshLease } from './refresh-lease';
+
+/** The authorizer's tokens as stored; values never leave the platform through its APIs. */
+export interface StoredAuthorizerToken {
+  appId: string;
+  componentAppId: string;
+  accessToken?: string;
+  refreshToken: string;
+  /** Epoch ms; 0 forces a refresh. */
+  expiresAt: number;
+  refreshedAt?: number;
+  /** The refresh token is dead; only a new authorization or a repair clears this. */
+  reauthorizationRequired?: boolean;
+}
+
+/** The token item of each authorizer and its refresh lease. */
+export interface AuthorizerTokenStore {
+  getToken(appId: string): Promise<StoredAuthorizerToken | undefined>;
+  /** Takes the refresh lease on an existing token item; undefined when another instance holds it. */
+  acquireTokenLease(appId: string, leaseMs: number, now: number): Promise<{ current: StoredAuthorizerToken | undefined } | undefined>;
+  /** The refreshed tokens, written as the lease is released; false when the lease was lost. */
+  completeTokenRefresh(token: { appId: string; componentAppId: string; accessToken: string; refreshToken: string; expiresAt: number; refreshedAt: number }): Promise<boolean>;
+  releaseTokenLease(appId: string): Promise<void>;
+  /** Marks the access token expired only if it is still `staleToken` (compare-and-expire). */
+  expireAccessTokenIfCurrent(appId: string, staleToken: string): Promise<void>;
+  /** Refreshable tokens expiring before `before` (epoch ms), oldest first. */
+  tokensExpiringBefore(componentAppId: string, before: number): Promise<StoredAuthorizerToken[]>;
+}
+
+export class DynamoAuthorizerTokenStore implements AuthorizerTokenStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    private readonly lease: RefreshLease,
+  ) {}
+
+  async getToken(appId: string): Promise<StoredAuthorizerToken | undefined> {
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: keys.authorizerToken(appId), ConsistentRead: true }));
+    return toToken(Item);
+  }
+
+  async acquireTokenLease(appId: string, leaseMs: number, now: number): Promise<{ current: StoredAuthorizerToken | undefined } | undefined> {
+    const item = await this.lease.acquire(keys.authorizerToken(appId), leaseMs, now, { mustExist: true });
+    return item ? { current: toToken(item) } : undefined;
+  }
+
+  /**
+   * The new access token and the refresh token WeChat returned with it, in the same write
+   * that releases the lease: a rotated refresh token is never held only in memory. If the
+   * lease ran out meanwhile, the tokens are still written unless a newer refresh already was.
+   */
+  async completeTokenRefresh(token: { appId: string; componentAppId: string; accessToken: string; refreshToken: string; expiresAt: number; refreshedAt: number }): Promise<boolean> {
+    const values = {
+      accessToken: token.accessToken,
+      refreshToken: token.refreshToken,
+      expiresAt: token.expiresAt,
+      refreshedAt: token.refreshedAt,
+      ...keys.tokenExpiryIndex(token.componentAppId, token.expiresAt, token.appId),
+    };
+    if (await this.lease.complete(keys.authorizerToken(token.appId), values)) return true;
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.authorizerToken(token.appId),
+          UpdateExpression: 'SET accessToken = :a, refreshToken = :r, expiresAt = :e, refreshedAt = :t, gsi1pk = :p, gsi1sk = :s',
+          ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(refreshedAt) OR refreshedAt < :t)',
+          ExpressionAttributeValues: { ':a': values.accessToken, ':r': values.refreshToken, ':e': values.expiresAt, ':t': values.refreshedAt, ':p': values.gsi1pk, ':s': values.gsi1sk },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+    return false;
+  }
+
+  releaseTokenLease(appId: string): Promise<void> {
+    return this.lease.release(keys.authorizerToken(appId));
+  }
+
+  /** The refresh token stays. */
+  async expireAccessTokenIfCurrent(appId: string, staleToken: string): Promise<void> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.authorizerToken(appId),
+          UpdateExpression: 'SET expiresAt = :zero',
+          ConditionExpression: 'accessToken = :stale',
+          ExpressionAttributeValues: { ':stale': staleToken, ':zero': 0 },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+
+  /** Through the expiry index. */
+  async tokensExpiringBefore(componentAppId: string, before: number): Promise<StoredAuthorizerToken[]> {
+    const { gsi1pk, gsi1sk } = keys.tokenExpiryIndex(componentAppId, before, '');
+    const due: StoredAuthorizerToken[] = [];
+    const pages = paginateQuery(
+      { client: this.db },
+      { TableName: this.tableName, IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk < :before', ExpressionAttributeValues: { ':pk': gsi1pk, ':before': gsi1sk } },
+    );
+    for await (const page of pages) {
+      for (const item of page.Items ?? []) {
+        const token = toToken(item);
+        if (token) due.push(token);
+      }
+    }
+    return due;
+  }
+}
+
+/**
+ * The token item's writes that happen together with a change of status (see
+ * authorizer-status-store.ts), as transaction items.
+ */
+export const tokenItem = {
+  /** A whole token item, replacing any previous one (and its lease), in the expiry index. */
+  put: (tableName: string, token: StoredAuthorizerToken) => ({
+    TableName: tableName,
+    Item: { ...keys.authorizerToken(token.appId), ...keys.tokenExpiryIndex(token.componentAppId, token.expiresAt, token.appId), type: 'AuthorizerToken', ...token },
+  }),
+  delete: (tableName: string, appId: string) => ({ TableName: tableName, Key: keys.authorizerToken(appId) }),
+  /** The refresh token is dead: keeps it, but stops every refresh until a new authorization replaces the item. */
+  markDead: (tableName: string, appId: string) => ({
+    TableName: tableName,
+    Key: keys.authorizerToken(appId),
+    // Out of the expiry index and flagged: neither the refresher nor callers try again
+    // until a new authorization (or a repair from the list) replaces the item.
+    UpdateExpression: 'REMOVE gsi1pk, gsi1sk, leaseOwner, leaseUntil, accessToken SET expiresAt = :zero, reauthorizationRequired = :yes',
+    ExpressionAttributeValues: { ':zero': 0, ':yes': true },
+  }),
+};
+
+export function toToken(item: Record<string, unknown> | undefined): StoredAuthorizerToken | undefined {
+  if (!item || typeof item.refreshToken !== 'string') return undefined;
+  return {
+    appId: String(item.appId),
+    componentAppId: String(item.componentAppId),
+    ...(typeof item.accessToken === 'string' ? { accessToken: item.accessToken } : {}),
+    refreshToken: item.refreshToken,
+    expiresAt: Number(item.expiresAt ?? 0),
+    ...(item.refreshedAt !== undefined ? { refreshedAt: Number(item.refreshedAt) } : {}),
+    ...(item.reauthorizationRequired === true ? { reauthorizationRequired: true } : {}),
+  };
+}
