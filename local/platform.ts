@@ -157,7 +157,7 @@ async function redriveReleases(): Promise<void> {
   const running = await stores.releases.running();
   if (running.length === 0) return;
   const services = await componentServices();
-  const releases = new ReleaseService(stores, services.templates, services.credentials.appId);
+  const releases = new ReleaseService(stores, services.templates, services.credentials.appId, services.miniPrograms);
   for (const release of running) {
     const executionArn = await releases.redrive(release.releaseId);
     if (executionArn) process.stdout.write(`[weapp-fleet] release ${release.releaseId} resumed after restart (${executionArn})\n`);

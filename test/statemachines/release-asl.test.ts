@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { STEPS } from '../../functions/pipeline/steps';
+import { STEPS } from '../../functions/lib/release/steps';
 import { type Json, type JsonObject, substitute, validateAsl } from '../../local/stepfunctions/asl';
 import { RELEASE_STATE_MACHINE } from '../../infra/manifest';
 
