@@ -3,8 +3,7 @@ import { sfnClient } from '../aws/clients';
 import { logger } from '../logger';
 import type { AuditStatus } from '../store/audit-store';
 import type { ReleaseStore } from '../store/release-store';
-import { moveTarget } from './move-target';
-import { MOVES, type TargetState } from './target-lifecycle';
+import { MOVES, moveTarget, type TargetState } from './target-lifecycle';
 
 /**
  * Moves a release target on once its audit is decided. A caller that has just read the

@@ -1,7 +1,6 @@
 import type { ReleaseRecord, ReleaseStore } from '../store/release-store';
 import type { MiniProgramService } from '../weapp/mini-program-service';
-import { moveTarget } from './move-target';
-import { MOVES, type TargetState } from './target-lifecycle';
+import { MOVES, moveTarget, type TargetState } from './target-lifecycle';
 
 // The admin weapp route completes a gray release by hand with the same call.
 export { completeRelease } from '../weapp/mini-program-service';

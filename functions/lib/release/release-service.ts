@@ -13,9 +13,8 @@ import type { MiniProgramService } from '../weapp/mini-program-service';
 import { buildExtJson } from '../weapp/ext-json';
 import { privacyTemplateProblem } from '../weapp/privacy';
 import type { TemplateApi } from '../wechat/weapp';
-import { moveTarget } from './move-target';
 import { releaseApp } from './release-app';
-import { FINAL_STATES, MOVES, openTargets, type TargetState } from './target-lifecycle';
+import { FINAL_STATES, MOVES, moveTarget, openTargets, type TargetState } from './target-lifecycle';
 
 /** Every authorized mini program, narrowed by what the registry knows of it. */
 export interface TargetFilter {

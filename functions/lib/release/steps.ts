@@ -8,10 +8,9 @@ import { privacyForApp } from '../weapp/privacy';
 import { WeChatApiError } from '../wechat/errors';
 import { ERR } from '../wechat/errcodes';
 import { applyAuditOutcome, resumeReleaseOnAudit } from './audit-outcome';
-import { moveTarget } from './move-target';
 import { grayPercentageOf, releaseApp } from './release-app';
 import { describeFailure, isRetryable, PRIVACY_GUIDE_REFUSED, PrivacyGuideRefusedError } from './step-errors';
-import { MOVES, openTargets, stepOf, TERMINAL_STATES } from './target-lifecycle';
+import { MOVES, moveTarget, openTargets, stepOf, TERMINAL_STATES } from './target-lifecycle';
 
 export interface StepInput {
   step: string;

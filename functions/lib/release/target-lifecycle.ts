@@ -1,3 +1,5 @@
+import { countReleaseTargetFinal } from '../observability/release-signals';
+
 /**
  * Where one app stands in a release, and the only ways it moves. Terminal: released, failed,
  * cancelled, rolled_back. Held (waiting for approval) and gray_released (live for a share of
@@ -110,4 +112,20 @@ export function openTargets(release: { total: number; counts: Partial<Record<Tar
 /** The step a target in `state` was at when it failed, for its failure record. */
 export function stepOf(state: TargetState): string {
   return ({ pending: 'setDomains', domains_set: 'commit', committed: 'submitAudit', waiting_quota: 'submitAudit', audit_submitted: 'audit', audit_passed: 'release', held: 'release', gray_released: 'release' } as Partial<Record<TargetState, string>>)[state] ?? state;
+}
+
+/** What moves a target: the release store's transition, which enforces TRANSITIONS. */
+export interface TargetTransitions<Extra> {
+  transition(releaseId: string, appId: string, from: readonly TargetState[], to: TargetState, extra?: Extra): Promise<boolean>;
+}
+
+/**
+ * Every move of a release target goes through here: the store writes it (and refuses a move
+ * this table does not allow), and a target that reached a state it stays in is counted once,
+ * by the service that moved it rather than by the store.
+ */
+export async function moveTarget<Extra>(releases: TargetTransitions<Extra>, releaseId: string, appId: string, move: TargetMove, extra?: Extra): Promise<boolean> {
+  const moved = await releases.transition(releaseId, appId, move.from, move.to, extra);
+  if (moved && FINAL_STATES.has(move.to)) countReleaseTargetFinal(move.to);
+  return moved;
 }
