@@ -202,9 +202,8 @@ export const ROUTES: readonly RouteDefinition[] = [
   ...admin('adminPayment', PAYMENT_ROUTES),
 ];
 
-/** The release state machine: its ASL file is deployed as is, `${PipelineFunctionArn}` substituted. */
+/** The release state machine: statemachines/release-definition.ts builds it, `${PipelineFunctionArn}` substituted. */
 export const RELEASE_STATE_MACHINE = {
-  definitionFile: 'statemachines/release.asl.json',
   taskFunction: 'pipelineStep' as FunctionName,
   substitution: 'PipelineFunctionArn',
 } as const;

@@ -106,7 +106,7 @@ export class WeappFleetStack extends Stack {
 
     const taskFunction = functions.get(RELEASE_STATE_MACHINE.taskFunction);
     if (taskFunction) {
-      const pipeline = new ReleaseStateMachine(this, 'ReleasePipeline', { ...RELEASE_STATE_MACHINE, repoRoot: REPO_ROOT, taskFunction });
+      const pipeline = new ReleaseStateMachine(this, 'ReleasePipeline', { ...RELEASE_STATE_MACHINE, taskFunction });
       this.release = pipeline.stateMachine;
       for (const [name, def] of Object.entries(functionDefs)) {
         const fn = functions.get(name)!;

@@ -10,8 +10,8 @@ import { invokeLocally, localFunctionArn } from './lambda-context';
 import { LocalScheduler, type ScheduleRun } from './scheduler';
 import type { LocalSettings } from './settings';
 import { WeChatSimulator, type WeChatSimulatorOptions } from './wechat-sim/server';
-import { readFileSync } from 'node:fs';
 import { RELEASE_STATE_MACHINE } from '../infra/manifest';
+import { releaseDefinitionJson } from '../statemachines/release-definition';
 import { LocalStepFunctions } from './stepfunctions';
 import { startLocalS3 } from './s3';
 import { startLocalSecretsManager } from './secrets-manager';
@@ -98,7 +98,7 @@ export async function startLocalPlatform(settings: LocalSettings, options: Local
     const gateway = new LocalGateway({ port: settings.port, adminToken: settings.adminToken, onRequest: options.onRequest, onResponse: options.onResponse, functionTimeoutScale: options.functionTimeoutScale });
     const gatewayUrl = await gateway.start();
     started.push(gateway);
-    // The release state machine: the same ASL file CDK deploys; its Lambda task is the same handler.
+    // The release state machine: the same definition CDK deploys; its Lambda task is the same handler.
     const pipelineArn = localFunctionArn(RELEASE_STATE_MACHINE.taskFunction);
     const stepFunctions = new LocalStepFunctions({
       port: 0,
@@ -107,7 +107,7 @@ export async function startLocalPlatform(settings: LocalSettings, options: Local
         {
           name: 'weapp-fleet-release',
           arn: LOCAL_RELEASE_STATE_MACHINE_ARN,
-          definition: readFileSync(path.resolve(__dirname, '..', RELEASE_STATE_MACHINE.definitionFile), 'utf8'),
+          definition: releaseDefinitionJson(),
           substitutions: { [RELEASE_STATE_MACHINE.substitution]: pipelineArn },
           functions: {
             [pipelineArn]: (payload) => invokeLocally(gateway.handlerFor(RELEASE_STATE_MACHINE.taskFunction), RELEASE_STATE_MACHINE.taskFunction, payload),
@@ -157,7 +157,7 @@ async function redriveReleases(): Promise<void> {
   const running = await stores.releases.running();
   if (running.length === 0) return;
   const services = await componentServices();
-  const releases = new ReleaseService(stores, services.templates, services.credentials.appId);
+  const releases = new ReleaseService(stores, services.templates, services.credentials.appId, services.miniPrograms);
   for (const release of running) {
     const executionArn = await releases.redrive(release.releaseId);
     if (executionArn) process.stdout.write(`[weapp-fleet] release ${release.releaseId} resumed after restart (${executionArn})\n`);

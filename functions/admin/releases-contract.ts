@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { route } from '../lib/http/api-route';
 import { ServerDomainLists, WebviewDomainList } from '../lib/weapp/domains';
 import { PrivacyTemplate } from '../lib/weapp/privacy';
-import { TARGET_STATES } from '../lib/store/release-store';
+import { TARGET_STATES } from '../lib/release/target-lifecycle';
 import { AppId, JsonObject } from './weapp/contract';
 
 const ReleaseParams = z.object({ releaseId: z.string().regex(/^rel-[0-9a-z-]{1,64}$/, 'not a release id') });

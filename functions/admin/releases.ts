@@ -2,13 +2,12 @@ import { implement } from '../lib/http/api-route';
 import { serveRoutes } from '../lib/http/serve-routes';
 import { NotFoundError } from '../lib/errors';
 import { componentServices, platformStores } from '../lib/platform';
-import { completeRelease, grayRelease, releaseApp } from '../lib/release/release-app';
 import { ReleaseService } from '../lib/release/release-service';
 import { RELEASE_ROUTES as R } from './releases-contract';
 
 const service = async () => {
   const services = await componentServices();
-  return new ReleaseService(platformStores(), services.templates, services.credentials.appId);
+  return new ReleaseService(platformStores(), services.templates, services.credentials.appId, services.miniPrograms);
 };
 
 /** `/admin/releases…`: start a fleet release and follow, approve, widen or complete (gray), cancel, retry or roll it back. */
@@ -43,29 +42,15 @@ export const handler = serveRoutes([
     const page = await platformStores().releases.targets(params.releaseId, query);
     return { ...release, targets: page.items, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
   }),
-  implement(R.approveRelease, async ({ params }) =>
-    (await service()).approve(params.releaseId, (appId, release) => releaseApp({ stores: platformStores(), services: componentServices }, params.releaseId, appId, release, ['held'])),
-  ),
+  implement(R.approveRelease, async ({ params }) => (await service()).approve(params.releaseId)),
   implement(R.cancelRelease, async ({ params }) => (await service()).cancel(params.releaseId)),
   implement(R.getTrialQrcode, async ({ params }) => {
     const image = await platformStores().releases.getTrialQrcode(params.releaseId, params.appId);
     if (!image) throw new NotFoundError(`no trial QR code kept for ${params.appId} in ${params.releaseId}`);
     return image;
   }),
-  implement(R.rollbackRelease, async ({ params }) => {
-    const { miniPrograms } = await componentServices();
-    return (await service()).rollback(params.releaseId, async (appId, state) => {
-      if (state === 'gray_released') await miniPrograms.api(appId).revertGrayRelease();
-      else await miniPrograms.api(appId).revertCodeRelease();
-    });
-  }),
-  implement(R.widenGrayRelease, async ({ params, body }) => {
-    const { miniPrograms } = await componentServices();
-    return (await service()).widenGray(params.releaseId, body.percentage, (appId) => grayRelease(miniPrograms.api(appId), body.percentage));
-  }),
-  implement(R.completeRollout, async ({ params }) => {
-    const { miniPrograms } = await componentServices();
-    return (await service()).completeRollout(params.releaseId, (appId) => completeRelease(miniPrograms.api(appId)));
-  }),
+  implement(R.rollbackRelease, async ({ params }) => (await service()).rollback(params.releaseId)),
+  implement(R.widenGrayRelease, async ({ params, body }) => (await service()).widenGray(params.releaseId, body.percentage)),
+  implement(R.completeRollout, async ({ params }) => (await service()).completeRollout(params.releaseId)),
   implement(R.retryFailed, async ({ params }) => (await service()).retryFailed(params.releaseId)),
 ]);

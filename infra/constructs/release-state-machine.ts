@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import * as path from 'node:path';
 import { ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { PolicyStatement, type IGrantable, type IRole } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
@@ -7,21 +5,20 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { releaseDefinitionJson } from '../../statemachines/release-definition';
 import { accessLogBucket } from './access-log-bucket';
 import { nagRef } from './nag';
 
 const NAME = 'weapp-fleet-release';
 
 export interface ReleaseStateMachineProps {
-  /** Repository-relative path of the ASL file shared with the local runner. */
-  definitionFile: string;
-  repoRoot: string;
   taskFunction: IFunction;
   substitution: string;
 }
 
 /**
- * The release pipeline, deployed from the very ASL file the local runner executes. Standard
+ * The release pipeline, deployed from the very definition the local runner executes
+ * (statemachines/release-definition.ts). Standard
  * workflow: an audit can take days, and a Standard execution may wait up to a year.
  */
 export class ReleaseStateMachine extends Construct {
@@ -46,7 +43,7 @@ export class ReleaseStateMachine extends Construct {
       stateMachineName: NAME,
       stateMachineType: StateMachineType.STANDARD,
       // Inline, not an S3 asset: the definition is small and is then visible in the template.
-      definitionBody: DefinitionBody.fromString(readFileSync(path.join(props.repoRoot, props.definitionFile), 'utf8')),
+      definitionBody: DefinitionBody.fromString(releaseDefinitionJson()),
       definitionSubstitutions: { [props.substitution]: props.taskFunction.functionArn },
       tracingEnabled: true,
       logs: { destination: logs, level: LogLevel.ALL, includeExecutionData: false },

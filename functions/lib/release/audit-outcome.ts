@@ -2,7 +2,8 @@ import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import { sfnClient } from '../aws/clients';
 import { logger } from '../logger';
 import type { AuditStatus } from '../store/audit-store';
-import type { ReleaseStore, TargetState } from '../store/release-store';
+import type { ReleaseStore } from '../store/release-store';
+import { MOVES, moveTarget, type TargetState } from './target-lifecycle';
 
 /**
  * Moves a release target on once its audit is decided. A caller that has just read the
@@ -11,9 +12,9 @@ import type { ReleaseStore, TargetState } from '../store/release-store';
 export async function applyAuditOutcome(releases: ReleaseStore, releaseId: string, appId: string, status: AuditStatus, reason?: string, knownState?: TargetState): Promise<void> {
   const known = knownState ? { knownState } : {};
   if (status === 'passed') {
-    await releases.transition(releaseId, appId, ['audit_submitted'], 'audit_passed', known);
+    await moveTarget(releases, releaseId, appId, MOVES.auditPassed, known);
   } else if (status === 'rejected' || status === 'withdrawn') {
-    await releases.transition(releaseId, appId, ['audit_submitted'], 'failed', {
+    await moveTarget(releases, releaseId, appId, MOVES.auditFailed, {
       failure: { step: 'audit', reason: status === 'rejected' ? `audit rejected: ${reason ?? 'no reason given'}` : 'audit withdrawn' },
       ...known,
     });

@@ -7,11 +7,14 @@ import { s3Client, sfnClient } from '../aws/clients';
 import { mapSettledBefore } from '../concurrency';
 import { config } from '../config';
 import { BadRequestError, ConfigurationError, ConflictError, NotFoundError } from '../errors';
-import type { Stores } from '../platform';
-import { FINAL_STATES, openTargets, type ReleaseOptions, type ReleaseRecord, type TargetRecord, type TargetState } from '../store/release-store';
+import type { AuthorizerStore } from '../store/authorizer-store';
+import type { ReleaseOptions, ReleaseRecord, ReleaseStore, TargetRecord } from '../store/release-store';
+import type { MiniProgramService } from '../weapp/mini-program-service';
 import { buildExtJson } from '../weapp/ext-json';
 import { privacyTemplateProblem } from '../weapp/privacy';
 import type { TemplateApi } from '../wechat/weapp';
+import { releaseApp } from './release-app';
+import { FINAL_STATES, MOVES, moveTarget, openTargets, type TargetState } from './target-lifecycle';
 
 /** Every authorized mini program, narrowed by what the registry knows of it. */
 export interface TargetFilter {
@@ -60,9 +63,11 @@ export const MAX_TARGETS = 100_000;
  */
 export class ReleaseService {
   constructor(
-    private readonly stores: Stores,
+    /** The stores it reads and writes (the platform's Stores fit): its releases, and whom a release may target. */
+    private readonly stores: { releases: ReleaseStore; authorizers: Pick<AuthorizerStore, 'listAll'> },
     private readonly templates: TemplateApi,
     private readonly componentAppId: string,
+    private readonly miniPrograms: MiniProgramService,
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -96,10 +101,11 @@ export class ReleaseService {
   }
 
   /** Releases every held app of a release (audit passed, waiting for approval): in full, or gray for a gray release. */
-  async approve(releaseId: string, releaseApp: (appId: string, release: ReleaseRecord) => Promise<void>, budgetMs = SYNC_BUDGET_MS): Promise<BudgetedOutcome<'released'>> {
+  async approve(releaseId: string, budgetMs = SYNC_BUDGET_MS): Promise<BudgetedOutcome<'released'>> {
     const release = await this.require(releaseId);
-    const outcome = await this.forTargets(releaseId, ['held'], 'released', budgetMs, (t) => releaseApp(t.appId, release), (t, error) =>
-      this.stores.releases.transition(releaseId, t.appId, ['held'], 'failed', { failure: { step: 'release', reason: error.message, ...(error.errcode !== undefined ? { errcode: error.errcode } : {}) } }).then(() => undefined),
+    const goLive = { releases: this.stores.releases, miniPrograms: this.miniPrograms };
+    const outcome = await this.forTargets(releaseId, ['held'], 'released', budgetMs, (t) => releaseApp(goLive, releaseId, t.appId, release, 'held'), (t, error) =>
+      moveTarget(this.stores.releases, releaseId, t.appId, MOVES.approveFailed, { failure: { step: 'release', reason: error.message, ...(error.errcode !== undefined ? { errcode: error.errcode } : {}) } }).then(() => undefined),
     );
     await this.finishIfDone(releaseId);
     return outcome;
@@ -111,7 +117,7 @@ export class ReleaseService {
    * the same share again goes on with the apps a previous call left. An app WeChat refuses keeps
    * its share, with the reason.
    */
-  async widenGray(releaseId: string, percentage: number, widen: (appId: string) => Promise<number>, budgetMs = SYNC_BUDGET_MS): Promise<BudgetedOutcome<'widened'>> {
+  async widenGray(releaseId: string, percentage: number, budgetMs = SYNC_BUDGET_MS): Promise<BudgetedOutcome<'widened'>> {
     const release = await this.require(releaseId);
     if (!release.gray || release.gray.completedAt) throw new ConflictError(`release ${releaseId} has no gray rollout to widen`, 'not_gray');
     if (!Number.isInteger(percentage) || percentage < 1 || percentage > 100) throw new BadRequestError('percentage is an integer from 1 to 100', 'invalid_gray_percentage');
@@ -119,7 +125,7 @@ export class ReleaseService {
     await this.stores.releases.setGray(releaseId, { percentage, at: new Date(this.now()).toISOString() });
     const below = (t: TargetRecord) => (t.gray?.percentage ?? 0) < percentage;
     return this.forTargets(releaseId, ['gray_released'], 'widened', budgetMs, async (t) => {
-      const reached = await widen(t.appId);
+      const reached = await this.miniPrograms.grayRelease(t.appId, percentage);
       await this.stores.releases.recordGray(releaseId, t.appId, { percentage: reached, at: new Date(this.now()).toISOString() });
     }, (t, error) => this.recordGrayError(releaseId, t, 'widen', error), below);
   }
@@ -129,12 +135,12 @@ export class ReleaseService {
    * live for everyone and ends WeChat's plan. An app WeChat refuses stays gray-released with
    * the reason; the release finishes once none is left.
    */
-  async completeRollout(releaseId: string, complete: (appId: string) => Promise<void>, budgetMs = SYNC_BUDGET_MS): Promise<BudgetedOutcome<'completed'>> {
+  async completeRollout(releaseId: string, budgetMs = SYNC_BUDGET_MS): Promise<BudgetedOutcome<'completed'>> {
     const release = await this.require(releaseId);
     if (!release.gray) throw new ConflictError(`release ${releaseId} is not a gray release`, 'not_gray');
     const outcome = await this.forTargets(releaseId, ['gray_released'], 'completed', budgetMs, async (t) => {
-      await complete(t.appId);
-      await this.stores.releases.transition(releaseId, t.appId, ['gray_released'], 'released', { knownState: t.state, gray: { percentage: 100, at: new Date(this.now()).toISOString() }, detail: 'rollout completed: live for everyone' });
+      await this.miniPrograms.releaseVersion(t.appId);
+      await moveTarget(this.stores.releases, releaseId, t.appId, MOVES.completeRollout, { knownState: t.state, gray: { percentage: 100, at: new Date(this.now()).toISOString() }, detail: 'rollout completed: live for everyone' });
     }, (t, error) => this.recordGrayError(releaseId, t, 'complete', error));
     if (outcome.failed === 0 && outcome.remaining === 0 && !release.gray.completedAt) {
       const at = new Date(this.now()).toISOString();
@@ -155,7 +161,7 @@ export class ReleaseService {
       await sfnClient().send(new StopExecutionCommand({ executionArn: release.executionArn, cause: 'cancelled by an operator' })).catch(() => undefined);
     }
     const open = (await this.stores.releases.allTargets(releaseId)).filter((t) => !FINAL_STATES.has(t.state));
-    const results = await mapSettledBefore(open, 1, this.now() + budgetMs, (t) => this.stores.releases.transition(releaseId, t.appId, [t.state], 'cancelled', { knownState: t.state }), this.now);
+    const results = await mapSettledBefore(open, 1, this.now() + budgetMs, (t) => moveTarget(this.stores.releases, releaseId, t.appId, MOVES.cancel(t.state), { knownState: t.state }), this.now);
     const remaining = results.filter((r) => r === undefined || r.status === 'rejected').length;
     if (remaining === 0) await this.stores.releases.finish(releaseId, 'cancelled');
     return { cancelled: results.filter((r) => r?.status === 'fulfilled' && r.value).length, remaining };
@@ -167,14 +173,14 @@ export class ReleaseService {
     if (release.status === 'running' && release.executionArn) throw new ConflictError('the release is still running', 'release_running');
     const failed = (await this.stores.releases.allTargets(releaseId, 'failed')).map((t) => t.appId);
     if (failed.length === 0) return { retried: 0 };
-    for (const appId of failed) await this.stores.releases.transition(releaseId, appId, ['failed'], 'pending', { detail: 'retry' });
+    for (const appId of failed) await moveTarget(this.stores.releases, releaseId, appId, MOVES.retry, { detail: 'retry' });
     await this.stores.releases.reopen(releaseId);
     let executionArn: string;
     try {
       executionArn = await this.executeFor(releaseId, failed, `${releaseId}-retry-${this.now()}`, release.options.maxConcurrency);
     } catch (error) {
       // Nothing will run them: put them back as they were, so the operator can retry again.
-      for (const appId of failed) await this.stores.releases.transition(releaseId, appId, ['pending'], 'failed', { detail: 'retry could not start' });
+      for (const appId of failed) await moveTarget(this.stores.releases, releaseId, appId, MOVES.retryNotStarted, { detail: 'retry could not start' });
       await this.finishIfDone(releaseId);
       throw error;
     }
@@ -187,13 +193,13 @@ export class ReleaseService {
    * other while a gray release runs, 87011). The outcome is recorded per app; apps WeChat
    * refuses to revert keep their state with the reason.
    */
-  async rollback(releaseId: string, revert: (appId: string, state: 'released' | 'gray_released') => Promise<void>, budgetMs = SYNC_BUDGET_MS): Promise<BudgetedOutcome<'rolledBack'>> {
+  async rollback(releaseId: string, budgetMs = SYNC_BUDGET_MS): Promise<BudgetedOutcome<'rolledBack'>> {
     await this.require(releaseId);
     const at = () => new Date(this.now()).toISOString();
     const outcome = await this.forTargets(releaseId, ['released', 'gray_released'], 'rolledBack', budgetMs, async (target) => {
       const state = target.state as 'released' | 'gray_released';
-      await revert(target.appId, state);
-      await this.stores.releases.transition(releaseId, target.appId, [state], 'rolled_back', { detail: state === 'gray_released' ? 'gray release cancelled' : 'reverted to the previous release' });
+      await this.miniPrograms.revertRelease(target.appId, state);
+      await moveTarget(this.stores.releases, releaseId, target.appId, MOVES.rollBack(state), { detail: state === 'gray_released' ? 'gray release cancelled' : 'reverted to the previous release' });
       await this.stores.releases.recordRollback(releaseId, target.appId, { at: at(), ok: true });
     }, async (target, error) => {
       await this.stores.releases.recordRollback(releaseId, target.appId, { at: at(), ok: false, reason: error.message, ...(error.errcode !== undefined ? { errcode: error.errcode } : {}) });

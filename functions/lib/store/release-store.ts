@@ -1,36 +1,11 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, BatchWriteCommand, DeleteCommand, GetCommand, paginateQuery, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { countReleaseTargetFinal } from '../observability/release-signals';
+import { assertAllowed, TARGET_STATES, type TargetState } from '../release/target-lifecycle';
 import type { PrivacyTemplate } from '../weapp/privacy';
 import { withoutKeys } from './keys';
 
-/**
- * Where one app stands in a release. Terminal: released, failed, cancelled, rolled_back. Held
- * (waiting for approval) and gray_released (live for a share of users through `grayrelease`,
- * waiting for an operator to widen or complete the rollout) wait for someone to act.
- */
-export const TARGET_STATES = [
-  'pending',
-  'domains_set',
-  'committed',
-  'audit_submitted',
-  'waiting_quota',
-  'audit_passed',
-  'held',
-  'gray_released',
-  'released',
-  'failed',
-  'cancelled',
-  'rolled_back',
-] as const;
-export type TargetState = (typeof TARGET_STATES)[number];
-export const TERMINAL_STATES: ReadonlySet<TargetState> = new Set(['released', 'failed', 'cancelled', 'rolled_back']);
-/**
- * Where a target stays until someone acts: the terminal states, held for approval, and
- * gray-released. The pipeline is done with these; a held or gray-released app still keeps its
- * release running until approved or until its rollout is completed.
- */
-export const FINAL_STATES: ReadonlySet<TargetState> = new Set([...TERMINAL_STATES, 'held', 'gray_released']);
+// Importers that only need the states read them here too; the lifecycle module is their home.
+export { TARGET_STATES, type TargetState };
 
 export type ReleaseStatus = 'running' | 'succeeded' | 'completed_with_failures' | 'cancelled';
 
@@ -80,11 +55,6 @@ export interface TargetGray {
   percentage: number;
   at: string;
   error?: { action: 'widen' | 'complete'; reason: string; errcode?: number; at: string };
-}
-
-/** Targets of a release not yet in a terminal state (held ones included): the release runs while any is. */
-export function openTargets(release: Pick<ReleaseRecord, 'total' | 'counts'>): number {
-  return release.total - [...TERMINAL_STATES].reduce((n, state) => n + (release.counts[state] ?? 0), 0);
 }
 
 export interface TargetRecord {
@@ -232,7 +202,8 @@ export class ReleaseStore {
 
   /**
    * Moves a target from one of `from` to `to`, with the release counters, atomically. Returns
-   * false when the target is not in any of `from` (a step re-run after a crash, or a cancel).
+   * false when the target is not in any of `from` (a step re-run after a crash, or a cancel);
+   * throws IllegalTransitionError for a move the target lifecycle does not allow.
    */
   async transition(
     releaseId: string,
@@ -243,6 +214,7 @@ export class ReleaseStore {
     now = Date.now(),
     attempt = 0,
   ): Promise<boolean> {
+    assertAllowed({ from, to });
     // A caller that just read the target passes its state and saves a read; the condition
     // on the write still catches a target that moved meanwhile.
     const current = extra.knownState && attempt === 0 ? { state: extra.knownState } : await this.getTarget(releaseId, appId);
@@ -289,7 +261,6 @@ export class ReleaseStore {
           ],
         }),
       );
-      if (FINAL_STATES.has(to)) countReleaseTargetFinal(to);
       return true;
     } catch (error) {
       // Another step moved this target first, or touched the release counters at the same

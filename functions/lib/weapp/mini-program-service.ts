@@ -7,7 +7,7 @@ import { quotaPeriod } from '../store/quota-store';
 import type { AuthorizerAccessTokens } from '../tokens/authorizer-access-token';
 import type { WeChatClient } from '../wechat/client';
 import { WeChatApiError } from '../wechat/errors';
-import { WeappApi, type ServerDomains, type SubmitAuditBody } from '../wechat/weapp';
+import { WeappApi, type ServerDomains, type SetPrivacySettingBody, type SubmitAuditBody } from '../wechat/weapp';
 import { buildExtJson, type JsonObject } from './ext-json';
 import { ERR } from '../wechat/errcodes';
 
@@ -198,6 +198,59 @@ export class MiniProgramService {
     };
   }
 
+  /** `setwebviewdomain` set; 89019 (already exactly these domains) is done too. */
+  async setWebviewDomains(appId: string, domains: string[]): Promise<void> {
+    try {
+      await this.api(appId).setWebviewDomain('set', domains);
+    } catch (error) {
+      if (!(error instanceof WeChatApiError && error.errcode === ERR.WEBVIEW_DOMAINS_UNCHANGED)) throw error;
+    }
+  }
+
+  /** `queryquota`: the third-party platform's audit submissions this month, whichever authorizer asks. */
+  auditQuota(appId: string) {
+    return this.api(appId).queryQuota();
+  }
+
+  /** `setprivacysetting`: the privacy guide of the development version (privacy_ver 2) or the live one. */
+  async setPrivacySetting(appId: string, setting: SetPrivacySettingBody): Promise<void> {
+    await this.api(appId).setPrivacySetting(setting);
+  }
+
+  /** `bind_tester`; someone already a tester (85004) is fine. */
+  async bindTester(appId: string, wechatId: string): Promise<void> {
+    try {
+      await this.api(appId).bindTester(wechatId);
+    } catch (error) {
+      if (!(error instanceof WeChatApiError && error.errcode === ERR.ALREADY_TESTER)) throw error;
+    }
+  }
+
+  /** `get_qrcode`: the trial version's QR code image. */
+  trialQrcode(appId: string) {
+    return this.api(appId).getQrcode();
+  }
+
+  /** `release` (also completes a running gray release); see completeRelease. */
+  releaseVersion(appId: string): Promise<void> {
+    return completeRelease(this.api(appId));
+  }
+
+  /** `grayrelease` to `percentage`, answering the share the app is live for; see grayRelease. */
+  grayRelease(appId: string, percentage: number): Promise<number> {
+    return grayRelease(this.api(appId), percentage);
+  }
+
+  /**
+   * Takes back what a release put live: a released app by one level (`revertcoderelease`), a
+   * gray-released one by cancelling its gray release (`revertgrayrelease`; WeChat refuses the
+   * other while a gray release runs, 87011).
+   */
+  async revertRelease(appId: string, state: 'released' | 'gray_released'): Promise<void> {
+    if (state === 'gray_released') await this.api(appId).revertGrayRelease();
+    else await this.api(appId).revertCodeRelease();
+  }
+
   /** Codes limited to 100,000 per app in all (getwxacode, createwxaqrcode). */
   limitedCode<T>(appId: string, call: (api: WeappApi) => Promise<T>): Promise<T> {
     return this.deps.quotas.guard(appId, 'limitedWxaCode', () => call(this.api(appId)), this.now());
@@ -250,3 +303,37 @@ async function auditOfCommit(api: WeappApi, commit: { userVersion: string; commi
 
 /** WeChat's audit status 3: withdrawn by the platform (`undocodeaudit`). */
 const AUDIT_WITHDRAWN = 3;
+
+/**
+ * `release`: the full rollout, which also completes a running gray release. 85052 (this
+ * version is out already) counts as done: a re-run after WeChat answered but before the
+ * record, or an app an operator completed by hand.
+ * (https://developers.weixin.qq.com/doc/oplatform/openApi/miniprogram-management/code-management/api_release)
+ */
+export async function completeRelease(api: WeappApi): Promise<void> {
+  try {
+    await api.release();
+  } catch (error) {
+    if (!(error instanceof WeChatApiError && error.errcode === ERR.ALREADY_RELEASED)) throw error;
+  }
+}
+
+/**
+ * `grayrelease` to `percentage`, answering the share the app is live for. WeChat lets a
+ * running plan only go up (85082): when the plan is already at or past `percentage` (a re-run
+ * after WeChat answered, or a widen an operator did by hand) that is success at the plan's share.
+ */
+async function grayRelease(api: WeappApi, percentage: number): Promise<number> {
+  try {
+    await api.grayRelease(percentage);
+    return percentage;
+  } catch (error) {
+    if (!(error instanceof WeChatApiError && error.errcode === ERR.GRAY_PERCENTAGE_NOT_HIGHER)) throw error;
+    const plan = (await api.getGrayReleasePlan()).gray_release_plan;
+    if (!isRunning(plan.status) || plan.gray_percentage < percentage) throw error;
+    return plan.gray_percentage;
+  }
+}
+
+/** getgrayreleaseplan's status: 1 running, 2 paused (0 none, 3 finished, 4 deleted). */
+const isRunning = (status: number): boolean => status === 1 || status === 2;

@@ -60,9 +60,15 @@ describe('GET /admin/health', () => {
 
     const fourDaysAgo = new Date(Date.now() - 4 * 24 * 3600 * 1000).toISOString();
     await releases.create({ ...base, releaseId: 'rel-stalled', createdAt: fourDaysAgo }, ['wx0000000000000002', 'wx0000000000000003', 'wx0000000000000004']);
-    await releases.transition('rel-stalled', 'wx0000000000000002', ['pending'], 'audit_submitted');
-    await releases.transition('rel-stalled', 'wx0000000000000003', ['pending'], 'held');
-    await releases.transition('rel-stalled', 'wx0000000000000004', ['pending'], 'gray_released');
+    // Only the moves the target lifecycle allows, one at a time, to where each app waits.
+    type State = Parameters<typeof releases.transition>[3];
+    const walk = async (appId: string, ...states: State[]) => {
+      for (const [i, to] of states.entries()) await releases.transition('rel-stalled', appId, [i === 0 ? 'pending' : states[i - 1]!], to);
+    };
+    const toAudit: State[] = ['domains_set', 'committed', 'audit_submitted'];
+    await walk('wx0000000000000002', ...toAudit);
+    await walk('wx0000000000000003', ...toAudit, 'audit_passed', 'held');
+    await walk('wx0000000000000004', ...toAudit, 'audit_passed', 'gray_released');
     const report = await health();
     expect(report.status).toBe('degraded');
     expect(report.parts.releases).toMatchObject({

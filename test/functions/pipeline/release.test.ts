@@ -3,6 +3,7 @@ import { startTestPlatform, type TestPlatform } from '../../helpers/platform';
 import { platformStores } from '../../../functions/lib/platform';
 import { ReleaseService } from '../../../functions/lib/release/release-service';
 import type { TemplateApi } from '../../../functions/lib/wechat/weapp';
+import type { MiniProgramService } from '../../../functions/lib/weapp/mini-program-service';
 import { settled } from '../../local/stepfunctions/helpers';
 import { scaled } from '../../helpers/time-scale';
 
@@ -172,7 +173,7 @@ describe('release pipeline', () => {
       const started = await start({ targets: { appIds } });
       await settle(started.json.releaseId, (r) => r.counts.audit_submitted === 2);
       // Out of time before the first app (a budget of 0): the execution stops, the apps wait for the next call.
-      const service = new ReleaseService(platformStores(), {} as TemplateApi, platform.settings.component.appId);
+      const service = new ReleaseService(platformStores(), {} as TemplateApi, platform.settings.component.appId, {} as MiniProgramService);
       expect(await service.cancel(started.json.releaseId, 0)).toEqual({ cancelled: 0, remaining: 2 });
       expect((await settled(sfnClient(), started.json.executionArn, 10_000)).status).toBe('ABORTED');
       expect(await release(started.json.releaseId)).toMatchObject({ status: 'running', counts: { audit_submitted: 2 } });
@@ -320,8 +321,8 @@ describe('release pipeline', () => {
 
       expect(await post(`/admin/releases/${id}/gray`, { percentage: 5 })).toMatchObject({ status: 400, json: { code: 'gray_percentage_not_higher' } });
       // Out of time before the first app: nothing widened, both left for the next call.
-      const service = new ReleaseService(platformStores(), {} as TemplateApi, platform.settings.component.appId);
-      expect(await service.widenGray(id, 50, async () => 50, 0)).toEqual({ widened: 0, failed: 0, remaining: 2 });
+      const service = new ReleaseService(platformStores(), {} as TemplateApi, platform.settings.component.appId, {} as MiniProgramService);
+      expect(await service.widenGray(id, 50, 0)).toEqual({ widened: 0, failed: 0, remaining: 2 });
       expect(await post(`/admin/releases/${id}/gray`, { percentage: 50 })).toEqual({ status: 200, json: { widened: 2, failed: 0, remaining: 0 } });
       // Asked again at the same share: every app is there already.
       expect(await post(`/admin/releases/${id}/gray`, { percentage: 50 })).toEqual({ status: 200, json: { widened: 0, failed: 0, remaining: 0 } });

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ensureTable, localDynamoClient } from '../../../../local/dynamodb';
 import { ReleaseStore } from '../../../../functions/lib/store/release-store';
+import { IllegalTransitionError } from '../../../../functions/lib/release/target-lifecycle';
 
 describe('Class: ReleaseStore', () => {
   const tableName = `releases-${randomUUID()}`;
@@ -19,6 +20,16 @@ describe('Class: ReleaseStore', () => {
     await store.transition('rel-pages', appIds[1099]!, ['pending'], 'failed', { failure: { step: 'commit', reason: 'x' } });
     expect((await store.allTargets('rel-pages', 'failed')).map((t) => t.appId)).toEqual([appIds[1099]]);
     expect((await store.get('rel-pages'))?.counts).toMatchObject({ pending: 1099, failed: 1 });
+  });
+
+  it('transition refuses a move the target lifecycle does not allow, and writes nothing', async () => {
+    await store.create({ releaseId: 'rel-illegal', templateId: '1', userVersion: '1', userDesc: '', createdBy: 't', createdAt: new Date().toISOString(), options: { autoRelease: true, maxConcurrency: 1 } }, ['wx0000000000000001']);
+    await expect(store.transition('rel-illegal', 'wx0000000000000001', ['pending'], 'released')).rejects.toThrow(IllegalTransitionError);
+    // One illegal `from` among legal ones is refused too: the caller's expectation is wrong.
+    await expect(store.transition('rel-illegal', 'wx0000000000000001', ['pending', 'cancelled'], 'domains_set')).rejects.toMatchObject({ name: 'IllegalTransitionError', from: 'cancelled', to: 'domains_set' });
+    expect(await store.getTarget('rel-illegal', 'wx0000000000000001')).toMatchObject({ state: 'pending', history: [{ state: 'pending' }] });
+    expect((await store.get('rel-illegal'))?.counts).toMatchObject({ pending: 1, released: 0, domains_set: 0 });
+    expect(await store.transition('rel-illegal', 'wx0000000000000001', ['pending'], 'domains_set')).toBe(true);
   });
 
   it('running() finds every running release, however many came after it, and follows finish and reopen', async () => {

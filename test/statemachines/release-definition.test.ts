@@ -1,10 +1,8 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { STEPS } from '../../functions/pipeline/steps';
+import { STEPS } from '../../functions/lib/release/steps';
 import { type Json, type JsonObject, substitute, validateAsl } from '../../local/stepfunctions/asl';
 import { RELEASE_STATE_MACHINE } from '../../infra/manifest';
+import { DISTRIBUTED_PREFIX, releaseDefinitionJson } from '../../statemachines/release-definition';
 
-const file = path.resolve(__dirname, '../../statemachines/release.asl.json');
 const PIPELINE_FUNCTION_ARN = 'arn:aws:lambda:ap-east-1:123456789012:function:pipeline-step';
 
 type States = Record<string, JsonObject>;
@@ -13,9 +11,6 @@ interface Processor {
   States: States;
   ProcessorConfig?: JsonObject;
 }
-
-/** The per-app pipeline's name in the Distributed Map carries this prefix (state names are unique per machine). */
-const DISTRIBUTED_PREFIX = 'Fleet';
 
 /** A copy of a processor's States with `prefix` taken off every state name and transition. */
 function withoutPrefix(processor: Processor, prefix: string): { StartAt: string; States: Record<string, Json> } {
@@ -31,8 +26,8 @@ function withoutPrefix(processor: Processor, prefix: string): { StartAt: string;
   };
 }
 
-describe('statemachines/release.asl.json', () => {
-  const text = readFileSync(file, 'utf8');
+describe('statemachines/release-definition.ts', () => {
+  const text = releaseDefinitionJson();
   const definition = JSON.parse(text) as { States: States };
 
   it('is valid ASL (asl-validator), once its ARN is substituted as CDK and the local runner do', () => {
@@ -64,6 +59,16 @@ describe('statemachines/release.asl.json', () => {
     expect(Object.keys(distributed.States).every((name) => name.startsWith(DISTRIBUTED_PREFIX))).toBe(true);
     expect(Object.keys(inline.States).length).toBeGreaterThan(5);
     expect(withoutPrefix(distributed, DISTRIBUTED_PREFIX)).toEqual(withoutPrefix(inline, DISTRIBUTED_PREFIX));
+  });
+
+  it('keeps every transition of each per-app processor inside it (the prefix reached every Next and Default)', () => {
+    const waves = definition.States.Waves!.ItemProcessor as unknown as Processor;
+    const processors = [waves.States.Targets!.ItemProcessor as unknown as Processor, definition.States.DistributedTargets!.ItemProcessor as unknown as Processor];
+    for (const processor of processors) {
+      const targets = [processor.StartAt, ...[...JSON.stringify(processor.States).matchAll(/"(?:Next|Default)":"(\w+)"/g)].map((m) => m[1]!)];
+      expect(targets.length).toBeGreaterThan(10);
+      for (const target of targets) expect(Object.keys(processor.States)).toContain(target);
+    }
   });
 
   it('tells a drifted copy apart (the comparison above can fail)', () => {

@@ -1,14 +1,16 @@
-import { ConfigurationError } from '../lib/errors';
-import { logger } from '../lib/logger';
-import type { ComponentServices, Stores } from '../lib/platform';
-import { applyAuditOutcome, resumeReleaseOnAudit } from '../lib/release/audit-outcome';
-import { grayPercentageOf, releaseApp } from '../lib/release/release-app';
-import type { AuditStatus } from '../lib/store/audit-store';
-import { openTargets, TERMINAL_STATES, type ReleaseRecord, type TargetState } from '../lib/store/release-store';
-import { toWeChatDomains, type ServerDomainLists } from '../lib/weapp/domains';
-import { privacyForApp } from '../lib/weapp/privacy';
-import { WeChatApiError, WeChatTransportError } from '../lib/wechat/errors';
-import { ERR } from '../lib/wechat/errcodes';
+import { ConfigurationError } from '../errors';
+import { logger } from '../logger';
+import type { AuditStatus, AuditStore } from '../store/audit-store';
+import type { ReleaseRecord, ReleaseStore } from '../store/release-store';
+import { toWeChatDomains, type ServerDomainLists } from '../weapp/domains';
+import type { MiniProgramService } from '../weapp/mini-program-service';
+import { privacyForApp } from '../weapp/privacy';
+import { WeChatApiError } from '../wechat/errors';
+import { ERR } from '../wechat/errcodes';
+import { applyAuditOutcome, resumeReleaseOnAudit } from './audit-outcome';
+import { grayPercentageOf, releaseApp } from './release-app';
+import { describeFailure, isRetryable, PRIVACY_GUIDE_REFUSED, PrivacyGuideRefusedError } from './step-errors';
+import { MOVES, moveTarget, openTargets, stepOf, TERMINAL_STATES } from './target-lifecycle';
 
 export interface StepInput {
   step: string;
@@ -19,22 +21,12 @@ export interface StepInput {
   error?: { Error?: string; Cause?: string };
 }
 
+/** What the steps work with; the pipeline handler builds it once per invocation. */
 export interface StepContext {
-  stores: Stores;
-  services: () => Promise<ComponentServices>;
-}
-
-/** WeChat's answers that mean "try again later"; the state machine retries these with backoff. */
-const RETRYABLE_ERRCODES = new Set<number>([ERR.SYSTEM_BUSY, ERR.TOO_FREQUENT]);
-
-export class WeChatRetryableError extends Error {
-  override readonly name = 'WeChatRetryableError';
-}
-
-const PRIVACY_GUIDE_REFUSED = 'PrivacyGuideRefused';
-/** WeChat refused the release's privacy guide for this app; the failure names the privacy step. */
-export class PrivacyGuideRefusedError extends Error {
-  override readonly name = PRIVACY_GUIDE_REFUSED;
+  releases: ReleaseStore;
+  audits: AuditStore;
+  /** Built on first use: only the steps that call WeChat need the component's secrets. */
+  miniPrograms: () => Promise<MiniProgramService>;
 }
 
 /** What a release asks for never changes once it started, so a warm Lambda reads it once. */
@@ -43,7 +35,7 @@ const releases = new Map<string, ReleaseRecord>();
 async function load(ctx: StepContext, releaseId: string, { fresh = false } = {}): Promise<ReleaseRecord> {
   const cached = releases.get(releaseId);
   if (cached && !fresh) return cached;
-  const release = await ctx.stores.releases.get(releaseId);
+  const release = await ctx.releases.get(releaseId);
   if (!release) throw new ConfigurationError(`no release ${releaseId}`);
   if (releases.size > 100) releases.clear();
   releases.set(releaseId, release);
@@ -65,42 +57,35 @@ export const STEPS: Record<string, (input: StepInput, ctx: StepContext) => Promi
     const waves = release.options.waves;
     if (!waves || waveIndex === 0) return { proceed: true, ...(await auditQuota(ctx, releaseId, release)) };
     const earlier = new Set(waves.slice(0, waveIndex).flat());
-    const items = await ctx.stores.releases.allTargets(releaseId);
+    const items = await ctx.releases.allTargets(releaseId);
     // A gray release's canary is live for its share of users: that is as far as this release takes it.
     const notReleased = items.filter((t) => earlier.has(t.appId) && t.state !== 'released' && t.state !== 'gray_released');
     if (notReleased.length === 0) return { proceed: true, ...(await auditQuota(ctx, releaseId, release)) };
     for (const appId of waves[waveIndex] ?? []) {
-      await ctx.stores.releases.transition(releaseId, appId, ['pending'], 'cancelled', { detail: `canary wave not released (${notReleased.map((t) => `${t.appId}: ${t.state}`).join(', ')})` });
+      await moveTarget(ctx.releases, releaseId, appId, MOVES.cancelWave, { detail: `canary wave not released (${notReleased.map((t) => `${t.appId}: ${t.state}`).join(', ')})` });
     }
     return { proceed: false };
   },
 
   async setDomains({ releaseId, appId }, ctx) {
-    const target = await ctx.stores.releases.getTarget(releaseId, appId!);
+    const target = await ctx.releases.getTarget(releaseId, appId!);
     if (target?.state !== 'pending') return { outcome: 'skipped' };
     const release = await load(ctx, releaseId);
-    const { miniPrograms } = await ctx.services();
+    const miniPrograms = await ctx.miniPrograms();
     if (release.options.domains) await miniPrograms.modifyDomains(appId!, 'set', toWeChatDomains(release.options.domains as ServerDomainLists));
-    if (release.options.webviewDomains) {
-      try {
-        await miniPrograms.api(appId!).setWebviewDomain('set', release.options.webviewDomains);
-      } catch (error) {
-        // 89019: already exactly these domains.
-        if (!(error instanceof WeChatApiError && error.errcode === ERR.WEBVIEW_DOMAINS_UNCHANGED)) throw error;
-      }
-    }
-    await ctx.stores.releases.transition(releaseId, appId!, ['pending'], 'domains_set', { knownState: target.state });
+    if (release.options.webviewDomains) await miniPrograms.setWebviewDomains(appId!, release.options.webviewDomains);
+    await moveTarget(ctx.releases, releaseId, appId!, MOVES.setDomains, { knownState: target.state });
     return { outcome: 'done' };
   },
 
   async commit({ releaseId, appId }, ctx) {
-    const target = await ctx.stores.releases.getTarget(releaseId, appId!);
+    const target = await ctx.releases.getTarget(releaseId, appId!);
     if (target?.state !== 'domains_set') return { outcome: 'skipped' };
     const release = await load(ctx, releaseId);
-    const last = await ctx.stores.audits.lastCommit(appId!);
+    const last = await ctx.audits.lastCommit(appId!);
     // Committed by this release before a crash: don't commit again.
     if (!(last?.releaseId === releaseId)) {
-      const { miniPrograms } = await ctx.services();
+      const miniPrograms = await ctx.miniPrograms();
       await miniPrograms.commit(appId!, {
         templateId: release.templateId,
         userVersion: release.userVersion,
@@ -113,15 +98,15 @@ export const STEPS: Record<string, (input: StepInput, ctx: StepContext) => Promi
     // Setting the same guide again is harmless, so a re-run after a crash simply sets it again.
     if (release.options.privacy) await applyPrivacy(ctx, appId!, release);
     if (release.options.testers?.length || release.options.trialQrcode) await prepareTrial(ctx, releaseId, appId!, release);
-    await ctx.stores.releases.transition(releaseId, appId!, ['domains_set'], 'committed', { knownState: target.state });
+    await moveTarget(ctx.releases, releaseId, appId!, MOVES.commit, { knownState: target.state });
     return { outcome: 'done' };
   },
 
   async submitAudit({ releaseId, appId }, ctx) {
-    const target = await ctx.stores.releases.getTarget(releaseId, appId!);
+    const target = await ctx.releases.getTarget(releaseId, appId!);
     if (!target || !['committed', 'waiting_quota'].includes(target.state)) return { outcome: 'skipped' };
-    const { miniPrograms } = await ctx.services();
-    const latest = await ctx.stores.audits.latest(appId!);
+    const miniPrograms = await ctx.miniPrograms();
+    const latest = await ctx.audits.latest(appId!);
     let auditId: string;
     if (latest && latest.releaseId === releaseId) {
       // Submitted by this release before a crash.
@@ -133,45 +118,46 @@ export const STEPS: Record<string, (input: StepInput, ctx: StepContext) => Promi
       } catch (error) {
         const quota = (error instanceof WeChatApiError && error.errcode === ERR.AUDIT_QUOTA) || (error as { code?: string }).code === 'QUOTA_EXCEEDED';
         if (!quota) throw error;
-        await ctx.stores.releases.transition(releaseId, appId!, ['committed'], 'waiting_quota', { detail: 'audit quota used up; retrying later', knownState: target.state });
+        await moveTarget(ctx.releases, releaseId, appId!, MOVES.waitForQuota, { detail: 'audit quota used up; retrying later', knownState: target.state });
         return { outcome: 'waiting_quota' };
       }
     }
-    await ctx.stores.releases.transition(releaseId, appId!, ['committed', 'waiting_quota'], 'audit_submitted', { auditId, knownState: target.state });
+    await moveTarget(ctx.releases, releaseId, appId!, MOVES.submitAudit, { auditId, knownState: target.state });
     return { outcome: 'done', auditId };
   },
 
   async awaitAudit({ releaseId, appId, taskToken }, ctx) {
     if (!taskToken) throw new ConfigurationError('awaitAudit needs the task token');
-    await ctx.stores.releases.saveAuditWait(appId!, { releaseId, taskToken });
+    await ctx.releases.saveAuditWait(appId!, { releaseId, taskToken });
     // The push may already have come and gone before the token was stored.
-    const latest = await ctx.stores.audits.latest(appId!);
-    if (latest?.releaseId === releaseId) await resumeReleaseOnAudit(ctx.stores.releases, appId!, latest.status, latest.reason);
+    const latest = await ctx.audits.latest(appId!);
+    if (latest?.releaseId === releaseId) await resumeReleaseOnAudit(ctx.releases, appId!, latest.status, latest.reason);
     return { outcome: 'waiting' };
   },
 
   async pollAudit({ releaseId, appId }, ctx) {
-    const target = await ctx.stores.releases.getTarget(releaseId, appId!);
+    const target = await ctx.releases.getTarget(releaseId, appId!);
     if (!target?.auditId) return { status: 'rejected' };
-    const { miniPrograms } = await ctx.services();
+    const miniPrograms = await ctx.miniPrograms();
     const status = (await miniPrograms.auditStatus(appId!, target.auditId)) as { status: AuditStatus; reason: string };
     if (status.status === 'passed' || status.status === 'rejected') {
-      await ctx.stores.audits.recordOutcome(appId!, { status: status.status, event: { at: new Date().toISOString(), event: 'status_polled', ...(status.reason ? { reason: status.reason } : {}) } });
+      await ctx.audits.recordOutcome(appId!, { status: status.status, event: { at: new Date().toISOString(), event: 'status_polled', ...(status.reason ? { reason: status.reason } : {}) } });
     }
-    await applyAuditOutcome(ctx.stores.releases, releaseId, appId!, status.status, status.reason, target.state);
+    await applyAuditOutcome(ctx.releases, releaseId, appId!, status.status, status.reason, target.state);
     return { status: status.status };
   },
 
   async release({ releaseId, appId }, ctx) {
-    const target = await ctx.stores.releases.getTarget(releaseId, appId!);
+    const target = await ctx.releases.getTarget(releaseId, appId!);
     if (target?.state !== 'audit_passed') return { outcome: 'skipped' };
     const release = await load(ctx, releaseId);
     if (!release.options.autoRelease) {
-      await ctx.stores.releases.transition(releaseId, appId!, ['audit_passed'], 'held', { detail: 'waiting for approval', knownState: target.state });
+      await moveTarget(ctx.releases, releaseId, appId!, MOVES.hold, { detail: 'waiting for approval', knownState: target.state });
       return { outcome: 'held' };
     }
+    const goLive = { releases: ctx.releases, miniPrograms: await ctx.miniPrograms() };
     try {
-      await releaseApp(ctx, releaseId, appId!, release, ['audit_passed'], target.state);
+      await releaseApp(goLive, releaseId, appId!, release, 'audit_passed', target.state);
     } catch (error) {
       // release says 85020 and grayrelease 85080 when the audit has not passed.
       const notPassed = error instanceof WeChatApiError && (error.errcode === ERR.AUDIT_STATE_FORBIDS_RELEASE || error.errcode === ERR.VERSION_NOT_PASSED_AUDIT);
@@ -180,18 +166,18 @@ export const STEPS: Record<string, (input: StepInput, ctx: StepContext) => Promi
       if (status === 'auditing' || status === 'delayed') return { outcome: 'audit_pending' };
       // It passed between WeChat's refusal and this read: release it now, once.
       if (status !== 'passed') throw error;
-      await releaseApp(ctx, releaseId, appId!, release, ['audit_passed'], target.state);
+      await releaseApp(goLive, releaseId, appId!, release, 'audit_passed', target.state);
     }
     return { outcome: grayPercentageOf(release) === undefined ? 'released' : 'gray_released' };
   },
 
   async recordFailure({ releaseId, appId, error }, ctx) {
     const { reason, errcode } = describeFailure(error);
-    const target = await ctx.stores.releases.getTarget(releaseId, appId!);
+    const target = await ctx.releases.getTarget(releaseId, appId!);
     if (!target || TERMINAL_STATES.has(target.state)) return { outcome: 'skipped' };
     // Step Functions hands over the error's name: a refused privacy guide fails inside the commit step.
     const step = error?.Error === PRIVACY_GUIDE_REFUSED ? 'privacy' : stepOf(target.state);
-    await ctx.stores.releases.transition(releaseId, appId!, [target.state], 'failed', { failure: { step, reason, ...(errcode !== undefined ? { errcode } : {}) } });
+    await moveTarget(ctx.releases, releaseId, appId!, MOVES.fail(target.state), { failure: { step, reason, ...(errcode !== undefined ? { errcode } : {}) } });
     logger.warn('release target failed', { releaseId, authorizerAppId: appId, errcode, reason });
     return { outcome: 'recorded' };
   },
@@ -199,7 +185,7 @@ export const STEPS: Record<string, (input: StepInput, ctx: StepContext) => Promi
   async finalize({ releaseId }, ctx) {
     const release = await load(ctx, releaseId, { fresh: true });
     // Held apps keep the release running: approving them finishes it.
-    if (openTargets(release) === 0) await ctx.stores.releases.finish(releaseId, release.counts.failed > 0 ? 'completed_with_failures' : 'succeeded');
+    if (openTargets(release) === 0) await ctx.releases.finish(releaseId, release.counts.failed > 0 ? 'completed_with_failures' : 'succeeded');
     return { status: (await load(ctx, releaseId, { fresh: true })).status, counts: release.counts };
   },
 };
@@ -210,12 +196,12 @@ export const STEPS: Record<string, (input: StepInput, ctx: StepContext) => Promi
  * Informational: apps over the quota still wait and retry on 85085.
  */
 async function auditQuota(ctx: StepContext, releaseId: string, release: ReleaseRecord): Promise<{ quota?: { rest: number; limit: number } }> {
-  const { items } = await ctx.stores.releases.targets(releaseId, { limit: 1 });
+  const { items } = await ctx.releases.targets(releaseId, { limit: 1 });
   const probe = items[0]?.appId;
   if (!probe) return {};
   try {
-    const { miniPrograms } = await ctx.services();
-    const quota = await miniPrograms.api(probe).queryQuota();
+    const miniPrograms = await ctx.miniPrograms();
+    const quota = await miniPrograms.auditQuota(probe);
     if (quota.rest < release.total) logger.warn('audit quota below the release size; some apps will wait for quota', { releaseId, rest: quota.rest, total: release.total });
     return { quota: { rest: quota.rest, limit: quota.limit } };
   } catch (error) {
@@ -233,13 +219,13 @@ async function auditQuota(ctx: StepContext, releaseId: string, release: ReleaseR
  * audit record loses the outcome it was wrongly given.
  */
 async function recheckAudit(ctx: StepContext, releaseId: string, appId: string, auditId: string): Promise<AuditStatus> {
-  const { miniPrograms } = await ctx.services();
+  const miniPrograms = await ctx.miniPrograms();
   const { status } = await miniPrograms.auditStatus(appId, auditId);
   if (status !== 'auditing' && status !== 'delayed') return status;
-  await ctx.stores.releases.transition(releaseId, appId, ['audit_passed'], 'audit_submitted', { detail: `release refused (85020): audit ${auditId} is still under review` });
-  const recorded = await ctx.stores.audits.latest(appId);
+  await moveTarget(ctx.releases, releaseId, appId, MOVES.auditAgain, { detail: `release refused (85020): audit ${auditId} is still under review` });
+  const recorded = await ctx.audits.latest(appId);
   if (recorded?.auditId === auditId && recorded.status === 'passed') {
-    await ctx.stores.audits.recordOutcome(appId, { status, event: { at: new Date().toISOString(), event: 'status_polled' } });
+    await ctx.audits.recordOutcome(appId, { status, event: { at: new Date().toISOString(), event: 'status_polled' } });
   }
   logger.warn('audit success push was for another audit; polling this one again', { releaseId, authorizerAppId: appId, auditId, status });
   return status;
@@ -251,51 +237,21 @@ async function recheckAudit(ctx: StepContext, releaseId: string, appId: string, 
  * stay retryable; a refusal fails the app with WeChat's reason.
  */
 async function applyPrivacy(ctx: StepContext, appId: string, release: ReleaseRecord): Promise<void> {
-  const api = (await ctx.services()).miniPrograms.api(appId);
+  const miniPrograms = await ctx.miniPrograms();
   try {
-    await api.setPrivacySetting(privacyForApp(release.options.privacy!, appId));
+    await miniPrograms.setPrivacySetting(appId, privacyForApp(release.options.privacy!, appId));
   } catch (error) {
-    if (error instanceof WeChatApiError && !RETRYABLE_ERRCODES.has(error.errcode)) throw new PrivacyGuideRefusedError(`privacy guide refused: ${error.message}`);
+    if (error instanceof WeChatApiError && !isRetryable(error)) throw new PrivacyGuideRefusedError(`privacy guide refused: ${error.message}`);
     throw error;
   }
 }
 
 /** Binds the release's testers (already a tester is fine) and keeps the trial QR code. */
 async function prepareTrial(ctx: StepContext, releaseId: string, appId: string, release: ReleaseRecord): Promise<void> {
-  const api = (await ctx.services()).miniPrograms.api(appId);
-  for (const wechatId of release.options.testers ?? []) {
-    try {
-      await api.bindTester(wechatId);
-    } catch (error) {
-      if (!(error instanceof WeChatApiError && error.errcode === ERR.ALREADY_TESTER)) throw error;
-    }
-  }
+  const miniPrograms = await ctx.miniPrograms();
+  for (const wechatId of release.options.testers ?? []) await miniPrograms.bindTester(appId, wechatId);
   if (release.options.trialQrcode) {
-    const image = await api.getQrcode();
-    await ctx.stores.releases.saveTrialQrcode(releaseId, appId, image, `/admin/releases/${releaseId}/targets/${appId}/trial-qrcode`);
+    const image = await miniPrograms.trialQrcode(appId);
+    await ctx.releases.saveTrialQrcode(releaseId, appId, image, `/admin/releases/${releaseId}/targets/${appId}/trial-qrcode`);
   }
-}
-
-function stepOf(state: TargetState): string {
-  return ({ pending: 'setDomains', domains_set: 'commit', committed: 'submitAudit', waiting_quota: 'submitAudit', audit_submitted: 'audit', audit_passed: 'release', held: 'release', gray_released: 'release' } as Partial<Record<TargetState, string>>)[state] ?? state;
-}
-
-/** Step Functions hands the Catch `{ Error, Cause }`; Cause is Lambda's `{ errorType, errorMessage }`. */
-export function describeFailure(error: StepInput['error']): { reason: string; errcode?: number } {
-  let message = error?.Cause ?? error?.Error ?? 'unknown failure';
-  try {
-    const cause = JSON.parse(error?.Cause ?? '') as { errorMessage?: string; errorType?: string };
-    if (cause.errorMessage) message = cause.errorMessage;
-  } catch {
-    // Cause was not JSON: keep it as it is.
-  }
-  const errcode = /errcode (-?\d+)/.exec(message)?.[1];
-  return { reason: `${error?.Error ?? 'Error'}: ${message}`.slice(0, 1000), ...(errcode ? { errcode: Number(errcode) } : {}) };
-}
-
-/** Turns WeChat's "try later" answers into the error name the state machine retries. */
-export function classify(error: unknown): unknown {
-  if (error instanceof WeChatApiError && RETRYABLE_ERRCODES.has(error.errcode)) return new WeChatRetryableError(error.message);
-  if (error instanceof WeChatTransportError && error.retryable) return new WeChatRetryableError(error.message);
-  return error;
 }
