@@ -140,7 +140,7 @@ describe('WeappFleetStack', () => {
   });
 
   describe('release state machine', () => {
-    it('is a Standard workflow deployed from statemachines/release.asl.json with the pipeline function substituted', () => {
+    it('is a Standard workflow deployed from the release definition (statemachines/release-definition.ts) with the pipeline function substituted', () => {
       const [, machine] = only(template, 'AWS::StepFunctions::StateMachine', {});
       expect(machine.Properties?.StateMachineType).toBe('STANDARD');
       expect(machine.Properties?.StateMachineName).toBe('weapp-fleet-release');

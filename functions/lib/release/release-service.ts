@@ -7,7 +7,7 @@ import { s3Client, sfnClient } from '../aws/clients';
 import { mapSettledBefore } from '../concurrency';
 import { config } from '../config';
 import { BadRequestError, ConfigurationError, ConflictError, NotFoundError } from '../errors';
-import type { AuthorizerStore } from '../store/authorizer-store';
+import type { AuthorizerProfileStore } from '../store/authorizer-profile-store';
 import type { ReleaseOptions, ReleaseRecord, ReleaseStore, TargetRecord } from '../store/release-store';
 import type { MiniProgramService } from '../weapp/mini-program-service';
 import { buildExtJson } from '../weapp/ext-json';
@@ -64,7 +64,7 @@ export const MAX_TARGETS = 100_000;
 export class ReleaseService {
   constructor(
     /** The stores it reads and writes (the platform's Stores fit): its releases, and whom a release may target. */
-    private readonly stores: { releases: ReleaseStore; authorizers: Pick<AuthorizerStore, 'listAll'> },
+    private readonly stores: { releases: ReleaseStore; authorizers: Pick<AuthorizerProfileStore, 'listAll'> },
     private readonly templates: TemplateApi,
     private readonly componentAppId: string,
     private readonly miniPrograms: MiniProgramService,
