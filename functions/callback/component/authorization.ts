@@ -1,5 +1,5 @@
 import { AuthorizationPush, FastRegisterPush, UnauthorizedPush } from '../../lib/wechat/component-push';
-import type { PushContext } from './router';
+import type { PushContext } from './push-context';
 
 /**
  * `authorized` / `updateauthorized`: exchange the pushed code. The exchange is idempotent on

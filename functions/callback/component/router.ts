@@ -1,22 +1,15 @@
 import { makeIdempotent } from '@aws-lambda-powertools/idempotency';
-import type { Context } from 'aws-lambda';
 import { dynamoClient } from '../../lib/aws/clients';
 import { BadRequestError } from '../../lib/errors';
 import { idempotencyPersistence, pushIdempotencyConfig } from '../../lib/idempotency';
 import { logger } from '../../lib/logger';
-import type { ComponentServices, Stores } from '../../lib/platform';
 import { appendCorrelation } from '../../lib/observability/invocation';
 import { countPushReceived } from '../../lib/observability/push-signals';
 import { ComponentPushBase } from '../../lib/wechat/component-push';
 import { handleAuthorizationPush, handleFastRegisterPush, handleUnauthorizedPush } from './authorization';
 import { handleVerifyTicket } from './verify-ticket';
+import type { PushContext } from './push-context';
 
-export interface PushContext {
-  stores: Stores;
-  /** Loaded only by pushes that call WeChat. */
-  services: () => Promise<ComponentServices>;
-  context?: Context;
-}
 
 type PushHandler = (push: unknown, context: PushContext) => Promise<void>;
 
