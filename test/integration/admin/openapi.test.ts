@@ -1,6 +1,6 @@
-import { ADMIN_API_ROUTES } from '../../../../functions/admin/routes';
-import { ROUTES } from '../../../../infra/manifest';
-import { startTestPlatform, type TestPlatform } from '../../../helpers/platform';
+import { ADMIN_API_ROUTES } from '../../../functions/admin/routes';
+import { ROUTES } from '../../../infra/manifest';
+import { startTestPlatform, type TestPlatform } from '../../helpers/platform';
 
 describe('GET /openapi.json', () => {
   let platform: TestPlatform;
@@ -40,15 +40,15 @@ describe('GET /openapi.json with only the environment its function gets in AWS',
   const saved = { ...process.env };
   afterEach(async () => {
     process.env = { ...saved };
-    (await import('../../../../functions/lib/config')).resetConfig();
+    (await import('../../../functions/lib/config')).resetConfig();
   });
 
   it('answers 200 without a table or WeChat settings', async () => {
     // The stack gives the OpenAPI function no table: nothing on its path may need one.
     for (const name of ['TABLE_NAME', 'WECHAT_COMPONENT_APPID', 'WECHAT_API_BASE']) delete process.env[name];
-    (await import('../../../../functions/lib/config')).resetConfig();
-    const { handler } = await import('../../../../functions/admin/openapi');
-    const { apiEvent } = await import('../../../helpers/api-event');
+    (await import('../../../functions/lib/config')).resetConfig();
+    const { handler } = await import('../../../functions/admin/openapi');
+    const { apiEvent } = await import('../../helpers/api-event');
     const result = (await handler(apiEvent('GET /openapi.json', { rawPath: '/openapi.json' }), {} as never)) as { statusCode: number; body: string };
     expect(result.statusCode).toBe(200);
     expect(JSON.parse(result.body).openapi).toBe('3.1.0');

@@ -1,5 +1,5 @@
-import { platformStores } from '../../functions/lib/platform';
-import { startTestPlatform, type TestPlatform } from '../helpers/platform';
+import { platformStores } from '../../../functions/lib/platform';
+import { startTestPlatform, type TestPlatform } from '../../helpers/platform';
 
 /** End to end: three merchants authorize, one revokes, tokens expire and the refresher renews the rest. */
 describe('token lifecycle (local platform)', () => {

@@ -3,15 +3,15 @@ import { createServer, type Server } from 'node:http';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { FakeCognitoIdp, fakeJwt, totpCode, type FakeUser } from '../helpers/cognito-idp-fake';
-import { freePort } from '../helpers/free-port';
-import { startTestPlatform, type TestPlatform } from '../helpers/platform';
-import { secretSweep } from '../helpers/secret-sweep-state';
-import { scaled } from '../helpers/time-scale';
+import { FakeCognitoIdp, fakeJwt, totpCode, type FakeUser } from '../../helpers/cognito-idp-fake';
+import { freePort } from '../../helpers/free-port';
+import { startTestPlatform, type TestPlatform } from '../../helpers/platform';
+import { secretSweep } from '../../helpers/secret-sweep-state';
+import { scaled } from '../../helpers/time-scale';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-const ROOT = path.resolve(__dirname, '../..');
+const ROOT = path.resolve(__dirname, '../../..');
 const BIN = path.join(ROOT, 'cli/bin/weapp-fleet.js');
 const STUB = path.join(__dirname, 'fixtures/miniprogram-ci-stub.ts');
 

@@ -2,9 +2,9 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { create as createQr } from 'qrcode';
-import { CHROMIUM, SCREENSHOTS, expectText, launchConsoleBrowser } from '../helpers/console-browser';
-import { FakeCognitoIdp, fakeJwt, totpCode, totpCodeAccepted, type CognitoTokens, type FakeUser } from '../helpers/cognito-idp-fake';
-import { startTestPlatform, type TestPlatform } from '../helpers/platform';
+import { CHROMIUM, SCREENSHOTS, expectText, launchConsoleBrowser } from '../../helpers/console-browser';
+import { FakeCognitoIdp, fakeJwt, totpCode, totpCodeAccepted, type CognitoTokens, type FakeUser } from '../../helpers/cognito-idp-fake';
+import { startTestPlatform, type TestPlatform } from '../../helpers/platform';
 
 const REGION = 'ap-east-1';
 const USER_POOL_ID = `${REGION}_Fl33tAdm1n`;

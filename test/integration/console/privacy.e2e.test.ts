@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
-import { expectText, launchConsoleBrowser, waitUntil } from '../helpers/console-browser';
-import { startTestPlatform, type TestPlatform } from '../helpers/platform';
+import { expectText, launchConsoleBrowser, waitUntil } from '../../helpers/console-browser';
+import { startTestPlatform, type TestPlatform } from '../../helpers/platform';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 

@@ -1,4 +1,4 @@
-import { secretSweep } from '../../helpers/secret-sweep-state';
+import { secretSweep } from './secret-sweep-state';
 import { OutputCapture } from './output-capture';
 
 describe('Class: OutputCapture', () => {

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
-import * as Powertools from '../../../local/log-format';
-import { secretSweep } from '../../helpers/secret-sweep-state';
+import * as Powertools from '../../local/log-format';
+import { secretSweep } from './secret-sweep-state';
 
 export type EmfRecord = z.infer<typeof Powertools.EmfRecord> & Record<string, unknown>;
 export type LogLine = z.infer<typeof Powertools.LogLine> & Record<string, unknown>;

@@ -1,10 +1,10 @@
-import './signals-on';
+import '../../helpers/signals-on';
 import { logger } from '../../../functions/lib/logger';
 import { METRIC, METRICS_NAMESPACE, METRICS_SERVICE } from '../../../functions/lib/observability/metric-names';
 import { FUNCTIONS, ROUTES, type RouteDefinition } from '../../../infra/manifest';
 import { startTestPlatform, type TestPlatform } from '../../helpers/platform';
 import { signedPush, ticketXml, type SignedPush } from '../../helpers/push';
-import { OutputCapture, type EmfRecord } from './output-capture';
+import { OutputCapture, type EmfRecord } from '../../helpers/output-capture';
 import { waitUntil } from '../../helpers/wait';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any

@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Page, Request } from 'playwright-core';
-import { CHROMIUM, SCREENSHOTS, expectText, launchConsoleBrowser, waitUntil } from '../helpers/console-browser';
-import { startTestPlatform, type TestPlatform } from '../helpers/platform';
+import { CHROMIUM, SCREENSHOTS, expectText, launchConsoleBrowser, waitUntil } from '../../helpers/console-browser';
+import { startTestPlatform, type TestPlatform } from '../../helpers/platform';
 
 const FLEET_SIZE = 20;
 
