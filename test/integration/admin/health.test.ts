@@ -1,19 +1,15 @@
 import { resetConfig } from '../../../functions/lib/config';
-import { startTestPlatform, type TestPlatform } from '../../helpers/platform';
+import { useWorld } from '../../helpers/world';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 describe('GET /admin/health', () => {
-  let platform: TestPlatform;
-  beforeAll(async () => {
-    platform = await startTestPlatform();
-  });
-  afterAll(async () => {
+  const world = useWorld();
+  afterAll(() => {
     delete process.env.HEALTH_TICKET_MAX_AGE_SECONDS;
     resetConfig();
-    await platform.stop();
   });
-  const health = async () => (await (await platform.admin('/admin/health')).json()) as Json;
+  const health = async () => (await (await world.platform.admin('/admin/health')).json()) as Json;
 
   it('is failing, with the reasons, before any ticket or token exists', async () => {
     const report = await health();
@@ -23,8 +19,8 @@ describe('GET /admin/health', () => {
   });
 
   it('is ok once tickets arrive and the refresher has run', async () => {
-    await platform.simulator!.ticketPusher.pushNow();
-    await platform.scheduler.runNow('refreshTokens');
+    await world.sim.ticketPusher.pushNow();
+    await world.platform.scheduler.runNow('refreshTokens');
     const report = await health();
     expect(report).toMatchObject({ status: 'ok', parts: { ticket: { status: 'ok' }, componentToken: { status: 'ok' }, refresher: { status: 'ok' }, authorizers: { status: 'ok' } } });
   });
@@ -36,14 +32,14 @@ describe('GET /admin/health', () => {
     const stale = await health();
     expect(stale.status).toBe('degraded');
     expect(stale.parts.ticket).toMatchObject({ status: 'degraded', reason: expect.stringMatching(/no verify ticket for \d+ s/) });
-    await platform.simulator!.ticketPusher.pushNow();
+    await world.sim.ticketPusher.pushNow();
     expect((await health()).status).toBe('ok');
   });
 
   it('reports authorizers that must authorize again', async () => {
-    const { appId } = await platform.simulator!.authorize({ redirectUri: `${platform.gatewayUrl}/wechat/authorize/callback` });
+    const appId = await world.authorize();
     const { platformStores } = await import('../../../functions/lib/platform');
-    await platformStores().authorizers.markReauthorizationRequired(appId, platform.settings.component.appId, 'test', Date.now());
+    await platformStores().authorizers.markReauthorizationRequired(appId, world.platform.settings.component.appId, 'test', Date.now());
     const report = await health();
     expect(report.status).toBe('degraded');
     expect(report.parts.authorizers).toMatchObject({ status: 'degraded', reauthorizationRequired: 1 });

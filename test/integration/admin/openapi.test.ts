@@ -1,16 +1,12 @@
 import { ADMIN_API_ROUTES } from '../../../functions/admin/routes';
 import { ROUTES } from '../../../infra/manifest';
-import { startTestPlatform, type TestPlatform } from '../../helpers/platform';
+import { useWorld } from '../../helpers/world';
 
 describe('GET /openapi.json', () => {
-  let platform: TestPlatform;
-  beforeAll(async () => {
-    platform = await startTestPlatform();
-  });
-  afterAll(() => platform.stop());
+  const world = useWorld();
 
   it('describes every admin route with its parameters, body and answer', async () => {
-    const response = await fetch(`${platform.gatewayUrl}/openapi.json`);
+    const response = await fetch(`${world.platform.gatewayUrl}/openapi.json`);
     expect(response.status).toBe(200);
     const doc = (await response.json()) as { openapi: string; paths: Record<string, Record<string, { parameters?: { name: string; in: string }[]; requestBody?: unknown; responses: Record<string, unknown> }>> };
     expect(doc.openapi).toBe('3.1.0');

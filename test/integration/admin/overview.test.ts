@@ -1,22 +1,17 @@
-import { startTestPlatform, type TestPlatform } from '../../helpers/platform';
+import { useWorld } from '../../helpers/world';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 describe('GET /admin/overview', () => {
-  let platform: TestPlatform;
-  beforeAll(async () => {
-    platform = await startTestPlatform({ simulator: { auditDelayMs: 60_000, pushRetryDelayMs: 20 } });
-    await platform.simulator!.ticketPusher.pushNow();
-  });
-  afterAll(() => platform.stop());
+  const world = useWorld({ simulator: { auditDelayMs: 60_000, pushRetryDelayMs: 20 }, ticket: true });
 
   const call = async (method: string, path: string, body?: unknown): Promise<Json> => {
-    const response = await platform.admin(path, { method, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+    const response = await world.platform.admin(path, { method, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
     const json = (await response.json()) as Json;
     if (response.status >= 300) throw new Error(`${method} ${path} → ${response.status} ${JSON.stringify(json)}`);
     return json;
   };
-  const authorize = async () => (await platform.simulator!.authorize({ redirectUri: `${platform.gatewayUrl}/wechat/authorize/callback` })).appId;
+  const authorize = async () => await world.authorize();
 
   it('is empty, with every status counted as zero, before anything happened', async () => {
     expect(await call('GET', '/admin/overview')).toEqual({
@@ -29,7 +24,7 @@ describe('GET /admin/overview', () => {
   it('counts authorizers by status and lists the fleet’s latest audit outcomes, newest change first', async () => {
     const [passing, rejected, idle] = [await authorize(), await authorize(), await authorize()];
     const { platformStores } = await import('../../../functions/lib/platform');
-    await platformStores().authorizers.markReauthorizationRequired(idle, platform.settings.component.appId, 'test', Date.now());
+    await platformStores().authorizers.markReauthorizationRequired(idle, world.platform.settings.component.appId, 'test', Date.now());
 
     const drafts = await call('GET', '/admin/templates/drafts');
     await call('POST', '/admin/templates', { draftId: drafts.drafts[0].draft_id });
@@ -45,7 +40,7 @@ describe('GET /admin/overview', () => {
       [passing, 'auditing'],
     ]);
 
-    await platform.simulator!.completeAudits();
+    await world.sim.completeAudits();
     const overview = await call('GET', '/admin/overview');
     expect(overview.authorizers).toEqual({ total: 3, byStatus: { authorized: 2, unauthorized: 0, reauthorization_required: 1 } });
     expect(overview.recentAudits).toHaveLength(2);

@@ -3,13 +3,13 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { s3Client } from '../../../functions/lib/aws/clients';
 import { logger } from '../../../functions/lib/logger';
 import { makeMerchantP12 } from '../../helpers/p12';
-import { startTestPlatform, type TestPlatform } from '../../helpers/platform';
+import { useWorld } from '../../helpers/world';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /** Payment settings: validated P12 to S3, keys to Secrets Manager, metadata only out. */
 describe('PUT/GET/DELETE /admin/authorizers/{appId}/payment', () => {
-  let platform: TestPlatform;
+  const world = useWorld({ ticket: true });
   let appId: string;
   const MCH = '1900009191';
   const API_KEY = 'A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6';
@@ -19,9 +19,7 @@ describe('PUT/GET/DELETE /admin/authorizers/{appId}/payment', () => {
   const write = process.stdout.write.bind(process.stdout);
 
   beforeAll(async () => {
-    platform = await startTestPlatform();
-    await platform.simulator!.ticketPusher.pushNow();
-    appId = (await platform.simulator!.authorize({ redirectUri: `${platform.gatewayUrl}/wechat/authorize/callback` })).appId;
+    appId = await world.authorize();
     // Capture every log line the handlers write, at the most verbose level.
     logger.setLogLevel('DEBUG');
     process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
@@ -29,14 +27,13 @@ describe('PUT/GET/DELETE /admin/authorizers/{appId}/payment', () => {
       return (write as (c: string | Uint8Array, ...r: unknown[]) => boolean)(chunk, ...rest);
     }) as typeof process.stdout.write;
   });
-  afterAll(async () => {
+  afterAll(() => {
     process.stdout.write = write;
     logger.setLogLevel('SILENT');
-    await platform.stop();
   });
 
   const put = async (body: Json) => {
-    const response = await platform.admin(`/admin/authorizers/${appId}/payment`, { method: 'PUT', body: JSON.stringify(body) });
+    const response = await world.platform.admin(`/admin/authorizers/${appId}/payment`, { method: 'PUT', body: JSON.stringify(body) });
     return { status: response.status, text: await response.text() };
   };
   const secrets = () => new SecretsManagerClient({ endpoint: process.env.SECRETS_MANAGER_ENDPOINT, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
@@ -52,11 +49,11 @@ describe('PUT/GET/DELETE /admin/authorizers/{appId}/payment', () => {
       ['another merchant’s certificate', () => ({ p12: makeMerchantP12({ mchId: '1900000001', password: MCH }).toString('base64') }), 'p12_wrong_merchant'],
       ['garbage', () => ({ p12: Buffer.from('garbage').toString('base64') }), 'p12_unreadable'],
     ])('%s', async (_, body, code) => {
-      const before = await platform.scanTable();
+      const before = await world.platform.scanTable();
       const { status, text } = await put({ mchId: MCH, apiKey: API_KEY, ...body() });
       expect(status).toBe(400);
       expect(JSON.parse(text)).toMatchObject({ code });
-      expect((await platform.scanTable()).length).toBe(before.length);
+      expect((await world.platform.scanTable()).length).toBe(before.length);
       await expect(storedSecret()).rejects.toThrow();
       await expect(storedP12()).rejects.toThrow();
     });
@@ -81,7 +78,7 @@ describe('PUT/GET/DELETE /admin/authorizers/{appId}/payment', () => {
     });
     expect(await storedP12()).toEqual(validP12);
     expect(await storedSecret()).toEqual({ mchId: MCH, apiKey: API_KEY, apiV3Key: API_V3_KEY, p12Password: MCH });
-    const got = await (await platform.admin(`/admin/authorizers/${appId}/payment`)).text();
+    const got = await (await world.platform.admin(`/admin/authorizers/${appId}/payment`)).text();
     for (const secret of [API_KEY, API_V3_KEY, validP12.toString('base64').slice(0, 40)]) {
       expect(text).not.toContain(secret);
       expect(got).not.toContain(secret);
@@ -101,15 +98,15 @@ describe('PUT/GET/DELETE /admin/authorizers/{appId}/payment', () => {
     form.append('mchId', MCH);
     form.append('apiV3Key', API_V3_KEY);
     form.append('p12', new Blob([validP12], { type: 'application/x-pkcs12' }), 'apiclient_cert.p12');
-    const response = await platform.admin(`/admin/authorizers/${appId}/payment`, { method: 'PUT', body: form });
+    const response = await world.platform.admin(`/admin/authorizers/${appId}/payment`, { method: 'PUT', body: form });
     expect(response.status).toBe(200);
     expect(((await response.json()) as Json).certificate.serialNumber).toBe('7A1B2C3D4E5F');
     expect(await storedP12()).toEqual(validP12);
   });
 
   it('deletes all of it', async () => {
-    expect((await platform.admin(`/admin/authorizers/${appId}/payment`, { method: 'DELETE' })).status).toBe(200);
-    expect((await platform.admin(`/admin/authorizers/${appId}/payment`)).status).toBe(404);
+    expect((await world.platform.admin(`/admin/authorizers/${appId}/payment`, { method: 'DELETE' })).status).toBe(200);
+    expect((await world.platform.admin(`/admin/authorizers/${appId}/payment`)).status).toBe(404);
     await expect(storedP12()).rejects.toThrow();
     await expect(storedSecret()).rejects.toThrow();
   });

@@ -1,25 +1,18 @@
-import { startTestPlatform, type TestPlatform } from '../../helpers/platform';
+import { useWorld } from '../../helpers/world';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /** The privacy-guide routes of one mini program against the simulator: what is sent to WeChat, what is refused before it, and WeChat's own refusals. */
 describe('privacy guide admin API', () => {
-  let platform: TestPlatform;
-  let appId: string;
-  beforeAll(async () => {
-    platform = await startTestPlatform({ simulator: { auditDelayMs: 60_000, pushRetryDelayMs: 20 } });
-    await platform.simulator!.ticketPusher.pushNow();
-    appId = (await platform.simulator!.authorize({ redirectUri: `${platform.gatewayUrl}/wechat/authorize/callback`, nickname: 'Privacy Shop' })).appId;
-  });
-  afterAll(() => platform.stop());
-  beforeEach(() => platform.simulator!.requests.splice(0));
+  const world = useWorld({ simulator: { auditDelayMs: 60_000, pushRetryDelayMs: 20 }, ticket: true, apps: [{ nickname: 'Privacy Shop' }] });
+  beforeEach(() => world.sim.requests.splice(0));
 
-  const sim = () => platform.simulator!;
+  const sim = () => world.sim;
   const call = async (method: string, path: string, body?: unknown): Promise<{ status: number; json: Json }> => {
-    const response = await platform.admin(path.replace('$APP', appId), { method, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+    const response = await world.platform.admin(path.replace('$APP', world.appId), { method, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
     return { status: response.status, json: (await response.json()) as Json };
   };
-  const wechatCalls = (path: string) => sim().requests.filter((r) => r.path === path);
+  const wechatCalls = (path: string) => world.wechatCalls(path);
   const P = '/admin/authorizers/$APP/privacy';
   const guide = {
     ownerSetting: { contactEmail: 'privacy@example.com', noticeMethod: '小程序内弹窗', storeExpireTimestamp: '30天' },
@@ -33,7 +26,7 @@ describe('privacy guide admin API', () => {
     expect(json.privacyDesc).toContainEqual({ privacyKey: 'Location', privacyDesc: '位置信息' });
     const [get] = wechatCalls('/cgi-bin/component/getprivacysetting');
     expect(get?.body).toEqual({ privacy_ver: 2 });
-    expect(sim().state.checkAuthorizerToken(get?.query.access_token).appId).toBe(appId);
+    expect(sim().state.checkAuthorizerToken(get?.query.access_token).appId).toBe(world.appId);
     expect(get?.query.component_access_token).toBeUndefined();
   });
 

@@ -1,6 +1,6 @@
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { localDynamoClient } from '../../../local/dynamodb';
-import { startTestPlatform, type TestPlatform } from '../../helpers/platform';
+import { useWorld } from '../../helpers/world';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -12,24 +12,19 @@ const ENDPOINT = '/wxa/component/fastregisterenterpriseweapp';
  * authorized with tokens.
  */
 describe('fast registration', () => {
-  let platform: TestPlatform;
+  const world = useWorld({ ticket: true });
   let codes = 0;
-  beforeAll(async () => {
-    platform = await startTestPlatform();
-    await platform.simulator!.ticketPusher.pushNow();
-  });
-  afterAll(() => platform.stop());
 
   /** A fresh credit code per call: WeChat allows one running task per company. */
   const creditCode = () => `91440300MA5F${String(++codes).padStart(5, '0')}Q`;
   const valid = (overrides: Json = {}) => ({ name: '深圳市示例科技有限公司', code: creditCode(), componentPhone: '13800138000', ...overrides });
   const create = async (body: Json) => {
-    const response = await platform.admin('/admin/registrations', { method: 'POST', body: JSON.stringify(body) });
+    const response = await world.platform.admin('/admin/registrations', { method: 'POST', body: JSON.stringify(body) });
     return { status: response.status, json: (await response.json()) as Json };
   };
-  const get = async (registrationId: string) => (await (await platform.admin(`/admin/registrations/${registrationId}`)).json()) as Json;
-  const wechatCalls = () => platform.simulator!.requests.filter((r) => r.path === ENDPOINT);
-  const sim = () => platform.simulator!;
+  const get = async (registrationId: string) => (await (await world.platform.admin(`/admin/registrations/${registrationId}`)).json()) as Json;
+  const wechatCalls = () => world.sim.requests.filter((r) => r.path === ENDPOINT);
+  const sim = () => world.sim;
 
   it('creates the task with the new version’s fields and keeps its taskid, authorize URL and 24 h expiry', async () => {
     const body = valid();
@@ -52,12 +47,12 @@ describe('fast registration', () => {
     expect(call.query).toEqual({ action: 'create', access_token: expect.any(String) });
     expect(call.body).toEqual({ name: body.name, code: body.code, component_phone: body.componentPhone, new_version: true });
     expect(await get(json.registrationId)).toEqual(json);
-    expect(platform.simulator!.requests.filter((r) => r.path === '/cgi-bin/component/fastregisterweapp')).toHaveLength(0);
+    expect(world.sim.requests.filter((r) => r.path === '/cgi-bin/component/fastregisterweapp')).toHaveLength(0);
   });
 
   it('query stores WeChat’s task status; once the legal person confirms, the new mini program arrives authorized with tokens', async () => {
     const { json } = await create(valid());
-    const queried = await platform.admin(`/admin/registrations/${json.registrationId}/query`, { method: 'POST' });
+    const queried = await world.platform.admin(`/admin/registrations/${json.registrationId}/query`, { method: 'POST' });
     expect(queried.status).toBe(200);
     const record = (await queried.json()) as Json;
     expect(wechatCalls().at(-1)).toMatchObject({ query: { action: 'query' }, body: { taskid: json.taskId, new_version: true } });
@@ -70,11 +65,11 @@ describe('fast registration', () => {
     await fetch(json.authorizeUrl.replace(/\/authorize$/, '/approve'), { method: 'POST' });
     const done = await get(json.registrationId);
     expect(done).toMatchObject({ state: 'succeeded', appId: sim().fastRegistrations.find((t) => t.taskId === json.taskId)!.appId, result: { status: 0, message: 'registered' } });
-    const authorizer = (await (await platform.admin(`/admin/authorizers/${done.appId}`)).json()) as Json;
+    const authorizer = (await (await world.platform.admin(`/admin/authorizers/${done.appId}`)).json()) as Json;
     expect(authorizer).toMatchObject({ status: 'authorized', token: { expiresAt: expect.any(String) } });
     expect(authorizer.history[0]).toMatchObject({ event: 'authorized', source: 'push' });
 
-    const after = (await (await platform.admin(`/admin/registrations/${json.registrationId}/query`, { method: 'POST' })).json()) as Json;
+    const after = (await (await world.platform.admin(`/admin/registrations/${json.registrationId}/query`, { method: 'POST' })).json()) as Json;
     expect(after.wechatStatus).toMatchObject({ status: 12, message: 'mini program created' });
     expect(after).toMatchObject({ state: 'succeeded', appId: done.appId });
   });
@@ -94,14 +89,14 @@ describe('fast registration', () => {
   });
 
   it('acknowledges a push for a task it does not know (created elsewhere) without storing a registration', async () => {
-    const before = ((await (await platform.admin('/admin/registrations?limit=100')).json()) as Json).registrations.length;
+    const before = ((await (await world.platform.admin('/admin/registrations?limit=100')).json()) as Json).registrations.length;
     const token = sim().state.issueComponentToken().token;
     const answer = (await (
       await fetch(`${sim().url}${ENDPOINT}?action=create&access_token=${encodeURIComponent(token)}`, { method: 'POST', body: JSON.stringify({ name: 'Elsewhere Co', code: creditCode(), component_phone: '13800138000', new_version: true }) })
     ).json()) as Json;
     const task = await sim().answerFastRegistration(answer.taskid, { approve: false, status: 14 });
     expect(task.push).toMatchObject({ status: 200, body: 'success' });
-    expect(((await (await platform.admin('/admin/registrations?limit=100')).json()) as Json).registrations).toHaveLength(before);
+    expect(((await (await world.platform.admin('/admin/registrations?limit=100')).json()) as Json).registrations).toHaveLength(before);
   });
 
   it.each([
@@ -124,36 +119,36 @@ describe('fast registration', () => {
   it('surfaces WeChat’s refusal with its meaning and stores nothing', async () => {
     const first = valid();
     expect((await create(first)).status).toBe(201);
-    const tableBefore = await platform.scanTable();
+    const tableBefore = await world.platform.scanTable();
     const duplicate = await create({ ...first, name: 'Another name' });
     expect(duplicate.status).toBe(409);
     expect(duplicate.json.code).toBe('WECHAT_89249');
     expect(duplicate.json.message).toMatch(/already has a registration task running/);
-    expect(await platform.scanTable()).toEqual(tableBefore);
+    expect(await world.platform.scanTable()).toEqual(tableBefore);
   });
 
   it('answers 404 for a query of an unknown registration, without calling WeChat', async () => {
     const before = wechatCalls().length;
-    const response = await platform.admin('/admin/registrations/reg-000000000000/query', { method: 'POST' });
+    const response = await world.platform.admin('/admin/registrations/reg-000000000000/query', { method: 'POST' });
     expect(response.status).toBe(404);
     expect(wechatCalls().length).toBe(before);
-    expect((await platform.admin('/admin/registrations/reg-000000000000/search', { method: 'POST' })).status).toBe(404);
+    expect((await world.platform.admin('/admin/registrations/reg-000000000000/search', { method: 'POST' })).status).toBe(404);
   });
 
   it('still lists a record of the retired fastregisterweapp, and refuses to query it (no WeChat task)', async () => {
     const at = '2026-04-01T00:00:00.000Z';
     const legacy = { registrationId: 'reg-0123456789ab', name: '旧公司', code: '91440300MA5FXXXX0Q', codeType: 1, legalPersonaWechat: 'legal_wx', legalPersonaName: '张三', componentPhone: '13800138000', state: 'failed', createdAt: at, updatedAt: at, result: { status: 100003, message: 'not confirmed' } };
-    const client = localDynamoClient(platform.dynamoDbEndpoint);
+    const client = localDynamoClient(world.platform.dynamoDbEndpoint);
     try {
       const item = { pk: `REGISTRATION#${legacy.registrationId}`, sk: 'META', type: 'Registration', gsi1pk: 'REGISTRATIONS', gsi1sk: `${at}#${legacy.registrationId}`, ...legacy };
-      await DynamoDBDocumentClient.from(client).send(new PutCommand({ TableName: platform.settings.tableName, Item: item }));
+      await DynamoDBDocumentClient.from(client).send(new PutCommand({ TableName: world.platform.settings.tableName, Item: item }));
     } finally {
       client.destroy();
     }
-    const listed = ((await (await platform.admin('/admin/registrations?limit=100')).json()) as Json).registrations as Json[];
+    const listed = ((await (await world.platform.admin('/admin/registrations?limit=100')).json()) as Json).registrations as Json[];
     expect(listed.find((r) => r.registrationId === legacy.registrationId)).toEqual({ registrationId: legacy.registrationId, name: '旧公司', code: legacy.code, componentPhone: legacy.componentPhone, state: 'failed', createdAt: at, updatedAt: at, result: legacy.result });
     const before = wechatCalls().length;
-    const queried = await platform.admin(`/admin/registrations/${legacy.registrationId}/query`, { method: 'POST' });
+    const queried = await world.platform.admin(`/admin/registrations/${legacy.registrationId}/query`, { method: 'POST' });
     expect(queried.status).toBe(409);
     expect(((await queried.json()) as Json).code).toBe('no_wechat_task');
     expect(wechatCalls().length).toBe(before);

@@ -1,37 +1,30 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoDocumentClient } from '../../../functions/lib/aws/clients';
 import { signedPush } from '../../helpers/push';
-import { startTestPlatform, type TestPlatform } from '../../helpers/platform';
+import { useWorld, authorizeRedirectUri } from '../../helpers/world';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /** Every mini-program route against the simulator: the happy path and WeChat's refusal. */
 describe('mini-program admin API', () => {
-  let platform: TestPlatform;
-  let appId: string;
-  beforeAll(async () => {
-    platform = await startTestPlatform({ simulator: { auditDelayMs: 60_000, pushRetryDelayMs: 20 } });
-    await platform.simulator!.ticketPusher.pushNow();
-    appId = (await platform.simulator!.authorize({ redirectUri: `${platform.gatewayUrl}/wechat/authorize/callback`, nickname: 'Fleet Shop' })).appId;
-  });
-  afterAll(() => platform.stop());
-  beforeEach(() => platform.simulator!.requests.splice(0));
+  const world = useWorld({ simulator: { auditDelayMs: 60_000, pushRetryDelayMs: 20 }, ticket: true, apps: [{ nickname: 'Fleet Shop' }] });
+  beforeEach(() => world.sim.requests.splice(0));
 
-  const sim = () => platform.simulator!;
+  const sim = () => world.sim;
   const call = async (method: string, path: string, body?: unknown): Promise<{ status: number; json: Json; headers: Headers; bytes?: Buffer }> => {
-    const response = await platform.admin(path.replace('$APP', appId), { method, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+    const response = await world.platform.admin(path.replace('$APP', world.appId), { method, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
     const type = response.headers.get('content-type') ?? '';
     if (type.startsWith('image/')) return { status: response.status, json: {}, headers: response.headers, bytes: Buffer.from(await response.arrayBuffer()) };
     return { status: response.status, json: (await response.json()) as Json, headers: response.headers };
   };
-  const wechatCalls = (path: string) => sim().requests.filter((r) => r.path === path);
+  const wechatCalls = (path: string) => world.wechatCalls(path);
   const A = '/admin/authorizers/$APP';
 
   describe('basic information', () => {
     it('reads basic info', async () => {
       const { status, json } = await call('GET', `${A}/basic-info`);
       expect(status).toBe(200);
-      expect(json.appid).toBe(appId);
+      expect(json.appid).toBe(world.appId);
     });
 
     it('sets the name of an ordinary authorized mini program: no pre-check there (41033), setnickname checks itself', async () => {
@@ -49,7 +42,7 @@ describe('mini-program admin API', () => {
     });
 
     it('checks the name first for a mini program created through the API', async () => {
-      sim().state.markCreatedViaApi(appId);
+      sim().state.markCreatedViaApi(world.appId);
       const { status, json } = await call('POST', `${A}/nickname:check`, { nickName: 'Fleet Store' });
       expect(status).toBe(200);
       expect(json).toEqual({ checked: true, hitCondition: false, wording: expect.any(String) });
@@ -148,12 +141,12 @@ describe('mini-program admin API', () => {
     });
 
     it('refuses to submit before anything is committed and to release before audit', async () => {
-      const other = await platform.simulator!.authorize({ redirectUri: `${platform.gatewayUrl}/wechat/authorize/callback` });
-      const submit = await platform.admin(`/admin/authorizers/${other.appId}/audits`, { method: 'POST', body: '{}' });
+      const other = await world.sim.authorize({ redirectUri: authorizeRedirectUri(world.platform) });
+      const submit = await world.platform.admin(`/admin/authorizers/${other.appId}/audits`, { method: 'POST', body: '{}' });
       expect(submit.status).toBe(409);
       // The privacy check runs first and finds no committed code.
       expect(((await submit.json()) as Json).code).toMatch(/^WECHAT_(86001|85086)$/);
-      const release = await platform.admin(`/admin/authorizers/${other.appId}/release`, { method: 'POST' });
+      const release = await world.platform.admin(`/admin/authorizers/${other.appId}/release`, { method: 'POST' });
       expect(release.status).toBe(409);
       expect(((await release.json()) as Json).code).toBe('WECHAT_85019');
     });
@@ -162,7 +155,7 @@ describe('mini-program admin API', () => {
       const commit = await call('POST', `${A}/code:commit`, { templateId, userVersion: '1.0.0', userDesc: 'first', extJsonBase: { ext: { api: 'https://api.example.com' } }, extJson: { ext: { shopId: 7 } } });
       expect(commit.status).toBe(200);
       const sent = wechatCalls('/wxa/commit')[0]?.body as Json;
-      expect(JSON.parse(sent.ext_json)).toEqual({ extEnable: true, extAppid: appId, ext: { api: 'https://api.example.com', shopId: 7 } });
+      expect(JSON.parse(sent.ext_json)).toEqual({ extEnable: true, extAppid: world.appId, ext: { api: 'https://api.example.com', shopId: 7 } });
       expect(sent).toMatchObject({ template_id: Number(templateId), user_version: '1.0.0', user_desc: 'first' });
       const unknown = await call('POST', `${A}/code:commit`, { templateId: '999999', userVersion: '1.0.1' });
       expect(unknown.status).toBe(400);
@@ -200,7 +193,7 @@ describe('mini-program admin API', () => {
       expect(again.json.code).toBe('WECHAT_85009');
       await sim().completeAudits();
       // A re-delivery of the same push changes nothing.
-      await sim().pushAuditEvent(appId, 'success');
+      await sim().pushAuditEvent(world.appId, 'success');
       const audits = (await call('GET', `${A}/audits`)).json.audits as Json[];
       expect(audits[0]).toMatchObject({ auditId: submitted.json.auditId, status: 'passed' });
       expect(audits[0]!.events.map((e: Json) => e.event).filter((e: string) => e === 'weapp_audit_success').length).toBeGreaterThanOrEqual(1);
@@ -265,18 +258,18 @@ describe('mini-program admin API', () => {
       await call('POST', `${A}/code:commit`, { templateId, userVersion: '1.0.5', userDesc: 'gray to complete' });
       await call('POST', `${A}/audits`, {});
       await sim().completeAudits();
-      const before = sim().app(appId).online?.version.userVersion;
+      const before = sim().app(world.appId).online?.version.userVersion;
       expect((await call('PUT', `${A}/gray-release`, { percentage: 0, experiencersFirst: true })).status).toBe(200);
       expect(wechatCalls('/wxa/grayrelease')[0]?.body).toEqual({ gray_percentage: 0, support_experiencer_first: true });
       expect((await call('PUT', `${A}/gray-release`, { percentage: 20 })).status).toBe(200);
       const lower = await call('PUT', `${A}/gray-release`, { percentage: 10 });
       expect(lower).toMatchObject({ status: 409, json: { code: 'WECHAT_85082' } });
       expect((await call('GET', `${A}/gray-release`)).json).toEqual({ status: 1, create_timestamp: expect.any(Number), gray_percentage: 20, support_experiencer_first: false, support_debuger_first: false });
-      expect(sim().app(appId).online?.version.userVersion).toBe(before);
+      expect(sim().app(world.appId).online?.version.userVersion).toBe(before);
 
       expect(await call('POST', `${A}/gray-release:complete`)).toMatchObject({ status: 200, json: { ok: true } });
       expect(wechatCalls('/wxa/release')).toHaveLength(1);
-      expect(sim().app(appId).online?.version.userVersion).toBe('1.0.5');
+      expect(sim().app(world.appId).online?.version.userVersion).toBe('1.0.5');
       expect((await call('GET', `${A}/gray-release`)).json).toMatchObject({ status: 3 });
       // Completing twice is fine (WeChat's 85052: this version is out already).
       expect((await call('POST', `${A}/gray-release:complete`)).status).toBe(200);
@@ -316,7 +309,7 @@ describe('mini-program admin API', () => {
 
     it('guards the 100,000-code limit per app before WeChat', async () => {
       // Stand in for 100,000 earlier codes by setting the counter directly.
-      await dynamoDocumentClient().send(new UpdateCommand({ TableName: platform.settings.tableName, Key: { pk: `AUTHORIZER#${appId}`, sk: 'QUOTA#limitedWxaCode#total#all' }, UpdateExpression: 'SET used = :n', ExpressionAttributeValues: { ':n': 100_000 } }));
+      await dynamoDocumentClient().send(new UpdateCommand({ TableName: world.platform.settings.tableName, Key: { pk: `AUTHORIZER#${world.appId}`, sk: 'QUOTA#limitedWxaCode#total#all' }, UpdateExpression: 'SET used = :n', ExpressionAttributeValues: { ':n': 100_000 } }));
       sim().requests.splice(0);
       const { status, json } = await call('POST', `${A}/qrcode`, { path: 'pages/index/index' });
       expect(status).toBe(429);
@@ -326,20 +319,20 @@ describe('mini-program admin API', () => {
   });
 
   describe('POST /wechat/authorizers/{appId}/events', () => {
-    const eventsUrl = () => `${platform.gatewayUrl}/wechat/authorizers/${appId}/events`;
+    const eventsUrl = () => `${world.platform.gatewayUrl}/wechat/authorizers/${world.appId}/events`;
     const auditXml = (event: string) =>
       `<xml><ToUserName><![CDATA[gh_0123456789ab]]></ToUserName><FromUserName><![CDATA[o1]]></FromUserName><CreateTime>1790000100</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[${event}]]></Event><Reason><![CDATA[Some reason]]></Reason><ScreenShot><![CDATA[m1|m2]]></ScreenShot></xml>`;
 
     it('refuses a push with a bad signature and changes nothing', async () => {
-      const push = signedPush(platform.settings.component, auditXml('weapp_audit_fail'));
-      const before = await platform.scanTable();
+      const push = signedPush(world.platform.settings.component, auditXml('weapp_audit_fail'));
+      const before = await world.platform.scanTable();
       const response = await fetch(`${eventsUrl()}?${push.query.replace(/msg_signature=[0-9a-f]/, 'msg_signature=x')}`, { method: 'POST', body: push.body });
       expect(response.status).toBe(401);
-      expect((await platform.scanTable()).length).toBe(before.length);
+      expect((await world.platform.scanTable()).length).toBe(before.length);
     });
 
     it('records a pushed rejection once, however often it is delivered', async () => {
-      const push = signedPush(platform.settings.component, auditXml('weapp_audit_fail'));
+      const push = signedPush(world.platform.settings.component, auditXml('weapp_audit_fail'));
       for (let i = 0; i < 3; i++) {
         const response = await fetch(`${eventsUrl()}?${push.query}`, { method: 'POST', body: push.body });
         expect(await response.text()).toBe('success');
@@ -350,15 +343,15 @@ describe('mini-program admin API', () => {
     });
 
     it('acknowledges other events without recording them', async () => {
-      const before = await platform.scanTable();
-      const push = signedPush(platform.settings.component, auditXml('some_future_event'));
+      const before = await world.platform.scanTable();
+      const push = signedPush(world.platform.settings.component, auditXml('some_future_event'));
       expect(await (await fetch(`${eventsUrl()}?${push.query}`, { method: 'POST', body: push.body })).text()).toBe('success');
-      expect((await platform.scanTable()).length).toBe(before.length);
+      expect((await world.platform.scanTable()).length).toBe(before.length);
     });
   });
 
   it('answers 409 for an app that is not authorized, without calling WeChat', async () => {
-    const response = await platform.admin('/admin/authorizers/wx00000000000000ff/basic-info');
+    const response = await world.platform.admin('/admin/authorizers/wx00000000000000ff/basic-info');
     expect(response.status).toBe(409);
     expect(((await response.json()) as Json).code).toBe('authorizer_unavailable');
   });

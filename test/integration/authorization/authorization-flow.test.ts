@@ -1,4 +1,4 @@
-import { startTestPlatform, type TestPlatform } from '../../helpers/platform';
+import { useWorld } from '../../helpers/world';
 
 interface AuthorizerView {
   appId: string;
@@ -12,28 +12,23 @@ interface AuthorizerView {
 
 /** A merchant authorizes by link, by redirect and by push, and the registry follows. */
 describe('authorization flow', () => {
-  let platform: TestPlatform;
-  beforeAll(async () => {
-    platform = await startTestPlatform();
-    await platform.simulator!.ticketPusher.pushNow();
-  });
-  afterAll(() => platform.stop());
+  const world = useWorld({ ticket: true });
 
-  const sim = () => platform.simulator!;
-  const redirectUri = () => `${platform.gatewayUrl}/wechat/authorize/callback`;
-  const detail = async (appId: string) => (await (await platform.admin(`/admin/authorizers/${appId}`)).json()) as AuthorizerView;
+  const sim = () => world.sim;
+  const redirectUri = () => `${world.platform.gatewayUrl}/wechat/authorize/callback`;
+  const detail = async (appId: string) => (await (await world.platform.admin(`/admin/authorizers/${appId}`)).json()) as AuthorizerView;
   const tokenItem = async (appId: string) =>
-    ((await platform.scanTable()) as Record<string, { S?: string; N?: string }>[]).find((i) => i.pk?.S === `AUTHORIZER#${appId}` && i.sk?.S === 'TOKEN');
+    ((await world.platform.scanTable()) as Record<string, { S?: string; N?: string }>[]).find((i) => i.pk?.S === `AUTHORIZER#${appId}` && i.sk?.S === 'TOKEN');
 
   describe('POST /admin/authorizations', () => {
     it('returns PC and mobile links around a fresh pre_auth_code and our redirect URI', async () => {
       const before = Date.now();
-      const response = await platform.admin('/admin/authorizations', { method: 'POST', body: JSON.stringify({ authType: 'both' }) });
+      const response = await world.platform.admin('/admin/authorizations', { method: 'POST', body: JSON.stringify({ authType: 'both' }) });
       expect(response.status).toBe(201);
       const body = (await response.json()) as { pcUrl: string; mobileUrl: string; expiresAt: string };
       const pc = new URL(body.pcUrl);
       expect(pc.pathname).toBe('/cgi-bin/componentloginpage');
-      expect(pc.searchParams.get('component_appid')).toBe(platform.settings.component.appId);
+      expect(pc.searchParams.get('component_appid')).toBe(world.platform.settings.component.appId);
       expect(pc.searchParams.get('pre_auth_code')).toMatch(/^preauthcode@@@/);
       expect(pc.searchParams.get('redirect_uri')).toBe(redirectUri());
       expect(pc.searchParams.get('auth_type')).toBe('3');
@@ -48,7 +43,7 @@ describe('authorization flow', () => {
     });
 
     it('pins one account with bizAppId instead of auth_type', async () => {
-      const response = await platform.admin('/admin/authorizations', { method: 'POST', body: JSON.stringify({ bizAppId: 'wx0123456789abcdef' }) });
+      const response = await world.platform.admin('/admin/authorizations', { method: 'POST', body: JSON.stringify({ bizAppId: 'wx0123456789abcdef' }) });
       const pc = new URL(((await response.json()) as { pcUrl: string }).pcUrl);
       expect(pc.searchParams.get('biz_appid')).toBe('wx0123456789abcdef');
       expect(pc.searchParams.has('auth_type')).toBe(false);
@@ -59,20 +54,20 @@ describe('authorization flow', () => {
       ['a malformed bizAppId', { bizAppId: 'not-an-appid' }],
       ['an unknown field', { auth_type: 2 }],
     ])('refuses %s with 400', async (_, body) => {
-      const response = await platform.admin('/admin/authorizations', { method: 'POST', body: JSON.stringify(body) });
+      const response = await world.platform.admin('/admin/authorizations', { method: 'POST', body: JSON.stringify(body) });
       expect(response.status).toBe(400);
       expect(await response.json()).toMatchObject({ code: 'invalid_request' });
     });
 
     it('refuses a body that is not JSON with 400', async () => {
-      const response = await platform.admin('/admin/authorizations', { method: 'POST', body: '{"authType":' });
+      const response = await world.platform.admin('/admin/authorizations', { method: 'POST', body: '{"authType":' });
       expect(response.status).toBe(400);
       expect(await response.json()).toMatchObject({ code: 'invalid_json' });
     });
   });
 
   it('lets a merchant follow the link, confirm on the (simulated) WeChat page and land on our page', async () => {
-    const links = (await (await platform.admin('/admin/authorizations', { method: 'POST', body: '{}' })).json()) as { pcUrl: string; mobileUrl: string };
+    const links = (await (await world.platform.admin('/admin/authorizations', { method: 'POST', body: '{}' })).json()) as { pcUrl: string; mobileUrl: string };
     for (const url of [links.pcUrl, links.mobileUrl]) {
       const confirmPage = await fetch(url);
       expect(confirmPage.status).toBe(200);
@@ -134,14 +129,14 @@ describe('authorization flow', () => {
     });
 
     it('shows a clear error page for an expired or unknown auth_code, and changes nothing', async () => {
-      const before = await platform.scanTable();
+      const before = await world.platform.scanTable();
       const unknown = await fetch(`${redirectUri()}?auth_code=${encodeURIComponent('queryauthcode@@@never-issued')}&expires_in=3600`);
       expect(unknown.status).toBe(400);
       expect(await unknown.text()).toContain('This authorization link has expired');
-      const missing = await fetch(`${platform.gatewayUrl}/wechat/authorize/callback`);
+      const missing = await fetch(`${world.platform.gatewayUrl}/wechat/authorize/callback`);
       expect(missing.status).toBe(400);
       expect(missing.headers.get('content-type')).toMatch(/text\/html/);
-      expect((await platform.scanTable()).length).toBe(before.length);
+      expect((await world.platform.scanTable()).length).toBe(before.length);
     });
 
     it('re-authorization replaces the tokens in one write and keeps the history', async () => {
@@ -176,8 +171,8 @@ describe('authorization flow', () => {
 
     it('processes a push once when WeChat delivers it three times', async () => {
       const result = await sim().authorize({ redirectUri: redirectUri() });
-      const xml = `<xml><AppId><![CDATA[${platform.settings.component.appId}]]></AppId><CreateTime>1790000000</CreateTime><InfoType><![CDATA[unauthorized]]></InfoType><AuthorizerAppid><![CDATA[${result.appId}]]></AuthorizerAppid></xml>`;
-      for (let i = 0; i < 3; i++) expect((await sim().pushes.push(`${platform.gatewayUrl}/wechat/component/events`, xml)).body).toBe('success');
+      const xml = `<xml><AppId><![CDATA[${world.platform.settings.component.appId}]]></AppId><CreateTime>1790000000</CreateTime><InfoType><![CDATA[unauthorized]]></InfoType><AuthorizerAppid><![CDATA[${result.appId}]]></AuthorizerAppid></xml>`;
+      for (let i = 0; i < 3; i++) expect((await sim().pushes.push(`${world.platform.gatewayUrl}/wechat/component/events`, xml)).body).toBe('success');
       const view = await detail(result.appId);
       expect(view.history.map((h) => h.event)).toEqual(['unauthorized', 'authorized']);
     });
@@ -187,7 +182,7 @@ describe('authorization flow', () => {
     it('refreshes now and reports the new expiry, not the token', async () => {
       const { appId } = await sim().authorize({ redirectUri: redirectUri() });
       const before = (await tokenItem(appId))?.accessToken?.S;
-      const response = await platform.admin(`/admin/authorizers/${appId}/token:refresh`, { method: 'POST' });
+      const response = await world.platform.admin(`/admin/authorizers/${appId}/token:refresh`, { method: 'POST' });
       expect(response.status).toBe(200);
       const text = await response.text();
       expect(JSON.parse(text)).toEqual({ appId, expiresAt: expect.any(String), outcome: 'refreshed' });
@@ -199,7 +194,7 @@ describe('authorization flow', () => {
     it('answers 409 for an app that revoked its authorization', async () => {
       const { appId } = await sim().authorize({ redirectUri: redirectUri() });
       await sim().revoke(appId);
-      const response = await platform.admin(`/admin/authorizers/${appId}/token:refresh`, { method: 'POST' });
+      const response = await world.platform.admin(`/admin/authorizers/${appId}/token:refresh`, { method: 'POST' });
       expect(response.status).toBe(409);
       expect(await response.json()).toMatchObject({ code: 'authorizer_unavailable' });
     });
@@ -210,7 +205,7 @@ describe('authorization flow', () => {
       const all: string[] = [];
       let cursor: string | undefined;
       do {
-        const response = await platform.admin(`/admin/authorizers?limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+        const response = await world.platform.admin(`/admin/authorizers?limit=2${cursor ? `&cursor=${cursor}` : ''}`);
         const page = (await response.json()) as { items: { appId: string }[]; nextCursor?: string };
         expect(page.items.length).toBeLessThanOrEqual(2);
         all.push(...page.items.map((i) => i.appId));
@@ -218,17 +213,17 @@ describe('authorization flow', () => {
       } while (cursor);
       expect(new Set(all).size).toBe(all.length);
       expect(all.length).toBeGreaterThanOrEqual(6);
-      const unauthorized = (await (await platform.admin('/admin/authorizers?status=unauthorized')).json()) as { items: { status: string }[] };
+      const unauthorized = (await (await world.platform.admin('/admin/authorizers?status=unauthorized')).json()) as { items: { status: string }[] };
       expect(unauthorized.items.length).toBeGreaterThanOrEqual(1);
       expect(unauthorized.items.every((i) => i.status === 'unauthorized')).toBe(true);
     });
 
     it('never returns token values', async () => {
-      const text = await (await platform.admin('/admin/authorizers?limit=100')).text();
-      const tokens = ((await platform.scanTable()) as Record<string, { S?: string }>[]).flatMap((i) => [i.accessToken?.S, i.refreshToken?.S]).filter(Boolean) as string[];
+      const text = await (await world.platform.admin('/admin/authorizers?limit=100')).text();
+      const tokens = ((await world.platform.scanTable()) as Record<string, { S?: string }>[]).flatMap((i) => [i.accessToken?.S, i.refreshToken?.S]).filter(Boolean) as string[];
       expect(tokens.length).toBeGreaterThan(0);
       for (const appId of (JSON.parse(text) as { items: { appId: string }[] }).items.map((i) => i.appId)) {
-        const one = await (await platform.admin(`/admin/authorizers/${appId}`)).text();
+        const one = await (await world.platform.admin(`/admin/authorizers/${appId}`)).text();
         for (const token of tokens) expect(one).not.toContain(token);
       }
       for (const token of tokens) expect(text).not.toContain(token);
@@ -241,7 +236,7 @@ describe('authorization flow', () => {
       ['a malformed appId', '/admin/authorizers/not-an-app', 400],
       ['an unknown appId', '/admin/authorizers/wx0000000000000001', 404],
     ])('answers %s with %i', async (_, path, status) => {
-      const response = await platform.admin(path);
+      const response = await world.platform.admin(path);
       expect(response.status).toBe(status);
       expect(await response.json()).toHaveProperty('code');
     });

@@ -1,24 +1,19 @@
 import { platformStores } from '../../../functions/lib/platform';
-import { startTestPlatform, type TestPlatform } from '../../helpers/platform';
+import { useWorld, authorizeRedirectUri } from '../../helpers/world';
 
 /** POST /admin/authorizers:sync reconciles the registry with api_get_authorizer_list. */
 describe('POST /admin/authorizers:sync', () => {
-  let platform: TestPlatform;
-  beforeAll(async () => {
-    platform = await startTestPlatform();
-    await platform.simulator!.ticketPusher.pushNow();
-  });
-  afterAll(() => platform.stop());
+  const world = useWorld({ ticket: true });
 
-  const sim = () => platform.simulator!;
+  const sim = () => world.sim;
   const sync = async () => {
-    const response = await platform.admin('/admin/authorizers:sync', { method: 'POST' });
+    const response = await world.platform.admin('/admin/authorizers:sync', { method: 'POST' });
     expect(response.status).toBe(200);
     return (await response.json()) as { listed: number; added: number; repaired: number; removed: number; failed: number };
   };
 
   it('adds apps WeChat lists but the registry lacks, with their refresh tokens', async () => {
-    const known = await sim().authorize({ redirectUri: `${platform.gatewayUrl}/wechat/authorize/callback` });
+    const known = await sim().authorize({ redirectUri: authorizeRedirectUri(world.platform) });
     const seeded = sim().seedAuthorizers(3, { nicknamePrefix: 'seeded-' });
     expect(await sync()).toEqual({ listed: 4, added: 3, repaired: 0, removed: 0, failed: 0 });
     for (const { appId, refreshToken } of seeded) {
@@ -29,7 +24,7 @@ describe('POST /admin/authorizers:sync', () => {
     }
     expect((await platformStores().authorizers.getDetail(known.appId))?.history.map((h) => h.event)).toEqual(['authorized']);
     // Added apps get an access token on the refresher's next run.
-    const run = await platform.scheduler.runNow('refreshTokens');
+    const run = await world.platform.scheduler.runNow('refreshTokens');
     expect((run?.result as { authorizers: { refreshed: number } }).authorizers.refreshed).toBe(3);
   });
 
@@ -46,8 +41,8 @@ describe('POST /admin/authorizers:sync', () => {
   });
 
   it('changes nothing when the registry already agrees', async () => {
-    const before = await platform.scanTable();
+    const before = await world.platform.scanTable();
     expect(await sync()).toEqual({ listed: 3, added: 0, repaired: 0, removed: 0, failed: 0 });
-    expect((await platform.scanTable()).length).toBe(before.length);
+    expect((await world.platform.scanTable()).length).toBe(before.length);
   });
 });

@@ -5,18 +5,17 @@ import { idempotencyPersistence, pushIdempotencyConfig } from '../../../function
 import { AuthorizerPushBase } from '../../../functions/lib/wechat/authorizer-push';
 import { parseWeChatXml } from '../../../functions/lib/wechat/xml';
 import { signedPush } from '../../helpers/push';
-import { startTestPlatform, type TestPlatform } from '../../helpers/platform';
+import { useWorld } from '../../helpers/world';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /** Audit results on the message-event URL: what each costs in DynamoDB, and records written before. */
 describe('POST /wechat/authorizers/{appId}/events (audit results)', () => {
-  let platform: TestPlatform;
+  const world = useWorld({ simulator: { auditDelayMs: 600_000 } });
   const commands: string[] = [];
   let createTime = Math.floor(Date.now() / 1000);
 
-  beforeAll(async () => {
-    platform = await startTestPlatform({ simulator: { auditDelayMs: 600_000 } });
+  beforeAll(() => {
     // The handlers run in this process on the same client.
     dynamoClient().middlewareStack.add(
       (next, context) => async (args) => {
@@ -26,22 +25,21 @@ describe('POST /wechat/authorizers/{appId}/events (audit results)', () => {
       { step: 'initialize', name: 'countCommands' },
     );
   });
-  afterAll(() => platform.stop());
 
-  const authorize = async () => (await platform.simulator!.authorize({ redirectUri: `${platform.gatewayUrl}/wechat/authorize/callback` })).appId;
+  const authorize = () => world.authorize();
   const auditXml = (event: string, extra = '') =>
     `<xml><ToUserName><![CDATA[gh_1]]></ToUserName><FromUserName><![CDATA[o-system]]></FromUserName><CreateTime>${++createTime}</CreateTime>` +
     `<MsgType><![CDATA[event]]></MsgType><Event><![CDATA[${event}]]></Event>${extra}</xml>`;
   const post = (appId: string, xml: string) => {
-    const push = signedPush(platform.settings.component, xml);
+    const push = signedPush(world.platform.settings.component, xml);
     commands.splice(0);
-    return fetch(`${platform.gatewayUrl}/wechat/authorizers/${appId}/events?${push.query}`, { method: 'POST', body: push.body, headers: { 'content-type': 'text/xml' } });
+    return fetch(`${world.platform.gatewayUrl}/wechat/authorizers/${appId}/events?${push.query}`, { method: 'POST', body: push.body, headers: { 'content-type': 'text/xml' } });
   };
   const deliver = async (appId: string, xml: string) => {
     expect(await (await post(appId, xml)).text()).toBe('success');
     return [...commands].sort();
   };
-  const audits = async (appId: string) => ((await (await platform.admin(`/admin/authorizers/${appId}/audits`)).json()) as Json).audits as Json[];
+  const audits = async (appId: string) => ((await (await world.platform.admin(`/admin/authorizers/${appId}/audits`)).json()) as Json).audits as Json[];
 
   it('records an outcome with one query and one transactional write, with or without an audit on record', async () => {
     const appId = await authorize();
@@ -61,10 +59,10 @@ describe('POST /wechat/authorizers/{appId}/events (audit results)', () => {
     const appId = await authorize();
     const xml = auditXml('weapp_audit_fail', `<Reason><![CDATA[incomplete]]></Reason><FailTime>${createTime}</FailTime><ScreenShot><![CDATA[m1|m2]]></ScreenShot>`);
     await deliver(appId, xml);
-    const before = await platform.scanTable();
+    const before = await world.platform.scanTable();
     // The transaction is refused on the push's record: nothing else is written.
     expect(await deliver(appId, xml)).toEqual(['GetItemCommand', 'QueryCommand', 'TransactWriteItemsCommand']);
-    expect(await platform.scanTable()).toEqual(before);
+    expect(await world.platform.scanTable()).toEqual(before);
     expect((await audits(appId))[0]).toMatchObject({ status: 'rejected', reason: 'incomplete', screenshots: ['m1', 'm2'] });
   });
 

@@ -1,31 +1,27 @@
 import { signedPush, ticketXml, type SignedPush } from '../../helpers/push';
-import { startTestPlatform, type TestPlatform } from '../../helpers/platform';
+import { useWorld } from '../../helpers/world';
 
 describe('POST /wechat/component/events', () => {
-  let platform: TestPlatform;
-  beforeAll(async () => {
-    platform = await startTestPlatform();
-  });
-  afterAll(() => platform.stop());
+  const world = useWorld();
 
   const post = (push: SignedPush, init: RequestInit = {}) =>
-    fetch(`${platform.gatewayUrl}/wechat/component/events?${push.query}`, {
+    fetch(`${world.platform.gatewayUrl}/wechat/component/events?${push.query}`, {
       method: 'POST',
       body: push.body,
       headers: { 'content-type': 'text/xml' },
       ...init,
     });
-  const ticketPush = (ticket: string, createTime: number) => signedPush(platform.settings.component, ticketXml(platform.settings.component.appId, ticket, createTime));
+  const ticketPush = (ticket: string, createTime: number) => signedPush(world.platform.settings.component, ticketXml(world.platform.settings.component.appId, ticket, createTime));
 
   /** Sends a push that must be refused and checks that storage did not change. */
   async function expectRejected(push: SignedPush, status: number, code?: string, init?: RequestInit) {
-    const before = await platform.scanTable();
+    const before = await world.platform.scanTable();
     const response = await post(push, init);
     expect(response.status).toBe(status);
     const body = (await response.json()) as { code: string; message: string };
     if (code) expect(body.code).toBe(code);
     expect(typeof body.message).toBe('string');
-    expect(await platform.scanTable()).toEqual(before);
+    expect(await world.platform.scanTable()).toEqual(before);
   }
 
   it('stores the ticket and answers the plain text success', async () => {
@@ -33,9 +29,9 @@ describe('POST /wechat/component/events', () => {
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^text\/plain/);
     expect(await response.text()).toBe('success');
-    const items = (await platform.scanTable()) as Record<string, { S?: string; N?: string }>[];
+    const items = (await world.platform.scanTable()) as Record<string, { S?: string; N?: string }>[];
     const ticket = items.find((i) => i.sk?.S === 'TICKET');
-    expect(ticket?.pk?.S).toBe(`COMPONENT#${platform.settings.component.appId}`);
+    expect(ticket?.pk?.S).toBe(`COMPONENT#${world.platform.settings.component.appId}`);
     expect(ticket?.ticket?.S).toBe('ticket@@@first');
     expect(ticket?.createTime?.N).toBe('1700000000');
     expect(Date.parse(ticket?.receivedAt?.S ?? '')).toBeGreaterThan(Date.now() - 60_000);
@@ -44,13 +40,13 @@ describe('POST /wechat/component/events', () => {
   it('treats a re-delivered push as done: one record, unchanged, still success', async () => {
     const push = ticketPush('ticket@@@retried', 1_700_000_100);
     expect(await (await post(push)).text()).toBe('success');
-    const afterFirst = await platform.scanTable();
+    const afterFirst = await world.platform.scanTable();
     for (let i = 0; i < 3; i++) {
       const response = await post(push);
       expect(response.status).toBe(200);
       expect(await response.text()).toBe('success');
     }
-    expect(await platform.scanTable()).toEqual(afterFirst);
+    expect(await world.platform.scanTable()).toEqual(afterFirst);
     expect(afterFirst).toHaveLength(1);
   });
 
@@ -58,16 +54,16 @@ describe('POST /wechat/component/events', () => {
     await post(ticketPush('ticket@@@newest', 1_700_000_300));
     const response = await post(ticketPush('ticket@@@older', 1_700_000_200));
     expect(await response.text()).toBe('success');
-    const items = (await platform.scanTable()) as Record<string, { S?: string }>[];
+    const items = (await world.platform.scanTable()) as Record<string, { S?: string }>[];
     expect(items.find((i) => i.sk?.S === 'TICKET')?.ticket?.S).toBe('ticket@@@newest');
   });
 
   it('acknowledges an unknown InfoType without storing anything', async () => {
-    const xml = `<xml><AppId><![CDATA[${platform.settings.component.appId}]]></AppId><CreateTime>1700000400</CreateTime><InfoType><![CDATA[something_new]]></InfoType></xml>`;
-    const before = await platform.scanTable();
-    const response = await post(signedPush(platform.settings.component, xml));
+    const xml = `<xml><AppId><![CDATA[${world.platform.settings.component.appId}]]></AppId><CreateTime>1700000400</CreateTime><InfoType><![CDATA[something_new]]></InfoType></xml>`;
+    const before = await world.platform.scanTable();
+    const response = await post(signedPush(world.platform.settings.component, xml));
     expect(await response.text()).toBe('success');
-    expect(await platform.scanTable()).toEqual(before);
+    expect(await world.platform.scanTable()).toEqual(before);
   });
 
   describe('refuses, without changing storage', () => {
@@ -78,14 +74,14 @@ describe('POST /wechat/component/events', () => {
     });
 
     it('a push signed with another token with 401', async () => {
-      const push = signedPush({ ...platform.settings.component, token: 'another-token' }, ticketXml(platform.settings.component.appId, 't', 1_700_001_001));
+      const push = signedPush({ ...world.platform.settings.component, token: 'another-token' }, ticketXml(world.platform.settings.component.appId, 't', 1_700_001_001));
       await expectRejected(push, 401, 'invalid_signature');
     });
 
     it('a correctly signed push replayed after the 10-minute window with 401', async () => {
-      const stale = signedPush(platform.settings.component, ticketXml(platform.settings.component.appId, 'ticket@@@replayed', 1_700_001_100), { timestamp: String(Math.floor(Date.now() / 1000) - 601) });
+      const stale = signedPush(world.platform.settings.component, ticketXml(world.platform.settings.component.appId, 'ticket@@@replayed', 1_700_001_100), { timestamp: String(Math.floor(Date.now() / 1000) - 601) });
       await expectRejected(stale, 401, 'invalid_signature');
-      const future = signedPush(platform.settings.component, ticketXml(platform.settings.component.appId, 'ticket@@@future', 1_700_001_101), { timestamp: String(Math.floor(Date.now() / 1000) + 601) });
+      const future = signedPush(world.platform.settings.component, ticketXml(world.platform.settings.component.appId, 'ticket@@@future', 1_700_001_101), { timestamp: String(Math.floor(Date.now() / 1000) + 601) });
       await expectRejected(future, 401, 'invalid_signature');
     });
 
@@ -94,12 +90,12 @@ describe('POST /wechat/component/events', () => {
     });
 
     it('a push encrypted for another appid with 401', async () => {
-      const push = signedPush(platform.settings.component, ticketXml('wx1111111111111111', 't', 1_700_001_003), { appId: 'wx1111111111111111' });
+      const push = signedPush(world.platform.settings.component, ticketXml('wx1111111111111111', 't', 1_700_001_003), { appId: 'wx1111111111111111' });
       await expectRejected(push, 401, 'invalid_signature');
     });
 
     it('a decrypted push for another component appid with 400', async () => {
-      await expectRejected(signedPush(platform.settings.component, ticketXml('wx2222222222222222', 't', 1_700_001_004)), 400);
+      await expectRejected(signedPush(world.platform.settings.component, ticketXml('wx2222222222222222', 't', 1_700_001_004)), 400);
     });
 
     it('malformed envelope XML with 400', async () => {
@@ -116,12 +112,12 @@ describe('POST /wechat/component/events', () => {
     });
 
     it('a decrypted push that fails the schema with 400', async () => {
-      const xml = `<xml><AppId><![CDATA[${platform.settings.component.appId}]]></AppId><CreateTime>1700001008</CreateTime><InfoType><![CDATA[component_verify_ticket]]></InfoType></xml>`;
-      await expectRejected(signedPush(platform.settings.component, xml), 400);
+      const xml = `<xml><AppId><![CDATA[${world.platform.settings.component.appId}]]></AppId><CreateTime>1700001008</CreateTime><InfoType><![CDATA[component_verify_ticket]]></InfoType></xml>`;
+      await expectRejected(signedPush(world.platform.settings.component, xml), 400);
     });
 
     it('a decrypted push that is not XML with 400', async () => {
-      await expectRejected(signedPush(platform.settings.component, 'not xml at all <'), 400);
+      await expectRejected(signedPush(world.platform.settings.component, 'not xml at all <'), 400);
     });
 
     it('a body over 64 KB with 413', async () => {

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { FakeCognitoIdp, fakeJwt, totpCode, type FakeUser } from '../../helpers/cognito-idp-fake';
 import { freePort } from '../../helpers/free-port';
-import { startTestPlatform, type TestPlatform } from '../../helpers/platform';
+import type { TestPlatform } from '../../helpers/platform';
+import { authorizeApp, startWorld } from '../../helpers/world';
 import { secretSweep } from '../../helpers/secret-sweep-state';
 import { scaled } from '../../helpers/time-scale';
 
@@ -49,15 +50,18 @@ describe('weapp-fleet CLI', () => {
 
   beforeAll(async () => {
     // Hours of waiting in the ASL become milliseconds; audits pass (or fail) 150 ms after submission.
-    platform = await startTestPlatform({ simulator: { auditDelayMs: 150, pushRetryDelayMs: 20 }, stepFunctionsTimeScale: 0.0001, settings: { adminToken: COGNITO_TOKENS.accessToken } });
+    ({ platform, templateId } = await startWorld({
+      simulator: { auditDelayMs: 150, pushRetryDelayMs: 20 },
+      stepFunctionsTimeScale: 0.0001,
+      settings: { adminToken: COGNITO_TOKENS.accessToken },
+      ticket: true,
+      template: true,
+    }));
     secretSweep.extraSecrets.push(
       { kind: 'admin token', value: platform.settings.adminToken },
       { kind: 'Cognito id token', value: COGNITO_TOKENS.idToken },
       { kind: 'Cognito refresh token', value: COGNITO_TOKENS.refreshToken },
     );
-    await platform.simulator!.ticketPusher.pushNow();
-    await platform.admin('/admin/templates', { method: 'POST', body: JSON.stringify({ draftId: 1 }) });
-    templateId = ((await (await platform.admin('/admin/templates')).json()) as Json).templates[0].template_id;
     workDir = mkdtempSync(path.join(tmpdir(), 'weapp-fleet-cli-'));
     configHome = path.join(workDir, 'config');
     uploadRecord = path.join(workDir, 'uploads.jsonl');
@@ -99,7 +103,7 @@ describe('weapp-fleet CLI', () => {
     });
   const withoutEnvCredentials = { WEAPP_FLEET_URL: undefined, WEAPP_FLEET_TOKEN: undefined };
 
-  const authorize = async () => (await platform.simulator!.authorize({ redirectUri: `${platform.gatewayUrl}/wechat/authorize/callback` })).appId;
+  const authorize = () => authorizeApp(platform);
   const release = async (id: string) => (await (await platform.admin(`/admin/releases/${id}?limit=500`)).json()) as Json;
   const releaseIdIn = (text: string) => /rel-[0-9a-z-]+/.exec(text)![0];
   const expectNoToken = (run: Run) => expect(run.stdout + run.stderr).not.toContain(platform.settings.adminToken);

@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Page, Request } from 'playwright-core';
-import { CHROMIUM, SCREENSHOTS, expectText, launchConsoleBrowser, waitUntil } from '../../helpers/console-browser';
-import { startTestPlatform, type TestPlatform } from '../../helpers/platform';
+import { CHROMIUM, SCREENSHOTS, expectText, launchConsoleBrowser, openConsolePage, waitUntil } from '../../helpers/console-browser';
+import type { TestPlatform } from '../../helpers/platform';
+import { startWorld } from '../../helpers/world';
 
 const FLEET_SIZE = 20;
 
@@ -22,11 +23,8 @@ describe('admin console in a browser', () => {
   const screenshot = (name: string) => page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
 
   beforeAll(async () => {
-    platform = await startTestPlatform({ simulator: { auditDelayMs: 150, pushRetryDelayMs: 20 }, stepFunctionsTimeScale: 0.0001 });
-    await platform.simulator!.ticketPusher.pushNow();
-    browser = await launchConsoleBrowser({ width: 1440, height: 900 });
-    page = browser.context.pages()[0] ?? (await browser.context.newPage());
-    page.setDefaultTimeout(15_000);
+    ({ platform } = await startWorld({ simulator: { auditDelayMs: 150, pushRetryDelayMs: 20 }, stepFunctionsTimeScale: 0.0001, ticket: true }));
+    ({ browser, page } = await openConsolePage());
   }, 60_000);
   afterAll(async () => {
     await browser?.close();

@@ -1,6 +1,7 @@
 import type { Page } from 'playwright-core';
-import { expectText, launchConsoleBrowser, waitUntil } from '../../helpers/console-browser';
-import { startTestPlatform, type TestPlatform } from '../../helpers/platform';
+import { expectText, launchConsoleBrowser, openConsolePage, waitUntil } from '../../helpers/console-browser';
+import type { TestPlatform } from '../../helpers/platform';
+import { startWorld } from '../../helpers/world';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -16,16 +17,17 @@ describe('console: privacy guide', () => {
   let appId: string;
 
   beforeAll(async () => {
-    platform = await startTestPlatform({ simulator: { auditDelayMs: 60_000 } });
-    await platform.simulator!.ticketPusher.pushNow();
-    appId = (await platform.simulator!.authorize({ redirectUri: `${platform.gatewayUrl}/wechat/authorize/callback`, nickname: 'Privacy Tea House' })).appId;
-    const draft = platform.simulator!.addDraft({ userVersion: '1.0.0', userDesc: 'store finder', privacyKeys: ['Location'] });
-    await platform.admin('/admin/templates', { method: 'POST', body: JSON.stringify({ draftId: draft.draftId }) });
-    const templateId = String(((await (await platform.admin('/admin/templates')).json()) as Json).templates.at(-1).template_id);
+    const world = await startWorld({
+      simulator: { auditDelayMs: 60_000 },
+      ticket: true,
+      apps: [{ nickname: 'Privacy Tea House' }],
+      template: { userVersion: '1.0.0', userDesc: 'store finder', privacyKeys: ['Location'] },
+    });
+    platform = world.platform;
+    appId = world.appIds[0]!;
+    const templateId = String(world.templateId);
     expect((await platform.admin(`/admin/authorizers/${appId}/code:commit`, { method: 'POST', body: JSON.stringify({ templateId, userVersion: '1.0.0' }) })).status).toBe(200);
-    browser = await launchConsoleBrowser({ width: 1440, height: 900 });
-    page = browser.context.pages()[0] ?? (await browser.context.newPage());
-    page.setDefaultTimeout(15_000);
+    ({ browser, page } = await openConsolePage());
   }, 60_000);
   afterAll(async () => {
     await browser?.close();

@@ -2,7 +2,8 @@ import '../../helpers/signals-on';
 import { logger } from '../../../functions/lib/logger';
 import { METRIC, METRICS_NAMESPACE, METRICS_SERVICE } from '../../../functions/lib/observability/metric-names';
 import { FUNCTIONS, ROUTES, type RouteDefinition } from '../../../infra/manifest';
-import { startTestPlatform, type TestPlatform } from '../../helpers/platform';
+import type { TestPlatform } from '../../helpers/platform';
+import { addTemplate, authorizeApp, startWorld } from '../../helpers/world';
 import { signedPush, ticketXml, type SignedPush } from '../../helpers/push';
 import { OutputCapture, type EmfRecord } from '../../helpers/output-capture';
 import { waitUntil } from '../../helpers/wait';
@@ -21,13 +22,11 @@ const dimensionSets = (record: EmfRecord) => record._aws.CloudWatchMetrics[0]!.D
 describe('signals', () => {
   let platform: TestPlatform;
   const out = new OutputCapture();
-  const redirectUri = () => `${platform.gatewayUrl}/wechat/authorize/callback`;
 
   beforeAll(async () => {
     // Tokens living 25 minutes: authorizer tokens are always due (renewed under 30 minutes left),
     // the component token is not (renewed under 20).
-    platform = await startTestPlatform({ settings: { simAccessTokenTtlSeconds: 1500 }, simulator: { auditDelayMs: 150, pushRetryDelayMs: 20 }, stepFunctionsTimeScale: 0.0001 });
-    await platform.simulator!.ticketPusher.pushNow();
+    ({ platform } = await startWorld({ settings: { simAccessTokenTtlSeconds: 1500 }, simulator: { auditDelayMs: 150, pushRetryDelayMs: 20 }, stepFunctionsTimeScale: 0.0001, ticket: true }));
     out.start();
   });
   afterAll(async () => {
@@ -40,7 +39,7 @@ describe('signals', () => {
   describe('refresher run', () => {
     it('emits the gauges and counts the alarms read, under service alone', async () => {
       const sim = platform.simulator!;
-      for (let i = 0; i < 3; i++) await sim.authorize({ redirectUri: redirectUri(), nickname: `shop-${i}` });
+      for (let i = 0; i < 3; i++) await authorizeApp(platform, { nickname: `shop-${i}` });
       // One refresh token dead (61023, and WeChat's list holds no other), one unexpected refusal, one renewed.
       sim.script(AUTHORIZER_TOKEN_API, [{ errcode: 61023 }, { errcode: 48001 }]);
       out.clear();
@@ -214,7 +213,7 @@ describe('signals', () => {
   describe('overlapping invocations', () => {
     it('keep their own request, app and Lambda context on every line', async () => {
       const apps = [];
-      for (let i = 0; i < 3; i++) apps.push((await platform.simulator!.authorize({ redirectUri: redirectUri() })).appId);
+      for (let i = 0; i < 3; i++) apps.push(await authorizeApp(platform));
       out.clear();
       // WeChat answers slowly, so every request is in flight while the others log.
       platform.simulator!.script('/cgi-bin/account/getaccountbasicinfo', apps.flatMap(() => [{ delayMs: 150, passThrough: true as const }, { delayMs: 50, passThrough: true as const }]));
@@ -232,12 +231,11 @@ describe('signals', () => {
   describe('audits and releases', () => {
     let templateId: number;
     beforeAll(async () => {
-      await platform.admin('/admin/templates', { method: 'POST', body: JSON.stringify({ draftId: 1 }) });
-      templateId = ((await (await platform.admin('/admin/templates')).json()) as Json).templates[0].template_id;
+      templateId = await addTemplate(platform);
     });
 
     const releaseOne = async (userDesc: string) => {
-      const appId = (await platform.simulator!.authorize({ redirectUri: redirectUri() })).appId;
+      const appId = await authorizeApp(platform);
       out.clear();
       const response = await platform.admin('/admin/releases', { method: 'POST', body: JSON.stringify({ templateId, userVersion: '3.0.0', userDesc, targets: { appIds: [appId] } }) });
       const { releaseId } = (await response.json()) as { releaseId: string };

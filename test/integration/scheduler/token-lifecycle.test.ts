@@ -1,5 +1,6 @@
 import { platformStores } from '../../../functions/lib/platform';
-import { startTestPlatform, type TestPlatform } from '../../helpers/platform';
+import type { TestPlatform } from '../../helpers/platform';
+import { startWorld } from '../../helpers/world';
 
 /** End to end: three merchants authorize, one revokes, tokens expire and the refresher renews the rest. */
 describe('token lifecycle (local platform)', () => {
@@ -7,13 +8,10 @@ describe('token lifecycle (local platform)', () => {
   afterAll(() => platform?.stop());
 
   it('keeps every live authorizer token valid across expiry, and leaves the revoked one alone', async () => {
-    platform = await startTestPlatform({ settings: { simAccessTokenTtlSeconds: 2 } });
-    const sim = platform.simulator!;
-    await sim.ticketPusher.pushNow();
-    const redirectUri = `${platform.gatewayUrl}/wechat/authorize/callback`;
-    const apps = [];
-    for (let i = 0; i < 3; i++) apps.push((await sim.authorize({ redirectUri, nickname: `merchant-${i}` })).appId);
-    const [kept1, kept2, revoked] = apps as [string, string, string];
+    const world = await startWorld({ settings: { simAccessTokenTtlSeconds: 2 }, ticket: true, apps: [0, 1, 2].map((i) => ({ nickname: `merchant-${i}` })) });
+    ({ platform } = world);
+    const { sim } = world;
+    const [kept1, kept2, revoked] = world.appIds as [string, string, string];
     await sim.revoke(revoked);
 
     const tokensBefore = await Promise.all([kept1, kept2].map((a) => platformStores().authorizers.getToken(a)));
