@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium, type BrowserContext, type Locator } from 'playwright-core';
+import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { chromiumPath } from '../../local/required-tools';
 import { scaled } from './time-scale';
 import { waitUntil as waitUntilHolds } from './wait';
@@ -37,6 +37,14 @@ export async function launchConsoleBrowser(viewport: { width: number; height: nu
     rmSync(userDataDir, { recursive: true, force: true });
     throw error;
   }
+}
+
+/** The browser with its first page, as the console suites use it: 15 s for any one step. */
+export async function openConsolePage(viewport = { width: 1440, height: 900 }): Promise<{ browser: Awaited<ReturnType<typeof launchConsoleBrowser>>; page: Page }> {
+  const browser = await launchConsoleBrowser(viewport);
+  const page = browser.context.pages()[0] ?? (await browser.context.newPage());
+  page.setDefaultTimeout(15_000);
+  return { browser, page };
 }
 
 /** Waits until `check` holds, or fails naming `what`. */

@@ -1,4 +1,5 @@
-import { startTestPlatform, type TestPlatform } from '../helpers/platform';
+import type { TestPlatform } from '../helpers/platform';
+import { startWorld } from '../helpers/world';
 import { TARGET_STATES } from '../../functions/lib/store/release-store';
 import { scaled } from '../helpers/time-scale';
 import { waitFor, waitUntil } from '../helpers/wait';
@@ -20,15 +21,14 @@ describe('200-app release with 20% WeChat faults', () => {
   let platform: TestPlatform;
   const sim = () => platform.simulator!;
 
+  let templateId: number;
+
   beforeAll(async () => {
-    platform = await startTestPlatform({ simulator: { auditDelayMs: 150, pushRetryDelayMs: 20 }, stepFunctionsTimeScale: 0.0001 });
-    await sim().ticketPusher.pushNow();
-    await platform.admin('/admin/templates', { method: 'POST', body: JSON.stringify({ draftId: 1 }) });
+    ({ platform, templateId } = await startWorld({ simulator: { auditDelayMs: 150, pushRetryDelayMs: 20 }, stepFunctionsTimeScale: 0.0001, ticket: true, template: true }));
   }, 60_000);
   afterAll(() => platform.stop());
 
   it('ends with every app released or failed with a reason', async () => {
-    const templateId = ((await (await platform.admin('/admin/templates')).json()) as Json).templates[0].template_id;
     const appIds = sim()
       .seedAuthorizers(APPS)
       .map((a) => a.appId);

@@ -1,5 +1,6 @@
 import { restartablePlatform } from '../helpers/restartable-platform';
 import { waitFor } from '../helpers/wait';
+import { addTemplate } from '../helpers/world';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -21,8 +22,7 @@ describe('release across a stop of the whole platform mid-flight', () => {
     await sim.ticketPusher.pushNow();
     const appIds = sim.seedAuthorizers(APPS).map((a) => a.appId);
     expect(await (await platform.admin('/admin/authorizers:sync', { method: 'POST' })).json()).toMatchObject({ added: APPS });
-    await platform.admin('/admin/templates', { method: 'POST', body: JSON.stringify({ draftId: 1 }) });
-    const templateId = ((await (await platform.admin('/admin/templates')).json()) as Json).templates[0].template_id;
+    const templateId = await addTemplate(platform);
     // Slow WeChat answers keep steps in flight at the moment of the stop.
     sim.latencyMs = 40;
     const started = (await (await platform.admin('/admin/releases', { method: 'POST', body: JSON.stringify({ templateId, userVersion: '5.0.0', targets: { appIds }, maxConcurrency: 10 }) })).json()) as Json;

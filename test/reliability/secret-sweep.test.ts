@@ -5,7 +5,7 @@ import path from 'node:path';
 import { logger } from '../../functions/lib/logger';
 import { findLeaks } from '../helpers/secret-leaks';
 import { secretSweep } from '../helpers/secret-sweep-state';
-import { startTestPlatform, type TestPlatform } from '../helpers/platform';
+import { useWorld } from '../helpers/world';
 
 describe('secret sweep', () => {
   describe('findLeaks', () => {
@@ -43,32 +43,27 @@ describe('secret sweep', () => {
   });
 
   describe('over a running platform', () => {
-    let platform: TestPlatform;
-    beforeAll(async () => {
-      platform = await startTestPlatform();
-      await platform.simulator!.ticketPusher.pushNow();
-    });
-    afterAll(() => platform.stop());
+    const world = useWorld({ ticket: true });
     // Whatever this file leaked on purpose is forgotten, so the sweep of the file itself passes.
     afterEach(() => secretSweep.forget());
 
     it('knows the component credentials and every token and code the simulator issued', async () => {
-      const { appId } = await platform.simulator!.authorize({ redirectUri: `${platform.gatewayUrl}/wechat/authorize/callback` });
+      const appId = await world.authorize();
       const kinds = new Set(secretSweep.secrets().map((s) => s.kind));
       for (const kind of ['component appsecret', 'EncodingAESKey', 'component_access_token', 'authorizer_access_token', 'authorizer_refresh_token', 'pre_auth_code', 'authorization_code']) {
         expect(kinds).toContain(kind);
       }
-      expect(secretSweep.secrets()).toContainEqual({ kind: 'authorizer_refresh_token', value: platform.simulator!.state.authorizers.get(appId)!.refreshToken });
+      expect(secretSweep.secrets()).toContainEqual({ kind: 'authorizer_refresh_token', value: world.sim.state.authorizers.get(appId)!.refreshToken });
     });
 
     it('catches a token written to a log line by the code under test', async () => {
-      const { appId } = await platform.simulator!.authorize({ redirectUri: `${platform.gatewayUrl}/wechat/authorize/callback` });
+      const appId = await world.authorize();
       expect(secretSweep.leaks()).toEqual([]);
-      const refreshToken = platform.simulator!.state.authorizers.get(appId)!.refreshToken;
+      const refreshToken = world.sim.state.authorizers.get(appId)!.refreshToken;
       logger.error('careless log line', { refreshToken });
       secretSweep.muted = true;
       try {
-        console.warn('and a careless console call with the secret', platform.settings.component.appSecret);
+        console.warn('and a careless console call with the secret', world.platform.settings.component.appSecret);
       } finally {
         secretSweep.muted = false;
       }
@@ -76,8 +71,8 @@ describe('secret sweep', () => {
     });
 
     it('reads every admin answer the gateway sends', async () => {
-      const { appId } = await platform.simulator!.authorize({ redirectUri: `${platform.gatewayUrl}/wechat/authorize/callback` });
-      expect((await platform.admin(`/admin/authorizers/${appId}`)).status).toBe(200);
+      const appId = await world.authorize();
+      expect((await world.platform.admin(`/admin/authorizers/${appId}`)).status).toBe(200);
       expect(secretSweep.texts.some((t) => t.where === `admin GET /admin/authorizers/${appId}` && t.text.includes(appId))).toBe(true);
       // Were the app id a secret, that answer would be a leak.
       secretSweep.extraSecrets.push({ kind: 'pretend secret', value: appId });
