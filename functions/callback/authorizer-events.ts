@@ -11,7 +11,7 @@ import { countPushReceived, countPushRejections } from '../lib/observability/pus
 import { platformStores, pushCrypto } from '../lib/platform';
 import { AuthorizerPushBase } from '../lib/wechat/authorizer-push';
 import { openPush } from '../lib/wechat/push';
-import { handleAuditPush } from './authorizer/audit';
+import { recordAuditPush } from '../lib/release/target-outcomes';
 
 const PathParams = z.object({ appId: z.string().regex(/^wx[0-9a-f]{16}$/i) });
 
@@ -35,7 +35,7 @@ export const handler = middy<APIGatewayProxyEventV2, HttpResponse>()
       // Keyed on the decrypted push as Powertools keyed it, so records of either kind match.
       const once = onceRecord('authorizer-push', { appId: path.data.appId, push: push.data });
       const { audits, releases } = platformStores();
-      await handleAuditPush(path.data.appId, push.data, once, audits, releases);
+      await recordAuditPush(path.data.appId, push.data, once, audits, releases);
     } else {
       logger.info('unhandled authorizer push', { authorizerAppId: path.data.appId, msgType: push.data.MsgType, pushEvent: push.data.Event });
     }

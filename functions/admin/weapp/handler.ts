@@ -1,7 +1,7 @@
 import { implement } from '../../lib/http/api-route';
 import { serveRoutes } from '../../lib/http/serve-routes';
 import { componentServices, platformStores } from '../../lib/platform';
-import { completeRelease } from '../../lib/release/release-app';
+import { completeRelease } from '../../lib/weapp/mini-program-service';
 import { fromWeChatDomains, toWeChatDomains } from '../../lib/weapp/domains';
 import { fromWeChatPrivacy, toWeChatPrivacy } from '../../lib/weapp/privacy';
 import { WEAPP_ROUTES as R } from './contract';

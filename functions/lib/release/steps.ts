@@ -7,8 +7,7 @@ import type { MiniProgramService } from '../weapp/mini-program-service';
 import { privacyForApp } from '../weapp/privacy';
 import { WeChatApiError } from '../wechat/errors';
 import { ERR } from '../wechat/errcodes';
-import { applyAuditOutcome, resumeReleaseOnAudit } from './audit-outcome';
-import { grayPercentageOf, releaseApp } from './release-app';
+import { applyAuditOutcome, grayPercentageOf, releaseApp, resumeReleaseOnAudit } from './target-outcomes';
 import { describeFailure, isRetryable, PRIVACY_GUIDE_REFUSED, PrivacyGuideRefusedError } from './step-errors';
 import { MOVES, moveTarget, openTargets, stepOf, TERMINAL_STATES } from './target-lifecycle';
 
