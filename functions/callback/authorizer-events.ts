@@ -11,7 +11,7 @@ import { countPushReceived, countPushRejections } from '../lib/observability/pus
 import { platformStores, pushCrypto } from '../lib/platform';
 import { AuthorizerPushBase } from '../lib/wechat/authorizer-push';
 import { openPush } from '../lib/wechat/push';
-import { recordAuditPush } from '../lib/release/target-outcomes';
+import { recordAuditPush } from '../lib/release/steps';
 
 const PathParams = z.object({ appId: z.string().regex(/^wx[0-9a-f]{16}$/i) });
 

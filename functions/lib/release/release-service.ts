@@ -13,7 +13,7 @@ import type { MiniProgramService } from '../weapp/mini-program-service';
 import { buildExtJson } from '../weapp/ext-json';
 import { privacyTemplateProblem } from '../weapp/privacy';
 import type { TemplateApi } from '../wechat/weapp';
-import { releaseApp } from './target-outcomes';
+import { releaseApp } from './steps';
 import { FINAL_STATES, MOVES, moveTarget, openTargets, type TargetState } from './target-lifecycle';
 
 /** Every authorized mini program, narrowed by what the registry knows of it. */
