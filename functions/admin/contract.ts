@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { ROLES } from '../lib/http/roles';
 import { AUTH_TYPES } from '../lib/authorization/authorization-links';
 import { route } from '../lib/http/api-route';
 import { AUTHORIZER_STATUSES } from '../lib/store/authorizer-profile-store';
@@ -54,6 +55,10 @@ export const PLATFORM_ROUTES = {
       releases: z.object({ running: z.number(), recent: z.array(Release) }),
       recentAudits: z.array(AuditRecordOut.extend({ appId: z.string(), releaseId: z.string().optional() })),
     }),
+  }),
+  getMe: route({
+    method: 'GET', role: 'viewer', path: '/admin/me', tag: 'platform', summary: 'The caller’s role (the highest of its groups viewer, operator, admin), so the console shows only what it may do',
+    response: z.object({ role: z.enum(ROLES) }),
   }),
   getComponent: route({
     method: 'GET', role: 'viewer', path: '/admin/component', tag: 'platform', summary: 'Verify ticket, component token and the token refresher’s last run (never their values)',

@@ -80,3 +80,13 @@ describe('roles: every admin route × every role', () => {
     }
   });
 });
+
+describe('GET /admin/me', () => {
+  const world = useWorld();
+
+  it.each(ROLES)('tells a %s its role', async (role) => {
+    const response = await world.platform.as(role, '/admin/me');
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ role });
+  });
+});
