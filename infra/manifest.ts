@@ -187,7 +187,7 @@ export const ROUTES: readonly RouteDefinition[] = [
   { method: 'GET', path: '/wechat/authorize/callback', function: 'authorizeRedirect', auth: 'public' },
   // The admin API's own description; it holds nothing secret.
   { method: 'GET', path: '/openapi.json', function: 'openApi', auth: 'public' },
-  ...admin('adminComponent', { c: PLATFORM_ROUTES.getComponent, h: PLATFORM_ROUTES.getHealth, o: PLATFORM_ROUTES.getOverview }),
+  ...admin('adminComponent', { c: PLATFORM_ROUTES.getComponent, h: PLATFORM_ROUTES.getHealth, o: PLATFORM_ROUTES.getOverview, me: PLATFORM_ROUTES.getMe }),
   ...admin('adminAuthorizations', { a: PLATFORM_ROUTES.createAuthorization, t: PLATFORM_ROUTES.pushTicket }),
   ...admin('adminAuthorizers', {
     list: PLATFORM_ROUTES.listAuthorizers,

@@ -7,6 +7,7 @@ import { serveConsole } from './console-files';
 import { closeServer, listenOn } from './http-server';
 import { invokeLocally } from './lambda-context';
 import { readRequestBody } from './read-body';
+import type { Role } from '../functions/lib/http/roles';
 import { FUNCTIONS, ROUTES, type FunctionName, type RouteDefinition } from '../infra/manifest';
 
 /** API Gateway's own payload limit. */
@@ -18,8 +19,13 @@ type LambdaHandler = (event: APIGatewayProxyEventV2, context: Context) => Promis
 export interface GatewayOptions {
   port: number;
   host?: string;
-  /** Bearer token admin routes require; stands in for the Cognito JWT authorizer. */
+  /**
+   * Bearer tokens admin routes accept, one per role; they stand in for the Cognito JWT
+   * authorizer, and the caller's role reaches the handler as the JWT's `cognito:groups` claim.
+   */
   adminToken: string;
+  operatorToken?: string;
+  viewerToken?: string;
   /** The built console served at `/console/` (default console/dist). */
   consoleDir?: string;
   /** Called once per request, after the handler answered. */
@@ -98,7 +104,8 @@ export class LocalGateway {
         return sendJson(res, 404, { message: 'Not Found' });
       }
       functionName = match.route.function;
-      if (match.route.auth === 'admin' && !this.authorized(req.headers.authorization)) {
+      const role = match.route.auth === 'admin' ? this.roleOf(req.headers.authorization) : undefined;
+      if (match.route.auth === 'admin' && !role) {
         status = 401;
         return sendJson(res, 401, { code: 'unauthorized', message: 'missing or invalid admin bearer token' });
       }
@@ -107,7 +114,7 @@ export class LocalGateway {
         status = 413;
         return sendJson(res, 413, { message: 'Request Entity Too Large' });
       }
-      const event = toEvent(req, url, match, body);
+      const event = toEvent(req, url, match, body, role);
       const result = await invokeWithTimeout(this.handlerFor(functionName), event, functionName, this.options.functionTimeoutScale ?? 1);
       status = writeResult(res, result);
       this.options.onResponse?.({ method: req.method ?? 'GET', path: url.pathname, status, body: typeof result === 'object' && result && 'statusCode' in result ? (result.body ?? '') : JSON.stringify(result ?? null) });
@@ -136,10 +143,17 @@ export class LocalGateway {
     return undefined;
   }
 
-  private authorized(header: string | undefined): boolean {
+  /** Which role's token the header carries, compared in constant time; undefined for none. */
+  private roleOf(header: string | undefined): Role | undefined {
     const presented = Buffer.from(header?.replace(/^Bearer\s+/i, '') ?? '');
-    const expected = Buffer.from(this.options.adminToken);
-    return presented.length === expected.length && timingSafeEqual(presented, expected);
+    const tokens: [Role, string | undefined][] = [['admin', this.options.adminToken], ['operator', this.options.operatorToken], ['viewer', this.options.viewerToken]];
+    let found: Role | undefined;
+    for (const [role, token] of tokens) {
+      if (!token) continue;
+      const expected = Buffer.from(token);
+      if (presented.length === expected.length && timingSafeEqual(presented, expected)) found ??= role;
+    }
+    return found;
   }
 }
 
@@ -163,6 +177,7 @@ function toEvent(
   url: URL,
   match: { route: RouteDefinition; pathParameters: Record<string, string> },
   body: Buffer,
+  role: Role | undefined,
 ): APIGatewayProxyEventV2 {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(req.headers)) {
@@ -196,6 +211,8 @@ function toEvent(
       },
       requestId: randomUUID(),
       routeKey,
+      // What API Gateway's JWT authorizer passes on (an array claim flattened to `[a b]`).
+      ...(role ? { authorizer: { jwt: { claims: { sub: `local-${role}`, 'cognito:username': role, 'cognito:groups': `[${role}]` }, scopes: null } } } : {}),
       stage: '$default',
       time: now.toISOString(),
       timeEpoch: now.getTime(),

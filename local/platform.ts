@@ -95,7 +95,7 @@ export async function startLocalPlatform(settings: LocalSettings, options: Local
     }
 
     // Handlers load on first request, so the environment can still be set once the port is known.
-    const gateway = new LocalGateway({ port: settings.port, adminToken: settings.adminToken, onRequest: options.onRequest, onResponse: options.onResponse, functionTimeoutScale: options.functionTimeoutScale });
+    const gateway = new LocalGateway({ port: settings.port, adminToken: settings.adminToken, operatorToken: settings.operatorToken, viewerToken: settings.viewerToken, onRequest: options.onRequest, onResponse: options.onResponse, functionTimeoutScale: options.functionTimeoutScale });
     const gatewayUrl = await gateway.start();
     started.push(gateway);
     // The release state machine: the same definition CDK deploys; its Lambda task is the same handler.

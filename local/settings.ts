@@ -14,8 +14,11 @@ const Generated = z.object({
   componentToken: z.string(),
   componentAesKey: z.string().length(43),
   adminToken: z.string(),
+  /** Added after the first release: a credentials file without them gets them on the next start. */
+  operatorToken: z.string().optional(),
+  viewerToken: z.string().optional(),
 });
-type Generated = z.infer<typeof Generated>;
+type Generated = z.infer<typeof Generated> & { operatorToken: string; viewerToken: string };
 
 const Env = z.object({
   PORT: z.coerce.number().int().min(0).default(3000),
@@ -32,6 +35,8 @@ const Env = z.object({
   WECHAT_COMPONENT_TOKEN: z.string().optional(),
   WECHAT_COMPONENT_AES_KEY: z.string().optional(),
   ADMIN_TOKEN: z.string().min(16).optional(),
+  OPERATOR_TOKEN: z.string().min(16).optional(),
+  VIEWER_TOKEN: z.string().min(16).optional(),
   /** `show` prints a dim summary line for each EMF metric record; hidden by default. */
   LOCAL_METRICS: z.enum(['hide', 'show']).default('hide'),
   /** JSON fault settings for the simulator (see wechat-sim/faults.ts). */
@@ -47,7 +52,10 @@ export interface LocalSettings {
   ticketPushIntervalMs: number;
   simAccessTokenTtlSeconds: number;
   component: { appId: string; appSecret: string; token: string; aesKey: string };
+  /** Bearer tokens of the three roles (admin ⊃ operator ⊃ viewer), standing in for Cognito users. */
   adminToken: string;
+  operatorToken: string;
+  viewerToken: string;
   dataDir: string;
   /** How `npm start` shows EMF metric records; `hide` when absent. */
   logMetrics?: 'hide' | 'summary';
@@ -63,6 +71,8 @@ export function generateCredentials(): Generated {
     componentToken: randomBytes(16).toString('base64url'),
     componentAesKey: randomBytes(32).toString('base64').slice(0, 43),
     adminToken: randomBytes(24).toString('base64url'),
+    operatorToken: randomBytes(24).toString('base64url'),
+    viewerToken: randomBytes(24).toString('base64url'),
   };
 }
 
@@ -71,7 +81,14 @@ function loadOrCreateGenerated(dataDir: string): Generated {
   makePrivate(dataDir);
   if (existsSync(file)) {
     const parsed = Generated.safeParse(JSON.parse(readFileSync(file, 'utf8')));
-    if (parsed.success) return parsed.data;
+    if (parsed.success) {
+      const { operatorToken, viewerToken } = parsed.data;
+      if (operatorToken && viewerToken) return { ...parsed.data, operatorToken, viewerToken };
+      // Kept from before roles: the same credentials, plus the two new tokens.
+      const completed = { ...parsed.data, operatorToken: operatorToken ?? randomBytes(24).toString('base64url'), viewerToken: viewerToken ?? randomBytes(24).toString('base64url') };
+      writeFileSync(file, JSON.stringify(completed, null, 2), { mode: 0o600 });
+      return completed;
+    }
   }
   const generated = generateCredentials();
   writeFileSync(file, JSON.stringify(generated, null, 2), { mode: 0o600 });
@@ -97,6 +114,8 @@ export function localSettings(env: NodeJS.ProcessEnv = process.env, dataDir = LO
       aesKey: parsed.WECHAT_COMPONENT_AES_KEY ?? generated.componentAesKey,
     },
     adminToken: parsed.ADMIN_TOKEN ?? generated.adminToken,
+    operatorToken: parsed.OPERATOR_TOKEN ?? generated.operatorToken,
+    viewerToken: parsed.VIEWER_TOKEN ?? generated.viewerToken,
     dataDir,
     logMetrics: parsed.LOCAL_METRICS === 'show' ? 'summary' : 'hide',
     ...(faults ? { simulatorFaults: faults } : {}),

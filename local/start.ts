@@ -37,8 +37,10 @@ async function main(): Promise<void> {
   say(`  callback    POST ${platform.gatewayUrl}/wechat/component/events`);
   say(`  admin       GET  ${platform.gatewayUrl}/admin/health · /admin/component · POST /admin/authorizations · /openapi.json`);
   say(`  admin token ${settings.adminToken}   (Authorization: Bearer <token>; set ADMIN_TOKEN to choose one)`);
+  say(`  operator    ${settings.operatorToken}   (per-app operations and releases to listed apps; OPERATOR_TOKEN)`);
+  say(`  viewer      ${settings.viewerToken}   (read only; VIEWER_TOKEN)`);
   say(`  health      curl -H "Authorization: Bearer ${settings.adminToken}" ${platform.gatewayUrl}/admin/health`);
-  say(`console       ${platform.gatewayUrl}/console/   (sign in with the admin token)`);
+  say(`console       ${platform.gatewayUrl}/console/   (sign in with one of the tokens)`);
   say(`WeChat API    ${platform.wechatBase}${platform.simulator ? '   (simulator, pushing a verify ticket every ' + settings.ticketPushIntervalMs / 1000 + ' s)' : '   (external)'}`);
   if (faults && platform.simulator) say(`WeChat faults ${JSON.stringify(faults)}   (WECHAT_SIM_FAULTS)`);
   say(`DynamoDB      ${platform.dynamoDbEndpoint}   table ${settings.tableName}, data in ${settings.dataDir}`);

@@ -1,5 +1,6 @@
 import { config } from '../lib/config';
 import { implement } from '../lib/http/api-route';
+import { callerRole } from '../lib/http/roles';
 import { serveRoutes } from '../lib/http/serve-routes';
 import { platformStores } from '../lib/platform';
 import { TICKET_LIFETIME_MS } from '../lib/tokens/component-access-token';
@@ -12,6 +13,8 @@ import { PLATFORM_ROUTES as R } from './contract';
  * the token expires, and how the scheduled refresher's last run went; never secret values.
  */
 export const handler = serveRoutes([
+  // serveRoutes has already refused a caller in no role group.
+  implement(R.getMe, async ({ event }) => ({ role: callerRole(event)! })),
   implement(R.getHealth, async () => checkHealth(platformStores(), config().WECHAT_COMPONENT_APPID)),
   implement(R.getOverview, async () => fleetOverview(platformStores(), config().WECHAT_COMPONENT_APPID)),
   implement(R.getComponent, async () => {

@@ -16,7 +16,7 @@ const PaymentMetadata = z.object({
 /** Payment settings of one mini program (brief step 7): metadata out, secrets only in. */
 export const PAYMENT_ROUTES = {
   putPayment: route({
-    method: 'PUT', path: '/admin/authorizers/{appId}/payment', tag: 'payment', summary: 'Store the merchant id, API keys and apiclient_cert.p12 (validated first; JSON with a base64 P12, or multipart/form-data with the file)', params: AppParams,
+    method: 'PUT', role: 'admin', path: '/admin/authorizers/{appId}/payment', tag: 'payment', summary: 'Store the merchant id, API keys and apiclient_cert.p12 (validated first; JSON with a base64 P12, or multipart/form-data with the file)', params: AppParams,
     multipart: true,
     body: z
       .object({
@@ -29,6 +29,6 @@ export const PAYMENT_ROUTES = {
       .strict(),
     response: PaymentMetadata,
   }),
-  getPayment: route({ method: 'GET', path: '/admin/authorizers/{appId}/payment', tag: 'payment', summary: 'Payment metadata (merchant id, certificate serial and expiry); never a key', params: AppParams, response: PaymentMetadata }),
-  deletePayment: route({ method: 'DELETE', path: '/admin/authorizers/{appId}/payment', tag: 'payment', summary: 'Remove the certificate, keys and metadata', params: AppParams, response: z.object({ ok: z.literal(true) }) }),
+  getPayment: route({ method: 'GET', role: 'viewer', path: '/admin/authorizers/{appId}/payment', tag: 'payment', summary: 'Payment metadata (merchant id, certificate serial and expiry); never a key', params: AppParams, response: PaymentMetadata }),
+  deletePayment: route({ method: 'DELETE', role: 'admin', path: '/admin/authorizers/{appId}/payment', tag: 'payment', summary: 'Remove the certificate, keys and metadata', params: AppParams, response: z.object({ ok: z.literal(true) }) }),
 } as const;

@@ -34,7 +34,7 @@ const Registration = z.object({
 /** Fast registration of enterprise mini programs (brief step 3). */
 export const REGISTRATION_ROUTES = {
   createRegistration: route({
-    method: 'POST', path: '/admin/registrations', tag: 'registration', status: 201,
+    method: 'POST', role: 'admin', path: '/admin/registrations', tag: 'registration', status: 201,
     summary: 'Register a new enterprise mini program: WeChat answers a link the legal person must open within 24 h',
     body: z
       .object({
@@ -47,12 +47,12 @@ export const REGISTRATION_ROUTES = {
     response: Registration, wechat: ['fastregisterenterpriseweapp?action=create'],
   }),
   listRegistrations: route({
-    method: 'GET', path: '/admin/registrations', tag: 'registration', summary: 'Fast registrations, newest first',
+    method: 'GET', role: 'viewer', path: '/admin/registrations', tag: 'registration', summary: 'Fast registrations, newest first',
     query: z.object({ limit: z.coerce.number().int().min(1).max(100).default(20) }).strict(), response: z.object({ registrations: z.array(Registration) }),
   }),
-  getRegistration: route({ method: 'GET', path: '/admin/registrations/{registrationId}', tag: 'registration', summary: 'One fast registration and its outcome', params: RegistrationParams, response: Registration }),
+  getRegistration: route({ method: 'GET', role: 'viewer', path: '/admin/registrations/{registrationId}', tag: 'registration', summary: 'One fast registration and its outcome', params: RegistrationParams, response: Registration }),
   queryRegistration: route({
-    method: 'POST', path: '/admin/registrations/{registrationId}/query', tag: 'registration', summary: "Ask WeChat for the task's status and keep it on the registration", params: RegistrationParams,
+    method: 'POST', role: 'admin', path: '/admin/registrations/{registrationId}/query', tag: 'registration', summary: "Ask WeChat for the task's status and keep it on the registration", params: RegistrationParams,
     response: Registration, wechat: ['fastregisterenterpriseweapp?action=query'],
   }),
 } as const;

@@ -48,7 +48,8 @@ const Target = z.object({
  */
 export const RELEASE_ROUTES = {
   startRelease: route({
-    method: 'POST', path: '/admin/releases', tag: 'releases', summary: 'Start a release: domains → commit → audit → release for every target', status: 202,
+    method: 'POST', role: 'operator', path: '/admin/releases', tag: 'releases', summary: 'Start a release: domains → commit → audit → release for every target', status: 202,
+    description: 'An operator may release to listed apps (`targets.appIds`); releasing to the whole fleet (`targets.allAuthorized`) needs the admin role (403 `forbidden` otherwise).',
     body: z.object({
       templateId: z.union([z.string().regex(/^\d+$/), z.number().int().nonnegative()]).transform(String),
       userVersion: z.string().min(1).max(64),
@@ -92,43 +93,43 @@ export const RELEASE_ROUTES = {
     wechat: ['gettemplatelist', 'setprivacysetting (per app, with privacy)'],
   }),
   listReleases: route({
-    method: 'GET', path: '/admin/releases', tag: 'releases', summary: 'Recent releases',
+    method: 'GET', role: 'viewer', path: '/admin/releases', tag: 'releases', summary: 'Recent releases',
     query: z.object({ limit: z.coerce.number().int().min(1).max(100).default(20) }).strict(), response: z.object({ releases: z.array(Release) }),
   }),
   getRelease: route({
-    method: 'GET', path: '/admin/releases/{releaseId}', tag: 'releases', summary: 'Progress: counts by state and a page of targets', params: ReleaseParams,
+    method: 'GET', role: 'viewer', path: '/admin/releases/{releaseId}', tag: 'releases', summary: 'Progress: counts by state and a page of targets', params: ReleaseParams,
     query: z.object({ state: z.enum(TARGET_STATES).optional(), limit: z.coerce.number().int().min(1).max(500).default(100), cursor: AppId.optional() }).strict(),
     response: Release.extend({ targets: z.array(Target), nextCursor: z.string().optional() }),
   }),
   approveRelease: route({
-    method: 'POST', path: '/admin/releases/{releaseId}/approve', tag: 'releases', summary: 'Release the apps held for approval (as many as fit in one request; call again while `remaining` > 0)', params: ReleaseParams,
+    method: 'POST', role: 'operator', path: '/admin/releases/{releaseId}/approve', tag: 'releases', summary: 'Release the apps held for approval (as many as fit in one request; call again while `remaining` > 0)', params: ReleaseParams,
     response: z.object({ released: z.number(), failed: z.number(), remaining: z.number() }), wechat: ['release'],
   }),
   cancelRelease: route({
-    method: 'POST', path: '/admin/releases/{releaseId}/cancel', tag: 'releases', summary: 'Stop the release; unfinished apps become cancelled (as many as fit in one request; call again while `remaining` > 0)', params: ReleaseParams,
+    method: 'POST', role: 'operator', path: '/admin/releases/{releaseId}/cancel', tag: 'releases', summary: 'Stop the release; unfinished apps become cancelled (as many as fit in one request; call again while `remaining` > 0)', params: ReleaseParams,
     response: z.object({ cancelled: z.number(), remaining: z.number() }),
   }),
   getTrialQrcode: route({
-    method: 'GET', path: '/admin/releases/{releaseId}/targets/{appId}/trial-qrcode', tag: 'releases', summary: 'The trial QR code kept for one app of a release (image)',
+    method: 'GET', role: 'viewer', path: '/admin/releases/{releaseId}/targets/{appId}/trial-qrcode', tag: 'releases', summary: 'The trial QR code kept for one app of a release (image)',
     params: ReleaseParams.extend({ appId: AppId }), response: 'image',
   }),
   rollbackRelease: route({
-    method: 'POST', path: '/admin/releases/{releaseId}/rollback', tag: 'releases', summary: 'Revert every app this release put live (one level; a gray-released app by cancelling its gray release), outcome per app (as many as fit in one request; call again while `remaining` > 0)', params: ReleaseParams,
+    method: 'POST', role: 'operator', path: '/admin/releases/{releaseId}/rollback', tag: 'releases', summary: 'Revert every app this release put live (one level; a gray-released app by cancelling its gray release), outcome per app (as many as fit in one request; call again while `remaining` > 0)', params: ReleaseParams,
     response: z.object({ rolledBack: z.number(), failed: z.number(), remaining: z.number() }), wechat: ['revertcoderelease', 'revertgrayrelease'],
   }),
   widenGrayRelease: route({
-    method: 'POST', path: '/admin/releases/{releaseId}/gray', tag: 'releases',
+    method: 'POST', role: 'operator', path: '/admin/releases/{releaseId}/gray', tag: 'releases',
     summary: 'Widen a gray release: every gray-released app to a higher share of its users (as many as fit in one request; call again while `remaining` > 0)', params: ReleaseParams,
     body: z.object({ percentage: z.number().int().min(1).max(100) }).strict(),
     response: z.object({ widened: z.number(), failed: z.number(), remaining: z.number() }), wechat: ['grayrelease', 'getgrayreleaseplan'],
   }),
   completeRollout: route({
-    method: 'POST', path: '/admin/releases/{releaseId}/complete-rollout', tag: 'releases',
+    method: 'POST', role: 'operator', path: '/admin/releases/{releaseId}/complete-rollout', tag: 'releases',
     summary: 'Complete a gray release: every gray-released app live for everyone (as many as fit in one request; call again while `remaining` > 0)', params: ReleaseParams,
     response: z.object({ completed: z.number(), failed: z.number(), remaining: z.number() }), wechat: ['release'],
   }),
   retryFailed: route({
-    method: 'POST', path: '/admin/releases/{releaseId}/retry-failed', tag: 'releases', summary: 'Run the failed apps again', params: ReleaseParams,
+    method: 'POST', role: 'operator', path: '/admin/releases/{releaseId}/retry-failed', tag: 'releases', summary: 'Run the failed apps again', params: ReleaseParams,
     response: z.object({ retried: z.number(), executionArn: z.string().optional() }),
   }),
 } as const;

@@ -1,5 +1,5 @@
 import { implement } from '../lib/http/api-route';
-import { serveRoutes } from '../lib/http/serve-routes';
+import { requireRole, serveRoutes } from '../lib/http/serve-routes';
 import { NotFoundError } from '../lib/errors';
 import { componentServices, platformStores } from '../lib/platform';
 import { ReleaseService } from '../lib/release/release-service';
@@ -13,6 +13,8 @@ const service = async () => {
 /** `/admin/releases…`: start a fleet release and follow, approve, widen or complete (gray), cancel, retry or roll it back. */
 export const handler = serveRoutes([
   implement(R.startRelease, async ({ body, event }) => {
+    // The route is the operator's; the whole fleet at once is the admin's.
+    if ('allAuthorized' in body.targets) requireRole(event, 'admin', 'a release to every authorized app (targets.allAuthorized)');
     const claims = (event.requestContext as { authorizer?: { jwt?: { claims?: Record<string, unknown> } } }).authorizer?.jwt?.claims;
     return (await service()).start({
       templateId: body.templateId,

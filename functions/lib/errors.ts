@@ -40,6 +40,12 @@ export class UnauthorizedError extends AppError {
   readonly code = 'unauthorized';
 }
 
+/** Signed in, but the caller's role (Cognito group) does not allow this. */
+export class ForbiddenError extends AppError {
+  readonly statusCode = 403;
+  readonly code = 'forbidden';
+}
+
 export class NotFoundError extends AppError {
   readonly statusCode = 404;
   readonly code = 'not_found';

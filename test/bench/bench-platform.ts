@@ -23,6 +23,8 @@ export async function startBenchPlatform(overrides: Partial<LocalSettings> = {})
     simAccessTokenTtlSeconds: 7200,
     component: { appId: g.componentAppId, appSecret: g.componentSecret, token: g.componentToken, aesKey: g.componentAesKey },
     adminToken: g.adminToken,
+    operatorToken: g.operatorToken,
+    viewerToken: g.viewerToken,
     dataDir: mkdtempSync(path.join(tmpdir(), 'weapp-fleet-bench-')),
     ...overrides,
   };

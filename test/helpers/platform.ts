@@ -6,6 +6,7 @@ import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { localDynamoClient } from '../../local/dynamodb';
 import { startLocalPlatform, type LocalPlatform, type LocalPlatformOptions } from '../../local/platform';
 import { generateCredentials, type LocalSettings } from '../../local/settings';
+import type { Role } from '../../functions/lib/http/roles';
 import { secretSweep } from './secret-sweep-state';
 import { FUNCTION_TIMEOUT_SCALE } from './time-scale';
 
@@ -13,6 +14,8 @@ export interface TestPlatform extends LocalPlatform {
   settings: LocalSettings;
   /** `fetch` against the gateway with the admin bearer token. */
   admin(pathname: string, init?: RequestInit): Promise<Response>;
+  /** `fetch` against the gateway with the bearer token of `role`. */
+  as(role: Role, pathname: string, init?: RequestInit): Promise<Response>;
   /** Every item in the test's table, for "nothing changed" assertions. */
   scanTable(): Promise<unknown[]>;
 }
@@ -40,6 +43,8 @@ export async function startTestPlatform(
       aesKey: generated.componentAesKey,
     },
     adminToken: generated.adminToken,
+    operatorToken: generated.operatorToken,
+    viewerToken: generated.viewerToken,
     dataDir: mkdtempSync(path.join(tmpdir(), 'weapp-fleet-')),
     ...options.settings,
   };
@@ -63,6 +68,11 @@ export async function startTestPlatform(
       fetch(`${platform.gatewayUrl}${pathname}`, {
         ...init,
         headers: { authorization: `Bearer ${settings.adminToken}`, ...(init.headers as Record<string, string> | undefined) },
+      }),
+    as: (role, pathname, init = {}) =>
+      fetch(`${platform.gatewayUrl}${pathname}`, {
+        ...init,
+        headers: { authorization: `Bearer ${{ admin: settings.adminToken, operator: settings.operatorToken, viewer: settings.viewerToken }[role]}`, ...(init.headers as Record<string, string> | undefined) },
       }),
     scanTable: async () => {
       const client = localDynamoClient(platform.dynamoDbEndpoint);

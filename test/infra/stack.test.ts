@@ -217,6 +217,16 @@ describe('WeappFleetStack', () => {
     it('has a console client without a secret', () => {
       template.hasResourceProperties('AWS::Cognito::UserPoolClient', { GenerateSecret: false });
     });
+
+    it('has one group per role in the pool, the stronger role first', () => {
+      const [poolId] = only(template, 'AWS::Cognito::UserPool');
+      const groups = Object.values(template.findResources('AWS::Cognito::UserPoolGroup')).map((r) => r.Properties as { GroupName: string; Precedence: number; UserPoolId: unknown });
+      expect(groups.map((g) => g.GroupName).sort()).toEqual(['admin', 'operator', 'viewer']);
+      for (const group of groups) expect(group.UserPoolId).toEqual({ Ref: poolId });
+      const precedence = Object.fromEntries(groups.map((g) => [g.GroupName, g.Precedence]));
+      expect(precedence.admin).toBeLessThan(precedence.operator!);
+      expect(precedence.operator).toBeLessThan(precedence.viewer!);
+    });
   });
 
   describe('schedules', () => {

@@ -15,7 +15,9 @@ export interface paths {
         put?: never;
         /**
          * Authorization links (PC and mobile) for a merchant
-         * @description WeChat: api_create_preauthcode
+         * @description Role: admin.
+         *
+         *     WeChat: api_create_preauthcode
          */
         post: operations["postAdminAuthorizations"];
         delete?: never;
@@ -31,7 +33,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Authorizers, a page at a time */
+        /**
+         * Authorizers, a page at a time
+         * @description Role: viewer or higher.
+         */
         get: operations["getAdminAuthorizers"];
         put?: never;
         post?: never;
@@ -52,7 +57,9 @@ export interface paths {
         put?: never;
         /**
          * Reconcile the registry with WeChat’s list of authorizers
-         * @description WeChat: api_get_authorizer_list, api_get_authorizer_info
+         * @description Role: admin.
+         *
+         *     WeChat: api_get_authorizer_list, api_get_authorizer_info
          */
         post: operations["postAdminAuthorizersSync"];
         delete?: never;
@@ -68,7 +75,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One authorizer: profile, permissions, status, token expiry and history */
+        /**
+         * One authorizer: profile, permissions, status, token expiry and history
+         * @description Role: viewer or higher.
+         */
         get: operations["getAdminAuthorizersAppId"];
         put?: never;
         post?: never;
@@ -85,12 +95,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Audit history with WeChat’s reasons and screenshots */
+        /**
+         * Audit history with WeChat’s reasons and screenshots
+         * @description Role: viewer or higher.
+         */
         get: operations["getAdminAuthorizersAppIdAudits"];
         put?: never;
         /**
          * Submit the committed code for audit (privacy scan and quota checked first)
-         * @description WeChat: get_code_privacy_info, queryquota, submit_audit
+         * @description Role: operator or higher.
+         *
+         *     WeChat: get_code_privacy_info, queryquota, submit_audit
          */
         post: operations["postAdminAuthorizersAppIdAudits"];
         delete?: never;
@@ -110,7 +125,9 @@ export interface paths {
         put?: never;
         /**
          * Withdraw the running audit (5 a day, 10 a month)
-         * @description WeChat: undocodeaudit
+         * @description Role: operator or higher.
+         *
+         *     WeChat: undocodeaudit
          */
         post: operations["postAdminAuthorizersAppIdAuditsUndo"];
         delete?: never;
@@ -128,7 +145,9 @@ export interface paths {
         };
         /**
          * One audit as WeChat reports it
-         * @description WeChat: get_auditstatus
+         * @description Role: viewer or higher.
+         *
+         *     WeChat: get_auditstatus
          */
         get: operations["getAdminAuthorizersAppIdAuditsAuditId"];
         put?: never;
@@ -148,7 +167,9 @@ export interface paths {
         };
         /**
          * Latest audit as WeChat reports it
-         * @description WeChat: get_latest_auditstatus
+         * @description Role: viewer or higher.
+         *
+         *     WeChat: get_latest_auditstatus
          */
         get: operations["getAdminAuthorizersAppIdAuditsLatest"];
         put?: never;
@@ -168,7 +189,9 @@ export interface paths {
         };
         /**
          * Account basic information
-         * @description WeChat: getaccountbasicinfo
+         * @description Role: viewer or higher.
+         *
+         *     WeChat: getaccountbasicinfo
          */
         get: operations["getAdminAuthorizersAppIdBasicInfo"];
         put?: never;
@@ -188,7 +211,9 @@ export interface paths {
         };
         /**
          * Categories the app may be audited under
-         * @description WeChat: get_category
+         * @description Role: viewer or higher.
+         *
+         *     WeChat: get_category
          */
         get: operations["getAdminAuthorizersAppIdCategories"];
         put?: never;
@@ -210,7 +235,9 @@ export interface paths {
         put?: never;
         /**
          * Upload code from a template with this app’s ext_json
-         * @description WeChat: commit
+         * @description Role: operator or higher.
+         *
+         *     WeChat: commit
          */
         post: operations["postAdminAuthorizersAppIdCodeCommit"];
         delete?: never;
@@ -228,7 +255,9 @@ export interface paths {
         };
         /**
          * Pages of the committed code
-         * @description WeChat: get_page
+         * @description Role: viewer or higher.
+         *
+         *     WeChat: get_page
          */
         get: operations["getAdminAuthorizersAppIdCodePages"];
         put?: never;
@@ -248,7 +277,9 @@ export interface paths {
         };
         /**
          * Trial version QR code (image)
-         * @description WeChat: get_qrcode
+         * @description Role: viewer or higher.
+         *
+         *     WeChat: get_qrcode
          */
         get: operations["getAdminAuthorizersAppIdCodeTrialQrcode"];
         put?: never;
@@ -268,12 +299,16 @@ export interface paths {
         };
         /**
          * Server domains
-         * @description WeChat: modify_domain (get)
+         * @description Role: viewer or higher.
+         *
+         *     WeChat: modify_domain (get)
          */
         get: operations["getAdminAuthorizersAppIdDomains"];
         /**
          * Replace the server domains (counts against 50 changes a month)
-         * @description WeChat: modify_domain (set)
+         * @description Role: operator or higher.
+         *
+         *     WeChat: modify_domain (set)
          */
         put: operations["putAdminAuthorizersAppIdDomains"];
         post?: never;
@@ -294,7 +329,9 @@ export interface paths {
         put?: never;
         /**
          * Add server domains
-         * @description WeChat: modify_domain (add)
+         * @description Role: operator or higher.
+         *
+         *     WeChat: modify_domain (add)
          */
         post: operations["postAdminAuthorizersAppIdDomainsAdd"];
         delete?: never;
@@ -314,7 +351,9 @@ export interface paths {
         put?: never;
         /**
          * Remove server domains
-         * @description WeChat: modify_domain (delete)
+         * @description Role: operator or higher.
+         *
+         *     WeChat: modify_domain (delete)
          */
         post: operations["postAdminAuthorizersAppIdDomainsDelete"];
         delete?: never;
@@ -332,7 +371,9 @@ export interface paths {
         };
         /**
          * Domains in effect (own, platform and direct)
-         * @description WeChat: get_effective_domain
+         * @description Role: viewer or higher.
+         *
+         *     WeChat: get_effective_domain
          */
         get: operations["getAdminAuthorizersAppIdDomainsEffective"];
         put?: never;
@@ -352,18 +393,24 @@ export interface paths {
         };
         /**
          * Staged (gray) release plan: status 0 none, 1 running, 2 paused, 3 finished, 4 cancelled
-         * @description WeChat: getgrayreleaseplan
+         * @description Role: viewer or higher.
+         *
+         *     WeChat: getgrayreleaseplan
          */
         get: operations["getAdminAuthorizersAppIdGrayRelease"];
         /**
          * Release the version that passed audit to a share of users, or widen a running gray release (needs a version online; the share only goes up)
-         * @description WeChat: grayrelease
+         * @description Role: operator or higher.
+         *
+         *     WeChat: grayrelease
          */
         put: operations["putAdminAuthorizersAppIdGrayRelease"];
         post?: never;
         /**
          * Cancel the gray release: its users go back to the version online before it
-         * @description WeChat: revertgrayrelease
+         * @description Role: operator or higher.
+         *
+         *     WeChat: revertgrayrelease
          */
         delete: operations["deleteAdminAuthorizersAppIdGrayRelease"];
         options?: never;
@@ -382,7 +429,9 @@ export interface paths {
         put?: never;
         /**
          * Complete the gray release: the version goes live for everyone (WeChat's release)
-         * @description WeChat: release
+         * @description Role: operator or higher.
+         *
+         *     WeChat: release
          */
         post: operations["postAdminAuthorizersAppIdGrayReleaseComplete"];
         delete?: never;
@@ -401,7 +450,9 @@ export interface paths {
         get?: never;
         /**
          * Upload and set the avatar (base64 image)
-         * @description WeChat: media/upload, modifyheadimage
+         * @description Role: operator or higher.
+         *
+         *     WeChat: media/upload, modifyheadimage
          */
         put: operations["putAdminAuthorizersAppIdHeadImage"];
         post?: never;
@@ -421,7 +472,9 @@ export interface paths {
         get?: never;
         /**
          * Set the name (checked first where WeChat allows; a name needing review returns its audit id)
-         * @description WeChat: checkwxverifynickname, setnickname
+         * @description Role: operator or higher.
+         *
+         *     WeChat: checkwxverifynickname, setnickname
          */
         put: operations["putAdminAuthorizersAppIdNickname"];
         post?: never;
@@ -442,7 +495,9 @@ export interface paths {
         put?: never;
         /**
          * Check whether a name needs proof material (only mini programs created through the API can be checked)
-         * @description WeChat: checkwxverifynickname
+         * @description Role: operator or higher.
+         *
+         *     WeChat: checkwxverifynickname
          */
         post: operations["postAdminAuthorizersAppIdNicknameCheck"];
         delete?: never;
@@ -460,7 +515,9 @@ export interface paths {
         };
         /**
          * Status of a name review
-         * @description WeChat: api_wxa_querynickname
+         * @description Role: viewer or higher.
+         *
+         *     WeChat: api_wxa_querynickname
          */
         get: operations["getAdminAuthorizersAppIdNicknameAuditsAuditId"];
         put?: never;
@@ -478,12 +535,21 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Payment metadata (merchant id, certificate serial and expiry); never a key */
+        /**
+         * Payment metadata (merchant id, certificate serial and expiry); never a key
+         * @description Role: viewer or higher.
+         */
         get: operations["getAdminAuthorizersAppIdPayment"];
-        /** Store the merchant id, API keys and apiclient_cert.p12 (validated first; JSON with a base64 P12, or multipart/form-data with the file) */
+        /**
+         * Store the merchant id, API keys and apiclient_cert.p12 (validated first; JSON with a base64 P12, or multipart/form-data with the file)
+         * @description Role: admin.
+         */
         put: operations["putAdminAuthorizersAppIdPayment"];
         post?: never;
-        /** Remove the certificate, keys and metadata */
+        /**
+         * Remove the certificate, keys and metadata
+         * @description Role: admin.
+         */
         delete: operations["deleteAdminAuthorizersAppIdPayment"];
         options?: never;
         head?: never;
@@ -499,12 +565,16 @@ export interface paths {
         };
         /**
          * Privacy guide: the development version (2, default) or the live one (1), with the types WeChat detected in the committed code
-         * @description WeChat: getprivacysetting
+         * @description Role: viewer or higher.
+         *
+         *     WeChat: getprivacysetting
          */
         get: operations["getAdminAuthorizersAppIdPrivacy"];
         /**
          * Set the privacy guide: the development version (takes effect after audit and release), or only the live version’s contacts and notice (privacyVer 1); answers the version as WeChat then reports it
-         * @description WeChat: setprivacysetting, getprivacysetting
+         * @description Role: operator or higher.
+         *
+         *     WeChat: setprivacysetting, getprivacysetting
          */
         put: operations["putAdminAuthorizersAppIdPrivacy"];
         post?: never;
@@ -525,7 +595,9 @@ export interface paths {
         put?: never;
         /**
          * Classic square QR code (counts against 100,000 per app)
-         * @description WeChat: createwxaqrcode
+         * @description Role: operator or higher.
+         *
+         *     WeChat: createwxaqrcode
          */
         post: operations["postAdminAuthorizersAppIdQrcode"];
         delete?: never;
@@ -545,7 +617,9 @@ export interface paths {
         put?: never;
         /**
          * Release the version that passed audit
-         * @description WeChat: release
+         * @description Role: operator or higher.
+         *
+         *     WeChat: release
          */
         post: operations["postAdminAuthorizersAppIdRelease"];
         delete?: never;
@@ -565,7 +639,9 @@ export interface paths {
         put?: never;
         /**
          * Roll back to the previous release (one level), or to a listed version
-         * @description WeChat: revertcoderelease
+         * @description Role: operator or higher.
+         *
+         *     WeChat: revertcoderelease
          */
         post: operations["postAdminAuthorizersAppIdReleaseRevert"];
         delete?: never;
@@ -583,7 +659,9 @@ export interface paths {
         };
         /**
          * Versions a rollback can target
-         * @description WeChat: revertcoderelease?action=get_history_version
+         * @description Role: viewer or higher.
+         *
+         *     WeChat: revertcoderelease?action=get_history_version
          */
         get: operations["getAdminAuthorizersAppIdReleaseHistory"];
         put?: never;
@@ -603,12 +681,16 @@ export interface paths {
         };
         /**
          * Whether the app can be found by search
-         * @description WeChat: getwxasearchstatus
+         * @description Role: viewer or higher.
+         *
+         *     WeChat: getwxasearchstatus
          */
         get: operations["getAdminAuthorizersAppIdSearchStatus"];
         /**
          * Let the app be found by search, or hide it
-         * @description WeChat: changewxasearchstatus
+         * @description Role: operator or higher.
+         *
+         *     WeChat: changewxasearchstatus
          */
         put: operations["putAdminAuthorizersAppIdSearchStatus"];
         post?: never;
@@ -628,7 +710,9 @@ export interface paths {
         get?: never;
         /**
          * Set the description (4–120 characters)
-         * @description WeChat: modifysignature
+         * @description Role: operator or higher.
+         *
+         *     WeChat: modifysignature
          */
         put: operations["putAdminAuthorizersAppIdSignature"];
         post?: never;
@@ -647,13 +731,17 @@ export interface paths {
         };
         /**
          * Testers (their userstr)
-         * @description WeChat: memberauth
+         * @description Role: viewer or higher.
+         *
+         *     WeChat: memberauth
          */
         get: operations["getAdminAuthorizersAppIdTesters"];
         put?: never;
         /**
          * Add a tester by WeChat id
-         * @description WeChat: bind_tester
+         * @description Role: operator or higher.
+         *
+         *     WeChat: bind_tester
          */
         post: operations["postAdminAuthorizersAppIdTesters"];
         delete?: never;
@@ -674,7 +762,9 @@ export interface paths {
         post?: never;
         /**
          * Remove a tester by WeChat id or userstr (?by=userstr)
-         * @description WeChat: unbind_tester
+         * @description Role: operator or higher.
+         *
+         *     WeChat: unbind_tester
          */
         delete: operations["deleteAdminAuthorizersAppIdTestersTester"];
         options?: never;
@@ -693,7 +783,9 @@ export interface paths {
         put?: never;
         /**
          * Refresh one authorizer’s access token now
-         * @description WeChat: api_authorizer_token
+         * @description Role: operator or higher.
+         *
+         *     WeChat: api_authorizer_token
          */
         post: operations["postAdminAuthorizersAppIdTokenRefresh"];
         delete?: never;
@@ -711,7 +803,9 @@ export interface paths {
         };
         /**
          * Trial and released versions
-         * @description WeChat: getversioninfo
+         * @description Role: viewer or higher.
+         *
+         *     WeChat: getversioninfo
          */
         get: operations["getAdminAuthorizersAppIdVersions"];
         put?: never;
@@ -732,7 +826,9 @@ export interface paths {
         get?: never;
         /**
          * Put the app online or take it offline
-         * @description WeChat: change_visitstatus
+         * @description Role: operator or higher.
+         *
+         *     WeChat: change_visitstatus
          */
         put: operations["putAdminAuthorizersAppIdVisitStatus"];
         post?: never;
@@ -751,12 +847,16 @@ export interface paths {
         };
         /**
          * Web-view (business) domains
-         * @description WeChat: setwebviewdomain (get)
+         * @description Role: viewer or higher.
+         *
+         *     WeChat: setwebviewdomain (get)
          */
         get: operations["getAdminAuthorizersAppIdWebviewDomains"];
         /**
          * Replace the web-view domains
-         * @description WeChat: setwebviewdomain (set)
+         * @description Role: operator or higher.
+         *
+         *     WeChat: setwebviewdomain (set)
          */
         put: operations["putAdminAuthorizersAppIdWebviewDomains"];
         post?: never;
@@ -777,7 +877,9 @@ export interface paths {
         put?: never;
         /**
          * Add web-view domains
-         * @description WeChat: setwebviewdomain (add)
+         * @description Role: operator or higher.
+         *
+         *     WeChat: setwebviewdomain (add)
          */
         post: operations["postAdminAuthorizersAppIdWebviewDomainsAdd"];
         delete?: never;
@@ -797,7 +899,9 @@ export interface paths {
         put?: never;
         /**
          * Remove web-view domains
-         * @description WeChat: setwebviewdomain (delete)
+         * @description Role: operator or higher.
+         *
+         *     WeChat: setwebviewdomain (delete)
          */
         post: operations["postAdminAuthorizersAppIdWebviewDomainsDelete"];
         delete?: never;
@@ -817,7 +921,9 @@ export interface paths {
         put?: never;
         /**
          * Mini-program code for a path (counts against 100,000 per app)
-         * @description WeChat: getwxacode
+         * @description Role: operator or higher.
+         *
+         *     WeChat: getwxacode
          */
         post: operations["postAdminAuthorizersAppIdWxacode"];
         delete?: never;
@@ -837,7 +943,9 @@ export interface paths {
         put?: never;
         /**
          * Mini-program code carrying a scene (unlimited count)
-         * @description WeChat: getwxacodeunlimit
+         * @description Role: operator or higher.
+         *
+         *     WeChat: getwxacodeunlimit
          */
         post: operations["postAdminAuthorizersAppIdWxacodeUnlimited"];
         delete?: never;
@@ -853,7 +961,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Verify ticket, component token and the token refresher’s last run (never their values) */
+        /**
+         * Verify ticket, component token and the token refresher’s last run (never their values)
+         * @description Role: viewer or higher.
+         */
         get: operations["getAdminComponent"];
         put?: never;
         post?: never;
@@ -874,7 +985,9 @@ export interface paths {
         put?: never;
         /**
          * Ask WeChat to push a new component_verify_ticket now (it arrives on the authorization event URL within seconds)
-         * @description WeChat: api_start_push_ticket
+         * @description Role: admin.
+         *
+         *     WeChat: api_start_push_ticket
          */
         post: operations["postAdminComponentTicketPush"];
         delete?: never;
@@ -890,8 +1003,31 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Overall status (ok/degraded/failing) with the reason for each part that is not ok; cheap enough to poll every minute */
+        /**
+         * Overall status (ok/degraded/failing) with the reason for each part that is not ok; cheap enough to poll every minute
+         * @description Role: viewer or higher.
+         */
         get: operations["getAdminHealth"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The caller’s role (the highest of its groups viewer, operator, admin), so the console shows only what it may do
+         * @description Role: viewer or higher.
+         */
+        get: operations["getAdminMe"];
         put?: never;
         post?: never;
         delete?: never;
@@ -907,7 +1043,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The fleet at a glance: authorizers by status, running and recent releases, the latest audit outcomes of every app */
+        /**
+         * The fleet at a glance: authorizers by status, running and recent releases, the latest audit outcomes of every app
+         * @description Role: viewer or higher.
+         */
         get: operations["getAdminOverview"];
         put?: never;
         post?: never;
@@ -924,12 +1063,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Fast registrations, newest first */
+        /**
+         * Fast registrations, newest first
+         * @description Role: viewer or higher.
+         */
         get: operations["getAdminRegistrations"];
         put?: never;
         /**
          * Register a new enterprise mini program: WeChat answers a link the legal person must open within 24 h
-         * @description WeChat: fastregisterenterpriseweapp?action=create
+         * @description Role: admin.
+         *
+         *     WeChat: fastregisterenterpriseweapp?action=create
          */
         post: operations["postAdminRegistrations"];
         delete?: never;
@@ -945,7 +1089,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One fast registration and its outcome */
+        /**
+         * One fast registration and its outcome
+         * @description Role: viewer or higher.
+         */
         get: operations["getAdminRegistrationsRegistrationId"];
         put?: never;
         post?: never;
@@ -966,7 +1113,9 @@ export interface paths {
         put?: never;
         /**
          * Ask WeChat for the task's status and keep it on the registration
-         * @description WeChat: fastregisterenterpriseweapp?action=query
+         * @description Role: admin.
+         *
+         *     WeChat: fastregisterenterpriseweapp?action=query
          */
         post: operations["postAdminRegistrationsRegistrationIdQuery"];
         delete?: never;
@@ -982,12 +1131,19 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Recent releases */
+        /**
+         * Recent releases
+         * @description Role: viewer or higher.
+         */
         get: operations["getAdminReleases"];
         put?: never;
         /**
          * Start a release: domains → commit → audit → release for every target
-         * @description WeChat: gettemplatelist, setprivacysetting (per app, with privacy)
+         * @description Role: operator or higher.
+         *
+         *     An operator may release to listed apps (`targets.appIds`); releasing to the whole fleet (`targets.allAuthorized`) needs the admin role (403 `forbidden` otherwise).
+         *
+         *     WeChat: gettemplatelist, setprivacysetting (per app, with privacy)
          */
         post: operations["postAdminReleases"];
         delete?: never;
@@ -1003,7 +1159,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Progress: counts by state and a page of targets */
+        /**
+         * Progress: counts by state and a page of targets
+         * @description Role: viewer or higher.
+         */
         get: operations["getAdminReleasesReleaseId"];
         put?: never;
         post?: never;
@@ -1024,7 +1183,9 @@ export interface paths {
         put?: never;
         /**
          * Release the apps held for approval (as many as fit in one request; call again while `remaining` > 0)
-         * @description WeChat: release
+         * @description Role: operator or higher.
+         *
+         *     WeChat: release
          */
         post: operations["postAdminReleasesReleaseIdApprove"];
         delete?: never;
@@ -1042,7 +1203,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Stop the release; unfinished apps become cancelled (as many as fit in one request; call again while `remaining` > 0) */
+        /**
+         * Stop the release; unfinished apps become cancelled (as many as fit in one request; call again while `remaining` > 0)
+         * @description Role: operator or higher.
+         */
         post: operations["postAdminReleasesReleaseIdCancel"];
         delete?: never;
         options?: never;
@@ -1061,7 +1225,9 @@ export interface paths {
         put?: never;
         /**
          * Complete a gray release: every gray-released app live for everyone (as many as fit in one request; call again while `remaining` > 0)
-         * @description WeChat: release
+         * @description Role: operator or higher.
+         *
+         *     WeChat: release
          */
         post: operations["postAdminReleasesReleaseIdCompleteRollout"];
         delete?: never;
@@ -1081,7 +1247,9 @@ export interface paths {
         put?: never;
         /**
          * Widen a gray release: every gray-released app to a higher share of its users (as many as fit in one request; call again while `remaining` > 0)
-         * @description WeChat: grayrelease, getgrayreleaseplan
+         * @description Role: operator or higher.
+         *
+         *     WeChat: grayrelease, getgrayreleaseplan
          */
         post: operations["postAdminReleasesReleaseIdGray"];
         delete?: never;
@@ -1099,7 +1267,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Run the failed apps again */
+        /**
+         * Run the failed apps again
+         * @description Role: operator or higher.
+         */
         post: operations["postAdminReleasesReleaseIdRetryFailed"];
         delete?: never;
         options?: never;
@@ -1118,7 +1289,9 @@ export interface paths {
         put?: never;
         /**
          * Revert every app this release put live (one level; a gray-released app by cancelling its gray release), outcome per app (as many as fit in one request; call again while `remaining` > 0)
-         * @description WeChat: revertcoderelease, revertgrayrelease
+         * @description Role: operator or higher.
+         *
+         *     WeChat: revertcoderelease, revertgrayrelease
          */
         post: operations["postAdminReleasesReleaseIdRollback"];
         delete?: never;
@@ -1134,7 +1307,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The trial QR code kept for one app of a release (image) */
+        /**
+         * The trial QR code kept for one app of a release (image)
+         * @description Role: viewer or higher.
+         */
         get: operations["getAdminReleasesReleaseIdTargetsAppIdTrialQrcode"];
         put?: never;
         post?: never;
@@ -1153,13 +1329,17 @@ export interface paths {
         };
         /**
          * The template library
-         * @description WeChat: gettemplatelist
+         * @description Role: viewer or higher.
+         *
+         *     WeChat: gettemplatelist
          */
         get: operations["getAdminTemplates"];
         put?: never;
         /**
          * Add a draft to the template library
-         * @description WeChat: addtotemplate
+         * @description Role: admin.
+         *
+         *     WeChat: addtotemplate
          */
         post: operations["postAdminTemplates"];
         delete?: never;
@@ -1180,7 +1360,9 @@ export interface paths {
         post?: never;
         /**
          * Delete a template (the library is capped)
-         * @description WeChat: deletetemplate
+         * @description Role: admin.
+         *
+         *     WeChat: deletetemplate
          */
         delete: operations["deleteAdminTemplatesTemplateId"];
         options?: never;
@@ -1197,7 +1379,9 @@ export interface paths {
         };
         /**
          * Drafts uploaded from the developer tools
-         * @description WeChat: gettemplatedraftlist
+         * @description Role: viewer or higher.
+         *
+         *     WeChat: gettemplatedraftlist
          */
         get: operations["getAdminTemplatesDrafts"];
         put?: never;
@@ -1213,7 +1397,7 @@ export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
         Error: {
-            /** @description Stable machine-readable code, e.g. invalid_request, QUOTA_EXCEEDED or WECHAT_<errcode> */
+            /** @description Stable machine-readable code, e.g. invalid_request, forbidden, QUOTA_EXCEEDED or WECHAT_<errcode> */
             code: string;
             /** @description Extra fields of WeChat’s answer, e.g. privacy-check findings */
             details?: Record<string, never>;
@@ -4034,6 +4218,47 @@ export interface operations {
                         };
                         /** @enum {string} */
                         status: "ok" | "degraded" | "failing";
+                    };
+                };
+            };
+            /** @description WeChat failed or could not be reached */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getAdminMe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The request was refused; nothing changed */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        role: "viewer" | "operator" | "admin";
                     };
                 };
             };

@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import type * as z from 'zod';
+import type { Role } from './roles';
 
 type AnyObject = z.ZodObject<z.ZodRawShape>;
 
@@ -16,6 +17,10 @@ export interface ApiRoute<P extends AnyObject = AnyObject, Q extends AnyObject =
   path: string;
   summary: string;
   tag: string;
+  /** The lowest role (Cognito group) allowed to call it: enforced by `serveRoutes`, shown in `/openapi.json`. */
+  role: Role;
+  /** Longer text for the documentation, e.g. a check the handler makes beyond `role`. */
+  description?: string;
   params?: P;
   query?: Q;
   body?: B;

@@ -12,7 +12,7 @@ const ERROR_SCHEMA = {
   type: 'object',
   required: ['code', 'message'],
   properties: {
-    code: { type: 'string', description: 'Stable machine-readable code, e.g. invalid_request, QUOTA_EXCEEDED or WECHAT_<errcode>' },
+    code: { type: 'string', description: 'Stable machine-readable code, e.g. invalid_request, forbidden, QUOTA_EXCEEDED or WECHAT_<errcode>' },
     message: { type: 'string' },
     resetsAt: { type: 'string', description: 'With QUOTA_EXCEEDED: when the quota window starts over' },
     details: { type: 'object', description: 'Extra fields of WeChat’s answer, e.g. privacy-check findings' },
@@ -42,7 +42,8 @@ export function buildOpenApi(routes: readonly ApiRoute[], info: { title: string;
       operationId: operationId(route),
       summary: route.summary,
       tags: [route.tag],
-      ...(route.wechat ? { description: `WeChat: ${route.wechat.join(', ')}` } : {}),
+      description: [`Role: ${route.role}${route.role === 'admin' ? '' : ' or higher'}.`, route.description, route.wechat ? `WeChat: ${route.wechat.join(', ')}` : undefined].filter(Boolean).join('\n\n'),
+      'x-role': route.role,
       ...(parameters.length ? { parameters } : {}),
       ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: toSchema(route.body, 'input') } } } } : {}),
       responses: {
@@ -50,7 +51,8 @@ export function buildOpenApi(routes: readonly ApiRoute[], info: { title: string;
         '4XX': { description: 'The request was refused; nothing changed', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
         '502': { description: 'WeChat failed or could not be reached', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
       },
-      security: [{ adminAuth: [] }],
+      // OpenAPI 3.1: for a non-OAuth scheme the array lists the roles the operation needs.
+      security: [{ adminAuth: [route.role] }],
     };
     (paths[route.path] ??= {})[route.method.toLowerCase()] = operation;
   }
@@ -60,7 +62,7 @@ export function buildOpenApi(routes: readonly ApiRoute[], info: { title: string;
     paths,
     components: {
       schemas: { Error: ERROR_SCHEMA },
-      securitySchemes: { adminAuth: { type: 'http', scheme: 'bearer', description: 'Cognito user-pool JWT in AWS; the ADMIN_TOKEN locally' } },
+      securitySchemes: { adminAuth: { type: 'http', scheme: 'bearer', description: 'Cognito user-pool JWT in AWS, its `cognito:groups` giving the role (viewer, operator or admin; each includes the ones before it); locally ADMIN_TOKEN, OPERATOR_TOKEN or VIEWER_TOKEN. A role too low for the operation is answered 403 `forbidden`.' } },
     },
   };
 }

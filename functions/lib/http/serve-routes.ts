@@ -1,8 +1,9 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type * as z from 'zod';
-import { BadRequestError, NotFoundError } from '../errors';
+import { BadRequestError, ForbiddenError, NotFoundError } from '../errors';
 import { routeKey, type ApiRoute, type Implemented, type RouteInput } from './api-route';
+import { callerRole, roleIncludes, type Role } from './roles';
 import { MAX_ADMIN_BODY_BYTES, parseJsonBody, readBody } from './body';
 import { observeHttpInvocation } from '../observability/invocation';
 import { httpErrorHandler } from './error-handler';
@@ -10,7 +11,7 @@ import { json, type HttpResponse } from './responses';
 
 type AnyObject = z.ZodObject<z.ZodRawShape>;
 
-/** A Lambda handler serving several routes: validate → run → answer, errors as `{ code, message }`. */
+/** A Lambda handler serving several routes: check the caller's role → validate → run → answer, errors as `{ code, message }`. */
 export function serveRoutes(routes: Implemented[]) {
   const byKey = new Map(routes.map((r) => [routeKey(r.spec), r]));
   return middy<APIGatewayProxyEventV2, HttpResponse>()
@@ -20,6 +21,7 @@ export function serveRoutes(routes: Implemented[]) {
       const implemented = byKey.get(event.routeKey);
       if (!implemented) throw new NotFoundError(`no route ${event.routeKey}`);
       const { spec } = implemented;
+      requireRole(event, spec.role, routeKey(spec));
       const params = parsePart(spec.params, event.pathParameters ?? {}, 'path');
       const query = parsePart(spec.query, event.queryStringParameters ?? {}, 'query');
       const maxBytes = spec.maxBodyBytes ?? MAX_ADMIN_BODY_BYTES;
@@ -31,6 +33,21 @@ export function serveRoutes(routes: Implemented[]) {
       }
       return json(spec.status ?? 200, (spec.response as z.ZodType).parse(result));
     });
+}
+
+/**
+ * 403 `forbidden` unless the caller's role (from the JWT's `cognito:groups`) includes `needed`.
+ * `serveRoutes` checks each route's contract role; a handler calls it again for a stricter
+ * check that depends on the body (a fleet-wide release).
+ */
+export function requireRole(event: APIGatewayProxyEventV2, needed: Role, action: string): void {
+  const held = callerRole(event);
+  if (roleIncludes(held, needed)) return;
+  throw new ForbiddenError(
+    held
+      ? `${action} needs the ${needed} role; you are ${held === 'viewer' ? 'a' : 'an'} ${held}`
+      : `${action} needs the ${needed} role; you are in no role group (viewer, operator or admin)`,
+  );
 }
 
 function parsePart(schema: AnyObject | undefined, value: Record<string, string | undefined>, where: string): Record<string, unknown> {

@@ -287,7 +287,31 @@ describe('admin console in a browser', () => {
     const kept = (await page.evaluate('Object.keys(sessionStorage)')) as string[];
     expect(kept.filter((key) => key.startsWith('weapp-fleet'))).toEqual([]);
   });
+
+  it('signs in as a viewer and finds no button that would change anything', async () => {
+    await page.fill('input[data-test=admin-token]', platform.settings.viewerToken);
+    await page.click('[data-test=sign-in]');
+    await page.waitForURL(/\/console\/releases$/); // where it was going when signed out
+    await expectText(page.locator('.header'), 'viewer (token)');
+    const { releases } = (await (await platform.admin('/admin/releases')).json()) as { releases: { releaseId: string }[] };
+    const pages = ['dashboard', 'authorize', 'authorizers', `authorizers/${authorizedAppId}`, 'templates', 'releases', `releases/${releases[0]!.releaseId}`, 'releases/new', 'registrations'];
+    for (const route of pages) {
+      await page.goto(consoleUrl(route));
+      // The role is known (nothing mutating is shown before it is), and the page has loaded.
+      await expectText(page.locator('[data-test=role]'), 'viewer');
+      await page.waitForLoadState('networkidle');
+      const buttons = (await page.locator('button, a.el-button').allTextContents()).map((text) => text.trim()).filter(Boolean);
+      expect([route, buttons.filter((text) => MUTATING.test(text))]).toEqual([route, []]);
+      for (const test of ['sync', 'push-ticket', 'generate-links', 'register', 'new-release', 'approve', 'cancel', 'retry-failed', 'rollback', 'start-release', 'nickname-save', 'privacy-save']) {
+        expect([route, test, await page.locator(`[data-test=${test}]`).count()]).toEqual([route, test, 0]);
+      }
+    }
+    await page.click('[data-test=sign-out]');
+  });
 });
+
+/** Labels of the console's buttons that change something (a viewer must see none). */
+const MUTATING = /^(Sync with WeChat|Authorize a merchant|Push again|Create links|Register|Query status|Add|Add tester|Add rows for them|Delete|Remove|Release|New release|Approve.*|Cancel|Retry failed|Roll back.*|Widen.*|Complete rollout|Refresh token|Withdraw running audit|Check and set|Upload|Save description|Generate|Replace .*domains|Store|Update the live guide|Set the development guide|Start release)$/;
 
 async function waitForCount(locator: ReturnType<Page['locator']>, count: number): Promise<void> {
   await waitUntil(async () => (await locator.count()) === count, `${count} × ${locator.toString()}`);
