@@ -1,7 +1,6 @@
 import { implement } from '../../lib/http/api-route';
 import { serveRoutes } from '../../lib/http/serve-routes';
 import { componentServices, platformStores } from '../../lib/platform';
-import { completeRelease } from '../../lib/weapp/mini-program-service';
 import { fromWeChatDomains, toWeChatDomains } from '../../lib/weapp/domains';
 import { fromWeChatPrivacy, toWeChatPrivacy } from '../../lib/weapp/privacy';
 import { WEAPP_ROUTES as R } from './contract';
@@ -108,7 +107,7 @@ export const handler = serveRoutes([
     return { ok: true as const };
   }),
   implement(R.completeGrayRelease, async ({ params }) => {
-    await completeRelease((await mp()).api(params.appId));
+    await (await mp()).releaseVersion(params.appId);
     return { ok: true as const };
   }),
   implement(R.revertGrayRelease, async ({ params }) => {

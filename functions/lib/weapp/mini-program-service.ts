@@ -310,7 +310,7 @@ const AUDIT_WITHDRAWN = 3;
  * record, or an app an operator completed by hand.
  * (https://developers.weixin.qq.com/doc/oplatform/openApi/miniprogram-management/code-management/api_release)
  */
-export async function completeRelease(api: WeappApi): Promise<void> {
+async function completeRelease(api: WeappApi): Promise<void> {
   try {
     await api.release();
   } catch (error) {
