@@ -1,8 +1,10 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { FUNCTION_NODE_OPTIONS } from '../../infra/bundling';
 import { FUNCTIONS, type FunctionName } from '../../infra/manifest';
-import { BUNDLE_CEILING, bundleEntry, CALLBACK_BUNDLE_CEILING, CALLBACK_FUNCTIONS, contributors, KB } from '../helpers/function-bundles';
+import { BUNDLE_CEILING, bundleEntry, REPO_ROOT, CALLBACK_BUNDLE_CEILING, CALLBACK_FUNCTIONS, contributors, KB } from '../helpers/function-bundles';
 import { functionOf, synthStack } from './stack-template';
 
 const NAMES = Object.keys(FUNCTIONS) as FunctionName[];
@@ -47,6 +49,29 @@ describe('function bundles as the stack deploys them', () => {
       rmSync(outDir, { recursive: true, force: true });
     }
   }, 120_000);
+});
+
+describe('stack traces from a bundle', () => {
+  // Minified code is only debuggable through its map: a thrown error in the logs must still
+  // name the TypeScript file and line, with the NODE_OPTIONS the stack sets on every function.
+  it('name the TypeScript file and line under the stack\'s NODE_OPTIONS', async () => {
+    const outDir = mkdtempSync(path.join(tmpdir(), 'weapp-fleet-trace-'));
+    try {
+      const entry = path.join(outDir, 'throws.ts');
+      const body = path.join(REPO_ROOT, 'functions/lib/http/body.ts');
+      writeFileSync(
+        entry,
+        `import { readBody } from ${JSON.stringify(body.replace(/\.ts$/, ''))};\n` +
+          `try { readBody({ body: 'x'.repeat(100), isBase64Encoded: false } as never, 10); } catch (e) { console.log((e as Error).stack); }\n`,
+      );
+      const bundle = await bundleEntry('throws', path.relative(REPO_ROOT, entry), outDir);
+      const stack = execFileSync(process.execPath, [bundle.file], { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: FUNCTION_NODE_OPTIONS } });
+      const throwLine = readFileSync(body, 'utf8').split('\n').findIndex((line) => line.includes('throw new PayloadTooLargeError')) + 1;
+      expect(stack).toMatch(new RegExp(`at readBody \\(.*functions/lib/http/body\\.ts:${throwLine}:\\d+\\)`));
+    } finally {
+      rmSync(outDir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
 
 describe('function code', () => {

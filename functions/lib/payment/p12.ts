@@ -1,4 +1,6 @@
-import forge from 'node-forge';
+import forge from 'node-forge/lib/forge';
+// PKCS#12 brings ASN.1, the password-based ciphers and X.509 (forge.pki) with it.
+import 'node-forge/lib/pkcs12';
 import { BadRequestError } from '../errors';
 
 export interface MerchantCertificate {

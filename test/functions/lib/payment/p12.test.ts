@@ -24,4 +24,18 @@ describe('inspectMerchantP12()', () => {
     expect(error).toBeInstanceOf(InvalidP12Error);
     expect(error).toMatchObject({ statusCode: 400, code });
   });
+
+  it('opens a P12 with only the PKCS#12 parts of node-forge loaded, as the Lambda bundle has them', () => {
+    const p12 = makeMerchantP12({ mchId: '1900009191' });
+    // A fresh module registry: nothing has loaded the whole of node-forge in it.
+    jest.isolateModules(() => {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const isolated = require('../../../../functions/lib/payment/p12') as typeof import('../../../../functions/lib/payment/p12');
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const forge = require('node-forge/lib/forge') as { tls?: unknown; ssh?: unknown };
+      expect(forge.tls).toBeUndefined();
+      expect(forge.ssh).toBeUndefined();
+      expect(isolated.inspectMerchantP12(p12, '1900009191', '1900009191')).toMatchObject({ serialNumber: '7A1B2C3D4E5F' });
+    });
+  });
 });
