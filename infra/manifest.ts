@@ -142,7 +142,7 @@ export const FUNCTIONS = {
   },
   adminComponent: {
     entry: 'functions/admin/component.ts',
-    description: 'Admin API: component ticket and token status (never the values)',
+    description: 'Admin API: read-only views: component ticket and token status (never the values), health, overview, the audit trail',
     table: 'RO',
     componentSecret: false,
     callsWeChat: false,
@@ -187,7 +187,7 @@ export const ROUTES: readonly RouteDefinition[] = [
   { method: 'GET', path: '/wechat/authorize/callback', function: 'authorizeRedirect', auth: 'public' },
   // The admin API's own description; it holds nothing secret.
   { method: 'GET', path: '/openapi.json', function: 'openApi', auth: 'public' },
-  ...admin('adminComponent', { c: PLATFORM_ROUTES.getComponent, h: PLATFORM_ROUTES.getHealth, o: PLATFORM_ROUTES.getOverview, me: PLATFORM_ROUTES.getMe }),
+  ...admin('adminComponent', { c: PLATFORM_ROUTES.getComponent, h: PLATFORM_ROUTES.getHealth, o: PLATFORM_ROUTES.getOverview, me: PLATFORM_ROUTES.getMe, audit: PLATFORM_ROUTES.getAuditLog }),
   ...admin('adminAuthorizations', { a: PLATFORM_ROUTES.createAuthorization, t: PLATFORM_ROUTES.pushTicket }),
   ...admin('adminAuthorizers', {
     list: PLATFORM_ROUTES.listAuthorizers,

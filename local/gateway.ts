@@ -29,7 +29,8 @@ export interface GatewayOptions {
   /** The built console served at `/console/` (default console/dist). */
   consoleDir?: string;
   /** Called once per request, after the handler answered. */
-  onRequest?: (entry: { method: string; path: string; status: number; durationMs: number; function?: FunctionName }) => void;
+  /** One access-log entry per request; `caller` is the role whose admin token it carried, `requestId` the event's. */
+  onRequest?: (entry: { method: string; path: string; status: number; durationMs: number; function?: FunctionName; caller?: Role; requestId?: string }) => void;
   /** Called with every handler's answer as sent (tests check that admin answers carry no secret). */
   onResponse?: (entry: { method: string; path: string; status: number; body: string }) => void;
   /**
@@ -93,6 +94,8 @@ export class LocalGateway {
     const url = new URL(req.url ?? '/', 'http://local');
     let status = 500;
     let functionName: FunctionName | undefined;
+    let caller: Role | undefined;
+    let requestId: string | undefined;
     try {
       if (serveConsole(req, res, url, this.options.consoleDir)) {
         status = res.statusCode;
@@ -105,6 +108,7 @@ export class LocalGateway {
       }
       functionName = match.route.function;
       const role = match.route.auth === 'admin' ? this.roleOf(req.headers.authorization) : undefined;
+      caller = role;
       if (match.route.auth === 'admin' && !role) {
         status = 401;
         return sendJson(res, 401, { code: 'unauthorized', message: 'missing or invalid admin bearer token' });
@@ -115,6 +119,9 @@ export class LocalGateway {
         return sendJson(res, 413, { message: 'Request Entity Too Large' });
       }
       const event = toEvent(req, url, match, body, role);
+      requestId = event.requestContext.requestId;
+      // As API Gateway does: the id the access log, the function's log lines and the audit trail share.
+      res.setHeader('apigw-requestid', requestId);
       const result = await invokeWithTimeout(this.handlerFor(functionName), event, functionName, this.options.functionTimeoutScale ?? 1);
       status = writeResult(res, result);
       this.options.onResponse?.({ method: req.method ?? 'GET', path: url.pathname, status, body: typeof result === 'object' && result && 'statusCode' in result ? (result.body ?? '') : JSON.stringify(result ?? null) });
@@ -123,7 +130,7 @@ export class LocalGateway {
       process.stderr.write(`gateway: ${functionName ?? 'route'} failed: ${(error as Error).stack ?? String(error)}\n`);
       if (!res.headersSent) sendJson(res, 500, { message: 'Internal Server Error' });
     } finally {
-      this.options.onRequest?.({ method: req.method ?? 'GET', path: url.pathname, status, durationMs: Date.now() - started, function: functionName });
+      this.options.onRequest?.({ method: req.method ?? 'GET', path: url.pathname, status, durationMs: Date.now() - started, function: functionName, caller, requestId });
     }
   }
 
@@ -155,6 +162,17 @@ export class LocalGateway {
     }
     return found;
   }
+}
+
+/** Request log entry of the local gateway. */
+export type AccessLogEntry = Parameters<NonNullable<GatewayOptions['onRequest']>>[0];
+
+/**
+ * The local access log line: what API Gateway's access log has (route, status, latency, the
+ * caller of an admin route, the request id, shortened as the function log lines show it).
+ */
+export function accessLogLine({ method, path, status, durationMs, caller, requestId }: AccessLogEntry): string {
+  return `${method} ${path} → ${status} (${durationMs} ms)${caller ? `  caller=${caller}` : ''}${requestId ? `  req=${requestId.slice(0, 8)}` : ''}`;
 }
 
 function compile(route: RouteDefinition): CompiledRoute {

@@ -1,3 +1,4 @@
+import { accessLogLine } from './gateway';
 import { installLogFormat } from './log-format';
 import { startLocalPlatform } from './platform';
 import { restrictNewFiles } from './private-data';
@@ -21,7 +22,7 @@ async function main(): Promise<void> {
   let announcedToken = false;
   const platform = await startLocalPlatform(settings, {
     ...(faults ? { simulator: { faults } } : {}),
-    onRequest: ({ method, path, status, durationMs }) => say(`${method} ${path} → ${status} (${durationMs} ms)`),
+    onRequest: (entry) => say(accessLogLine(entry)),
     onScheduleRun: (run) => {
       if (!run.ok) return say(`scheduled ${run.function} failed: ${run.error}`);
       const result = run.result as { component?: string } | undefined;

@@ -63,6 +63,38 @@ export function usePolling(tick: () => Promise<boolean>, intervalMs: number) {
   return { start, stop };
 }
 
+/**
+ * Pages of a list the API pages forward only (an opaque `nextCursor`): the cursors of the pages
+ * before this one are kept, so "previous" replays one. `load` fetches the page at `cursor` and
+ * sets `nextCursor`.
+ */
+export function useCursorPages(load: { run: () => Promise<unknown> }) {
+  const before = ref<(string | undefined)[]>([]);
+  const cursor = ref<string>();
+  const nextCursor = ref<string>();
+  return {
+    cursor,
+    nextCursor,
+    /** 1 for the first page. */
+    number: () => before.value.length + 1,
+    /** Back to the first page (after a filter changed). */
+    async restart(): Promise<void> {
+      before.value = [];
+      cursor.value = undefined;
+      await load.run();
+    },
+    async next(): Promise<void> {
+      before.value.push(cursor.value);
+      cursor.value = nextCursor.value;
+      await load.run();
+    },
+    async previous(): Promise<void> {
+      cursor.value = before.value.pop();
+      await load.run();
+    },
+  };
+}
+
 export const formatTime = (iso: string | number | undefined): string => (iso === undefined || iso === '' ? '—' : new Date(iso).toLocaleString());
 
 /** "20 · 18 released · 2 failed", with the apps a gray release has live for a share of users. */

@@ -13,6 +13,7 @@ const routes: RouteRecordRaw[] = [
   { path: '/releases/new', name: 'release-new', component: () => import('./pages/ReleaseWizardPage.vue'), meta: { title: 'New release' } },
   { path: '/releases/:releaseId', name: 'release', component: () => import('./pages/ReleaseProgressPage.vue'), props: true, meta: { title: 'Release' } },
   { path: '/registrations', name: 'registrations', component: () => import('./pages/RegistrationsPage.vue'), meta: { title: 'Fast registrations' } },
+  { path: '/audit-log', name: 'audit-log', component: () => import('./pages/AuditLogPage.vue'), meta: { title: 'Audit log' } },
   { path: '/:unknown(.*)*', redirect: { name: 'dashboard' } },
 ];
 

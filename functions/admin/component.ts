@@ -9,6 +9,7 @@ import { fleetOverview } from '../lib/overview';
 import { PLATFORM_ROUTES as R } from './contract';
 
 /**
+ * The platform's read-only views. `GET /admin/audit-log`: the admin audit trail.
  * `GET /admin/component`: when the ticket arrived (and whether WeChat still accepts it), when
  * the token expires, and how the scheduled refresher's last run went; never secret values.
  */
@@ -17,6 +18,7 @@ export const handler = serveRoutes([
   implement(R.getMe, async ({ event }) => ({ role: callerRole(event)! })),
   implement(R.getHealth, async () => checkHealth(platformStores(), config().WECHAT_COMPONENT_APPID)),
   implement(R.getOverview, async () => fleetOverview(platformStores(), config().WECHAT_COMPONENT_APPID)),
+  implement(R.getAuditLog, async ({ query }) => platformStores().auditTrail.list(query)),
   implement(R.getComponent, async () => {
     const appId = config().WECHAT_COMPONENT_APPID;
     const { tickets, componentTokens, refresher } = platformStores();

@@ -4,7 +4,7 @@ import { AUTH_TYPES } from '../lib/authorization/authorization-links';
 import { route } from '../lib/http/api-route';
 import { AUTHORIZER_STATUSES } from '../lib/store/authorizer-profile-store';
 import { Release } from './releases-contract';
-import { AppParams, AuditRecordOut } from './weapp/contract';
+import { AppId, AppParams, AuditRecordOut } from './weapp/contract';
 
 /** Contracts of the platform-level admin routes (component, authorization, registry). */
 
@@ -37,6 +37,22 @@ const AuthorizerSummary = z.object({
   updatedAt: z.string(),
 });
 
+const AuditTrailEntry = z.object({
+  at: z.string(),
+  requestId: z.string(),
+  actor: z.string(),
+  actorSub: z.string().optional(),
+  role: z.enum(ROLES).optional(),
+  method: z.string(),
+  route: z.string(),
+  appId: z.string().optional(),
+  releaseId: z.string().optional(),
+  params: z.record(z.string(), z.string()).optional(),
+  status: z.number(),
+  errorCode: z.string().optional(),
+  sourceIp: z.string().optional(),
+});
+
 const HealthPart = z.object({ status: z.enum(['ok', 'degraded', 'failing']), reason: z.string().optional() }).catchall(z.unknown());
 
 export const PLATFORM_ROUTES = {
@@ -59,6 +75,21 @@ export const PLATFORM_ROUTES = {
   getMe: route({
     method: 'GET', role: 'viewer', path: '/admin/me', tag: 'platform', summary: 'The caller’s role (the highest of its groups viewer, operator, admin), so the console shows only what it may do',
     response: z.object({ role: z.enum(ROLES) }),
+  }),
+  getAuditLog: route({
+    // Operator, not viewer: the trail names people, their addresses and their refused attempts,
+    // which a read-only observer has no need to see; those who act (operators, admins) review it.
+    method: 'GET', role: 'operator', path: '/admin/audit-log', tag: 'platform',
+    summary: 'Who did what: every admin request that is not a GET (refused ones too), newest first, a page at a time',
+    description: 'Filters combine; each record is kept at least a year. `actor` is the user name (Cognito `username`), or the JWT `sub` for a caller without one.',
+    query: z.object({
+      appId: AppId.optional(),
+      actor: z.string().min(1).max(128).optional(),
+      releaseId: z.string().min(1).max(100).optional(),
+      limit: z.coerce.number().int().min(1).max(100).default(20),
+      cursor: z.string().max(2048).optional(),
+    }).strict(),
+    response: z.object({ items: z.array(AuditTrailEntry), nextCursor: z.string().optional() }),
   }),
   getComponent: route({
     method: 'GET', role: 'viewer', path: '/admin/component', tag: 'platform', summary: 'Verify ticket, component token and the token refresher’s last run (never their values)',

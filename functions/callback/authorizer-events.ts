@@ -11,6 +11,7 @@ import { countPushReceived, countPushRejections } from '../lib/observability/pus
 import { platformStores, pushCrypto } from '../lib/platform';
 import { AuthorizerPushBase } from '../lib/wechat/authorizer-push';
 import { openPush } from '../lib/wechat/push';
+import { requirePushForApp } from '../lib/wechat/push-recipient';
 import { recordAuditPush } from '../lib/release/steps';
 
 const PathParams = z.object({ appId: z.string().regex(/^wx[0-9a-f]{16}$/i) });
@@ -34,7 +35,9 @@ export const handler = middy<APIGatewayProxyEventV2, HttpResponse>()
     if (push.data.MsgType === 'event' && push.data.Event && AUDIT_EVENTS.has(push.data.Event)) {
       // Keyed on the decrypted push as Powertools keyed it, so records of either kind match.
       const once = onceRecord('authorizer-push', { appId: path.data.appId, push: push.data });
-      const { audits, releases } = platformStores();
+      const { audits, releases, authorizers } = platformStores();
+      // Only pushes that change something are checked: the others are logged and dropped anyway.
+      await requirePushForApp(path.data.appId, push.data.ToUserName, authorizers);
       await recordAuditPush(path.data.appId, push.data, once, audits, releases);
     } else {
       logger.info('unhandled authorizer push', { authorizerAppId: path.data.appId, msgType: push.data.MsgType, pushEvent: push.data.Event });

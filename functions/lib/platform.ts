@@ -5,6 +5,7 @@ import { ConfigurationError } from './errors';
 import { idempotencyPersistence } from './idempotency';
 import { countAuditOutcome } from './observability/release-signals';
 import { DynamoAuditStore, type AuditStore } from './store/audit-store';
+import { DynamoAuditTrailStore, type AuditTrailStore } from './store/audit-trail-store';
 import { DynamoAuthorizerProfileStore, type AuthorizerProfileStore } from './store/authorizer-profile-store';
 import { DynamoAuthorizerStatusStore, type AuthorizerStatusStore } from './store/authorizer-status-store';
 import { DynamoAuthorizerTokenStore, type AuthorizerTokenStore } from './store/authorizer-token-store';
@@ -43,6 +44,8 @@ export interface Stores {
   releases: ReleaseStore;
   registrations: RegistrationStore;
   payments: PaymentStore;
+  /** Who did what through the admin API (not WeChat's code audits: that is `audits`). */
+  auditTrail: AuditTrailStore;
 }
 
 export interface ComponentServices {
@@ -79,6 +82,7 @@ export function platformStores(): Stores {
       releases: new ReleaseStore(db, TABLE_NAME),
       registrations: new DynamoRegistrationStore(db, TABLE_NAME),
       payments: new DynamoPaymentStore(db, TABLE_NAME),
+      auditTrail: new DynamoAuditTrailStore(db, TABLE_NAME),
     };
   }
   return stores;

@@ -109,6 +109,18 @@ export class PlatformAlarms extends Construct {
         'authorization link and send it to the merchant.',
     });
 
+    this.add('AuditTrailWriteFailed', {
+      metric: platformMetric(METRIC.auditTrailWriteFailures, Stats.SUM, FIVE_MINUTES),
+      threshold: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+      description:
+        'An admin request was answered but its audit-trail record was not written (the request is not failed for it: the ' +
+        'change had already been made). The record is in the function\'s log line "audit trail write failed" (field ' +
+        'record), so nothing is lost while logs are kept. First: that line\'s error (DynamoDB throttling or a timeout), ' +
+        'then the table\'s metrics.',
+    });
+
     this.releaseStalled = this.add('ReleaseStalled', {
       metric: platformMetric(METRIC.oldestRunningReleaseAge, Stats.MAXIMUM, Duration.hours(1)),
       threshold: ALARM_THRESHOLD_SECONDS.oldestRunningRelease,

@@ -41,6 +41,11 @@ const ACCESS_LOG_FORMAT = AccessLogFormat.custom(
     integrationLatencyMs: '$context.integrationLatency',
     integrationError: '$context.integrationErrorMessage',
     authorizerError: '$context.authorizer.error',
+    // The caller of an admin route, as the JWT authorizer accepted it (empty on public routes);
+    // the admin audit trail has the same two. `cognito:username` cannot be named here (the
+    // colon); the access tokens the console sends carry it as `username`.
+    userSub: '$context.authorizer.claims.sub',
+    username: '$context.authorizer.claims.username',
   }),
 );
 

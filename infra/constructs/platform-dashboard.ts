@@ -95,6 +95,8 @@ export class PlatformDashboard extends Construct {
       new TextWidget({ markdown: '## Functions', width: 24, height: 1 }),
       graph('Errors', functions.map(([name, fn]) => fn.metricErrors({ period: PERIOD, statistic: Stats.SUM, label: name }))),
       graph('Throttles', functions.map(([name, fn]) => fn.metricThrottles({ period: PERIOD, statistic: Stats.SUM, label: name }))),
+      // Admin requests answered without their audit-trail record (the alarm AuditTrailWriteFailed).
+      new GraphWidget({ title: 'Audit-trail records not written', left: [platformMetric(METRIC.auditTrailWriteFailures, Stats.SUM, PERIOD, 'not written')], width: 24, height: HEIGHT }),
       new GraphWidget({
         title: 'Duration p99 (ms)',
         left: functions.map(([name, fn]) => fn.metricDuration({ period: PERIOD, statistic: Stats.p(99), label: name })),

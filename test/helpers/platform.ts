@@ -16,8 +16,12 @@ export interface TestPlatform extends LocalPlatform {
   admin(pathname: string, init?: RequestInit): Promise<Response>;
   /** `fetch` against the gateway with the bearer token of `role`. */
   as(role: Role, pathname: string, init?: RequestInit): Promise<Response>;
-  /** Every item in the test's table, for "nothing changed" assertions. */
-  scanTable(): Promise<unknown[]>;
+  /**
+   * Every item in the test's table, for "nothing changed" assertions: the platform's state,
+   * without the admin audit trail (a refused request changes nothing, yet is recorded there)
+   * unless `withAuditTrail`.
+   */
+  scanTable(options?: { withAuditTrail?: boolean }): Promise<unknown[]>;
 }
 
 /**
@@ -74,10 +78,11 @@ export async function startTestPlatform(
         ...init,
         headers: { authorization: `Bearer ${{ admin: settings.adminToken, operator: settings.operatorToken, viewer: settings.viewerToken }[role]}`, ...(init.headers as Record<string, string> | undefined) },
       }),
-    scanTable: async () => {
+    scanTable: async ({ withAuditTrail = false } = {}) => {
       const client = localDynamoClient(platform.dynamoDbEndpoint);
       try {
-        return (await client.send(new ScanCommand({ TableName: settings.tableName, ConsistentRead: true }))).Items ?? [];
+        const items = (await client.send(new ScanCommand({ TableName: settings.tableName, ConsistentRead: true }))).Items ?? [];
+        return withAuditTrail ? items : items.filter((item) => !item.pk?.S?.startsWith('AUDIT_TRAIL'));
       } finally {
         client.destroy();
       }

@@ -74,6 +74,10 @@ describe('alarms, dashboard and tracing', () => {
       expect(platformAlarm(METRIC.oldestRunningReleaseAge)).toMatchObject({ Statistic: 'Maximum', Period: 3600, Threshold: 259200, ComparisonOperator: 'GreaterThanThreshold', TreatMissingData: 'notBreaching' });
     });
 
+    it('any admin request answered without its audit-trail record', () => {
+      expect(platformAlarm(METRIC.auditTrailWriteFailures)).toMatchObject({ Statistic: 'Sum', Period: 300, Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', TreatMissingData: 'notBreaching' });
+    });
+
     it.each(['ExecutionsFailed', 'ExecutionsTimedOut'])('release state machine %s', (metricName) => {
       const alarm = alarmOn('AWS/States', metricName, { Name: 'StateMachineArn', Value: { Ref: stateMachineId } });
       expect(alarm).toMatchObject({ Statistic: 'Sum', Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
@@ -104,7 +108,7 @@ describe('alarms, dashboard and tracing', () => {
     });
 
     it('every alarm notifies the one topic on alarm and on recovery, and says what it means and what to do first', () => {
-      expect(alarms).toHaveLength(5 + 2 + DEFINITIONS.length * 2 + resources(template, 'AWS::SQS::Queue').length);
+      expect(alarms).toHaveLength(6 + 2 + DEFINITIONS.length * 2 + resources(template, 'AWS::SQS::Queue').length);
       for (const alarm of alarms) {
         expect({ name: alarm.AlarmName, actions: alarm.AlarmActions, ok: alarm.OKActions }).toEqual({ name: alarm.AlarmName, actions: [{ Ref: topicId }], ok: [{ Ref: topicId }] });
         expect({ name: alarm.AlarmName, firstStep: /First: /.test(alarm.AlarmDescription), long: alarm.AlarmDescription.length >= 100 }).toEqual({ name: alarm.AlarmName, firstStep: true, long: true });

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { LocalGateway } from '../../local/gateway';
+import { accessLogLine, LocalGateway, type AccessLogEntry } from '../../local/gateway';
 
 /** The gateway must hand handlers the same event shape API Gateway HTTP API (payload 2.0) does. */
 describe('Class: LocalGateway', () => {
@@ -50,5 +50,40 @@ describe('Class: LocalGateway', () => {
   it('answers 404 for a method or path with no route', async () => {
     expect((await fetch(`${gateway.url}/wechat/component/events`)).status).toBe(404);
     expect((await fetch(`${gateway.url}/nope`, { method: 'POST' })).status).toBe(404);
+  });
+});
+
+/** The access log names the caller of an admin route, and the answer carries the request id, as API Gateway's do. */
+describe('LocalGateway access log', () => {
+  const tokens = { adminToken: 'a'.repeat(24), operatorToken: 'o'.repeat(24), viewerToken: 'v'.repeat(24) };
+  const entries: AccessLogEntry[] = [];
+  let gateway: LocalGateway;
+  let seen: APIGatewayProxyEventV2 | undefined;
+
+  beforeAll(async () => {
+    gateway = new LocalGateway({ port: 0, ...tokens, onRequest: (entry) => entries.push(entry) });
+    await gateway.start();
+    const handlers = (gateway as unknown as { handlers: Map<string, unknown> }).handlers;
+    handlers.set('adminComponent', async (event: APIGatewayProxyEventV2) => {
+      seen = event;
+      return { statusCode: 200, body: '{}' };
+    });
+  });
+  afterAll(() => gateway.stop());
+
+  it('logs the role whose token an admin request carried, and its request id, which the answer names too', async () => {
+    const response = await fetch(`${gateway.url}/admin/health`, { headers: { authorization: `Bearer ${tokens.operatorToken}` } });
+    expect(response.status).toBe(200);
+    const requestId = response.headers.get('apigw-requestid');
+    expect(requestId).toBe(seen?.requestContext.requestId);
+    const entry = entries.at(-1)!;
+    expect(entry).toMatchObject({ method: 'GET', path: '/admin/health', status: 200, caller: 'operator', requestId });
+    expect(accessLogLine(entry)).toBe(`GET /admin/health → 200 (${entry.durationMs} ms)  caller=operator  req=${requestId!.slice(0, 8)}`);
+  });
+
+  it('logs no caller for a refused token or a public route', async () => {
+    expect((await fetch(`${gateway.url}/admin/health`, { headers: { authorization: 'Bearer wrong' } })).status).toBe(401);
+    expect(entries.at(-1)).toMatchObject({ status: 401, caller: undefined });
+    expect(accessLogLine(entries.at(-1)!)).not.toContain('caller=');
   });
 });

@@ -141,7 +141,7 @@ describe('every push type takes effect exactly once', () => {
             ? `<Reason><![CDATA[页面内容不完整]]></Reason><FailTime>${createTime}</FailTime><ScreenShot><![CDATA[media1|media2]]></ScreenShot>`
             : `<Reason><![CDATA[审核延后]]></Reason><DelayTime>${createTime}</DelayTime>`;
       const xml =
-        `<xml><ToUserName><![CDATA[gh_${appId.slice(2, 14)}]]></ToUserName><FromUserName><![CDATA[o-system]]></FromUserName><CreateTime>${createTime}</CreateTime>` +
+        `<xml><ToUserName><![CDATA[${sim().authorizers.find((a) => a.appId === appId)!.userName}]]></ToUserName><FromUserName><![CDATA[o-system]]></FromUserName><CreateTime>${createTime}</CreateTime>` +
         `<MsgType><![CDATA[event]]></MsgType><Event><![CDATA[${event}]]></Event>${fields}</xml>`;
       expectAcknowledged(await deliverSixTimes(`${platform.gatewayUrl}/wechat/authorizers/${appId}/events`, xml));
       const { audits } = (await (await platform.admin(`/admin/authorizers/${appId}/audits`)).json()) as Json;

@@ -4,6 +4,28 @@
  */
 
 export interface paths {
+    "/admin/audit-log": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Who did what: every admin request that is not a GET (refused ones too), newest first, a page at a time
+         * @description Role: operator or higher.
+         *
+         *     Filters combine; each record is kept at least a year. `actor` is the user name (Cognito `username`), or the JWT `sub` for a caller without one.
+         */
+        get: operations["getAdminAuditLog"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/admin/authorizations": {
         parameters: {
             query?: never;
@@ -1414,6 +1436,70 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    getAdminAuditLog: {
+        parameters: {
+            query?: {
+                actor?: string;
+                appId?: string;
+                cursor?: string;
+                limit?: number;
+                releaseId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The request was refused; nothing changed */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            actor: string;
+                            actorSub?: string;
+                            appId?: string;
+                            at: string;
+                            errorCode?: string;
+                            method: string;
+                            params?: {
+                                [key: string]: string;
+                            };
+                            releaseId?: string;
+                            requestId: string;
+                            /** @enum {string} */
+                            role?: "viewer" | "operator" | "admin";
+                            route: string;
+                            sourceIp?: string;
+                            status: number;
+                        }[];
+                        nextCursor?: string;
+                    };
+                };
+            };
+            /** @description WeChat failed or could not be reached */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     postAdminAuthorizations: {
         parameters: {
             query?: never;

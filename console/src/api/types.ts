@@ -24,6 +24,7 @@ export type RegistrationRequest = JsonOf<paths['/admin/registrations']['post']['
 export type PrivacySetting = JsonOf<paths['/admin/authorizers/{appId}/privacy']['get']['responses'][200]>;
 export type PrivacySettingBody = JsonOf<paths['/admin/authorizers/{appId}/privacy']['put']['requestBody']>;
 export type PrivacyTemplate = NonNullable<StartReleaseBody['privacy']>;
+export type AuditTrailEntry = JsonOf<paths['/admin/audit-log']['get']['responses'][200]>['items'][number];
 
 /** WeChat's server domain kinds and what the domain forms call them; a kind missing here fails type-checking. */
 export const DOMAIN_KIND_LABELS = {

@@ -23,8 +23,7 @@ export const roleIncludes = (held: Role | undefined, needed: Role): boolean => h
  * to `[admin operator]`; a JSON array or a plain array is accepted too.
  */
 export function callerGroups(event: APIGatewayProxyEventV2): string[] {
-  const claims = (event.requestContext as { authorizer?: { jwt?: { claims?: Record<string, unknown> } } }).authorizer?.jwt?.claims;
-  const raw = claims?.['cognito:groups'];
+  const raw = jwtClaims(event)?.['cognito:groups'];
   if (Array.isArray(raw)) return raw.map(String);
   if (typeof raw !== 'string' || !raw.trim()) return [];
   const text = raw.trim();
@@ -44,4 +43,20 @@ export function callerGroups(event: APIGatewayProxyEventV2): string[] {
 export function callerRole(event: APIGatewayProxyEventV2): Role | undefined {
   const groups = new Set(callerGroups(event));
   return [...ROLES].reverse().find((role) => groups.has(role));
+}
+
+/**
+ * Who the caller is, from the same claims: `sub`, and the user name — `username` in a Cognito
+ * access token (what the console sends), `cognito:username` in an ID token.
+ */
+export function callerIdentity(event: APIGatewayProxyEventV2): { sub?: string; username?: string } {
+  const claims = jwtClaims(event);
+  const text = (value: unknown) => (typeof value === 'string' && value.trim() ? value.trim() : undefined);
+  const sub = text(claims?.sub);
+  const username = text(claims?.['cognito:username']) ?? text(claims?.username);
+  return { ...(sub ? { sub } : {}), ...(username ? { username } : {}) };
+}
+
+function jwtClaims(event: APIGatewayProxyEventV2): Record<string, unknown> | undefined {
+  return (event.requestContext as { authorizer?: { jwt?: { claims?: Record<string, unknown> } } }).authorizer?.jwt?.claims;
 }

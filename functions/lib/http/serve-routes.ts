@@ -6,16 +6,24 @@ import { routeKey, type ApiRoute, type Implemented, type RouteInput } from './ap
 import { callerRole, roleIncludes, type Role } from './roles';
 import { MAX_ADMIN_BODY_BYTES, parseJsonBody, readBody } from './body';
 import { observeHttpInvocation } from '../observability/invocation';
+import { platformStores } from '../platform';
+import type { AuditTrailStore } from '../store/audit-trail-store';
+import { recordAdminActions } from './audit-trail';
 import { httpErrorHandler } from './error-handler';
 import { json, type HttpResponse } from './responses';
 
 type AnyObject = z.ZodObject<z.ZodRawShape>;
 
-/** A Lambda handler serving several routes: check the caller's role → validate → run → answer, errors as `{ code, message }`. */
-export function serveRoutes(routes: Implemented[]) {
+/**
+ * A Lambda handler serving several routes: check the caller's role → validate → run → answer,
+ * errors as `{ code, message }`; every answered request that is not a GET is then recorded in
+ * the audit trail (the platform's, unless a test passes another).
+ */
+export function serveRoutes(routes: Implemented[], { auditTrail = () => platformStores().auditTrail }: { auditTrail?: () => AuditTrailStore } = {}) {
   const byKey = new Map(routes.map((r) => [routeKey(r.spec), r]));
   return middy<APIGatewayProxyEventV2, HttpResponse>()
     .use(observeHttpInvocation())
+    .use(recordAdminActions(auditTrail))
     .use(httpErrorHandler())
     .handler(async (event, context) => {
       const implemented = byKey.get(event.routeKey);

@@ -34,6 +34,8 @@ export const METRIC = {
   oldestRunningReleaseAge: 'OldestRunningReleaseAgeSeconds',
   /** Count with dimension State (released, held, failed, cancelled, ...): release targets reaching a final state. */
   releaseTargetsFinal: 'ReleaseTargetsFinal',
+  /** Count: mutating admin requests whose audit-trail record could not be written (the record is in the error log line). */
+  auditTrailWriteFailures: 'AuditTrailWriteFailures',
 } as const;
 
 export type MetricName = (typeof METRIC)[keyof typeof METRIC];

@@ -10,7 +10,7 @@ import { emitDimensionedCount } from './metrics';
 export type PushRejectionReason = 'signature' | 'timestamp' | 'appid' | 'body_too_large' | 'malformed' | 'in_progress' | 'error';
 
 const MALFORMED_CODES = new Set(['malformed_push', 'malformed_xml', 'invalid_ciphertext', 'invalid_request', 'bad_request']);
-const APPID_CODES = new Set(['wrong_appid', 'invalid_app_id']);
+const APPID_CODES = new Set(['wrong_appid', 'invalid_app_id', 'wrong_to_user_name']);
 
 /** Why a push was refused, from the error that refused it. */
 export function pushRejectionReason(error: unknown): PushRejectionReason {

@@ -1,6 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, paginateQuery, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { BadRequestError } from '../errors';
+import { decodeCursor, encodeCursor } from './cursor';
 import { toHistoryEntry, type HistoryEntry } from './authorizer-history';
 import { toToken } from './authorizer-token-store';
 import { keys, SK } from './keys';
@@ -216,19 +216,4 @@ export function statusUpdate(
 
 function toProfile(item: Record<string, unknown>): AuthorizerProfile {
   return Object.fromEntries(Object.entries(item).filter(([name]) => PROFILE_FIELDS.has(name))) as unknown as AuthorizerProfile;
-}
-
-function encodeCursor(key: Record<string, unknown>): string {
-  return Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
-}
-
-function decodeCursor(cursor: string | undefined): Record<string, unknown> | undefined {
-  if (!cursor) return undefined;
-  try {
-    const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (key && typeof key === 'object' && !Array.isArray(key) && Object.values(key).every((v) => typeof v === 'string')) return key as Record<string, unknown>;
-  } catch {
-    // fall through
-  }
-  throw new BadRequestError('cursor is not one this API returned', 'invalid_cursor');
 }

@@ -61,6 +61,19 @@ export const keys = {
     gsi1pk: 'AUDITS#RECENT',
     gsi1sk: `${at}#${appId}#${auditId}`,
   }),
+  /**
+   * The admin audit trail: every record in one partition, sorted by time then API Gateway's
+   * request id, so a reverse query is newest first and no two records share a key. Admin
+   * actions are people and CI jobs, a few a minute, far below one partition's write limit.
+   */
+  auditTrail: (at: string, requestId: string): ItemKey => ({ pk: 'AUDIT_TRAIL', sk: `${at}#${requestId}` }),
+  /** A copy of one audit-trail record in the partition of the app or release it concerns: the appId/releaseId filters. */
+  auditTrailOf: (subject: 'APP' | 'RELEASE', id: string, at: string, requestId: string): ItemKey => ({ pk: `AUDIT_TRAIL#${subject}#${id}`, sk: `${at}#${requestId}` }),
+  /** gsi1: the audit-trail records of one actor, newest first (only the main record carries it). */
+  auditTrailActorIndex: (actor: string, at: string, requestId: string) => ({
+    gsi1pk: `AUDIT_TRAIL#ACTOR#${actor}`,
+    gsi1sk: `${at}#${requestId}`,
+  }),
   /** gsi1: registrations, newest first. */
   registrationsIndex: (createdAt: string, registrationId: string) => ({
     gsi1pk: 'REGISTRATIONS',

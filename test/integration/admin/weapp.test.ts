@@ -320,8 +320,10 @@ describe('mini-program admin API', () => {
 
   describe('POST /wechat/authorizers/{appId}/events', () => {
     const eventsUrl = () => `${world.platform.gatewayUrl}/wechat/authorizers/${world.appId}/events`;
+    // Addressed to the app's original id, as WeChat addresses it (the handler checks it).
+    const userName = () => world.sim.authorizers.find((a) => a.appId === world.appId)!.userName;
     const auditXml = (event: string) =>
-      `<xml><ToUserName><![CDATA[gh_0123456789ab]]></ToUserName><FromUserName><![CDATA[o1]]></FromUserName><CreateTime>1790000100</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[${event}]]></Event><Reason><![CDATA[Some reason]]></Reason><ScreenShot><![CDATA[m1|m2]]></ScreenShot></xml>`;
+      `<xml><ToUserName><![CDATA[${userName()}]]></ToUserName><FromUserName><![CDATA[o1]]></FromUserName><CreateTime>1790000100</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[${event}]]></Event><Reason><![CDATA[Some reason]]></Reason><ScreenShot><![CDATA[m1|m2]]></ScreenShot></xml>`;
 
     it('refuses a push with a bad signature and changes nothing', async () => {
       const push = signedPush(world.platform.settings.component, auditXml('weapp_audit_fail'));

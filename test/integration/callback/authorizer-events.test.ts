@@ -41,13 +41,13 @@ describe('POST /wechat/authorizers/{appId}/events (audit results)', () => {
   };
   const audits = async (appId: string) => ((await (await world.platform.admin(`/admin/authorizers/${appId}/audits`)).json()) as Json).audits as Json[];
 
-  it('records an outcome with one query and one transactional write, with or without an audit on record', async () => {
+  it('records an outcome with the profile read (ToUserName check), one query and one transactional write, with or without an audit on record', async () => {
     const appId = await authorize();
     // No audit on record: one is opened and decided in the same write.
-    expect(await deliver(appId, auditXml('weapp_audit_delay', `<Reason><![CDATA[busy]]></Reason><DelayTime>${createTime}</DelayTime>`))).toEqual(['QueryCommand', 'TransactWriteItemsCommand']);
-    expect(await deliver(appId, auditXml('weapp_audit_delay', `<Reason><![CDATA[still busy]]></Reason><DelayTime>${createTime}</DelayTime>`))).toEqual(['QueryCommand', 'TransactWriteItemsCommand']);
+    expect(await deliver(appId, auditXml('weapp_audit_delay', `<Reason><![CDATA[busy]]></Reason><DelayTime>${createTime}</DelayTime>`))).toEqual(['GetItemCommand', 'QueryCommand', 'TransactWriteItemsCommand']);
+    expect(await deliver(appId, auditXml('weapp_audit_delay', `<Reason><![CDATA[still busy]]></Reason><DelayTime>${createTime}</DelayTime>`))).toEqual(['GetItemCommand', 'QueryCommand', 'TransactWriteItemsCommand']);
     // A decision also looks for a release waiting on it.
-    expect(await deliver(appId, auditXml('weapp_audit_success', `<SuccTime>${createTime}</SuccTime>`))).toEqual(['GetItemCommand', 'QueryCommand', 'TransactWriteItemsCommand']);
+    expect(await deliver(appId, auditXml('weapp_audit_success', `<SuccTime>${createTime}</SuccTime>`))).toEqual(['GetItemCommand', 'GetItemCommand', 'QueryCommand', 'TransactWriteItemsCommand']);
 
     const [audit, ...others] = await audits(appId);
     expect(others).toHaveLength(0);
@@ -61,7 +61,7 @@ describe('POST /wechat/authorizers/{appId}/events (audit results)', () => {
     await deliver(appId, xml);
     const before = await world.platform.scanTable();
     // The transaction is refused on the push's record: nothing else is written.
-    expect(await deliver(appId, xml)).toEqual(['GetItemCommand', 'QueryCommand', 'TransactWriteItemsCommand']);
+    expect(await deliver(appId, xml)).toEqual(['GetItemCommand', 'GetItemCommand', 'QueryCommand', 'TransactWriteItemsCommand']);
     expect(await world.platform.scanTable()).toEqual(before);
     expect((await audits(appId))[0]).toMatchObject({ status: 'rejected', reason: 'incomplete', screenshots: ['m1', 'm2'] });
   });
@@ -98,5 +98,41 @@ describe('POST /wechat/authorizers/{appId}/events (audit results)', () => {
     expect(response.status).toBe(409);
     expect(await response.json()).toMatchObject({ code: 'in_progress' });
     expect(await audits(appId)).toEqual([]);
+  });
+});
+
+/** The message-event URL's `{appId}` is tied to the push it carries by the push's ToUserName. */
+describe('POST /wechat/authorizers/{appId}/events (ToUserName)', () => {
+  const world = useWorld({ ticket: true, refresh: true, apps: 2 });
+  let createTime = Math.floor(Date.now() / 1000);
+
+  const userNameOf = async (appId: string) => String(((await (await world.platform.admin(`/admin/authorizers/${appId}`)).json()) as Json).userName);
+  const failXml = (toUserName: string, reason: string) =>
+    `<xml><ToUserName><![CDATA[${toUserName}]]></ToUserName><FromUserName><![CDATA[o-system]]></FromUserName><CreateTime>${++createTime}</CreateTime>` +
+    `<MsgType><![CDATA[event]]></MsgType><Event><![CDATA[weapp_audit_fail]]></Event><Reason><![CDATA[${reason}]]></Reason><FailTime>${createTime}</FailTime></xml>`;
+  const post = (appId: string, xml: string) => {
+    const push = signedPush(world.platform.settings.component, xml);
+    return fetch(`${world.platform.gatewayUrl}/wechat/authorizers/${appId}/events?${push.query}`, { method: 'POST', body: push.body, headers: { 'content-type': 'text/xml' } });
+  };
+  const audits = async (appId: string) => ((await (await world.platform.admin(`/admin/authorizers/${appId}/audits`)).json()) as Json).audits as Json[];
+
+  it('a valid audit push for app A replayed to app B’s URL is refused there and recorded nowhere; at A’s URL it is recorded', async () => {
+    const [a, b] = world.appIds as [string, string];
+    const [userNameA, userNameB] = [await userNameOf(a), await userNameOf(b)];
+    expect(userNameA).toMatch(/^gh_/);
+    expect(userNameB).not.toBe(userNameA);
+    const xml = failXml(userNameA, 'replayed');
+    const before = await world.platform.scanTable();
+
+    const replayed = await post(b, xml);
+    expect(replayed.status).toBe(400);
+    expect(await replayed.json()).toEqual({ code: 'wrong_to_user_name', message: 'push is addressed to another mini program (ToUserName)' });
+    expect(await world.platform.scanTable()).toEqual(before);
+    expect(await audits(b)).toEqual([]);
+
+    const delivered = await post(a, xml);
+    expect(await delivered.text()).toBe('success');
+    expect((await audits(a)).map((audit) => [audit.status, audit.reason])).toEqual([['rejected', 'replayed']]);
+    expect(await audits(b)).toEqual([]);
   });
 });

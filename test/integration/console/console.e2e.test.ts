@@ -268,6 +268,34 @@ describe('admin console in a browser', () => {
     await expectText(page.locator('[data-test=registration-status]'), '12: mini program created');
   });
 
+  it('shows the audit log: who did what, a page at a time, filtered by app', async () => {
+    const { items } = (await (await platform.admin('/admin/audit-log?limit=100')).json()) as { items: { requestId: string; appId?: string }[] };
+    expect(items.length).toBeGreaterThan(10); // the actions of the tests above
+    await page.click('.menu >> text=Audit log');
+    await page.waitForURL(/\/console\/audit-log$/);
+    const rows = page.locator('[data-test=audit-log] .el-table__body tr');
+    const shownIds = async () => (await rows.locator('.mono.muted').allTextContents()).join(',');
+    await waitForCount(rows, Math.min(20, items.length));
+    // Newest first, as the API lists them; the actor is the admin token's role.
+    expect((await shownIds()).split(',')).toEqual(items.slice(0, Math.min(20, items.length)).map((r) => r.requestId.slice(0, 8)));
+    await expectText(rows.first(), 'admin');
+    await screenshot('audit-log');
+    await page.click('[data-test=page-size]');
+    await page.click('.el-select-dropdown__item:has-text("10 a page")');
+    await waitForCount(rows, 10);
+    const firstPage = await shownIds();
+    await page.click('[data-test=next]');
+    await waitUntil(async () => (await shownIds()) !== firstPage, 'the second page');
+    expect((await shownIds()).split(',')).toEqual(items.slice(10, 20).map((r) => r.requestId.slice(0, 8)));
+    await page.click('[data-test=previous]');
+    await waitUntil(async () => (await shownIds()) === firstPage, 'the first page again');
+    await page.fill('input[data-test=audit-app-id]', authorizedAppId);
+    await page.click('[data-test=audit-search]');
+    const forApp = items.filter((r) => r.appId === authorizedAppId);
+    expect(forApp.length).toBeGreaterThan(0);
+    await waitUntil(async () => (await shownIds()) === forApp.slice(0, 10).map((r) => r.requestId.slice(0, 8)).join(','), 'the app’s records');
+  });
+
   it('shows the fleet on the dashboard, then signs out', async () => {
     await page.goto(consoleUrl('dashboard'));
     // The fleet, and the mini program registered above.
@@ -293,6 +321,9 @@ describe('admin console in a browser', () => {
     await page.click('[data-test=sign-in]');
     await page.waitForURL(/\/console\/releases$/); // where it was going when signed out
     await expectText(page.locator('.header'), 'viewer (token)');
+    // The audit log is the operator's (GET /admin/audit-log): not in a viewer's menu.
+    await expectText(page.locator('[data-test=role]'), 'viewer');
+    expect(await page.locator('.menu >> text=Audit log').count()).toBe(0);
     const { releases } = (await (await platform.admin('/admin/releases')).json()) as { releases: { releaseId: string }[] };
     const pages = ['dashboard', 'authorize', 'authorizers', `authorizers/${authorizedAppId}`, 'templates', 'releases', `releases/${releases[0]!.releaseId}`, 'releases/new', 'registrations'];
     for (const route of pages) {
