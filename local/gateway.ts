@@ -7,6 +7,7 @@ import { serveConsole } from './console-files';
 import { closeServer, listenOn } from './http-server';
 import { invokeLocally } from './lambda-context';
 import { readRequestBody } from './read-body';
+import { RouteThrottles, THROTTLED_BODY, THROTTLED_STATUS } from './route-throttle';
 import type { Role } from '../functions/lib/http/roles';
 import { FUNCTIONS, ROUTES, type FunctionName, type RouteDefinition } from '../infra/manifest';
 
@@ -37,6 +38,12 @@ export interface GatewayOptions {
    * jest a handler's first call also transforms its modules, which a bundled Lambda never does.
    */
   functionTimeoutScale?: number;
+  /**
+   * The stage's per-route limits (infra/throttles.ts), enforced as API Gateway does (default
+   * on). `now` replaces the clock the buckets refill by; `false` turns them off, for suites
+   * and benchmarks that measure the handlers rather than the gateway's limits.
+   */
+  throttle?: { now?: () => number } | false;
 }
 
 interface CompiledRoute {
@@ -54,8 +61,11 @@ export class LocalGateway {
   // Literal segments win over parameters, as in API Gateway (`…/audits/latest` before `…/audits/{auditId}`).
   private readonly routes: CompiledRoute[] = ROUTES.map(compile).sort((a, b) => a.params.length - b.params.length);
   private readonly handlers = new Map<FunctionName, LambdaHandler>();
+  private readonly throttles: RouteThrottles | undefined;
 
-  constructor(private readonly options: GatewayOptions) {}
+  constructor(private readonly options: GatewayOptions) {
+    this.throttles = options.throttle === false ? undefined : new RouteThrottles(options.throttle?.now);
+  }
 
   async start(): Promise<string> {
     this.server = createServer((req, res) => void this.serve(req, res));
@@ -104,6 +114,11 @@ export class LocalGateway {
         return sendJson(res, 404, { message: 'Not Found' });
       }
       functionName = match.route.function;
+      // API Gateway throttles before the authorizer runs: junk without a token still spends the route's tokens.
+      if (this.throttles && !this.throttles.admit(match.route)) {
+        status = THROTTLED_STATUS;
+        return sendJson(res, THROTTLED_STATUS, THROTTLED_BODY);
+      }
       const role = match.route.auth === 'admin' ? this.roleOf(req.headers.authorization) : undefined;
       if (match.route.auth === 'admin' && !role) {
         status = 401;
