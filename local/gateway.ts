@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import path from 'node:path';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
+import type { ConsoleConfig } from '../console/src/config-schema';
 import { serveConsole } from './console-files';
 import { closeServer, listenOn } from './http-server';
 import { invokeLocally } from './lambda-context';
@@ -29,6 +30,8 @@ export interface GatewayOptions {
   viewerToken?: string;
   /** The built console served at `/console/` (default console/dist). */
   consoleDir?: string;
+  /** What `/console/config.json` answers, and so what its Content-Security-Policy allows (default: token sign-in). */
+  consoleConfig?: ConsoleConfig;
   /** Called once per request, after the handler answered. */
   onRequest?: (entry: { method: string; path: string; status: number; durationMs: number; function?: FunctionName }) => void;
   /** Called with every handler's answer as sent (tests check that admin answers carry no secret). */
@@ -104,7 +107,7 @@ export class LocalGateway {
     let status = 500;
     let functionName: FunctionName | undefined;
     try {
-      if (serveConsole(req, res, url, this.options.consoleDir)) {
+      if (serveConsole(req, res, url, this.options.consoleDir, this.options.consoleConfig)) {
         status = res.statusCode;
         return;
       }
