@@ -16,6 +16,7 @@ import { WeappFunction } from './constructs/weapp-function';
 import { EGRESS_AZ_COUNT, WeChatEgress } from './constructs/wechat-egress';
 import { CONSOLE_DIST_DIR } from './console-location';
 import { constructIdOf, FUNCTIONS, type FunctionDefinition, RELEASE_STATE_MACHINE, ROUTES } from './manifest';
+import { RESERVED_CONCURRENCY } from './throttles';
 
 const REPO_ROOT = path.resolve(__dirname, '..');
 /** Where `npm run console:build` writes the admin console; the local gateway serves the same folder. */
@@ -82,6 +83,7 @@ export class WeappFleetStack extends Stack {
         description: def.description,
         timeoutSeconds: def.timeoutSeconds,
         memoryMiB: def.memoryMiB,
+        reservedConcurrency: (RESERVED_CONCURRENCY as Readonly<Record<string, number | undefined>>)[name],
         componentAppId: props.componentAppId,
         wechatApiBase: props.wechatApiBase,
         deadLetterQueue: dlq,

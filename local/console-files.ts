@@ -1,12 +1,14 @@
 import { createReadStream, realpathSync, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
+import type { ConsoleConfig } from '../console/src/config-schema';
+import { consoleResponseHeaders } from '../infra/console-headers';
 import { CONSOLE_BASE_PATH, CONSOLE_DIST_DIR } from '../infra/console-location';
 
 export { CONSOLE_BASE_PATH, CONSOLE_DIST_DIR };
 
 /** What the console reads at start; locally the admin token stands in for Cognito. */
-export const LOCAL_CONSOLE_CONFIG = { apiBaseUrl: '', auth: { mode: 'token' } } as const;
+export const LOCAL_CONSOLE_CONFIG: ConsoleConfig = { apiBaseUrl: '', auth: { mode: 'token' } };
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -28,11 +30,14 @@ const CONTENT_TYPES: Record<string, string> = {
 /**
  * Serves the built console under `/console/` the way CloudFront does in AWS: files from the
  * dist folder and nothing outside it, `index.html` for client-side routes, and the runtime
- * config. Returns false for any other path, which the gateway then routes to handlers.
+ * config (`config`, the token mode by default), every answer with the security headers
+ * CloudFront adds (infra/console-headers.ts). Returns false for any other path, which the
+ * gateway then routes to handlers.
  */
-export function serveConsole(req: IncomingMessage, res: ServerResponse, url: URL, distDir: string = CONSOLE_DIST_DIR): boolean {
+export function serveConsole(req: IncomingMessage, res: ServerResponse, url: URL, distDir: string = CONSOLE_DIST_DIR, config: ConsoleConfig = LOCAL_CONSOLE_CONFIG): boolean {
   const { pathname } = url;
   if (pathname !== CONSOLE_BASE_PATH && !pathname.startsWith(`${CONSOLE_BASE_PATH}/`)) return false;
+  for (const [name, value] of Object.entries(consoleResponseHeaders(config))) res.setHeader(name, value);
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'application/json' }).end(JSON.stringify({ message: 'Method Not Allowed' }));
     return true;
@@ -42,7 +47,7 @@ export function serveConsole(req: IncomingMessage, res: ServerResponse, url: URL
     return true;
   }
   if (pathname === `${CONSOLE_BASE_PATH}/config.json`) {
-    res.writeHead(200, { 'content-type': CONTENT_TYPES['.json']!, 'cache-control': 'no-store' }).end(JSON.stringify(LOCAL_CONSOLE_CONFIG));
+    res.writeHead(200, { 'content-type': CONTENT_TYPES['.json']!, 'cache-control': 'no-store' }).end(JSON.stringify(config));
     return true;
   }
   const root = realDir(distDir);
@@ -106,7 +111,7 @@ function sendFile(req: IncomingMessage, res: ServerResponse, file: string, reval
   const type = CONTENT_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
   // Built assets carry a content hash in their names; index.html and the rest must be re-read.
   const cacheControl = revalidate ? 'no-cache' : 'public, max-age=31536000, immutable';
-  res.writeHead(200, { 'content-type': type, 'content-length': statSync(file).size, 'cache-control': cacheControl, 'x-content-type-options': 'nosniff' });
+  res.writeHead(200, { 'content-type': type, 'content-length': statSync(file).size, 'cache-control': cacheControl });
   if (req.method === 'HEAD') return void res.end();
   // A file replaced by a rebuild mid-answer must end this response, not the gateway.
   createReadStream(file)

@@ -3,10 +3,12 @@ import type { AddressInfo } from 'node:net';
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import path from 'node:path';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
+import type { ConsoleConfig } from '../console/src/config-schema';
 import { serveConsole } from './console-files';
 import { closeServer, listenOn } from './http-server';
 import { invokeLocally } from './lambda-context';
 import { readRequestBody } from './read-body';
+import { RouteThrottles, THROTTLED_BODY, THROTTLED_STATUS } from './route-throttle';
 import type { Role } from '../functions/lib/http/roles';
 import { FUNCTIONS, ROUTES, type FunctionName, type RouteDefinition } from '../infra/manifest';
 
@@ -28,6 +30,8 @@ export interface GatewayOptions {
   viewerToken?: string;
   /** The built console served at `/console/` (default console/dist). */
   consoleDir?: string;
+  /** What `/console/config.json` answers, and so what its Content-Security-Policy allows (default: token sign-in). */
+  consoleConfig?: ConsoleConfig;
   /** Called once per request, after the handler answered. */
   /** One access-log entry per request; `caller` is the role whose admin token it carried, `requestId` the event's. */
   onRequest?: (entry: { method: string; path: string; status: number; durationMs: number; function?: FunctionName; caller?: Role; requestId?: string }) => void;
@@ -38,6 +42,12 @@ export interface GatewayOptions {
    * jest a handler's first call also transforms its modules, which a bundled Lambda never does.
    */
   functionTimeoutScale?: number;
+  /**
+   * The stage's per-route limits (infra/throttles.ts), enforced as API Gateway does (default
+   * on). `now` replaces the clock the buckets refill by; `false` turns them off, for suites
+   * and benchmarks that measure the handlers rather than the gateway's limits.
+   */
+  throttle?: { now?: () => number } | false;
 }
 
 interface CompiledRoute {
@@ -55,8 +65,11 @@ export class LocalGateway {
   // Literal segments win over parameters, as in API Gateway (`…/audits/latest` before `…/audits/{auditId}`).
   private readonly routes: CompiledRoute[] = ROUTES.map(compile).sort((a, b) => a.params.length - b.params.length);
   private readonly handlers = new Map<FunctionName, LambdaHandler>();
+  private readonly throttles: RouteThrottles | undefined;
 
-  constructor(private readonly options: GatewayOptions) {}
+  constructor(private readonly options: GatewayOptions) {
+    this.throttles = options.throttle === false ? undefined : new RouteThrottles(options.throttle?.now);
+  }
 
   async start(): Promise<string> {
     this.server = createServer((req, res) => void this.serve(req, res));
@@ -97,7 +110,7 @@ export class LocalGateway {
     let caller: Role | undefined;
     let requestId: string | undefined;
     try {
-      if (serveConsole(req, res, url, this.options.consoleDir)) {
+      if (serveConsole(req, res, url, this.options.consoleDir, this.options.consoleConfig)) {
         status = res.statusCode;
         return;
       }
@@ -107,6 +120,11 @@ export class LocalGateway {
         return sendJson(res, 404, { message: 'Not Found' });
       }
       functionName = match.route.function;
+      // API Gateway throttles before the authorizer runs: junk without a token still spends the route's tokens.
+      if (this.throttles && !this.throttles.admit(match.route)) {
+        status = THROTTLED_STATUS;
+        return sendJson(res, THROTTLED_STATUS, THROTTLED_BODY);
+      }
       const role = match.route.auth === 'admin' ? this.roleOf(req.headers.authorization) : undefined;
       caller = role;
       if (match.route.auth === 'admin' && !role) {

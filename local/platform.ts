@@ -29,6 +29,10 @@ export interface LocalPlatformOptions {
   onRequest?: GatewayOptions['onRequest'];
   onResponse?: GatewayOptions['onResponse'];
   functionTimeoutScale?: GatewayOptions['functionTimeoutScale'];
+  /** What the console is told to sign in with (default: the local tokens); see GatewayOptions. */
+  consoleConfig?: GatewayOptions['consoleConfig'];
+  /** The gateway's per-route limits, as deployed (default on); see GatewayOptions. */
+  throttle?: GatewayOptions['throttle'];
   /** Extra simulator options (audit delay, quotas, …) for tests and benchmarks. */
   simulator?: Partial<WeChatSimulatorOptions>;
   /** Restart executions of releases left running by a previous run (default true). */
@@ -95,7 +99,7 @@ export async function startLocalPlatform(settings: LocalSettings, options: Local
     }
 
     // Handlers load on first request, so the environment can still be set once the port is known.
-    const gateway = new LocalGateway({ port: settings.port, adminToken: settings.adminToken, operatorToken: settings.operatorToken, viewerToken: settings.viewerToken, onRequest: options.onRequest, onResponse: options.onResponse, functionTimeoutScale: options.functionTimeoutScale });
+    const gateway = new LocalGateway({ port: settings.port, adminToken: settings.adminToken, operatorToken: settings.operatorToken, viewerToken: settings.viewerToken, onRequest: options.onRequest, onResponse: options.onResponse, functionTimeoutScale: options.functionTimeoutScale, throttle: options.throttle, consoleConfig: options.consoleConfig });
     const gatewayUrl = await gateway.start();
     started.push(gateway);
     // The release state machine: the same definition CDK deploys; its Lambda task is the same handler.

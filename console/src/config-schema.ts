@@ -16,3 +16,8 @@ export const ConsoleConfigSchema = z.object({
 });
 export type ConsoleConfig = z.infer<typeof ConsoleConfigSchema>;
 export type CognitoConfig = Extract<ConsoleConfig['auth'], { mode: 'cognito' }>;
+
+/** Where a Cognito config's sign-in calls go (amazon-cognito-identity-js, and RevokeToken on sign-out). */
+export function cognitoIdpOrigin(region: string): string {
+  return `https://cognito-idp.${region}.amazonaws.com`;
+}

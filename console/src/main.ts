@@ -1,3 +1,4 @@
+import './zod-jitless';
 import ElementPlus from 'element-plus';
 import 'element-plus/dist/index.css';
 import { createApp, h } from 'vue';

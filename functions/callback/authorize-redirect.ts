@@ -10,8 +10,15 @@ import { componentServices } from '../lib/platform';
 import { WeChatApiError } from '../lib/wechat/errors';
 import { ERR } from '../lib/wechat/errcodes';
 
+/**
+ * WeChat documents no format for the authorization code; every one it issues reads
+ * `queryauthcode@@@` and 86 base64url characters. Checking the length and alphabet (not the
+ * undocumented prefix) refuses junk before it costs an api_query_auth call.
+ */
+const AUTH_CODE = /^[A-Za-z0-9@_-]{16,256}$/;
+
 const RedirectQuery = z.object({
-  auth_code: z.string().min(1).max(512),
+  auth_code: z.string().regex(AUTH_CODE),
   expires_in: z.coerce.number().int().optional(),
 });
 
@@ -32,7 +39,7 @@ export const handler = middy<APIGatewayProxyEventV2, HttpResponse>()
   )
   .handler(async (event, context) => {
     const query = RedirectQuery.safeParse(event.queryStringParameters ?? {});
-    if (!query.success) throw new BadRequestError('this address is only meant to be opened by WeChat after an authorization (auth_code missing)');
+    if (!query.success) throw new BadRequestError('this address is only meant to be opened by WeChat after an authorization (auth_code missing or not one WeChat issues)');
     const { authorization } = await componentServices();
     const result = await authorization.completeAuthorization(query.data.auth_code, { source: 'redirect' }, { context, wait: true });
     const successUrl = config().AUTH_SUCCESS_URL;

@@ -76,6 +76,8 @@ export class AdminUserPool extends Construct {
       accessTokenValidity: Duration.hours(1),
       idTokenValidity: Duration.hours(1),
       refreshTokenValidity: Duration.hours(12),
+      // The console revokes the refresh token on sign-out (RevokeToken), which the client must allow.
+      enableTokenRevocation: true,
     });
   }
 }

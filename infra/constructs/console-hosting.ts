@@ -11,6 +11,8 @@ import {
   FunctionCode,
   FunctionEventType,
   FunctionRuntime,
+  HeadersFrameOption,
+  HeadersReferrerPolicy,
   HttpVersion,
   OriginProtocolPolicy,
   OriginRequestPolicy,
@@ -25,6 +27,7 @@ import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aw
 import { BucketDeployment, CacheControl, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct, type IConstruct } from 'constructs';
 import type { ConsoleConfig } from '../../console/src/config-schema';
+import { CONSOLE_SECURITY_HEADERS, consoleContentSecurityPolicy } from '../console-headers';
 import { CONSOLE_BASE_PATH } from '../console-location';
 import { accessLogBucket } from './access-log-bucket';
 import { nagRef } from './nag';
@@ -68,6 +71,8 @@ export class ConsoleHosting extends Construct {
   readonly bucket: Bucket;
   readonly distribution: Distribution;
   readonly routing: CloudFrontFunction;
+  /** The Content-Security-Policy and other security headers on every console file (infra/console-headers.ts). */
+  readonly securityHeaders: ResponseHeadersPolicy;
 
   constructor(scope: Construct, id: string, props: ConsoleHostingProps) {
     super(scope, id);
@@ -109,13 +114,30 @@ export class ConsoleHosting extends Construct {
       originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
     };
 
+    // What the console reads at start-up (`/console/config.json`); empty apiBaseUrl: the API is on the console's own origin.
+    const config: ConsoleConfig = {
+      apiBaseUrl: '',
+      auth: { mode: 'cognito', region: stack.region, userPoolId: props.userPool.userPoolId, clientId: props.userPoolClient.userPoolClientId },
+    };
+    // The same headers the local gateway sends; the policy allows exactly what this config needs.
+    this.securityHeaders = new ResponseHeadersPolicy(this, 'SecurityHeaders', {
+      comment: 'weapp-fleet console: CSP and security headers',
+      securityHeadersBehavior: {
+        contentSecurityPolicy: { contentSecurityPolicy: consoleContentSecurityPolicy(config), override: true },
+        strictTransportSecurity: { accessControlMaxAge: Duration.seconds(CONSOLE_SECURITY_HEADERS.hstsMaxAgeSeconds), includeSubdomains: true, override: true },
+        contentTypeOptions: { override: true },
+        frameOptions: { frameOption: HeadersFrameOption[CONSOLE_SECURITY_HEADERS.frameOptions], override: true },
+        referrerPolicy: { referrerPolicy: HeadersReferrerPolicy.NO_REFERRER, override: true },
+      },
+    });
+
     this.distribution = new Distribution(this, 'Distribution', {
       comment: 'weapp-fleet admin console',
       defaultBehavior: {
         origin: S3BucketOrigin.withOriginAccessControl(this.bucket),
         viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
         cachePolicy: CachePolicy.CACHING_OPTIMIZED,
-        responseHeadersPolicy: ResponseHeadersPolicy.SECURITY_HEADERS,
+        responseHeadersPolicy: this.securityHeaders,
         functionAssociations: [{ function: this.routing, eventType: FunctionEventType.VIEWER_REQUEST }],
       },
       additionalBehaviors: Object.fromEntries(API_PATH_PATTERNS.map((pattern) => [pattern, apiBehavior])),
@@ -151,11 +173,6 @@ export class ConsoleHosting extends Construct {
       prune: false,
       cacheControl: [CacheControl.setPublic(), CacheControl.maxAge(Duration.days(365)), CacheControl.immutable()],
     });
-    // What the console reads at start-up (`/console/config.json`); empty apiBaseUrl: the API is on the console's own origin.
-    const config: ConsoleConfig = {
-      apiBaseUrl: '',
-      auth: { mode: 'cognito', region: stack.region, userPoolId: props.userPool.userPoolId, clientId: props.userPoolClient.userPoolClientId },
-    };
     // The entry page and its settings are revalidated on every load, so a deploy shows at once.
     const entry = new BucketDeployment(this, 'Entry', {
       sources: [Source.data('index.html', readFileSync(indexHtml, 'utf8')), Source.jsonData('config.json', config)],

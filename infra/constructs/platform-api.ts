@@ -1,6 +1,7 @@
 import { Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
+  CfnStage,
   HttpApi,
   HttpMethod,
   HttpNoneAuthorizer,
@@ -15,6 +16,7 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { RouteDefinition } from '../manifest';
+import { DEFAULT_ROUTE_THROTTLE, ROUTE_THROTTLES, routeKeyOf } from '../throttles';
 
 /** A manifest route; `function` is any deployed function's key. */
 export type RouteSpec = Omit<RouteDefinition, 'function'> & { readonly function: string };
@@ -49,7 +51,10 @@ const ACCESS_LOG_FORMAT = AccessLogFormat.custom(
   }),
 );
 
-/** One HTTP API route per `ROUTES` entry, on a throttled, access-logged `$default` stage. */
+/**
+ * One HTTP API route per `ROUTES` entry, on an access-logged `$default` stage where each public
+ * route has its own throttle (infra/throttles.ts) and every other route the default one.
+ */
 export class PlatformApi extends Construct {
   readonly api: HttpApi;
   readonly stage: HttpStage;
@@ -65,8 +70,8 @@ export class PlatformApi extends Construct {
       httpApi: this.api,
       stageName: '$default',
       autoDeploy: true,
-      // Caps the Lambda bill if the public callback URL is flooded.
-      throttle: { rateLimit: 100, burstLimit: 200 },
+      // Each route without an entry in ROUTE_THROTTLES (the admin API) gets this, bucket by bucket.
+      throttle: DEFAULT_ROUTE_THROTTLE,
       accessLogSettings: { destination: new LogGroupLogDestination(accessLogs), format: ACCESS_LOG_FORMAT },
     });
 
@@ -102,6 +107,25 @@ export class PlatformApi extends Construct {
       }
       return { definition, route };
     });
+    this.throttleRoutes();
+  }
+
+  /**
+   * Per-route limits: HttpStage has no property for them, so they go on the L1 stage's
+   * `routeSettings`. The stage must be created after the routes it names, or CloudFormation
+   * refuses a key it cannot find.
+   */
+  private throttleRoutes(): void {
+    // A JSON map in CloudFormation: CDK passes it through as written, so the keys are CloudFormation's.
+    const routeSettings: Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }> = {};
+    for (const { definition, route } of this.routes) {
+      const key = routeKeyOf(definition);
+      const limit = ROUTE_THROTTLES[key];
+      if (!limit) continue;
+      routeSettings[key] = { ThrottlingRateLimit: limit.rateLimit, ThrottlingBurstLimit: limit.burstLimit };
+      this.stage.node.addDependency(route);
+    }
+    (this.stage.node.defaultChild as CfnStage).routeSettings = routeSettings;
   }
 
   /** Base URL of the `$default` stage, ending in `/`. */

@@ -20,6 +20,8 @@ export interface WeappFunctionProps {
   readonly description: string;
   readonly timeoutSeconds: number;
   readonly memoryMiB?: number;
+  /** Concurrency set aside for this function alone (and its cap); none by default. */
+  readonly reservedConcurrency?: number;
   readonly componentAppId: string;
   readonly wechatApiBase: string;
   /** Where Lambda puts async invocations that still fail after its own retries. */
@@ -80,6 +82,7 @@ export class WeappFunction extends NodejsFunction {
       architecture: Architecture.ARM_64,
       memorySize: props.memoryMiB ?? 256,
       timeout: Duration.seconds(props.timeoutSeconds),
+      reservedConcurrentExecutions: props.reservedConcurrency,
       role,
       logGroup,
       // Adds xray:PutTraceSegments/PutTelemetryRecords to the role.

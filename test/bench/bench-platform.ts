@@ -28,7 +28,8 @@ export async function startBenchPlatform(overrides: Partial<LocalSettings> = {})
     dataDir: mkdtempSync(path.join(tmpdir(), 'weapp-fleet-bench-')),
     ...overrides,
   };
-  const platform = await startLocalPlatform(settings, { dynamoDbEndpoint: dynamo.endpoint, schedule: false, pushTickets: false, isolateInvocations: false });
+  // Throttles off: the benches measure what the handlers can take, not API Gateway's per-route limits.
+  const platform = await startLocalPlatform(settings, { dynamoDbEndpoint: dynamo.endpoint, schedule: false, pushTickets: false, isolateInvocations: false, throttle: false });
   return {
     ...platform,
     settings,

@@ -2,6 +2,8 @@ import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { consoleResponseHeaders } from '../../infra/console-headers';
+import { LOCAL_CONSOLE_CONFIG } from '../../local/console-files';
 import { LocalGateway } from '../../local/gateway';
 
 /** A raw GET: fetch would normalize `..` and `%2e%2e` away before they reach the server. */
@@ -49,6 +51,27 @@ describe('console files on the local gateway', () => {
       expect(response.headers['content-type']).toBe('text/html; charset=utf-8');
       expect(response.headers['cache-control']).toBe('no-cache');
       expect(response.body).toContain('<div id="app">');
+    }
+  });
+
+  it('sends the security headers CloudFront adds in AWS on every console answer (infra/console-headers.ts)', async () => {
+    const expected = consoleResponseHeaders(LOCAL_CONSOLE_CONFIG);
+    expect(expected['content-security-policy']).toMatch(/^default-src 'self'; script-src 'self'; style-src 'self'; .*connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'$/);
+    for (const route of ['/console/', '/console/dashboard', '/console/assets/index-abc123.js', '/console/config.json', '/console/missing.png', '/console']) {
+      const { headers } = await rawGet(gateway.url, route);
+      expect([route, Object.fromEntries(Object.keys(expected).map((name) => [name, headers[name]]))]).toEqual([route, expected]);
+    }
+  });
+
+  it('allows the user pool in connect-src when the console signs in with Cognito', async () => {
+    const cognito = new LocalGateway({ port: 0, adminToken: 'x'.repeat(24), consoleConfig: { apiBaseUrl: '', auth: { mode: 'cognito', region: 'ap-east-1', userPoolId: 'ap-east-1_AbC123xyz', clientId: 'c' } } });
+    await cognito.start();
+    try {
+      const config = await rawGet(cognito.url, '/console/config.json');
+      expect(JSON.parse(config.body)).toMatchObject({ auth: { mode: 'cognito', region: 'ap-east-1' } });
+      expect(config.headers['content-security-policy']).toContain("connect-src 'self' https://cognito-idp.ap-east-1.amazonaws.com;");
+    } finally {
+      await cognito.stop();
     }
   });
 

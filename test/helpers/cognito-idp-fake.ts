@@ -156,6 +156,9 @@ const RespondSchema = z.discriminatedUnion('ChallengeName', [
 const AssociateSoftwareTokenSchema = z.object({ Session: z.string() });
 const VerifySoftwareTokenSchema = z.object({ Session: z.string(), UserCode: z.string().regex(/^\d{6}$/), FriendlyDeviceName: z.string().optional() });
 
+/** Cognito's own pattern for the token; the client id is the app client's. */
+const RevokeTokenSchema = z.object({ Token: z.string().regex(/^[A-Za-z0-9-_=.]+$/), ClientId: z.string(), ClientSecret: z.string().optional() });
+
 type PendingSignIn =
   | { stage: 'password'; srp: SrpExchange; secretBlock: string; A: bigint }
   | { stage: 'new_password' }
@@ -177,6 +180,10 @@ export interface IdpAnswer {
 export class FakeCognitoIdp {
   /** Each `X-Amz-Target` operation asked for, with the challenge when there is one. */
   readonly calls: string[] = [];
+  /** Refresh tokens RevokeToken revoked, in order. */
+  readonly revokedTokens: string[] = [];
+  /** Off: the app client does not allow revocation, and RevokeToken is refused as Cognito refuses it. */
+  revocationEnabled = true;
   private readonly poolName: string;
   private readonly saltHex = randomBytes(16).toString('hex');
   private readonly sessions = new Map<string, PendingSignIn>();
@@ -204,6 +211,8 @@ export class FakeCognitoIdp {
         return this.parsed(operation, AssociateSoftwareTokenSchema, body, (request) => this.associateSoftwareToken(request));
       case 'VerifySoftwareToken':
         return this.parsed(operation, VerifySoftwareTokenSchema, body, (request) => this.verifySoftwareToken(request));
+      case 'RevokeToken':
+        return this.parsed(operation, RevokeTokenSchema, body, (request) => this.revokeToken(request));
       default:
         this.calls.push(String(operation));
         return refusal('InvalidAction', `The fake user pool does not answer ${String(operation)}.`);
@@ -296,6 +305,16 @@ export class FakeCognitoIdp {
     this.sessions.delete(request.Session);
     this.user.totpSecret = pending.secret;
     return ok({ Status: 'SUCCESS', Session: this.newSession({ stage: 'mfa_verified' }) });
+  }
+
+  /** A public client sends no secret; the token must be a refresh token this client issued. */
+  private revokeToken(request: z.infer<typeof RevokeTokenSchema>): IdpAnswer {
+    this.calls.push('RevokeToken');
+    if (request.ClientId !== this.clientId || request.ClientSecret !== undefined) return refusal('UnauthorizedException', 'Client is not authorized to revoke this token.');
+    if (!this.revocationEnabled) return refusal('UnsupportedOperationException', 'Token revocation is not enabled for this app client.');
+    if (request.Token !== this.tokens.refreshToken) return refusal('UnsupportedTokenTypeException', 'The token is not a refresh token of this client.');
+    this.revokedTokens.push(request.Token);
+    return ok({});
   }
 
   /** MFA is required in the pool: a user without an authenticator must enrol one before any tokens. */

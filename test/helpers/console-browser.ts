@@ -20,14 +20,35 @@ const CHROMIUM_FLAGS = [
  * Headless Chromium with a fresh profile, for the console's browser tests. The gateway serves
  * console/dist, so it is built first when missing or older than its sources.
  */
-export async function launchConsoleBrowser(viewport: { width: number; height: number }): Promise<{ context: BrowserContext; close: () => Promise<void> }> {
+export interface ConsoleBrowser {
+  context: BrowserContext;
+  /**
+   * Every Content-Security-Policy violation any page reported (the console's files carry the
+   * policy, infra/console-headers.ts): `<directive> blocked <what> at <where>`. The console
+   * suites end by expecting none.
+   */
+  cspViolations: string[];
+  close: () => Promise<void>;
+}
+
+export async function launchConsoleBrowser(viewport: { width: number; height: number }): Promise<ConsoleBrowser> {
   execFileSync(process.execPath, ['--import', 'tsx', 'console/scripts/ensure-console-built.ts'], { cwd: ROOT, stdio: 'inherit' });
   mkdirSync(SCREENSHOTS, { recursive: true });
   const userDataDir = mkdtempSync(path.join(tmpdir(), 'console-chromium-'));
   try {
     const context = await chromium.launchPersistentContext(userDataDir, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS, viewport });
+    const cspViolations: string[] = [];
+    await context.exposeBinding('__reportCspViolation', (_source, violation: string) => void cspViolations.push(violation));
+    // Installed before any page script runs, so a violation during start-up is caught too.
+    await context.addInitScript(`document.addEventListener('securitypolicyviolation', (event) =>
+      window.__reportCspViolation(event.effectiveDirective + ' blocked ' + (event.blockedURI || '(inline)') + ' at ' + (event.sourceFile || event.documentURI) + ':' + event.lineNumber));`);
+    // Chromium also logs each refusal; a violation the event misses (a worker, a navigation) shows here.
+    context.on('console', (message) => {
+      if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) cspViolations.push(`console: ${message.text()}`);
+    });
     return {
       context,
+      cspViolations,
       close: async () => {
         await context.close();
         rmSync(userDataDir, { recursive: true, force: true });
@@ -40,7 +61,7 @@ export async function launchConsoleBrowser(viewport: { width: number; height: nu
 }
 
 /** The browser with its first page, as the console suites use it: 15 s for any one step. */
-export async function openConsolePage(viewport = { width: 1440, height: 900 }): Promise<{ browser: Awaited<ReturnType<typeof launchConsoleBrowser>>; page: Page }> {
+export async function openConsolePage(viewport = { width: 1440, height: 900 }): Promise<{ browser: ConsoleBrowser; page: Page }> {
   const browser = await launchConsoleBrowser(viewport);
   const page = browser.context.pages()[0] ?? (await browser.context.newPage());
   page.setDefaultTimeout(15_000);

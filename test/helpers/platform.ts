@@ -58,6 +58,9 @@ export async function startTestPlatform(
     schedule: false,
     pushTickets: false,
     functionTimeoutScale: FUNCTION_TIMEOUT_SCALE,
+    // Suites push hundreds of authorizations and audits in seconds to test the handlers; the
+    // gateway's per-route limits are tested on their own (test/integration/callback/throttles.test.ts).
+    throttle: false,
     ...options,
     // Admin answers are checked for secrets after the file (test/helpers/secret-sweep.ts).
     onResponse: (entry) => {

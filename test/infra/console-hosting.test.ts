@@ -4,6 +4,7 @@ import { runInNewContext } from 'node:vm';
 import type { App } from 'aws-cdk-lib';
 import type { Template } from 'aws-cdk-lib/assertions';
 import { CachePolicy, OriginRequestPolicy } from 'aws-cdk-lib/aws-cloudfront';
+import { consoleResponseHeaders } from '../../infra/console-headers';
 import { API_PATH_PATTERNS } from '../../infra/constructs/console-hosting';
 import { only, refId, render, resourceById, resources, type Resource, synthStack } from './stack-template';
 
@@ -15,6 +16,7 @@ type Behavior = {
   CachePolicyId: string;
   OriginRequestPolicyId?: string;
   FunctionAssociations?: { EventType: string; FunctionARN: unknown }[];
+  ResponseHeadersPolicyId?: unknown;
 };
 type Origin = { Id: string; DomainName: unknown; S3OriginConfig?: unknown; OriginAccessControlId?: unknown; CustomOriginConfig?: { OriginProtocolPolicy: string } };
 type DistributionConfig = { DefaultCacheBehavior: Behavior; CacheBehaviors: Behavior[]; Origins: Origin[]; CustomErrorResponses?: unknown; Logging?: unknown };
@@ -87,6 +89,30 @@ describe('console hosting', () => {
     expect(config.CacheBehaviors.every((b) => !b.FunctionAssociations)).toBe(true);
     expect(config.DefaultCacheBehavior.ViewerProtocolPolicy).toBe('redirect-to-https');
     expect(config.Logging).toBeDefined();
+  });
+
+  it('adds a strict Content-Security-Policy and the other security headers to every console file', () => {
+    const [policyId, policy] = only(template, 'AWS::CloudFront::ResponseHeadersPolicy');
+    expect(config.DefaultCacheBehavior.ResponseHeadersPolicyId).toEqual({ Ref: policyId });
+    const csp =
+      "default-src 'self'; script-src 'self'; style-src 'self'; " +
+      "img-src 'self' data: blob: https://wx.qlogo.cn http://wx.qlogo.cn https://mmbiz.qpic.cn http://mmbiz.qpic.cn; " +
+      "connect-src 'self' https://cognito-idp.ap-east-1.amazonaws.com; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+    expect((policy.Properties?.ResponseHeadersPolicyConfig as { SecurityHeadersConfig: unknown }).SecurityHeadersConfig).toEqual({
+      ContentSecurityPolicy: { ContentSecurityPolicy: csp, Override: true },
+      StrictTransportSecurity: { AccessControlMaxAgeSec: 63_072_000, IncludeSubdomains: true, Override: true },
+      ContentTypeOptions: { Override: true },
+      FrameOptions: { FrameOption: 'DENY', Override: true },
+      ReferrerPolicy: { ReferrerPolicy: 'no-referrer', Override: true },
+    });
+    // The one declaration the local gateway sends too, for the config this stack deploys.
+    expect(consoleResponseHeaders({ apiBaseUrl: '', auth: { mode: 'cognito', region: 'ap-east-1', userPoolId: 'ap-east-1_x', clientId: 'c' } })).toEqual({
+      'content-security-policy': csp,
+      'strict-transport-security': 'max-age=63072000; includeSubDomains',
+      'x-content-type-options': 'nosniff',
+      'x-frame-options': 'DENY',
+      'referrer-policy': 'no-referrer',
+    });
   });
 
   describe('routing function (viewer request of the console behaviour)', () => {
@@ -162,6 +188,8 @@ describe('console hosting', () => {
       const [, client] = only(template, 'AWS::Cognito::UserPoolClient');
       expect(client.Properties?.ExplicitAuthFlows).toEqual(expect.arrayContaining(['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH']));
       expect(client.Properties?.ExplicitAuthFlows).not.toContain('ALLOW_USER_PASSWORD_AUTH');
+      // Sign-out revokes the refresh token (RevokeToken), which Cognito refuses unless the client allows it.
+      expect(client.Properties?.EnableTokenRevocation).toBe(true);
       template.hasResourceProperties('AWS::Cognito::UserPool', { MfaConfiguration: 'ON', EnabledMfas: ['SOFTWARE_TOKEN_MFA'] });
     });
 

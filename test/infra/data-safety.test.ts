@@ -1,4 +1,5 @@
 import type { Template } from 'aws-cdk-lib/assertions';
+import { DEFAULT_ROUTE_THROTTLE } from '../../infra/throttles';
 import { only, refId, render, resourceById, resources, type Resource, type Statement, synthStack } from './stack-template';
 
 type BucketPolicy = { Statement: Statement[] };
@@ -114,10 +115,10 @@ describe('data safety', () => {
     );
   });
 
-  it('the HTTP API stage throttles every route (rate and burst)', () => {
+  it('the HTTP API stage throttles every route (rate and burst; per-route limits in test/infra/throttles.test.ts)', () => {
     const [, stage] = only(template, 'AWS::ApiGatewayV2::Stage');
     const settings = stage.Properties?.DefaultRouteSettings as { ThrottlingRateLimit: number; ThrottlingBurstLimit: number };
-    expect(settings.ThrottlingRateLimit).toBe(100);
-    expect(settings.ThrottlingBurstLimit).toBe(200);
+    expect(settings.ThrottlingRateLimit).toBe(DEFAULT_ROUTE_THROTTLE.rateLimit);
+    expect(settings.ThrottlingBurstLimit).toBe(DEFAULT_ROUTE_THROTTLE.burstLimit);
   });
 });

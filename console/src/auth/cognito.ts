@@ -17,10 +17,12 @@ export type CognitoStep =
  */
 export class CognitoSignIn {
   private readonly pool: CognitoUserPool;
+  private readonly config: CognitoConfig;
   private user: CognitoUser | undefined;
   private email = '';
 
   constructor(config: CognitoConfig) {
+    this.config = config;
     this.pool = new CognitoUserPool({ UserPoolId: config.userPoolId, ClientId: config.clientId, Storage: window.sessionStorage });
   }
 
@@ -72,6 +74,8 @@ export class CognitoSignIn {
 
   private signedIn(session: CognitoUserSession): CognitoStep {
     const access = session.getAccessToken();
-    return { kind: 'signed_in', session: { token: access.getJwtToken(), label: this.email, expiresAt: access.getExpiration() * 1000 } };
+    // The refresh token stays in amazon-cognito-identity-js's cache; the session says where to revoke it.
+    const cognito = { region: this.config.region, clientId: this.config.clientId };
+    return { kind: 'signed_in', session: { token: access.getJwtToken(), label: this.email, expiresAt: access.getExpiration() * 1000, cognito } };
   }
 }

@@ -1,5 +1,7 @@
+import '../zod-jitless';
 import { reactive } from 'vue';
 import { z } from 'zod';
+import { revokeRefreshToken } from './revoke';
 
 const STORAGE_KEY = 'weapp-fleet.console.session';
 /** amazon-cognito-identity-js caches the id, access and refresh tokens in the same storage (see auth/cognito.ts). */
@@ -12,6 +14,8 @@ const SessionSchema = z.object({
   label: z.string(),
   /** Epoch ms; absent for the local admin token, which does not expire. */
   expiresAt: z.number().optional(),
+  /** The user pool app client that issued a Cognito session: sign-out revokes its refresh token there. */
+  cognito: z.object({ region: z.string(), clientId: z.string() }).optional(),
 });
 export type Session = z.infer<typeof SessionSchema>;
 
@@ -36,11 +40,41 @@ export function signIn(value: Session): void {
   sessionStorage.setItem(STORAGE_KEY, JSON.stringify(value));
 }
 
-export function signOut(): void {
+/** What became of the refresh token at sign-out; the session is gone in every case. */
+export type SignOutOutcome = { revoked: 'yes' } | { revoked: 'nothing_to_revoke' } | { revoked: 'failed'; reason: string };
+
+/**
+ * Revokes the Cognito refresh token (RevokeToken is sent first), then forgets the session and
+ * every token cached in this tab at once, whatever Cognito answers: a user who signs out is
+ * signed out here even when the user pool cannot be reached. Callers need not wait for it.
+ */
+export function signOut(): Promise<SignOutOutcome> {
+  const current = session.current;
+  const refreshToken = current?.cognito && cachedRefreshToken(current.cognito.clientId);
+  const revoking: Promise<SignOutOutcome> =
+    current?.cognito && refreshToken
+      ? revokeRefreshToken(current.cognito, refreshToken).then(
+          () => ({ revoked: 'yes' }),
+          (error: unknown) => ({ revoked: 'failed', reason: error instanceof Error ? error.message : String(error) }),
+        )
+      : Promise.resolve({ revoked: 'nothing_to_revoke' });
   session.current = undefined;
   sessionStorage.removeItem(STORAGE_KEY);
-  // Nothing reads that cache, but its refresh token would let anyone at this tab sign in again for days.
-  for (const key of Object.keys(sessionStorage)) if (key.startsWith(COGNITO_CACHE_PREFIX)) sessionStorage.removeItem(key);
+  // Nothing reads that cache once signed out, and a refresh token left in it would sign this tab in again for hours.
+  for (const key of storageKeys()) if (key.startsWith(COGNITO_CACHE_PREFIX)) sessionStorage.removeItem(key);
+  return revoking;
+}
+
+/** The refresh token amazon-cognito-identity-js cached for the client's last signed-in user. */
+function cachedRefreshToken(clientId: string): string | undefined {
+  const prefix = `${COGNITO_CACHE_PREFIX}${clientId}`;
+  const user = sessionStorage.getItem(`${prefix}.LastAuthUser`);
+  return (user && sessionStorage.getItem(`${prefix}.${user}.refreshToken`)) || undefined;
+}
+
+/** Read before removing any: removing while iterating shifts the indexes. */
+function storageKeys(): string[] {
+  return Array.from({ length: sessionStorage.length }, (_, i) => sessionStorage.key(i)).filter((key): key is string => key !== null);
 }
 
 export function bearerToken(): string | undefined {

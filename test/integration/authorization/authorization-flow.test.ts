@@ -139,6 +139,16 @@ describe('authorization flow', () => {
       expect((await world.platform.scanTable()).length).toBe(before.length);
     });
 
+    it('refuses a malformed auth_code before calling WeChat', async () => {
+      const before = world.wechatCalls('/cgi-bin/component/api_query_auth').length;
+      for (const junk of ['abc', '<script>alert(1)</script>xxxxxxxx', 'queryauthcode@@@ spaces are not base64url', `queryauthcode@@@${'A'.repeat(300)}`, 'queryauthcode@@@ok%00nul']) {
+        const page = await fetch(`${redirectUri()}?auth_code=${encodeURIComponent(junk)}&expires_in=3600`);
+        expect([junk, page.status]).toEqual([junk, 400]);
+        expect(await page.text()).toContain('Not a valid authorization');
+      }
+      expect(world.wechatCalls('/cgi-bin/component/api_query_auth').length).toBe(before);
+    });
+
     it('re-authorization replaces the tokens in one write and keeps the history', async () => {
       const first = await sim().authorize({ redirectUri: redirectUri() });
       const oldRefresh = (await tokenItem(first.appId))?.refreshToken?.S;

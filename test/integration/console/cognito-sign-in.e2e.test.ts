@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { create as createQr } from 'qrcode';
-import { CHROMIUM, SCREENSHOTS, expectText, launchConsoleBrowser } from '../../helpers/console-browser';
+import { CHROMIUM, SCREENSHOTS, expectText, launchConsoleBrowser, waitUntil } from '../../helpers/console-browser';
 import { FakeCognitoIdp, fakeJwt, totpCode, totpCodeAccepted, type CognitoTokens, type FakeUser } from '../../helpers/cognito-idp-fake';
 import { startTestPlatform, type TestPlatform } from '../../helpers/platform';
 
@@ -15,6 +15,8 @@ const USER: FakeUser = { email: 'operator@example.com', password: 'Correct-horse
 /** Created by an administrator with a temporary password; has never signed in. */
 const INVITED: FakeUser = { email: 'new.operator@example.com', password: 'Temporary-pass-7', userId: '0d8b3c6e-5f1a-4b2c-9e7d-6a5b4c3d2e1f', invited: true };
 const NEW_PASSWORD = 'Fleet-operator-2026!';
+/** What `/console/config.json` answers in AWS; the gateway serves it, and the CSP that lets the console reach the pool. */
+const COGNITO_CONSOLE_CONFIG = { apiBaseUrl: '', auth: { mode: 'cognito', region: REGION, userPoolId: USER_POOL_ID, clientId: CLIENT_ID } } as const;
 
 function issueTokens(user: FakeUser): CognitoTokens {
   const iat = Math.floor(Date.now() / 1000);
@@ -41,6 +43,8 @@ interface ConsoleBrowser {
   adminBearers: string[];
   /** Requests refused because they were for neither the platform nor the faked user pool. */
   strayRequests: string[];
+  /** Content-Security-Policy violations any page reported. */
+  cspViolations: string[];
   consoleUrl: (route?: string) => string;
   field: (label: string) => Locator;
   close: () => Promise<void>;
@@ -53,7 +57,7 @@ interface ConsoleBrowser {
 async function openConsole(idp: FakeCognitoIdp, tokens: CognitoTokens): Promise<ConsoleBrowser> {
   const adminBearers: string[] = [];
   const strayRequests: string[] = [];
-  const platform = await startTestPlatform({ settings: { adminToken: tokens.accessToken } });
+  const platform = await startTestPlatform({ settings: { adminToken: tokens.accessToken }, consoleConfig: COGNITO_CONSOLE_CONFIG });
   let browser: Awaited<ReturnType<typeof launchConsoleBrowser>> | undefined;
   const close = async () => {
     await browser?.close();
@@ -69,9 +73,6 @@ async function openConsole(idp: FakeCognitoIdp, tokens: CognitoTokens): Promise<
         strayRequests.push(route.request().url());
         return route.abort('internetdisconnected');
       },
-    );
-    await context.route(`${platform.gatewayUrl}/console/config.json`, (route) =>
-      route.fulfill({ json: { apiBaseUrl: '', auth: { mode: 'cognito', region: REGION, userPoolId: USER_POOL_ID, clientId: CLIENT_ID } } }),
     );
     await context.route(IDP_ENDPOINT, (route) => {
       const request = route.request();
@@ -90,6 +91,7 @@ async function openConsole(idp: FakeCognitoIdp, tokens: CognitoTokens): Promise<
       page,
       adminBearers,
       strayRequests,
+      cspViolations: browser.cspViolations,
       consoleUrl: (route = '') => `${platform.gatewayUrl}/console/${route}`,
       field: (label) => page.locator(`.el-form-item:has(label:text-is("${label}")) input`),
       close,
@@ -182,6 +184,10 @@ describe('console sign-in through a Cognito user pool', () => {
     await page.click('[data-test=sign-out]');
     await page.waitForURL(/\/console\/sign-in/);
     expect(await storedTokens()).toEqual([]);
+    // The refresh token was revoked at the user pool: a copy taken from this tab signs no one in.
+    await waitUntil(async () => idp.revokedTokens.length > 0, 'RevokeToken at the user pool');
+    expect(idp.revokedTokens).toEqual([tokens.refreshToken]);
+    expect(idp.calls.filter((call) => call.startsWith('RevokeToken'))).toEqual(['RevokeToken']);
     await page.goto(consoleUrl('releases'));
     await page.waitForURL(/\/console\/sign-in/);
     await field('Email').waitFor();
@@ -189,6 +195,10 @@ describe('console sign-in through a Cognito user pool', () => {
 
   it('sent nothing beyond the platform and the faked user pool', () => {
     expect(strayRequests).toEqual([]);
+  });
+
+  it('met no Content-Security-Policy violation, the user pool being in its connect-src', () => {
+    expect(browser.cspViolations).toEqual([]);
   });
 });
 
@@ -273,20 +283,30 @@ describe("console sign-in: an invited operator's first time", () => {
     expect(idp.calls.slice(6)).toEqual(['VerifySoftwareToken', 'VerifySoftwareToken', 'RespondToAuthChallenge MFA_SETUP']);
   });
 
-  it('signs in again with the new password and the enrolled authenticator, as a returning operator', async () => {
+  it('signs out even when the user pool refuses to revoke, then signs in again as a returning operator', async () => {
+    idp.revocationEnabled = false;
     await page.click('[data-test=sign-out]');
     await page.waitForURL(/\/console\/sign-in/);
+    await waitUntil(async () => idp.calls.includes('RevokeToken'), 'the refused RevokeToken');
+    expect(idp.revokedTokens).toEqual([]);
+    const kept = (await page.evaluate('Object.keys(sessionStorage)')) as string[];
+    expect(kept.filter((key) => key.startsWith('weapp-fleet') || key.startsWith('CognitoIdentityServiceProvider.'))).toEqual([]);
+    idp.revocationEnabled = true;
     await field('Email').fill(INVITED.email);
     await field('Password').fill(NEW_PASSWORD);
     await page.click('button:has-text("Sign in")');
     await field('Code from your authenticator app').fill(totpCode(secret));
     await page.click('button:has-text("Verify")');
     await page.waitForURL(/\/console\/dashboard$/);
-    expect(idp.calls.slice(9)).toEqual(['InitiateAuth', 'RespondToAuthChallenge PASSWORD_VERIFIER', 'RespondToAuthChallenge SOFTWARE_TOKEN_MFA']);
+    expect(idp.calls.slice(9)).toEqual(['RevokeToken', 'InitiateAuth', 'RespondToAuthChallenge PASSWORD_VERIFIER', 'RespondToAuthChallenge SOFTWARE_TOKEN_MFA']);
   });
 
   it('sent nothing beyond the platform and the faked user pool', () => {
     expect(browser.strayRequests).toEqual([]);
+  });
+
+  it('met no Content-Security-Policy violation, enrolment QR code included', () => {
+    expect(browser.cspViolations).toEqual([]);
   });
 });
 

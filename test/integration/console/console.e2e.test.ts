@@ -2,6 +2,8 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Page, Request } from 'playwright-core';
 import { CHROMIUM, SCREENSHOTS, expectText, launchConsoleBrowser, openConsolePage, waitUntil } from '../../helpers/console-browser';
+import { consoleContentSecurityPolicy } from '../../../infra/console-headers';
+import { LOCAL_CONSOLE_CONFIG } from '../../../local/console-files';
 import type { TestPlatform } from '../../helpers/platform';
 import { startWorld } from '../../helpers/world';
 
@@ -338,6 +340,21 @@ describe('admin console in a browser', () => {
       }
     }
     await page.click('[data-test=sign-out]');
+  });
+
+  it('served every page above under a strict Content-Security-Policy that nothing violated', async () => {
+    const response = await page.goto(consoleUrl('sign-in'));
+    expect(response?.headers()['content-security-policy']).toBe(consoleContentSecurityPolicy(LOCAL_CONSOLE_CONFIG));
+    expect(response?.headers()['content-security-policy']).toContain("script-src 'self'");
+    expect(browser!.cspViolations).toEqual([]);
+    // The detector works: an inline script, which the policy refuses, is reported.
+    // An allowed inline script would run as it is appended, before this evaluate returns.
+    const injected = await page.evaluate("const inline = document.createElement('script'); inline.textContent = 'window.injected = 1'; document.body.append(inline); window.injected");
+    expect(injected).toBeUndefined();
+    // Both channels: the page's securitypolicyviolation event and Chromium's console error.
+    const reported = () => [/^script-src-elem blocked inline/, /^console: Executing inline script violates/].map((form) => browser!.cspViolations.some((v) => form.test(v)));
+    await waitUntil(async () => reported().every(Boolean), 'the inline script reported as a CSP violation, as an event and on the console');
+    expect(browser!.cspViolations).toHaveLength(2);
   });
 });
 

@@ -85,4 +85,8 @@ describe('console: privacy guide', () => {
     await waitUntil(async () => platform.simulator!.requests.some((r) => r.path === '/cgi-bin/component/setprivacysetting' && (r.body as Json).owner_setting?.contact_phone === '13800000000'), 'the guide set by the release');
     await platform.admin(`/admin/releases/${releaseId}/cancel`, { method: 'POST' });
   });
+
+  it('met no Content-Security-Policy violation on the privacy pages', () => {
+    expect(browser!.cspViolations).toEqual([]);
+  });
 });
