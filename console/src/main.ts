@@ -5,7 +5,7 @@ import { configureApi } from './api/client';
 import App from './App.vue';
 import { signOut } from './auth/session';
 import { CONSOLE_CONFIG, loadConfig } from './config';
-import { i18n, t } from './i18n';
+import { elementConfig, i18n, t } from './i18n';
 import { createConsoleRouter } from './router';
 import './style.css';
 
@@ -25,7 +25,7 @@ async function main(): Promise<void> {
   });
   const app = createApp(App);
   app.provide(CONSOLE_CONFIG, config);
-  app.use(ElementPlus).use(i18n).use(router).mount('#app');
+  app.use(ElementPlus, elementConfig).use(i18n).use(router).mount('#app');
 }
 
 void main();

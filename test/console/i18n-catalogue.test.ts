@@ -1,7 +1,8 @@
 import { baseCompile } from '@intlify/message-compiler';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { AUTHORIZER_STATUSES, TARGET_STATES } from '../../console/src/api/types';
+import { AUTHORIZER_STATUSES, FINAL_TARGET_STATES, TARGET_STATES } from '../../console/src/api/types';
+import { stepOf } from '../../functions/lib/release/target-lifecycle';
 import { en } from '../../console/src/i18n/en';
 import { zhCN } from '../../console/src/i18n/zh-CN';
 
@@ -80,6 +81,11 @@ describe('console message catalogues', () => {
       return !/\p{Script=Han}/u.test(text) && /[A-Za-z]/.test(text) && !PROPER.has(text);
     });
     expect(latinOnly.map(([key, message]) => `${key}: ${message}`)).toEqual([]);
+  });
+
+  it('name every step a release target can fail at (functions/lib/release)', () => {
+    const steps = [...TARGET_STATES.filter((state) => !FINAL_TARGET_STATES.has(state)).map(stepOf), 'privacy'];
+    expect(steps.filter((step) => !english.has(`progress.steps.${step}`))).toEqual([]);
   });
 
   it('name every release target state and authorizer status', () => {

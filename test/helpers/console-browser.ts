@@ -16,16 +16,22 @@ const CHROMIUM_FLAGS = [
   '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync',
 ];
 
+/** The browser's language and time zone: the console follows both (English unless a suite asks otherwise). */
+export interface ConsoleBrowserLocale {
+  locale?: string;
+  timezoneId?: string;
+}
+
 /**
  * Headless Chromium with a fresh profile, for the console's browser tests. The gateway serves
  * console/dist, so it is built first when missing or older than its sources.
  */
-export async function launchConsoleBrowser(viewport: { width: number; height: number }): Promise<{ context: BrowserContext; close: () => Promise<void> }> {
+export async function launchConsoleBrowser(viewport: { width: number; height: number }, { locale = 'en-US', timezoneId }: ConsoleBrowserLocale = {}): Promise<{ context: BrowserContext; close: () => Promise<void> }> {
   execFileSync(process.execPath, ['--import', 'tsx', 'console/scripts/ensure-console-built.ts'], { cwd: ROOT, stdio: 'inherit' });
   mkdirSync(SCREENSHOTS, { recursive: true });
   const userDataDir = mkdtempSync(path.join(tmpdir(), 'console-chromium-'));
   try {
-    const context = await chromium.launchPersistentContext(userDataDir, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS, viewport });
+    const context = await chromium.launchPersistentContext(userDataDir, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS, viewport, locale, ...(timezoneId ? { timezoneId } : {}) });
     return {
       context,
       close: async () => {
@@ -40,8 +46,8 @@ export async function launchConsoleBrowser(viewport: { width: number; height: nu
 }
 
 /** The browser with its first page, as the console suites use it: 15 s for any one step. */
-export async function openConsolePage(viewport = { width: 1440, height: 900 }): Promise<{ browser: Awaited<ReturnType<typeof launchConsoleBrowser>>; page: Page }> {
-  const browser = await launchConsoleBrowser(viewport);
+export async function openConsolePage(viewport = { width: 1440, height: 900 }, language: ConsoleBrowserLocale = {}): Promise<{ browser: Awaited<ReturnType<typeof launchConsoleBrowser>>; page: Page }> {
+  const browser = await launchConsoleBrowser(viewport, language);
   const page = browser.context.pages()[0] ?? (await browser.context.newPage());
   page.setDefaultTimeout(15_000);
   return { browser, page };

@@ -396,10 +396,11 @@ export const en = {
     trialQrOf: 'Trial QR code of {appId}',
     grayColumn: 'Gray',
     firstPage: 'Showing the first {shown} apps; the counts above cover all {total}.',
-    steps: { domains: 'setting domains', commit: 'commit', audit: 'audit', release: 'release', privacy: 'privacy guide' },
+    steps: { setDomains: 'setting domains', commit: 'commit', submitAudit: 'submitting for audit', audit: 'audit', release: 'release', privacy: 'privacy guide' },
     failedAt: 'failed at {step}',
     rollbackFailed: 'rollback failed: {reason}',
     grayRefused: '{action} refused: {reason}',
+    details: { quota: 'audit quota used up; retrying later', approval: 'waiting for approval', retry: 'retry', retryNotStarted: 'retry could not start', rolloutCompleted: 'rollout completed: live for everyone' },
   },
   wizard: {
     steps: { template: 'Template', targets: 'Targets', extJson: 'ext_json', options: 'Domains and options', review: 'Review' },

@@ -1,5 +1,6 @@
 import elementEn from 'element-plus/es/locale/lang/en';
 import elementZhCn from 'element-plus/es/locale/lang/zh-cn';
+import type { ConfigProviderContext } from 'element-plus';
 import { computed, watch } from 'vue';
 import { createI18n } from 'vue-i18n';
 import { en } from './en';
@@ -50,6 +51,12 @@ export function setLocale(locale: Locale): void {
 
 /** Element Plus' own texts (pagination, dialogs, empty tables, pickers) in the same language. */
 export const elementLocale = computed(() => (currentLocale.value === 'zh-CN' ? elementZhCn : elementEn));
+/**
+ * Element Plus' global config, given to `app.use(ElementPlus, …)`: provided at the app level it
+ * also reaches what Element Plus mounts outside the component tree (ElMessageBox, ElMessage),
+ * which an <el-config-provider> in App.vue would not; Element Plus unrefs it, so it follows the switch.
+ */
+export const elementConfig = computed(() => ({ locale: elementLocale.value })) as unknown as ConfigProviderContext;
 
 /** The t of the global composer, for code outside components (composables, the API client). */
 export const t = (key: string, values?: Record<string, unknown>): string => (values ? i18n.global.t(key, values) : i18n.global.t(key));
