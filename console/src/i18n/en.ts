@@ -133,7 +133,7 @@ export const en = {
     recentAudits: 'Recent audit results',
     noAudits: 'No audits yet',
     failures: 'Failures to look at',
-    releaseFailed: '{failed} of {total} apps failed',
+    releaseFailed: 'Release {release}: {failed} of {total} apps failed',
     auditRejected: '{appId}: audit {auditId} rejected',
   },
   healthParts: {

@@ -135,7 +135,7 @@ export const zhCN: Messages = {
     recentAudits: '最近审核结果',
     noAudits: '暂无审核',
     failures: '需要处理的失败',
-    releaseFailed: '{total} 个小程序中有 {failed} 个失败',
+    releaseFailed: '发布 {release}：{total} 个小程序中有 {failed} 个失败',
     auditRejected: '{appId}：审核单 {auditId} 被驳回',
   },
   healthParts: {

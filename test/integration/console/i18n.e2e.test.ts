@@ -164,6 +164,7 @@ describe('admin console in Chinese and English', () => {
     const started = (await page.locator('[data-test=recent-releases] .el-table__body tr').first().locator('td').nth(4).textContent()) ?? '';
     expect(started).toContain('年');
     expect(started).toContain(shanghai);
+    await expectText(page.locator('[data-test=failures]'), `发布 ${releaseId}：3 个小程序中有 1 个失败`);
     await checkChinesePage('dashboard');
   });
 
