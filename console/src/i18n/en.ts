@@ -396,10 +396,9 @@ export const en = {
     trialQrOf: 'Trial QR code of {appId}',
     grayColumn: 'Gray',
     firstPage: 'Showing the first {shown} apps; the counts above cover all {total}.',
-    steps: { setDomains: 'setting domains', commit: 'commit', submitAudit: 'submitting for audit', audit: 'audit', release: 'release', privacy: 'privacy guide' },
+    steps: { setDomains: 'setting domains', commit: 'commit', submitAudit: 'submitting for audit', audit: 'audit', release: 'release', privacy: 'privacy guide', rollback: 'rollback', widen: 'widening the gray release', complete: 'completing the rollout' },
     failedAt: 'failed at {step}',
-    rollbackFailed: 'rollback failed: {reason}',
-    grayRefused: '{action} refused: {reason}',
+    failedWith: 'failed at {step}: {reason}',
     details: { quota: 'audit quota used up; retrying later', approval: 'waiting for approval', retry: 'retry', retryNotStarted: 'retry could not start', rolloutCompleted: 'rollout completed: live for everyone' },
   },
   wizard: {

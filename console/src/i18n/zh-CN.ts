@@ -398,10 +398,9 @@ export const zhCN: Messages = {
     trialQrOf: '{appId} 的体验版二维码',
     grayColumn: '灰度',
     firstPage: '仅显示前 {shown} 个小程序；上方计数包含全部 {total} 个。',
-    steps: { setDomains: '设置域名', commit: '上传代码', submitAudit: '提交审核', audit: '审核', release: '发布', privacy: '设置隐私保护指引' },
+    steps: { setDomains: '设置域名', commit: '上传代码', submitAudit: '提交审核', audit: '审核', release: '发布', privacy: '设置隐私保护指引', rollback: '版本回退', widen: '扩大灰度', complete: '全量发布' },
     failedAt: '{step}失败',
-    rollbackFailed: '回退失败：{reason}',
-    grayRefused: '{action} 被拒绝：{reason}',
+    failedWith: '{step}失败：{reason}',
     details: { quota: '审核额度已用完，平台每小时自动重新提交', approval: '等待批准', retry: '已重新排队', retryNotStarted: '重试未能启动', rolloutCompleted: '已全量：对所有用户生效' },
   },
   wizard: {
