@@ -16,7 +16,8 @@ export default defineConfig(({ command }) => ({
   // Vite's dependency cache stays in .local/, not in node_modules (which may be shared).
   cacheDir: path.join(repoRoot, '.local', 'vite'),
   // amazon-cognito-identity-js still reads Node's `global`.
-  define: { global: 'globalThis' },
+  // vue-i18n: the Composition API only, no devtools hooks in production (its esm-bundler flags).
+  define: { global: 'globalThis', __VUE_I18N_FULL_INSTALL__: true, __VUE_I18N_LEGACY_API__: false, __INTLIFY_PROD_DEVTOOLS__: false },
   build: { outDir: 'dist', emptyOutDir: true, chunkSizeWarningLimit: 1500, sourcemap: false },
   server:
     command === 'serve'

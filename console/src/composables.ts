@@ -1,6 +1,9 @@
 import { ElMessage } from 'element-plus';
 import { onBeforeUnmount, onMounted, ref } from 'vue';
 import { describeError } from './api/client';
+import { t } from './i18n';
+
+export { formatTime, relativeTime } from './i18n/format';
 
 /**
  * A long action bound to a button: `loading` while it runs, the API's message on failure
@@ -95,28 +98,22 @@ export function useCursorPages(load: { run: () => Promise<unknown> }) {
   };
 }
 
-export const formatTime = (iso: string | number | undefined): string => (iso === undefined || iso === '' ? '—' : new Date(iso).toLocaleString());
-
 /** "20 · 18 released · 2 failed", with the apps a gray release has live for a share of users. */
 export function releaseAppsSummary(release: { total: number; counts: Partial<Record<string, number>>; gray?: { percentage: number } }): string {
   const gray = release.counts.gray_released ?? 0;
-  return [`${release.total}`, ...(gray ? [`${gray} at ${release.gray?.percentage ?? '?'}% (gray)`] : []), `${release.counts.released ?? 0} released`, `${release.counts.failed ?? 0} failed`].join(' · ');
-}
-
-/** "in 1 h 5 min" / "3 min ago" for token expiries and ticket ages. */
-export function relativeTime(iso: string | undefined, now = Date.now()): string {
-  if (!iso) return '—';
-  const deltaMs = Date.parse(iso) - now;
-  const minutes = Math.round(Math.abs(deltaMs) / 60_000);
-  const text = minutes < 60 ? `${minutes} min` : `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
-  return deltaMs >= 0 ? `in ${text}` : `${text} ago`;
+  return [
+    t('releaseApps.total', { n: release.total }),
+    ...(gray ? [t('releaseApps.gray', { n: gray, pct: release.gray?.percentage ?? '?' })] : []),
+    t('releaseApps.released', { n: release.counts.released ?? 0 }),
+    t('releaseApps.failed', { n: release.counts.failed ?? 0 }),
+  ].join(' · ');
 }
 
 export function readFileAsBase64(file: File): Promise<string> {
   return new Promise((resolve, reject) => {
     const reader = new FileReader();
     reader.onload = () => resolve(String(reader.result).replace(/^data:[^,]*,/, ''));
-    reader.onerror = () => reject(reader.error ?? new Error('could not read the file'));
+    reader.onerror = () => reject(reader.error ?? new Error(t('errors.fileUnreadable')));
     reader.readAsDataURL(file);
   });
 }

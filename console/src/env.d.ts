@@ -10,6 +10,7 @@ declare module 'vue-router' {
   interface RouteMeta {
     /** Reachable without signing in. */
     public?: boolean;
+    /** The page title's message key (i18n catalogue). */
     title?: string;
   }
 }

@@ -6,6 +6,7 @@ import { configureApi } from './api/client';
 import App from './App.vue';
 import { signOut } from './auth/session';
 import { CONSOLE_CONFIG, loadConfig } from './config';
+import { elementConfig, i18n, t } from './i18n';
 import { createConsoleRouter } from './router';
 import './style.css';
 
@@ -15,7 +16,7 @@ async function main(): Promise<void> {
     config = await loadConfig();
   } catch (error) {
     // Without a valid config there is nothing to sign in to; say why instead of a blank page.
-    createApp({ render: () => h('pre', { class: 'fatal' }, `The console cannot start: ${(error as Error).message}`) }).mount('#app');
+    createApp({ render: () => h('pre', { class: 'fatal' }, t('app.fatal', { reason: (error as Error).message })) }).mount('#app');
     return;
   }
   const router = createConsoleRouter();
@@ -25,7 +26,7 @@ async function main(): Promise<void> {
   });
   const app = createApp(App);
   app.provide(CONSOLE_CONFIG, config);
-  app.use(ElementPlus).use(router).mount('#app');
+  app.use(ElementPlus, elementConfig).use(i18n).use(router).mount('#app');
 }
 
 void main();

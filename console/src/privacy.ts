@@ -1,4 +1,5 @@
 import type { PrivacySetting, PrivacySettingBody } from './api/types';
+import { t } from './i18n';
 
 /**
  * A privacy guide (用户隐私保护指引) as the forms edit it: plain strings, empty meaning unset,
@@ -16,7 +17,6 @@ export interface PrivacyGuideDraft {
 
 export const CONTACT_FIELDS = ['contactEmail', 'contactPhone', 'contactQq', 'contactWeixin'] as const;
 export type ContactField = (typeof CONTACT_FIELDS)[number];
-export const CONTACT_LABELS: Record<ContactField, string> = { contactEmail: 'Email', contactPhone: 'Phone', contactQq: 'QQ', contactWeixin: 'WeChat id' };
 
 /** WeChat's user-information types, for choosing a key before the API has listed them. */
 export const COMMON_PRIVACY_KEYS = ['UserInfo', 'Location', 'Address', 'PhoneNumber', 'Album', 'AlbumWriteOnly', 'Camera', 'Record', 'DeviceInfo', 'MessageFile', 'Invoice', 'RunData', 'Contact', 'BlueTooth', 'Email'];
@@ -48,7 +48,7 @@ export function ownerFromDraft(draft: PrivacyGuideDraft): PrivacySettingBody['ow
 export function itemsFromDraft(draft: PrivacyGuideDraft): { privacyKey: string; privacyText: string }[] {
   const items = draft.items.map((i) => ({ privacyKey: i.privacyKey.trim(), privacyText: i.privacyText.trim() }));
   const incomplete = items.find((i) => !i.privacyKey || !i.privacyText);
-  if (incomplete) throw new Error(`Every collected type needs a key and a purpose${incomplete.privacyKey ? ` (${incomplete.privacyKey})` : ''}.`);
+  if (incomplete) throw new Error(incomplete.privacyKey ? t('privacy.needKeyAndPurposeOf', { key: incomplete.privacyKey }) : t('privacy.needKeyAndPurpose'));
   return items;
 }
 

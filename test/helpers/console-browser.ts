@@ -16,6 +16,12 @@ const CHROMIUM_FLAGS = [
   '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync',
 ];
 
+/** The browser's language and time zone: the console follows both (English unless a suite asks otherwise). */
+export interface ConsoleBrowserLocale {
+  locale?: string;
+  timezoneId?: string;
+}
+
 /**
  * Headless Chromium with a fresh profile, for the console's browser tests. The gateway serves
  * console/dist, so it is built first when missing or older than its sources.
@@ -31,12 +37,12 @@ export interface ConsoleBrowser {
   close: () => Promise<void>;
 }
 
-export async function launchConsoleBrowser(viewport: { width: number; height: number }): Promise<ConsoleBrowser> {
+export async function launchConsoleBrowser(viewport: { width: number; height: number }, { locale = 'en-US', timezoneId }: ConsoleBrowserLocale = {}): Promise<ConsoleBrowser> {
   execFileSync(process.execPath, ['--import', 'tsx', 'console/scripts/ensure-console-built.ts'], { cwd: ROOT, stdio: 'inherit' });
   mkdirSync(SCREENSHOTS, { recursive: true });
   const userDataDir = mkdtempSync(path.join(tmpdir(), 'console-chromium-'));
   try {
-    const context = await chromium.launchPersistentContext(userDataDir, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS, viewport });
+    const context = await chromium.launchPersistentContext(userDataDir, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS, viewport, locale, ...(timezoneId ? { timezoneId } : {}) });
     const cspViolations: string[] = [];
     await context.exposeBinding('__reportCspViolation', (_source, violation: string) => void cspViolations.push(violation));
     // Installed before any page script runs, so a violation during start-up is caught too.
@@ -61,8 +67,8 @@ export async function launchConsoleBrowser(viewport: { width: number; height: nu
 }
 
 /** The browser with its first page, as the console suites use it: 15 s for any one step. */
-export async function openConsolePage(viewport = { width: 1440, height: 900 }): Promise<{ browser: ConsoleBrowser; page: Page }> {
-  const browser = await launchConsoleBrowser(viewport);
+export async function openConsolePage(viewport = { width: 1440, height: 900 }, language: ConsoleBrowserLocale = {}): Promise<{ browser: ConsoleBrowser; page: Page }> {
+  const browser = await launchConsoleBrowser(viewport, language);
   const page = browser.context.pages()[0] ?? (await browser.context.newPage());
   page.setDefaultTimeout(15_000);
   return { browser, page };

@@ -1,6 +1,9 @@
 import createClient, { type Client, type Middleware } from 'openapi-fetch';
 import { z } from 'zod';
 import { bearerToken } from '../auth/session';
+import { t } from '../i18n';
+import { errcodeOf, explainWeChat } from '../i18n/errcodes';
+import { formatTime } from '../i18n/format';
 import type { paths } from './schema';
 
 type AdminApi = Client<paths>;
@@ -63,14 +66,26 @@ export function unwrap<T>(result: { data?: T; error?: unknown; response: Respons
   throw new ApiError(result.response.status, `http_${result.response.status}`, result.response.statusText || 'request failed');
 }
 
-/** What to show an operator for any failure. */
+/**
+ * What to show an operator for any failure, in the console's language. A WeChat refusal
+ * (`WECHAT_<errcode>`) shows its code, what it means and what to do next; other refusals show
+ * the API's message and code.
+ */
 export function describeError(error: unknown): string {
   if (error instanceof ApiError) {
-    const resets = error.resetsAt ? ` — resets ${new Date(error.resetsAt).toLocaleString()}` : '';
+    const resets = error.resetsAt ? ` — ${t('errors.resets', { at: formatTime(error.resetsAt) })}` : '';
+    const errcode = errcodeOf(error.code);
+    const explained = errcode === undefined ? undefined : explainWeChat(errcode);
+    if (errcode !== undefined && explained) return `${describeWeChatRefusal(errcode, explained)}${resets}`;
     return `${error.message} (${error.code})${resets}`;
   }
-  if (error instanceof TypeError) return `Could not reach the admin API: ${error.message}`;
+  if (error instanceof TypeError) return t('errors.unreachable', { reason: error.message });
   return error instanceof Error ? error.message : String(error);
+}
+
+/** "WeChat refused (errcode 85085): … Next: …", for toasts, alerts and release rows alike. */
+export function describeWeChatRefusal(errcode: number, explained: { meaning: string; next: string }): string {
+  return `${t('errors.wechat', { code: errcode, meaning: explained.meaning })} ${t('errors.nextStep', { next: explained.next })}`;
 }
 
 /** An image answer (QR codes, mini-program codes) as an object URL for an <img>. */

@@ -26,11 +26,9 @@ export type PrivacySettingBody = JsonOf<paths['/admin/authorizers/{appId}/privac
 export type PrivacyTemplate = NonNullable<StartReleaseBody['privacy']>;
 export type AuditTrailEntry = JsonOf<paths['/admin/audit-log']['get']['responses'][200]>['items'][number];
 
-/** WeChat's server domain kinds and what the domain forms call them; a kind missing here fails type-checking. */
-export const DOMAIN_KIND_LABELS = {
-  request: 'request (https)', wsRequest: 'socket (wss)', upload: 'uploadFile', download: 'downloadFile', udp: 'udp', tcp: 'tcp',
-} as const satisfies Record<keyof Domains, string>;
-export const DOMAIN_KINDS = Object.keys(DOMAIN_KIND_LABELS) as (keyof Domains)[];
+/** WeChat's server domain kinds, in the forms' order (their names: `domains.kinds.*` in the catalogues); a kind missing here fails type-checking. */
+const DOMAIN_KIND_ORDER = { request: 0, wsRequest: 1, upload: 2, download: 3, udp: 4, tcp: 5 } as const satisfies Record<keyof Domains, number>;
+export const DOMAIN_KINDS = Object.keys(DOMAIN_KIND_ORDER) as (keyof Domains)[];
 /** A domain form's text per kind, empty. */
 export const emptyDomainTexts = (): Record<keyof Domains, string> => Object.fromEntries(DOMAIN_KINDS.map((kind) => [kind, ''])) as Record<keyof Domains, string>;
 
@@ -46,7 +44,5 @@ const TARGET_STATE_IS_FINAL = {
   gray_released: true, released: true, failed: true, cancelled: true, rolled_back: true,
 } as const satisfies Record<TargetState, boolean>;
 
-/** getgrayreleaseplan's status codes, readable. */
-export const GRAY_PLAN_STATUS: Readonly<Record<number, string>> = { 0: 'none', 1: 'running', 2: 'paused', 3: 'finished', 4: 'cancelled' };
 export const TARGET_STATES = Object.keys(TARGET_STATE_IS_FINAL) as TargetState[];
 export const FINAL_TARGET_STATES: ReadonlySet<TargetState> = new Set(TARGET_STATES.filter((state) => TARGET_STATE_IS_FINAL[state]));

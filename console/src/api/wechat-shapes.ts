@@ -35,9 +35,6 @@ export const parseList = <T>(schema: z.ZodType<T>, items: unknown[]): T[] => ite
   return parsed.success ? [parsed.data] : [];
 });
 
-/** WeChat's epoch seconds, for display. */
-export const fromEpochSeconds = (seconds: number | undefined): string => (seconds === undefined ? '—' : new Date(seconds * 1000).toLocaleString());
-
 const QuotaFields = { modify_used_count: z.number().optional(), modify_quota: z.number().optional() };
 /** getaccountbasicinfo: what WeChat shows now, which may differ from the registry until the next sync. */
 export const BasicInfoSchema = z.looseObject({
