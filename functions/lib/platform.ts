@@ -1,6 +1,9 @@
 import { dynamoClient, dynamoDocumentClient } from './aws/clients';
 import { AuthorizationService } from './authorization/authorization-service';
 import { config } from './config';
+import { AttributeCipher } from './crypto-at-rest/attribute-cipher';
+import { configuredTokenKey } from './crypto-at-rest/configured-key';
+import type { DataKeyProvider } from './crypto-at-rest/data-keys';
 import { ConfigurationError } from './errors';
 import { idempotencyPersistence } from './idempotency';
 import { countAuditOutcome } from './observability/release-signals';
@@ -58,6 +61,7 @@ export interface ComponentServices {
 }
 
 let stores: Stores | undefined;
+let cipher: AttributeCipher | undefined;
 let wechat: WeChatClient | undefined;
 let messageCrypto: { credentials: ComponentCredentials; crypto: WeChatMessageCrypto } | undefined;
 let services: { credentials: ComponentCredentials; services: ComponentServices } | undefined;
@@ -67,12 +71,13 @@ export function platformStores(): Stores {
     const db = dynamoDocumentClient();
     const { TABLE_NAME } = config();
     const lease = new RefreshLease(db, TABLE_NAME);
+    const tokens = tokenCipher();
     stores = {
       tickets: new DynamoVerifyTicketStore(db, TABLE_NAME),
-      componentTokens: new DynamoComponentTokenStore(db, TABLE_NAME, lease),
+      componentTokens: new DynamoComponentTokenStore(db, TABLE_NAME, lease, tokens),
       authorizers: new DynamoAuthorizerProfileStore(db, TABLE_NAME),
-      authorizerTokens: new DynamoAuthorizerTokenStore(db, TABLE_NAME, lease),
-      authorizerStatus: new DynamoAuthorizerStatusStore(db, TABLE_NAME),
+      authorizerTokens: new DynamoAuthorizerTokenStore(db, TABLE_NAME, lease, tokens),
+      authorizerStatus: new DynamoAuthorizerStatusStore(db, TABLE_NAME, tokens),
       refresher: new DynamoRefresherStatusStore(db, TABLE_NAME),
       audits: new DynamoAuditStore(db, TABLE_NAME, countAuditOutcome),
       quotas: new DynamoQuotaStore(db, TABLE_NAME),
@@ -82,6 +87,18 @@ export function platformStores(): Stores {
     };
   }
   return stores;
+}
+
+/**
+ * Encrypts and decrypts tokens at rest, its data key cached for the life of the process. The
+ * key is looked up on first use, so a function that never touches a token needs none.
+ */
+export function tokenCipher(): AttributeCipher {
+  if (!cipher) {
+    let key: DataKeyProvider | undefined;
+    cipher = new AttributeCipher(() => (key ??= configuredTokenKey()));
+  }
+  return cipher;
 }
 
 export function wechatClient(): WeChatClient {
@@ -144,6 +161,7 @@ export function requirePublicBaseUrl(): string {
 /** For tests and the local runtime after the environment changed. */
 export function resetPlatform(): void {
   stores = undefined;
+  cipher = undefined;
   wechat = undefined;
   messageCrypto = undefined;
   services = undefined;

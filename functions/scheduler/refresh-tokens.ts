@@ -101,7 +101,7 @@ async function recordSignals(
   addCount(METRIC.authorizerRefreshFailed, run.authorizers.failed);
   try {
     const [componentTokenExpiresAt, reauthorizationRequired, running] = await Promise.all([
-      known.componentTokenExpiresAt ?? stores.componentTokens.get(componentAppId).then((token) => token?.expiresAt),
+      known.componentTokenExpiresAt ?? stores.componentTokens.getTimes(componentAppId).then((token) => token?.expiresAt),
       stores.authorizers.countByStatus(componentAppId, 'reauthorization_required'),
       stores.releases.running(),
     ]);
