@@ -16,6 +16,7 @@ import { LocalStepFunctions } from './stepfunctions';
 import { startLocalS3 } from './s3';
 import { startLocalSecretsManager } from './secrets-manager';
 import { LOCAL_ACCOUNT } from './aws-json-server';
+import { ensureTokenKeyFile } from './token-key';
 
 const LOCAL_PAYMENT_BUCKET = 'weapp-fleet-payment';
 
@@ -184,8 +185,11 @@ function configureHandlers(settings: LocalSettings, dynamoDbEndpoint: string, we
     WECHAT_COMPONENT_SECRET: settings.component.appSecret,
     WECHAT_COMPONENT_TOKEN: settings.component.token,
     WECHAT_COMPONENT_AES_KEY: settings.component.aesKey,
+    // Tokens at rest are encrypted under this file's key where AWS would use a KMS key.
+    TOKEN_KEY_FILE: ensureTokenKeyFile(settings.dataDir),
   });
   delete process.env.COMPONENT_SECRET_ARN;
+  delete process.env.TOKEN_KEY_ARN;
   resetConfig();
   resetClients();
   resetPlatform();
