@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { resetClients } from '../functions/lib/aws/clients';
 import { resetConfig } from '../functions/lib/config';
-import { resetPlatform } from '../functions/lib/platform';
+import { enableTokenKey, resetPlatform } from '../functions/lib/platform';
 import { resetComponentCredentials } from '../functions/lib/wechat/component-credentials';
 import { ensureTable, LOCAL_AWS_CREDENTIALS, startDynamoDbLocal, type LocalDynamoDb } from './dynamodb';
 import { LocalGateway, type GatewayOptions } from './gateway';
@@ -17,6 +17,7 @@ import { startLocalS3 } from './s3';
 import { startLocalSecretsManager } from './secrets-manager';
 import { LOCAL_ACCOUNT } from './aws-json-server';
 import { ensureTokenKeyFile } from './token-key';
+import { configuredTokenKey } from '../functions/lib/crypto-at-rest/configured-key';
 
 const LOCAL_PAYMENT_BUCKET = 'weapp-fleet-payment';
 
@@ -190,6 +191,10 @@ function configureHandlers(settings: LocalSettings, dynamoDbEndpoint: string, we
   });
   delete process.env.COMPONENT_SECRET_ARN;
   delete process.env.TOKEN_KEY_ARN;
+  // Every handler shares this one process (in AWS each function is its own, and only those
+  // with the manifest's tokenKey take the key): tests and tools may read tokens before the
+  // first token-using handler has loaded.
+  enableTokenKey(configuredTokenKey);
   resetConfig();
   resetClients();
   resetPlatform();

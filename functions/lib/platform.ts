@@ -2,7 +2,6 @@ import { dynamoClient, dynamoDocumentClient } from './aws/clients';
 import { AuthorizationService } from './authorization/authorization-service';
 import { config } from './config';
 import { AttributeCipher } from './crypto-at-rest/attribute-cipher';
-import { configuredTokenKey } from './crypto-at-rest/configured-key';
 import type { DataKeyProvider } from './crypto-at-rest/data-keys';
 import { ConfigurationError } from './errors';
 import { idempotencyPersistence } from './idempotency';
@@ -62,6 +61,7 @@ export interface ComponentServices {
 
 let stores: Stores | undefined;
 let cipher: AttributeCipher | undefined;
+let tokenKeySource: (() => DataKeyProvider) | undefined;
 let wechat: WeChatClient | undefined;
 let messageCrypto: { credentials: ComponentCredentials; crypto: WeChatMessageCrypto } | undefined;
 let services: { credentials: ComponentCredentials; services: ComponentServices } | undefined;
@@ -90,13 +90,25 @@ export function platformStores(): Stores {
 }
 
 /**
+ * Called once at load by the handlers of the functions that use merchant tokens (manifest
+ * `tokenKey`, test/infra/token-key-reach.test.ts) with `configuredTokenKey`: the others
+ * neither bundle the KMS client nor can open a token.
+ */
+export function enableTokenKey(source: () => DataKeyProvider): void {
+  tokenKeySource = source;
+}
+
+/**
  * Encrypts and decrypts tokens at rest, its data key cached for the life of the process. The
  * key is looked up on first use, so a function that never touches a token needs none.
  */
 export function tokenCipher(): AttributeCipher {
   if (!cipher) {
     let key: DataKeyProvider | undefined;
-    cipher = new AttributeCipher(() => (key ??= configuredTokenKey()));
+    cipher = new AttributeCipher(() => {
+      if (!tokenKeySource) throw new ConfigurationError('this function does not hold the token key (manifest tokenKey): it may not read or write merchant tokens');
+      return (key ??= tokenKeySource());
+    });
   }
   return cipher;
 }

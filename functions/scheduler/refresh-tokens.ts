@@ -5,10 +5,14 @@ import { logger } from '../lib/logger';
 import { METRIC } from '../lib/observability/metric-names';
 import { addCount, addGauge } from '../lib/observability/metrics';
 import { observeInvocation } from '../lib/observability/invocation';
-import { componentServices, platformStores, type Stores } from '../lib/platform';
+import { componentServices, enableTokenKey, platformStores, type Stores } from '../lib/platform';
 import type { RefresherRun } from '../lib/store/refresher-status-store';
 import { AUTHORIZER_REFRESH_AHEAD_MS } from '../lib/tokens/authorizer-access-token';
 import { REFRESH_AHEAD_MS, TICKET_LIFETIME_MS } from '../lib/tokens/component-access-token';
+import { configuredTokenKey } from '../lib/crypto-at-rest/configured-key';
+
+// This function uses merchant tokens (manifest `tokenKey`), so it takes the token key.
+enableTokenKey(configuredTokenKey);
 
 export type RefreshSummary = RefresherRun;
 

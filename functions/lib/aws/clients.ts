@@ -1,6 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { KMSClient } from '@aws-sdk/client-kms';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -16,13 +15,6 @@ let documentClient: DynamoDBDocumentClient | undefined;
 let secretsClient: SecretsManagerClient | undefined;
 let stepFunctions: SFNClient | undefined;
 let s3: S3Client | undefined;
-let kms: KMSClient | undefined;
-
-/** KMS has no local stand-in: only functions configured with a KMS key ever build this client. */
-export function kmsClient(): KMSClient {
-  kms ??= new KMSClient({ region: config().AWS_REGION });
-  return kms;
-}
 
 export function s3Client(): S3Client {
   if (!s3) {
@@ -76,5 +68,4 @@ export function resetClients(): void {
   secretsClient = undefined;
   stepFunctions = undefined;
   s3 = undefined;
-  kms = undefined;
 }
