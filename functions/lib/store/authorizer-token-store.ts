@@ -166,7 +166,12 @@ type TokenAttribute = 'accessToken' | 'refreshToken';
 
 /** What each ciphertext is bound to: the token item's key and the attribute's name. */
 function tokenContext(appId: string, attribute: TokenAttribute) {
-  return { ...keys.authorizerToken(appId), attribute };
+  return itemContext(keys.authorizerToken(appId), attribute);
+}
+
+/** From the key the item was read under, never from its attributes, which a writer could change along with the ciphertext. */
+function itemContext(key: { pk?: unknown; sk?: unknown }, attribute: TokenAttribute) {
+  return { pk: String(key.pk), sk: String(key.sk), attribute };
 }
 
 async function sealTokens<T extends { accessToken?: string; refreshToken: string }>(cipher: AttributeCipher, appId: string, token: T) {
@@ -180,8 +185,8 @@ async function openToken(cipher: AttributeCipher, item: Record<string, unknown> 
   if (!item || item.refreshToken === undefined) return undefined;
   const appId = String(item.appId);
   const [accessToken, refreshToken] = await Promise.all([
-    item.accessToken === undefined ? undefined : cipher.open(item.accessToken, tokenContext(appId, 'accessToken')),
-    cipher.open(item.refreshToken, tokenContext(appId, 'refreshToken')),
+    item.accessToken === undefined ? undefined : cipher.open(item.accessToken, itemContext(item, 'accessToken')),
+    cipher.open(item.refreshToken, itemContext(item, 'refreshToken')),
   ]);
   if (refreshToken === undefined) return undefined;
   return {

@@ -74,6 +74,9 @@ describe('Class: DynamoAuthorizerTokenStore', () => {
     const stolen = (await raw(source))!;
     await seed(target, now, { accessToken: stolen.accessToken, refreshToken: stolen.refreshToken });
     await expect(store().getToken(target)).rejects.toThrow(UnreadableCiphertextError);
+    // Its attributes claiming the source's appid changes nothing: the context is the key it is read under.
+    await seed(target, now, { appId: source, accessToken: stolen.accessToken, refreshToken: stolen.refreshToken });
+    await expect(store().getToken(target)).rejects.toThrow(UnreadableCiphertextError);
     await seed(source, now, { accessToken: stolen.refreshToken, refreshToken: stolen.accessToken });
     await expect(store().getToken(source)).rejects.toThrow(UnreadableCiphertextError);
     await seed(source, now, { accessToken: stolen.accessToken, refreshToken: stolen.refreshToken });
