@@ -8,13 +8,20 @@ import { TEMPLATE_ROUTES, WEAPP_ROUTES } from '../functions/admin/weapp/contract
  * What the platform is made of, declared once: the CDK stack deploys these functions and
  * routes, and the local runtime serves the very same handlers on the very same paths.
  */
-export type TableAccess = 'RO' | 'RW';
+/** `none`: no grant on the table or its key at all (and no TABLE_NAME). */
+export type TableAccess = 'RO' | 'RW' | 'none';
 
 export interface FunctionDefinition {
   /** Handler module, relative to the repository root; it exports `handler`. */
   entry: string;
   description: string;
   table: TableAccess;
+  /**
+   * Reads or writes merchant tokens (authorizer access/refresh tokens, the component access
+   * token): holds the token key (GenerateDataKey/Decrypt) and gets TOKEN_KEY_ARN. Without it
+   * a function can read the table but not one token in it.
+   */
+  tokenKey?: boolean;
   /** Reads the component credentials (appsecret, message token, EncodingAESKey). */
   componentSecret: boolean;
   /** Calls WeChat's API, so in AWS it needs the fixed-IP egress WeChat whitelists. */
@@ -36,6 +43,7 @@ export const FUNCTIONS = {
     entry: 'functions/callback/component-events.ts',
     description: 'Authorization-event URL: verify, decrypt and route WeChat component pushes',
     table: 'RW',
+    tokenKey: true,
     componentSecret: true,
     // authorized/updateauthorized pushes exchange their code with api_query_auth.
     callsWeChat: true,
@@ -50,6 +58,7 @@ export const FUNCTIONS = {
     entry: 'functions/callback/authorize-redirect.ts',
     description: 'Authorization redirect target: exchange the auth_code and show the result',
     table: 'RW',
+    tokenKey: true,
     componentSecret: true,
     callsWeChat: true,
     timeoutSeconds: 20,
@@ -58,6 +67,7 @@ export const FUNCTIONS = {
     entry: 'functions/admin/authorizations.ts',
     description: 'Admin API: create authorization links (pre_auth_code), ask WeChat to push the ticket again',
     table: 'RW',
+    tokenKey: true,
     componentSecret: true,
     callsWeChat: true,
     timeoutSeconds: 15,
@@ -66,6 +76,7 @@ export const FUNCTIONS = {
     entry: 'functions/admin/weapp/handler.ts',
     description: 'Admin API: every console action for one mini program (info, domains, code, audit, release, codes)',
     table: 'RW',
+    tokenKey: true,
     componentSecret: true,
     callsWeChat: true,
     timeoutSeconds: 30,
@@ -74,6 +85,7 @@ export const FUNCTIONS = {
     entry: 'functions/admin/templates.ts',
     description: 'Admin API: the code template library',
     table: 'RW',
+    tokenKey: true,
     componentSecret: true,
     callsWeChat: true,
     timeoutSeconds: 15,
@@ -93,6 +105,7 @@ export const FUNCTIONS = {
     entry: 'functions/admin/releases.ts',
     description: 'Admin API: start, follow, approve, cancel and retry fleet releases',
     table: 'RW',
+    tokenKey: true,
     componentSecret: true,
     callsWeChat: true,
     timeoutSeconds: 60,
@@ -102,6 +115,7 @@ export const FUNCTIONS = {
     entry: 'functions/admin/registrations.ts',
     description: 'Admin API: fast registration of enterprise mini programs',
     table: 'RW',
+    tokenKey: true,
     componentSecret: true,
     callsWeChat: true,
     timeoutSeconds: 15,
@@ -119,6 +133,7 @@ export const FUNCTIONS = {
     entry: 'functions/pipeline/handler.ts',
     description: 'Release state machine task: one step for one app (domains, commit, audit, release)',
     table: 'RW',
+    tokenKey: true,
     componentSecret: true,
     callsWeChat: true,
     timeoutSeconds: 60,
@@ -127,7 +142,7 @@ export const FUNCTIONS = {
   openApi: {
     entry: 'functions/admin/openapi.ts',
     description: 'The admin API contract (OpenAPI 3.1)',
-    table: 'RO',
+    table: 'none',
     componentSecret: false,
     callsWeChat: false,
     timeoutSeconds: 5,
@@ -136,6 +151,7 @@ export const FUNCTIONS = {
     entry: 'functions/admin/authorizers.ts',
     description: 'Admin API: authorizer registry, token refresh and reconciliation with WeChat',
     table: 'RW',
+    tokenKey: true,
     componentSecret: true,
     callsWeChat: true,
     timeoutSeconds: 60,
@@ -152,6 +168,7 @@ export const FUNCTIONS = {
     entry: 'functions/scheduler/refresh-tokens.ts',
     description: 'Scheduled: keep the component and every authorizer access token fresh',
     table: 'RW',
+    tokenKey: true,
     componentSecret: true,
     callsWeChat: true,
     timeoutSeconds: 300,

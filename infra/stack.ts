@@ -12,6 +12,7 @@ import { PlatformTable } from './constructs/platform-table';
 import { FailedInvocationQueue, ScheduledInvocation } from './constructs/scheduled-invocation';
 import { PaymentStore } from './constructs/payment-store';
 import { ReleaseStateMachine } from './constructs/release-state-machine';
+import { TokenKey } from './constructs/token-key';
 import { WeappFunction } from './constructs/weapp-function';
 import { EGRESS_AZ_COUNT, WeChatEgress } from './constructs/wechat-egress';
 import { CONSOLE_DIST_DIR } from './console-location';
@@ -49,6 +50,7 @@ export interface WeappFleetStackProps extends StackProps {
 export class WeappFleetStack extends Stack {
   readonly table: PlatformTable;
   readonly componentSecret: ComponentSecret;
+  readonly tokenKey?: TokenKey;
   readonly admins: AdminUserPool;
   readonly api: PlatformApi;
   readonly functions: ReadonlyMap<string, WeappFunction>;
@@ -65,6 +67,8 @@ export class WeappFleetStack extends Stack {
     this.table = new PlatformTable(this, 'Platform', { schema: TABLE_SCHEMA });
     this.componentSecret = new ComponentSecret(this, 'Component');
     this.admins = new AdminUserPool(this, 'Admins');
+    const tokenKey = Object.values(functionDefs).some((def) => def.tokenKey) ? new TokenKey(this, 'TokenKey') : undefined;
+    this.tokenKey = tokenKey;
 
     const egress = Object.values(functionDefs).some((def) => def.callsWeChat) ? new WeChatEgress(this, 'WeChatEgress') : undefined;
     const network = egress && { vpc: egress.vpc, subnets: egress.subnets, securityGroup: egress.securityGroup };
@@ -90,7 +94,8 @@ export class WeappFleetStack extends Stack {
         // WeChat accepts calls only from whitelisted IPs; the others stay out of the VPC (no cold-start ENI, no NAT cost).
         network: def.callsWeChat ? network : undefined,
       });
-      fn.bindTable(this.table.table, def.table);
+      if (def.table !== 'none') fn.bindTable(this.table.table, def.table);
+      if (def.tokenKey) tokenKey?.grantTokenUse(fn);
       if (def.componentSecret) fn.grantComponentSecret(this.componentSecret.secret);
       if (def.callsWeChat) Tags.of(fn).add('weapp-fleet:calls-wechat', 'true');
       if (def.schedule && dlq) {

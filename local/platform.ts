@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { resetClients } from '../functions/lib/aws/clients';
 import { resetConfig } from '../functions/lib/config';
-import { resetPlatform } from '../functions/lib/platform';
+import { enableTokenKey, resetPlatform } from '../functions/lib/platform';
 import { resetComponentCredentials } from '../functions/lib/wechat/component-credentials';
 import { ensureTable, LOCAL_AWS_CREDENTIALS, startDynamoDbLocal, type LocalDynamoDb } from './dynamodb';
 import { LocalGateway, type GatewayOptions } from './gateway';
@@ -16,6 +16,8 @@ import { LocalStepFunctions } from './stepfunctions';
 import { startLocalS3 } from './s3';
 import { startLocalSecretsManager } from './secrets-manager';
 import { LOCAL_ACCOUNT } from './aws-json-server';
+import { ensureTokenKeyFile } from './token-key';
+import { configuredTokenKey } from '../functions/lib/crypto-at-rest/configured-key';
 
 const LOCAL_PAYMENT_BUCKET = 'weapp-fleet-payment';
 
@@ -188,8 +190,15 @@ function configureHandlers(settings: LocalSettings, dynamoDbEndpoint: string, we
     WECHAT_COMPONENT_SECRET: settings.component.appSecret,
     WECHAT_COMPONENT_TOKEN: settings.component.token,
     WECHAT_COMPONENT_AES_KEY: settings.component.aesKey,
+    // Tokens at rest are encrypted under this file's key where AWS would use a KMS key.
+    TOKEN_KEY_FILE: ensureTokenKeyFile(settings.dataDir),
   });
   delete process.env.COMPONENT_SECRET_ARN;
+  delete process.env.TOKEN_KEY_ARN;
+  // Every handler shares this one process (in AWS each function is its own, and only those
+  // with the manifest's tokenKey take the key): tests and tools may read tokens before the
+  // first token-using handler has loaded.
+  enableTokenKey(configuredTokenKey);
   resetConfig();
   resetClients();
   resetPlatform();

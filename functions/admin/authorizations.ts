@@ -1,7 +1,11 @@
 import { implement } from '../lib/http/api-route';
 import { serveRoutes } from '../lib/http/serve-routes';
-import { componentServices } from '../lib/platform';
+import { componentServices, enableTokenKey } from '../lib/platform';
 import { PLATFORM_ROUTES as R } from './contract';
+import { configuredTokenKey } from '../lib/crypto-at-rest/configured-key';
+
+// This function uses merchant tokens (manifest `tokenKey`), so it takes the token key.
+enableTokenKey(configuredTokenKey);
 
 /**
  * `POST /admin/authorizations`: a new pre_auth_code as PC and mobile authorization links.

@@ -2,8 +2,12 @@ import { config } from '../lib/config';
 import { NotFoundError } from '../lib/errors';
 import { implement } from '../lib/http/api-route';
 import { serveRoutes } from '../lib/http/serve-routes';
-import { componentServices, platformStores } from '../lib/platform';
+import { componentServices, enableTokenKey, platformStores } from '../lib/platform';
 import { PLATFORM_ROUTES as R } from './contract';
+import { configuredTokenKey } from '../lib/crypto-at-rest/configured-key';
+
+// This function uses merchant tokens (manifest `tokenKey`), so it takes the token key.
+enableTokenKey(configuredTokenKey);
 
 /** The authorizer registry's admin routes, in one function (they share the same dependencies). */
 export const handler = serveRoutes([

@@ -22,7 +22,7 @@ export const handler = serveRoutes([
   implement(R.getComponent, async () => {
     const appId = config().WECHAT_COMPONENT_APPID;
     const { tickets, componentTokens, refresher } = platformStores();
-    const [ticket, token, lastRun] = await Promise.all([tickets.get(appId), componentTokens.get(appId), refresher.get(appId)]);
+    const [ticket, token, lastRun] = await Promise.all([tickets.get(appId), componentTokens.getTimes(appId), refresher.get(appId)]);
     const now = Date.now();
     return {
       appId,

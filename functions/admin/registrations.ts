@@ -1,8 +1,12 @@
 import { NotFoundError } from '../lib/errors';
 import { implement } from '../lib/http/api-route';
 import { serveRoutes } from '../lib/http/serve-routes';
-import { componentServices, platformStores } from '../lib/platform';
+import { componentServices, enableTokenKey, platformStores } from '../lib/platform';
 import { REGISTRATION_ROUTES as R } from './registrations-contract';
+import { configuredTokenKey } from '../lib/crypto-at-rest/configured-key';
+
+// This function uses merchant tokens (manifest `tokenKey`), so it takes the token key.
+enableTokenKey(configuredTokenKey);
 
 /** `/admin/registrations…`: fast registration of enterprise mini programs (`fastregisterenterpriseweapp`). */
 export const handler = serveRoutes([

@@ -1,9 +1,13 @@
 import { implement } from '../lib/http/api-route';
 import { requireRole, serveRoutes } from '../lib/http/serve-routes';
 import { NotFoundError } from '../lib/errors';
-import { componentServices, platformStores } from '../lib/platform';
+import { componentServices, enableTokenKey, platformStores } from '../lib/platform';
 import { ReleaseService } from '../lib/release/release-service';
 import { RELEASE_ROUTES as R } from './releases-contract';
+import { configuredTokenKey } from '../lib/crypto-at-rest/configured-key';
+
+// This function uses merchant tokens (manifest `tokenKey`), so it takes the token key.
+enableTokenKey(configuredTokenKey);
 
 const service = async () => {
   const services = await componentServices();

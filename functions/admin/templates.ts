@@ -1,7 +1,11 @@
 import { implement } from '../lib/http/api-route';
 import { serveRoutes } from '../lib/http/serve-routes';
-import { componentServices } from '../lib/platform';
+import { componentServices, enableTokenKey } from '../lib/platform';
 import { TEMPLATE_ROUTES as R } from './weapp/contract';
+import { configuredTokenKey } from '../lib/crypto-at-rest/configured-key';
+
+// This function uses merchant tokens (manifest `tokenKey`), so it takes the token key.
+enableTokenKey(configuredTokenKey);
 
 const templates = async () => (await componentServices()).templates;
 const TEMPLATE_TYPE = { normal: 0, standard: 1 } as const;

@@ -6,9 +6,13 @@ import { BadRequestError } from '../lib/errors';
 import { htmlErrorHandler, page } from '../lib/http/html';
 import type { HttpResponse } from '../lib/http/responses';
 import { observeHttpInvocation } from '../lib/observability/invocation';
-import { componentServices } from '../lib/platform';
+import { componentServices, enableTokenKey } from '../lib/platform';
 import { WeChatApiError } from '../lib/wechat/errors';
 import { ERR } from '../lib/wechat/errcodes';
+import { configuredTokenKey } from '../lib/crypto-at-rest/configured-key';
+
+// This function uses merchant tokens (manifest `tokenKey`), so it takes the token key.
+enableTokenKey(configuredTokenKey);
 
 /**
  * WeChat documents no format for the authorization code; every one it issues reads

@@ -4,9 +4,13 @@ import { httpErrorHandler } from '../lib/http/error-handler';
 import { text, type HttpResponse } from '../lib/http/responses';
 import { observeHttpInvocation } from '../lib/observability/invocation';
 import { countPushRejections } from '../lib/observability/push-signals';
-import { componentServices, platformStores, pushCrypto } from '../lib/platform';
+import { componentServices, enableTokenKey, platformStores, pushCrypto } from '../lib/platform';
 import { openPush } from '../lib/wechat/push';
 import { routeComponentPush } from './component/router';
+import { configuredTokenKey } from '../lib/crypto-at-rest/configured-key';
+
+// This function uses merchant tokens (manifest `tokenKey`), so it takes the token key.
+enableTokenKey(configuredTokenKey);
 
 /** `POST /wechat/component/events`: WeChat's authorization-event URL. Answers `success` once handled. */
 export const handler = middy<APIGatewayProxyEventV2, HttpResponse>()

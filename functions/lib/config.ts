@@ -48,6 +48,13 @@ const EnvSchema = z.object({
   PAYMENT_KMS_KEY_ID: z.string().min(1).optional(),
   /** Payment secrets are named `<prefix><appId>`, one per authorizer. */
   PAYMENT_SECRET_PREFIX: z.string().default(DEFAULT_PAYMENT_SECRET_PREFIX),
+  /**
+   * The key merchant tokens are encrypted under (crypto-at-rest/): a KMS key in AWS, set only
+   * on the functions that read or write tokens (and granted to them alone) …
+   */
+  TOKEN_KEY_ARN: z.string().startsWith('arn:').optional(),
+  /** … or, where there is no KMS (the local platform), a file holding a 256-bit key. */
+  TOKEN_KEY_FILE: z.string().min(1).optional(),
   S3_ENDPOINT: z.url().optional(),
   /** Releases with more targets than this read their target list from S3 (Distributed Map). */
   RELEASE_INLINE_TARGETS_MAX: z.coerce.number().int().positive().default(2000),

@@ -30,7 +30,7 @@ export async function checkHealth(stores: Stores, componentAppId: string, now = 
   const env = config();
   const [ticket, token, run, reauth, running] = await Promise.all([
     stores.tickets.get(componentAppId),
-    stores.componentTokens.get(componentAppId),
+    stores.componentTokens.getTimes(componentAppId),
     stores.refresher.get(componentAppId),
     stores.authorizers.countByStatus(componentAppId, 'reauthorization_required'),
     stores.releases.running(),

@@ -1,6 +1,8 @@
 import { dynamoClient, dynamoDocumentClient } from './aws/clients';
 import { AuthorizationService } from './authorization/authorization-service';
 import { config } from './config';
+import { AttributeCipher } from './crypto-at-rest/attribute-cipher';
+import type { DataKeyProvider } from './crypto-at-rest/data-keys';
 import { ConfigurationError } from './errors';
 import { idempotencyPersistence } from './idempotency';
 import { countAuditOutcome } from './observability/release-signals';
@@ -61,6 +63,8 @@ export interface ComponentServices {
 }
 
 let stores: Stores | undefined;
+let cipher: AttributeCipher | undefined;
+let tokenKeySource: (() => DataKeyProvider) | undefined;
 let wechat: WeChatClient | undefined;
 let messageCrypto: { credentials: ComponentCredentials; crypto: WeChatMessageCrypto } | undefined;
 let services: { credentials: ComponentCredentials; services: ComponentServices } | undefined;
@@ -70,12 +74,13 @@ export function platformStores(): Stores {
     const db = dynamoDocumentClient();
     const { TABLE_NAME } = config();
     const lease = new RefreshLease(db, TABLE_NAME);
+    const tokens = tokenCipher();
     stores = {
       tickets: new DynamoVerifyTicketStore(db, TABLE_NAME),
-      componentTokens: new DynamoComponentTokenStore(db, TABLE_NAME, lease),
+      componentTokens: new DynamoComponentTokenStore(db, TABLE_NAME, lease, tokens),
       authorizers: new DynamoAuthorizerProfileStore(db, TABLE_NAME),
-      authorizerTokens: new DynamoAuthorizerTokenStore(db, TABLE_NAME, lease),
-      authorizerStatus: new DynamoAuthorizerStatusStore(db, TABLE_NAME),
+      authorizerTokens: new DynamoAuthorizerTokenStore(db, TABLE_NAME, lease, tokens),
+      authorizerStatus: new DynamoAuthorizerStatusStore(db, TABLE_NAME, tokens),
       refresher: new DynamoRefresherStatusStore(db, TABLE_NAME),
       audits: new DynamoAuditStore(db, TABLE_NAME, countAuditOutcome),
       quotas: new DynamoQuotaStore(db, TABLE_NAME),
@@ -86,6 +91,30 @@ export function platformStores(): Stores {
     };
   }
   return stores;
+}
+
+/**
+ * Called once at load by the handlers of the functions that use merchant tokens (manifest
+ * `tokenKey`, test/infra/token-key-reach.test.ts) with `configuredTokenKey`: the others
+ * neither bundle the KMS client nor can open a token.
+ */
+export function enableTokenKey(source: () => DataKeyProvider): void {
+  tokenKeySource = source;
+}
+
+/**
+ * Encrypts and decrypts tokens at rest, its data key cached for the life of the process. The
+ * key is looked up on first use, so a function that never touches a token needs none.
+ */
+export function tokenCipher(): AttributeCipher {
+  if (!cipher) {
+    let key: DataKeyProvider | undefined;
+    cipher = new AttributeCipher(() => {
+      if (!tokenKeySource) throw new ConfigurationError('this function does not hold the token key (manifest tokenKey): it may not read or write merchant tokens');
+      return (key ??= tokenKeySource());
+    });
+  }
+  return cipher;
 }
 
 export function wechatClient(): WeChatClient {
@@ -148,6 +177,7 @@ export function requirePublicBaseUrl(): string {
 /** For tests and the local runtime after the environment changed. */
 export function resetPlatform(): void {
   stores = undefined;
+  cipher = undefined;
   wechat = undefined;
   messageCrypto = undefined;
   services = undefined;

@@ -1,8 +1,12 @@
 import type { Context } from 'aws-lambda';
 import { observeInvocation } from '../lib/observability/invocation';
-import { componentServices, platformStores } from '../lib/platform';
+import { componentServices, enableTokenKey, platformStores } from '../lib/platform';
 import { classify } from '../lib/release/step-errors';
 import { STEPS, type StepInput } from '../lib/release/steps';
+import { configuredTokenKey } from '../lib/crypto-at-rest/configured-key';
+
+// This function uses merchant tokens (manifest `tokenKey`), so it takes the token key.
+enableTokenKey(configuredTokenKey);
 
 /**
  * The release state machine's Lambda task: one entry, dispatching on `step`, so every step

@@ -5,10 +5,14 @@ import { logger } from '../lib/logger';
 import { METRIC } from '../lib/observability/metric-names';
 import { addCount, addGauge } from '../lib/observability/metrics';
 import { observeInvocation } from '../lib/observability/invocation';
-import { componentServices, platformStores, type Stores } from '../lib/platform';
+import { componentServices, enableTokenKey, platformStores, type Stores } from '../lib/platform';
 import type { RefresherRun } from '../lib/store/refresher-status-store';
 import { AUTHORIZER_REFRESH_AHEAD_MS } from '../lib/tokens/authorizer-access-token';
 import { REFRESH_AHEAD_MS, TICKET_LIFETIME_MS } from '../lib/tokens/component-access-token';
+import { configuredTokenKey } from '../lib/crypto-at-rest/configured-key';
+
+// This function uses merchant tokens (manifest `tokenKey`), so it takes the token key.
+enableTokenKey(configuredTokenKey);
 
 export type RefreshSummary = RefresherRun;
 
@@ -101,7 +105,7 @@ async function recordSignals(
   addCount(METRIC.authorizerRefreshFailed, run.authorizers.failed);
   try {
     const [componentTokenExpiresAt, reauthorizationRequired, running] = await Promise.all([
-      known.componentTokenExpiresAt ?? stores.componentTokens.get(componentAppId).then((token) => token?.expiresAt),
+      known.componentTokenExpiresAt ?? stores.componentTokens.getTimes(componentAppId).then((token) => token?.expiresAt),
       stores.authorizers.countByStatus(componentAppId, 'reauthorization_required'),
       stores.releases.running(),
     ]);

@@ -121,7 +121,7 @@ export class WeappFunction extends NodejsFunction {
   }
 
   /** Grants read (RO) or read/write (RW) on the table and its key, and tells the handler its name. */
-  bindTable(table: ITableV2, access: TableAccess): void {
+  bindTable(table: ITableV2, access: Exclude<TableAccess, 'none'>): void {
     if (access === 'RW') table.grantReadWriteData(this);
     else table.grantReadData(this);
     this.addEnvironment('TABLE_NAME', table.tableName);

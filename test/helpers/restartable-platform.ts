@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { generateCredentials } from '../../local/settings';
 import { WeChatSimulator } from '../../local/wechat-sim/server';
 import { startTestPlatform, type TestPlatform } from './platform';
@@ -11,6 +14,8 @@ export function restartablePlatform(name: string) {
   const g = generateCredentials();
   const component = { appId: g.componentAppId, appSecret: g.componentSecret, token: g.componentToken, aesKey: g.componentAesKey };
   const tableName = `${name}-${Date.now()}`;
+  // Kept across restarts like .local/: the token key in it is what the stored tokens are encrypted under.
+  const dataDir = mkdtempSync(path.join(tmpdir(), `weapp-fleet-${name}-`));
   const state: { sim?: WeChatSimulator; platform?: TestPlatform } = {};
 
   beforeAll(async () => {
@@ -29,7 +34,7 @@ export function restartablePlatform(name: string) {
     /** Stops the running platform, if any (the process dies), and starts a new one on the same table. */
     async restart(): Promise<TestPlatform> {
       await state.platform?.stop();
-      const platform = await startTestPlatform({ settings: { externalWeChatBase: state.sim!.url, component, tableName, adminToken: g.adminToken }, stepFunctionsTimeScale: 0.0001 });
+      const platform = await startTestPlatform({ settings: { externalWeChatBase: state.sim!.url, component, tableName, adminToken: g.adminToken, dataDir }, stepFunctionsTimeScale: 0.0001 });
       state.sim!.setComponentEventsUrl(`${platform.gatewayUrl}/wechat/component/events`);
       state.sim!.setAuthorizerEventsUrl(`${platform.gatewayUrl}/wechat/authorizers/$APPID$/events`);
       state.platform = platform;

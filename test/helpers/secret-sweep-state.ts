@@ -53,7 +53,7 @@ class SecretSweep {
     }
     for (const platform of this.platforms) {
       addComponent(platform.component);
-      secrets.push(...paymentSecrets(platform.dataDir));
+      secrets.push(...paymentSecrets(platform.dataDir), ...tokenKey(platform.dataDir));
     }
     return secrets;
   }
@@ -67,6 +67,20 @@ class SecretSweep {
     this.captured = [];
     this.capturedChars = 0;
   }
+}
+
+/** The local token key (local/token-key.ts), as the file holds it (base64) and as hex. */
+function tokenKey(dataDir: string): Secret[] {
+  let encoded: string;
+  try {
+    encoded = readFileSync(path.join(dataDir, 'token-key'), 'utf8').trim();
+  } catch {
+    return [];
+  }
+  return [
+    { kind: 'token key', value: encoded },
+    { kind: 'token key', value: Buffer.from(encoded, 'base64').toString('hex') },
+  ];
 }
 
 /** Keys and P12 passwords stored in the local Secrets Manager: whatever went there is secret. */

@@ -2,6 +2,7 @@ import { CfnElement, type Stack } from 'aws-cdk-lib';
 import type { Template } from 'aws-cdk-lib/assertions';
 import { VPC_ACCESS_EXTRA_ACTIONS, VPC_ACCESS_MANAGED_POLICY } from '../../infra/constructs/weapp-function';
 import { DEFAULT_PAYMENT_SECRET_PREFIX } from '../../functions/lib/config';
+import { DATA_KEY_PURPOSE } from '../../functions/lib/crypto-at-rest/data-keys';
 import { constructIdOf, FUNCTIONS, type FunctionDefinition } from '../../infra/manifest';
 import { actionsOf, functionOf, functionRole, only, refId, type RolePolicies, render, resources, resourcesOf, rolePolicies, type Statement, synthStack } from './stack-template';
 
@@ -84,6 +85,7 @@ describe('least privilege', () => {
     const owner = owners.get(/^<([A-Za-z0-9]+)/.exec(resource)?.[1] ?? '') ?? '';
     if (owner === 'Platform') return actionsOf(statement).some((a) => TABLE_WRITES.has(a)) ? 'table:RW' : 'table:RO';
     if (owner === 'Component') return 'componentSecret';
+    if (owner === 'TokenKey') return 'tokenKey';
     if (owner === 'Payment' || resource.includes(`:secret:${DEFAULT_PAYMENT_SECRET_PREFIX}`)) return 'paymentStore';
     if (owner === `${functionId}FunctionLogs`) return 'ownLogs';
     if (owner === `${functionId}FailedInvocations`) return 'deadLetterQueue';
@@ -109,7 +111,9 @@ describe('least privilege', () => {
   }
 
   it.each(DEFINITIONS)('%s: gets exactly what its manifest entry says', (name, def) => {
-    const expected = new Set(['ownLogs', 'tracing', `table:${def.table}`]);
+    const expected = new Set(['ownLogs', 'tracing']);
+    if (def.table !== 'none') expected.add(`table:${def.table}`);
+    if (def.tokenKey) expected.add('tokenKey');
     if (def.componentSecret) expected.add('componentSecret');
     if (def.paymentStore) expected.add('paymentStore');
     if (def.startsReleases) expected.add('startsReleases');
@@ -148,6 +152,29 @@ describe('least privilege', () => {
         ...['kms:Encrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Decrypt'].map((a) => `${a} on ${key}`),
       ].sort(),
     );
+  });
+
+  it.each(DEFINITIONS)('%s: the token key only if it uses tokens, exactly GenerateDataKey and Decrypt, only for tokens at rest', (_name, def) => {
+    const [keyId] = resources(template, 'AWS::KMS::Key').find(([id]) => owners.get(id) === 'TokenKey')!;
+    const statements = functionRole(template, functionOf(template, def)[1]).statements.filter((s) => s.Effect === 'Allow' && resourcesOf(s).map(render).includes(`<${keyId}.Arn>`));
+    if (!def.tokenKey) {
+      expect(statements).toEqual([]);
+      return;
+    }
+    expect(statements.map((s) => ({ actions: actionsOf(s).sort(), resources: resourcesOf(s).map(render), condition: s.Condition }))).toEqual([
+      { actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [`<${keyId}.Arn>`], condition: { StringEquals: { 'kms:EncryptionContext:purpose': DATA_KEY_PURPOSE } } },
+    ]);
+  });
+
+  it('grants the token key to the functions that use tokens and to no other role of the stack', () => {
+    const [keyId] = resources(template, 'AWS::KMS::Key').find(([id]) => owners.get(id) === 'TokenKey')!;
+    const holders = resources(template, 'AWS::IAM::Role')
+      .filter(([roleId]) => rolePolicies(template, roleId).statements.some((s) => resourcesOf(s).map(render).includes(`<${keyId}.Arn>`)))
+      .map(([roleId]) => roleId);
+    const tokenFunctions = DEFINITIONS.filter(([, def]) => def.tokenKey).map(([, def]) => refId((functionOf(template, def)[1].Properties as { Role: unknown }).Role));
+    expect(holders.sort()).toEqual(tokenFunctions.sort());
+    // The callbacks that only record pushes, the payment settings, the status page and the OpenAPI document are not among them.
+    expect(DEFINITIONS.filter(([, def]) => !def.tokenKey).map(([name]) => name).sort()).toEqual(['adminComponent', 'adminPayment', 'authorizerEvents', 'openApi']);
   });
 
   it('the release state machine reads only target-list objects under releases/, nothing else in S3', () => {

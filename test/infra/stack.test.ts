@@ -82,7 +82,7 @@ describe('WeappFleetStack', () => {
         TracingConfig: { Mode: 'Active' },
         Environment: {
           Variables: {
-            TABLE_NAME: { Ref: tableId },
+            ...(def.table === 'none' ? {} : { TABLE_NAME: { Ref: tableId } }),
             WECHAT_COMPONENT_APPID: APP_ID,
             WECHAT_API_BASE: 'https://api.weixin.qq.com',
             POWERTOOLS_SERVICE_NAME: 'weapp-fleet',
@@ -93,6 +93,7 @@ describe('WeappFleetStack', () => {
       });
       const variables = (fn.Properties?.Environment as { Variables: Record<string, unknown> }).Variables;
       expect('COMPONENT_SECRET_ARN' in variables).toBe(def.componentSecret);
+      expect('TOKEN_KEY_ARN' in variables).toBe(Boolean(def.tokenKey));
     });
 
     it.each(DEFINITIONS)('%s: logs to its own log group with a retention', (_name, def) => {
@@ -106,12 +107,18 @@ describe('WeappFleetStack', () => {
   });
 
   describe('IAM', () => {
-    it.each(DEFINITIONS)('%s: table writes only with RW access', (_name, def) => {
+    it.each(DEFINITIONS)('%s: table reads unless its access is none, writes only with RW access', (_name, def) => {
       const actions = allowedActions(template, functionOf(template, def)[1]);
-      expect(actions).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query']));
+      for (const read of ['dynamodb:GetItem', 'dynamodb:Query']) expect(actions.includes(read)).toBe(def.table !== 'none');
       for (const write of ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem']) {
         expect(actions.includes(write)).toBe(def.table === 'RW');
       }
+    });
+
+    it('openApi has no grant on the table or its key, and no TABLE_NAME', () => {
+      const [, fn] = functionOf(template, FUNCTIONS.openApi);
+      expect(allowedActions(template, fn).filter((a) => /^(dynamodb|kms):/.test(a))).toEqual([]);
+      expect((fn.Properties?.Environment as { Variables: Record<string, unknown> }).Variables).not.toHaveProperty('TABLE_NAME');
     });
 
     it.each(DEFINITIONS)('%s: secret access only with componentSecret or paymentStore', (_name, def) => {

@@ -1,3 +1,4 @@
+import { platformStores } from '../../functions/lib/platform';
 import { SeededRandom } from '../../local/wechat-sim/seeded-random';
 import { startTestPlatform, type TestPlatform } from '../helpers/platform';
 
@@ -41,10 +42,14 @@ describe('token refresher with 20% WeChat faults', () => {
   }, 60_000);
   afterAll(() => platform.stop());
 
-  const storedTokens = async () =>
-    ((await platform.scanTable()) as Json[])
+  /** Every authorizer token item, decrypted by the store as the platform reads it. */
+  const storedTokens = async () => {
+    const appIds = ((await platform.scanTable()) as Json[])
       .filter((item) => item.sk?.S === 'TOKEN' && String(item.pk?.S).startsWith('AUTHORIZER#'))
-      .map((item) => ({ appId: String(item.pk.S).slice('AUTHORIZER#'.length), accessToken: item.accessToken?.S as string | undefined, refreshToken: item.refreshToken?.S as string }));
+      .map((item) => String(item.pk.S).slice('AUTHORIZER#'.length));
+    const tokens = await Promise.all(appIds.map((appId) => platformStores().authorizerTokens.getToken(appId)));
+    return tokens.map((token, i) => ({ appId: appIds[i]!, accessToken: token?.accessToken, refreshToken: token?.refreshToken as string }));
+  };
 
   it(`keeps every token valid over ${RUNS} runs and loses no refresh token`, async () => {
     const summaries: Json[] = [];

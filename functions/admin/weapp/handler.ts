@@ -1,9 +1,13 @@
 import { implement } from '../../lib/http/api-route';
 import { serveRoutes } from '../../lib/http/serve-routes';
-import { componentServices, platformStores } from '../../lib/platform';
+import { componentServices, enableTokenKey, platformStores } from '../../lib/platform';
 import { fromWeChatDomains, toWeChatDomains } from '../../lib/weapp/domains';
 import { fromWeChatPrivacy, toWeChatPrivacy } from '../../lib/weapp/privacy';
 import { WEAPP_ROUTES as R } from './contract';
+import { configuredTokenKey } from '../../lib/crypto-at-rest/configured-key';
+
+// This function uses merchant tokens (manifest `tokenKey`), so it takes the token key.
+enableTokenKey(configuredTokenKey);
 
 const services = () => componentServices();
 const mp = async () => (await services()).miniPrograms;

@@ -2,7 +2,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, paginateQuery, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { decodeCursor, encodeCursor } from './cursor';
 import { toHistoryEntry, type HistoryEntry } from './authorizer-history';
-import { toToken } from './authorizer-token-store';
+import { tokenTimes } from './authorizer-token-store';
 import { keys, SK } from './keys';
 
 export const AUTHORIZER_STATUSES = ['authorized', 'unauthorized', 'reauthorization_required'] as const;
@@ -119,7 +119,8 @@ export class DynamoAuthorizerProfileStore implements AuthorizerProfileStore {
     for await (const page of pages) items.push(...(page.Items ?? []));
     const profileItem = items.find((i) => i.sk === SK.authorizerProfile);
     if (!profileItem) return undefined;
-    const token = toToken(items.find((i) => i.sk === SK.authorizerToken));
+    const tokenItem = items.find((i) => i.sk === SK.authorizerToken);
+    const token = tokenItem && tokenTimes(tokenItem);
     return {
       profile: toProfile(profileItem),
       token: token && token.expiresAt > 0 ? { expiresAt: new Date(token.expiresAt).toISOString(), ...(token.refreshedAt ? { refreshedAt: new Date(token.refreshedAt).toISOString() } : {}) } : null,

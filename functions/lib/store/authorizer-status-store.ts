@@ -1,4 +1,5 @@
 import { TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { AttributeCipher } from '../crypto-at-rest/attribute-cipher';
 import { historyPut, type HistoryEntry, type HistoryEvent } from './authorizer-history';
 import { statusUpdate, type AuthorizerStatus } from './authorizer-profile-store';
 import { tokenItem } from './authorizer-token-store';
@@ -39,12 +40,14 @@ export class DynamoAuthorizerStatusStore implements AuthorizerStatusStore {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
+    /** Seals the tokens of the token item it writes (see authorizer-token-store.ts). */
+    private readonly cipher: AttributeCipher,
   ) {}
 
   async recordAuthorization(input: Parameters<AuthorizerStatusStore['recordAuthorization']>[0]): Promise<void> {
     const at = new Date(input.now).toISOString();
     await this.transact([
-      { Put: tokenItem.put(this.tableName, { appId: input.appId, componentAppId: input.componentAppId, accessToken: input.accessToken, refreshToken: input.refreshToken, expiresAt: input.expiresAt, refreshedAt: input.now }) },
+      { Put: await tokenItem.put(this.tableName, this.cipher, { appId: input.appId, componentAppId: input.componentAppId, accessToken: input.accessToken, refreshToken: input.refreshToken, expiresAt: input.expiresAt, refreshedAt: input.now }) },
       { Update: this.status(input.appId, input.componentAppId, 'authorized', at, { funcInfo: input.funcInfo, authorized: true }) },
       { Put: historyPut(this.tableName, input.appId, { at, event: input.event, source: input.source, funcInfo: input.funcInfo }) },
     ]);
@@ -71,7 +74,7 @@ export class DynamoAuthorizerStatusStore implements AuthorizerStatusStore {
   async replaceRefreshToken({ appId, componentAppId, refreshToken, event, source, countsAsAuthorization, now }: Parameters<AuthorizerStatusStore['replaceRefreshToken']>[0]): Promise<void> {
     const at = new Date(now).toISOString();
     await this.transact([
-      { Put: tokenItem.put(this.tableName, { appId, componentAppId, refreshToken, expiresAt: 0 }) },
+      { Put: await tokenItem.put(this.tableName, this.cipher, { appId, componentAppId, refreshToken, expiresAt: 0 }) },
       { Update: this.status(appId, componentAppId, 'authorized', at, { authorized: countsAsAuthorization }) },
       { Put: historyPut(this.tableName, appId, { at, event, source }) },
     ]);

@@ -1,5 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, paginateQuery, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { AttributeCipher } from '../crypto-at-rest/attribute-cipher';
 import { keys } from './keys';
 import type { RefreshLease } from './refresh-lease';
 
@@ -30,21 +31,28 @@ export interface AuthorizerTokenStore {
   tokensExpiringBefore(componentAppId: string, before: number): Promise<StoredAuthorizerToken[]>;
 }
 
+/**
+ * The access and refresh tokens are stored encrypted (crypto-at-rest/attribute-cipher.ts),
+ * each bound to its item and attribute; this store is the one place that seals and opens
+ * them. Items written before encryption hold plain strings: they are read as they are and
+ * rewritten encrypted by their next refresh.
+ */
 export class DynamoAuthorizerTokenStore implements AuthorizerTokenStore {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
     private readonly lease: RefreshLease,
+    private readonly cipher: AttributeCipher,
   ) {}
 
   async getToken(appId: string): Promise<StoredAuthorizerToken | undefined> {
     const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: keys.authorizerToken(appId), ConsistentRead: true }));
-    return toToken(Item);
+    return openToken(this.cipher, Item);
   }
 
   async acquireTokenLease(appId: string, leaseMs: number, now: number): Promise<{ current: StoredAuthorizerToken | undefined } | undefined> {
     const item = await this.lease.acquire(keys.authorizerToken(appId), leaseMs, now, { mustExist: true });
-    return item ? { current: toToken(item) } : undefined;
+    return item ? { current: await openToken(this.cipher, item) } : undefined;
   }
 
   /**
@@ -54,8 +62,7 @@ export class DynamoAuthorizerTokenStore implements AuthorizerTokenStore {
    */
   async completeTokenRefresh(token: { appId: string; componentAppId: string; accessToken: string; refreshToken: string; expiresAt: number; refreshedAt: number }): Promise<boolean> {
     const values = {
-      accessToken: token.accessToken,
-      refreshToken: token.refreshToken,
+      ...(await sealTokens(this.cipher, token.appId, token)),
       expiresAt: token.expiresAt,
       refreshedAt: token.refreshedAt,
       ...keys.tokenExpiryIndex(token.componentAppId, token.expiresAt, token.appId),
@@ -81,16 +88,24 @@ export class DynamoAuthorizerTokenStore implements AuthorizerTokenStore {
     return this.lease.release(keys.authorizerToken(appId));
   }
 
-  /** The refresh token stays. */
+  /**
+   * The refresh token stays. Ciphertexts of the same token differ (random IV), so the stored
+   * value is read, opened and compared here, and the write is conditioned on the very bytes
+   * read: a token written meanwhile is never expired.
+   */
   async expireAccessTokenIfCurrent(appId: string, staleToken: string): Promise<void> {
+    const key = keys.authorizerToken(appId);
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true, ProjectionExpression: 'accessToken' }));
+    const stored: unknown = Item?.accessToken;
+    if (stored === undefined || (await this.cipher.open(stored, tokenContext(appId, 'accessToken'))) !== staleToken) return;
     try {
       await this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
-          Key: keys.authorizerToken(appId),
+          Key: key,
           UpdateExpression: 'SET expiresAt = :zero',
-          ConditionExpression: 'accessToken = :stale',
-          ExpressionAttributeValues: { ':stale': staleToken, ':zero': 0 },
+          ConditionExpression: 'accessToken = :stored',
+          ExpressionAttributeValues: { ':stored': stored, ':zero': 0 },
         }),
       );
     } catch (error) {
@@ -108,7 +123,7 @@ export class DynamoAuthorizerTokenStore implements AuthorizerTokenStore {
     );
     for await (const page of pages) {
       for (const item of page.Items ?? []) {
-        const token = toToken(item);
+        const token = await openToken(this.cipher, item);
         if (token) due.push(token);
       }
     }
@@ -121,11 +136,20 @@ export class DynamoAuthorizerTokenStore implements AuthorizerTokenStore {
  * authorizer-status-store.ts), as transaction items.
  */
 export const tokenItem = {
-  /** A whole token item, replacing any previous one (and its lease), in the expiry index. */
-  put: (tableName: string, token: StoredAuthorizerToken) => ({
-    TableName: tableName,
-    Item: { ...keys.authorizerToken(token.appId), ...keys.tokenExpiryIndex(token.componentAppId, token.expiresAt, token.appId), type: 'AuthorizerToken', ...token },
-  }),
+  /** A whole token item, its tokens encrypted, replacing any previous one (and its lease), in the expiry index. */
+  put: async (tableName: string, cipher: AttributeCipher, token: StoredAuthorizerToken) => {
+    const { accessToken: _plainAccess, refreshToken: _plainRefresh, ...rest } = token;
+    return {
+      TableName: tableName,
+      Item: {
+        ...keys.authorizerToken(token.appId),
+        ...keys.tokenExpiryIndex(token.componentAppId, token.expiresAt, token.appId),
+        type: 'AuthorizerToken',
+        ...rest,
+        ...(await sealTokens(cipher, token.appId, token)),
+      },
+    };
+  },
   delete: (tableName: string, appId: string) => ({ TableName: tableName, Key: keys.authorizerToken(appId) }),
   /** The refresh token is dead: keeps it, but stops every refresh until a new authorization replaces the item. */
   markDead: (tableName: string, appId: string) => ({
@@ -138,15 +162,47 @@ export const tokenItem = {
   }),
 };
 
-export function toToken(item: Record<string, unknown> | undefined): StoredAuthorizerToken | undefined {
-  if (!item || typeof item.refreshToken !== 'string') return undefined;
+type TokenAttribute = 'accessToken' | 'refreshToken';
+
+/** What each ciphertext is bound to: the token item's key and the attribute's name. */
+function tokenContext(appId: string, attribute: TokenAttribute) {
+  return itemContext(keys.authorizerToken(appId), attribute);
+}
+
+/** From the key the item was read under, never from its attributes, which a writer could change along with the ciphertext. */
+function itemContext(key: { pk?: unknown; sk?: unknown }, attribute: TokenAttribute) {
+  return { pk: String(key.pk), sk: String(key.sk), attribute };
+}
+
+async function sealTokens<T extends { accessToken?: string; refreshToken: string }>(cipher: AttributeCipher, appId: string, token: T) {
   return {
-    appId: String(item.appId),
+    ...(token.accessToken !== undefined ? { accessToken: await cipher.seal(token.accessToken, tokenContext(appId, 'accessToken')) } : {}),
+    refreshToken: await cipher.seal(token.refreshToken, tokenContext(appId, 'refreshToken')),
+  };
+}
+
+async function openToken(cipher: AttributeCipher, item: Record<string, unknown> | undefined): Promise<StoredAuthorizerToken | undefined> {
+  if (!item || item.refreshToken === undefined) return undefined;
+  const appId = String(item.appId);
+  const [accessToken, refreshToken] = await Promise.all([
+    item.accessToken === undefined ? undefined : cipher.open(item.accessToken, itemContext(item, 'accessToken')),
+    cipher.open(item.refreshToken, itemContext(item, 'refreshToken')),
+  ]);
+  if (refreshToken === undefined) return undefined;
+  return {
+    appId,
     componentAppId: String(item.componentAppId),
-    ...(typeof item.accessToken === 'string' ? { accessToken: item.accessToken } : {}),
-    refreshToken: item.refreshToken,
+    ...(accessToken !== undefined ? { accessToken } : {}),
+    refreshToken,
+    ...tokenTimes(item),
+    ...(item.reauthorizationRequired === true ? { reauthorizationRequired: true } : {}),
+  };
+}
+
+/** A token item's times, read without opening its tokens: what the registry shows. */
+export function tokenTimes(item: Record<string, unknown>): { expiresAt: number; refreshedAt?: number } {
+  return {
     expiresAt: Number(item.expiresAt ?? 0),
     ...(item.refreshedAt !== undefined ? { refreshedAt: Number(item.refreshedAt) } : {}),
-    ...(item.reauthorizationRequired === true ? { reauthorizationRequired: true } : {}),
   };
 }

@@ -1,5 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { AttributeCipher } from '../crypto-at-rest/attribute-cipher';
 import { keys } from './keys';
 import type { RefreshLease } from './refresh-lease';
 
@@ -13,6 +14,8 @@ export interface StoredComponentToken {
 /** The shared `component_access_token` of one component appid, refreshed under a lease. */
 export interface ComponentTokenStore {
   get(componentAppId: string): Promise<StoredComponentToken | undefined>;
+  /** The token's times without the token: what status pages and metrics need, no decryption. */
+  getTimes(componentAppId: string): Promise<Omit<StoredComponentToken, 'token'> | undefined>;
   /** The token as stored when the lease was taken, or undefined when another instance holds it. */
   acquireLease(componentAppId: string, leaseMs: number, now: number): Promise<{ current: StoredComponentToken | undefined } | undefined>;
   /** Stores a new token and releases the lease in one write; false if the lease was lost meanwhile. */
@@ -22,55 +25,93 @@ export interface ComponentTokenStore {
   expireIfCurrent(componentAppId: string, staleToken: string): Promise<void>;
 }
 
+/**
+ * The token is stored encrypted, bound to its item (crypto-at-rest/attribute-cipher.ts): with
+ * it anyone could read every merchant's refresh token from WeChat. A token stored before
+ * encryption is a string, read as it is until the next refresh replaces it.
+ */
 export class DynamoComponentTokenStore implements ComponentTokenStore {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
     private readonly lease: RefreshLease,
+    private readonly cipher: AttributeCipher,
   ) {}
 
   async get(componentAppId: string): Promise<StoredComponentToken | undefined> {
     const { Item } = await this.db.send(
       new GetCommand({ TableName: this.tableName, Key: keys.componentToken(componentAppId), ConsistentRead: true }),
     );
-    return toToken(Item);
+    return this.open(componentAppId, Item);
+  }
+
+  async getTimes(componentAppId: string): Promise<Omit<StoredComponentToken, 'token'> | undefined> {
+    const { Item } = await this.db.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: keys.componentToken(componentAppId),
+        ConsistentRead: true,
+        ProjectionExpression: '#token, expiresAt, obtainedAt',
+        ExpressionAttributeNames: { '#token': 'token' },
+      }),
+    );
+    // A lease taken before the first token leaves an item without one.
+    if (!Item || Item.token === undefined) return undefined;
+    return { expiresAt: Number(Item.expiresAt), obtainedAt: Number(Item.obtainedAt) };
   }
 
   /** Takes the refresh lease; the token as stored at that moment, or undefined when another instance holds it. */
   async acquireLease(componentAppId: string, leaseMs: number, now: number): Promise<{ current: StoredComponentToken | undefined } | undefined> {
     const item = await this.lease.acquire(keys.componentToken(componentAppId), leaseMs, now);
-    return item ? { current: toToken(item) } : undefined;
+    return item ? { current: await this.open(componentAppId, item) } : undefined;
   }
 
   /** Stores a new token and releases the lease in one write; false if the lease was lost meanwhile. */
-  completeRefresh(componentAppId: string, value: StoredComponentToken): Promise<boolean> {
-    return this.lease.complete(keys.componentToken(componentAppId), { type: 'ComponentToken', ...value });
+  async completeRefresh(componentAppId: string, value: StoredComponentToken): Promise<boolean> {
+    const token = await this.cipher.seal(value.token, tokenContext(componentAppId));
+    return this.lease.complete(keys.componentToken(componentAppId), { type: 'ComponentToken', ...value, token });
   }
 
   releaseLease(componentAppId: string): Promise<void> {
     return this.lease.release(keys.componentToken(componentAppId));
   }
 
-  /** Marks the token expired only if it is still `staleToken`, so a newer token written meanwhile survives. */
+  /**
+   * Marks the token expired only if it is still `staleToken`, so a newer token written
+   * meanwhile survives. Ciphertexts of one token differ, so the stored value is opened and
+   * compared here and the write is conditioned on the bytes read.
+   */
   async expireIfCurrent(componentAppId: string, staleToken: string): Promise<void> {
+    const key = keys.componentToken(componentAppId);
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true, ProjectionExpression: '#token', ExpressionAttributeNames: { '#token': 'token' } }),
+    );
+    const stored: unknown = Item?.token;
+    if (stored === undefined || (await this.cipher.open(stored, tokenContext(componentAppId))) !== staleToken) return;
     try {
       await this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
-          Key: keys.componentToken(componentAppId),
+          Key: key,
           UpdateExpression: 'SET expiresAt = :zero',
-          ConditionExpression: '#token = :stale',
+          ConditionExpression: '#token = :stored',
           ExpressionAttributeNames: { '#token': 'token' },
-          ExpressionAttributeValues: { ':stale': staleToken, ':zero': 0 },
+          ExpressionAttributeValues: { ':stored': stored, ':zero': 0 },
         }),
       );
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
     }
   }
+
+  private async open(componentAppId: string, item: Record<string, unknown> | undefined): Promise<StoredComponentToken | undefined> {
+    const token = item && (await this.cipher.open(item.token, tokenContext(componentAppId)));
+    if (!item || token === undefined) return undefined;
+    return { token, expiresAt: Number(item.expiresAt), obtainedAt: Number(item.obtainedAt) };
+  }
 }
 
-function toToken(item: Record<string, unknown> | undefined): StoredComponentToken | undefined {
-  if (!item || typeof item.token !== 'string') return undefined;
-  return { token: item.token, expiresAt: Number(item.expiresAt), obtainedAt: Number(item.obtainedAt) };
+/** What the ciphertext is bound to: the token item's key and the attribute's name. */
+function tokenContext(componentAppId: string) {
+  return { ...keys.componentToken(componentAppId), attribute: 'token' };
 }

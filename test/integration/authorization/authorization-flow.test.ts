@@ -1,3 +1,4 @@
+import { platformStores } from '../../../functions/lib/platform';
 import { useWorld } from '../../helpers/world';
 
 interface AuthorizerView {
@@ -19,6 +20,8 @@ describe('authorization flow', () => {
   const detail = async (appId: string) => (await (await world.platform.admin(`/admin/authorizers/${appId}`)).json()) as AuthorizerView;
   const tokenItem = async (appId: string) =>
     ((await world.platform.scanTable()) as Record<string, { S?: string; N?: string }>[]).find((i) => i.pk?.S === `AUTHORIZER#${appId}` && i.sk?.S === 'TOKEN');
+  /** The tokens as the platform reads them (the item holds them encrypted). */
+  const storedToken = (appId: string) => platformStores().authorizerTokens.getToken(appId);
 
   describe('POST /admin/authorizations', () => {
     it('returns PC and mobile links around a fresh pre_auth_code and our redirect URI', async () => {
@@ -151,10 +154,10 @@ describe('authorization flow', () => {
 
     it('re-authorization replaces the tokens in one write and keeps the history', async () => {
       const first = await sim().authorize({ redirectUri: redirectUri() });
-      const oldRefresh = (await tokenItem(first.appId))?.refreshToken?.S;
+      const oldRefresh = (await storedToken(first.appId))?.refreshToken;
       const again = await sim().authorize({ redirectUri: redirectUri(), appId: first.appId, funcInfo: [17, 18] });
       expect(again.infoType).toBe('updateauthorized');
-      const newRefresh = (await tokenItem(first.appId))?.refreshToken?.S;
+      const newRefresh = (await storedToken(first.appId))?.refreshToken;
       expect(newRefresh).toBeDefined();
       expect(newRefresh).not.toBe(oldRefresh);
       const view = await detail(first.appId);
@@ -191,12 +194,12 @@ describe('authorization flow', () => {
   describe('POST /admin/authorizers/{appId}/token:refresh', () => {
     it('refreshes now and reports the new expiry, not the token', async () => {
       const { appId } = await sim().authorize({ redirectUri: redirectUri() });
-      const before = (await tokenItem(appId))?.accessToken?.S;
+      const before = (await storedToken(appId))?.accessToken;
       const response = await world.platform.admin(`/admin/authorizers/${appId}/token:refresh`, { method: 'POST' });
       expect(response.status).toBe(200);
       const text = await response.text();
       expect(JSON.parse(text)).toEqual({ appId, expiresAt: expect.any(String), outcome: 'refreshed' });
-      const after = (await tokenItem(appId))?.accessToken?.S;
+      const after = (await storedToken(appId))?.accessToken;
       expect(after).not.toBe(before);
       expect(text).not.toContain(after!);
     });
@@ -230,7 +233,10 @@ describe('authorization flow', () => {
 
     it('never returns token values', async () => {
       const text = await (await world.platform.admin('/admin/authorizers?limit=100')).text();
-      const tokens = ((await world.platform.scanTable()) as Record<string, { S?: string }>[]).flatMap((i) => [i.accessToken?.S, i.refreshToken?.S]).filter(Boolean) as string[];
+      const tokens = world.sim
+        .issuedCredentials()
+        .filter((c) => c.kind === 'authorizer_access_token' || c.kind === 'authorizer_refresh_token')
+        .map((c) => c.value);
       expect(tokens.length).toBeGreaterThan(0);
       for (const appId of (JSON.parse(text) as { items: { appId: string }[] }).items.map((i) => i.appId)) {
         const one = await (await world.platform.admin(`/admin/authorizers/${appId}`)).text();

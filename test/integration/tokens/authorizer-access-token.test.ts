@@ -1,7 +1,7 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { dynamoDocumentClient } from '../../../functions/lib/aws/clients';
-import { componentServices, platformStores, wechatClient } from '../../../functions/lib/platform';
+import { componentServices, platformStores, tokenCipher, wechatClient } from '../../../functions/lib/platform';
 import { DynamoAuthorizerTokenStore } from '../../../functions/lib/store/authorizer-token-store';
 import { RefreshLease } from '../../../functions/lib/store/refresh-lease';
 import { AuthorizerAccessTokens, AuthorizerUnavailableError } from '../../../functions/lib/tokens/authorizer-access-token';
@@ -65,7 +65,7 @@ describe('Class: AuthorizerAccessTokens', () => {
     const { componentApi } = await componentServices();
     const instances = Array.from(
       { length: 8 },
-      () => new AuthorizerAccessTokens({ componentAppId: platform.settings.component.appId, tokens: new DynamoAuthorizerTokenStore(dynamoDocumentClient(), platform.settings.tableName, new RefreshLease(dynamoDocumentClient(), platform.settings.tableName)), profiles: platformStores().authorizers, status: platformStores().authorizerStatus, componentApi, pollMs: 20 }),
+      () => new AuthorizerAccessTokens({ componentAppId: platform.settings.component.appId, tokens: new DynamoAuthorizerTokenStore(dynamoDocumentClient(), platform.settings.tableName, new RefreshLease(dynamoDocumentClient(), platform.settings.tableName), tokenCipher()), profiles: platformStores().authorizers, status: platformStores().authorizerStatus, componentApi, pollMs: 20 }),
     );
     sim().script(TOKEN_API, [{ delayMs: 300, passThrough: true }]);
     const tokens = await Promise.all(instances.map((i) => i.getAuthorizerAccessToken(appId)));

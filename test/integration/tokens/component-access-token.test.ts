@@ -1,5 +1,5 @@
 import { NotReadyError } from '../../../functions/lib/errors';
-import { componentServices, platformStores } from '../../../functions/lib/platform';
+import { componentServices, platformStores, tokenCipher } from '../../../functions/lib/platform';
 import { WeChatApiError } from '../../../functions/lib/wechat/errors';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoDocumentClient } from '../../../functions/lib/aws/clients';
@@ -105,7 +105,7 @@ describe('Class: ComponentAccessToken', () => {
       const lease = new RefreshLease(dynamoDocumentClient(), platform.settings.tableName);
       return new ComponentAccessToken({
         componentAppId: appId(),
-        tokens: new DynamoComponentTokenStore(dynamoDocumentClient(), platform.settings.tableName, lease),
+        tokens: new DynamoComponentTokenStore(dynamoDocumentClient(), platform.settings.tableName, lease, tokenCipher()),
         tickets: platformStores().tickets,
         authApi,
         pollMs: 20,

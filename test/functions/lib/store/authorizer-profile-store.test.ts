@@ -4,13 +4,14 @@ import { ensureTable, localDynamoClient } from '../../../../local/dynamodb';
 import { BadRequestError } from '../../../../functions/lib/errors';
 import { DynamoAuthorizerProfileStore } from '../../../../functions/lib/store/authorizer-profile-store';
 import { DynamoAuthorizerStatusStore } from '../../../../functions/lib/store/authorizer-status-store';
+import { testTokenCipher } from '../../../helpers/token-cipher';
 
 describe('Class: DynamoAuthorizerProfileStore', () => {
   const tableName = `authorizer-profiles-${randomUUID()}`;
   const db = DynamoDBDocumentClient.from(localDynamoClient(process.env.TEST_DYNAMODB_ENDPOINT!));
   const profiles = new DynamoAuthorizerProfileStore(db, tableName);
   // Profiles come into being only through a change of status.
-  const status = new DynamoAuthorizerStatusStore(db, tableName);
+  const status = new DynamoAuthorizerStatusStore(db, tableName, testTokenCipher());
   const componentAppId = 'wxcomponent000003';
   const t0 = Date.UTC(2026, 0, 1);
   const ids = Array.from({ length: 5 }, (_, i) => `wxprofile${String(i + 1).padStart(8, '0')}`);

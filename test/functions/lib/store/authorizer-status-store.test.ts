@@ -6,13 +6,15 @@ import { DynamoAuthorizerStatusStore } from '../../../../functions/lib/store/aut
 import { DynamoAuthorizerTokenStore } from '../../../../functions/lib/store/authorizer-token-store';
 import { keys } from '../../../../functions/lib/store/keys';
 import { RefreshLease } from '../../../../functions/lib/store/refresh-lease';
+import { testTokenCipher } from '../../../helpers/token-cipher';
 
 describe('Class: DynamoAuthorizerStatusStore', () => {
   const tableName = `authorizer-status-${randomUUID()}`;
   const db = DynamoDBDocumentClient.from(localDynamoClient(process.env.TEST_DYNAMODB_ENDPOINT!));
-  const status = new DynamoAuthorizerStatusStore(db, tableName);
+  const cipher = testTokenCipher();
+  const status = new DynamoAuthorizerStatusStore(db, tableName, cipher);
   const profiles = new DynamoAuthorizerProfileStore(db, tableName);
-  const tokens = new DynamoAuthorizerTokenStore(db, tableName, new RefreshLease(db, tableName));
+  const tokens = new DynamoAuthorizerTokenStore(db, tableName, new RefreshLease(db, tableName), cipher);
   const componentAppId = 'wxcomponent000002';
   const t0 = Date.UTC(2026, 0, 1);
   let n = 0;
@@ -29,6 +31,12 @@ describe('Class: DynamoAuthorizerStatusStore', () => {
     await authorize(id);
     expect(await tokens.getToken(id)).toEqual({ appId: id, componentAppId, accessToken: 'at-1', refreshToken: 'rt-1', expiresAt: t0 + 7_200_000, refreshedAt: t0 });
     expect(await tokenItem(id)).toMatchObject(keys.tokenExpiryIndex(componentAppId, t0 + 7_200_000, id));
+    // Written encrypted: neither token appears in the item.
+    const stored = await tokenItem(id);
+    for (const [attribute, plaintext] of [['accessToken', 'at-1'], ['refreshToken', 'rt-1']] as const) {
+      expect(stored?.[attribute]).toBeInstanceOf(Uint8Array);
+      expect(Buffer.from(stored?.[attribute] as Uint8Array).includes(plaintext)).toBe(false);
+    }
     const detail = await profiles.getDetail(id);
     expect(detail?.profile).toEqual({ appId: id, componentAppId, status: 'authorized', funcInfo: [17, 18], authorizedAt: new Date(t0).toISOString(), lastAuthorizedAt: new Date(t0).toISOString(), updatedAt: new Date(t0).toISOString() });
     expect(detail?.history).toEqual([{ at: new Date(t0).toISOString(), event: 'authorized', source: 'redirect', funcInfo: [17, 18] }]);
@@ -58,7 +66,8 @@ describe('Class: DynamoAuthorizerStatusStore', () => {
     await tokens.acquireTokenLease(id, 30_000, t0);
     await status.markReauthorizationRequired({ appId: id, componentAppId, source: 'refresher', reason: 'rejected', now: t0 + 1000 });
     const item = await tokenItem(id);
-    expect(item).toMatchObject({ refreshToken: 'rt-1', expiresAt: 0, reauthorizationRequired: true });
+    expect(item).toMatchObject({ expiresAt: 0, reauthorizationRequired: true });
+    expect(await tokens.getToken(id)).toMatchObject({ refreshToken: 'rt-1', reauthorizationRequired: true });
     for (const gone of ['gsi1pk', 'gsi1sk', 'leaseOwner', 'leaseUntil', 'accessToken']) expect(item).not.toHaveProperty(gone);
     const detail = await profiles.getDetail(id);
     expect(detail?.profile).toMatchObject({ status: 'reauthorization_required', statusReason: 'rejected' });

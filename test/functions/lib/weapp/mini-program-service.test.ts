@@ -19,6 +19,7 @@ import { TemplateApi } from '../../../../functions/lib/wechat/weapp';
 import { ensureTable, localDynamoClient } from '../../../../local/dynamodb';
 import { generateCredentials } from '../../../../local/settings';
 import { WeChatSimulator } from '../../../../local/wechat-sim/server';
+import { testTokenCipher } from '../../../helpers/token-cipher';
 
 /**
  * The service on its own: real stores on a table of its own in DynamoDB Local, the real token
@@ -30,8 +31,9 @@ describe('Class: MiniProgramService', () => {
   const tableName = `mini-program-${randomUUID()}`;
   const db = DynamoDBDocumentClient.from(localDynamoClient(process.env.TEST_DYNAMODB_ENDPOINT!));
   const lease = new RefreshLease(db, tableName);
-  const authorizerTokens = new DynamoAuthorizerTokenStore(db, tableName, lease);
-  const authorizerStatus = new DynamoAuthorizerStatusStore(db, tableName);
+  const cipher = testTokenCipher();
+  const authorizerTokens = new DynamoAuthorizerTokenStore(db, tableName, lease, cipher);
+  const authorizerStatus = new DynamoAuthorizerStatusStore(db, tableName, cipher);
   const audits = new DynamoAuditStore(db, tableName);
   const quotas = new DynamoQuotaStore(db, tableName);
   const sim = new WeChatSimulator({ component, auditDelayMs: 600_000 });
@@ -45,7 +47,7 @@ describe('Class: MiniProgramService', () => {
     const client = new WeChatClient({ baseURL: sim.url, timeoutMs: 2000, backoffBaseMs: 5, maxRetries: 0 });
     const tickets = new DynamoVerifyTicketStore(db, tableName);
     await tickets.save({ componentAppId: component.appId, ticket: sim.state.issueTicket(), createTime: Math.floor(Date.now() / 1000), receivedAt: new Date().toISOString() });
-    const componentToken = new ComponentAccessToken({ componentAppId: component.appId, tokens: new DynamoComponentTokenStore(db, tableName, lease), tickets, authApi: new ComponentAuthApi(client, component) });
+    const componentToken = new ComponentAccessToken({ componentAppId: component.appId, tokens: new DynamoComponentTokenStore(db, tableName, lease, cipher), tickets, authApi: new ComponentAuthApi(client, component) });
     const tokens = new AuthorizerAccessTokens({ componentAppId: component.appId, tokens: authorizerTokens, profiles: new DynamoAuthorizerProfileStore(db, tableName), status: authorizerStatus, componentApi: new ComponentApi(client, component.appId, componentToken) });
     service = new MiniProgramService({ client, tokens, quotas, audits, now: () => now });
     const templates = new TemplateApi(client, componentToken);
