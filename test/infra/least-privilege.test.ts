@@ -3,7 +3,7 @@ import type { Template } from 'aws-cdk-lib/assertions';
 import { VPC_ACCESS_EXTRA_ACTIONS, VPC_ACCESS_MANAGED_POLICY } from '../../infra/constructs/weapp-function';
 import { DEFAULT_PAYMENT_SECRET_PREFIX } from '../../functions/lib/config';
 import { DATA_KEY_PURPOSE } from '../../functions/lib/crypto-at-rest/data-keys';
-import { constructIdOf, FUNCTIONS, type FunctionDefinition } from '../../infra/manifest';
+import { constructIdOf, FUNCTIONS, ROUTES, type FunctionDefinition } from '../../infra/manifest';
 import { actionsOf, functionOf, functionRole, only, refId, type RolePolicies, render, resources, resourcesOf, rolePolicies, type Statement, synthStack } from './stack-template';
 
 const DEFINITIONS: [string, FunctionDefinition][] = Object.entries(FUNCTIONS);
@@ -191,6 +191,13 @@ describe('least privilege', () => {
     for (const statement of writes) {
       for (const resource of resourcesOf(statement).map(render)) expect(owners.get(/^<([A-Za-z0-9]+)/.exec(resource)?.[1] ?? '')).toBe('Platform');
     }
+  });
+
+  // The audit trail is written by the route-serving layer of whichever function answers a
+  // mutating admin request: without table writes the record would be lost in AWS only.
+  it.each(DEFINITIONS)('%s: serving a mutating admin route means table writes (the audit trail)', (name, def) => {
+    const mutating = ROUTES.filter((r) => r.function === name && r.method !== 'GET' && r.path.startsWith('/admin'));
+    if (mutating.length > 0) expect(def.table).toBe('RW');
   });
 
   it('every role of the stack names specific resources, "*" only for actions AWS offers no resource-level permission for', () => {
