@@ -4074,6 +4074,7 @@ export interface operations {
                         appId: string;
                         refresher: {
                             authorizers: {
+                                deferred?: number;
                                 due: number;
                                 failed: number;
                                 reauthorizationRequired: number;
