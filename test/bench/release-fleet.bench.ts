@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { dynamoClient } from '../../functions/lib/aws/clients';
 import { componentServices } from '../../functions/lib/platform';
@@ -99,6 +99,7 @@ export async function releaseFleetBench(): Promise<void> {
       sim.latencyMs = LATENCY_MS;
       const started = performance.now();
       const cpuBefore = process.cpuUsage();
+      const javaCpuBefore = cpuSecondsOf(platform.dynamoDbPid);
       let release: Json = {};
       let finished = false;
       let postMs = 0;
@@ -130,6 +131,7 @@ export async function releaseFleetBench(): Promise<void> {
       }
       const wallMs = performance.now() - started;
       const cpu = process.cpuUsage(cpuBefore);
+      const javaCpuS = (cpuSecondsOf(platform.dynamoDbPid) ?? Number.NaN) - (javaCpuBefore ?? Number.NaN);
       const resources = peak.stop();
       const counts = release.counts as Record<string, number>;
 
@@ -187,7 +189,10 @@ export async function releaseFleetBench(): Promise<void> {
       console.log(`    WeChat calls per app  ${fmt(callsPerApp, 2)}   (inline path ${fmt(INLINE_CALLS_PER_APP, 2)}): ${[...perPath].sort((a, b) => b[1] - a[1]).map(([path, n]) => `${path.split('/').pop()} ${fmt(n / APPS, 2)}`).join(', ')}`);
       console.log(`    DynamoDB requests     ${fmt(dynamoRequests)} = ${fmt(dynamoRequests / APPS, 1)} per app (every handler and step, counted on the SDK client)`);
       console.log(`    peak RSS              node platform ${mib(resources.nodePeak)}; DynamoDB Local (java) ${resources.javaPeak === undefined ? 'unknown' : mib(resources.javaPeak)}`);
-      console.log(`    CPU                   this Node process (gateway, handlers, Step Functions, simulator) ${fmt(((cpu.user + cpu.system) / 1000 / wallMs) * 100)}% of one core; load average ${loadavg().map((n) => fmt(n, 1)).join(' ')}`);
+      const nodeCpuMs = (cpu.user + cpu.system) / 1000;
+      const cpuPerAppMs = (nodeCpuMs + javaCpuS * 1000) / APPS;
+      console.log(`    CPU                   this Node process (gateway, handlers, Step Functions, simulator) ${fmt((nodeCpuMs / wallMs) * 100)}% of one core, DynamoDB Local ${fmt(((javaCpuS * 1000) / wallMs) * 100)}%; load average ${loadavg().map((n) => fmt(n, 1)).join(' ')}`);
+      console.log(`    CPU per app           node ${fmt(nodeCpuMs / APPS, 1)} ms + DynamoDB Local ${fmt((javaCpuS * 1000) / APPS, 1)} ms: on ${cpus().length} idle cores no faster than ${fmt((APPS * cpuPerAppMs) / cpus().length / 1000, 1)} s (${fmt((APPS * cpuPerAppMs) / cpus().length / limitMs, 2)}× the limit)`);
       console.log(`    apps by state         ${describeCounts(counts)}; not final ${fmt(notFinal)}`);
       console.log(`    WeChat effects        duplicated: commit ${duplicates.commit}, submit_audit ${duplicates.submit_audit}, release ${duplicates.release}; missing: commit ${missing.commit}, submit_audit ${missing.submit_audit}, release ${missing.release}   ${verdict(notFinal === 0 && Object.values(duplicates).every((n) => n === 0) && Object.values(missing).every((n) => n === 0))}`);
       return;
@@ -250,6 +255,17 @@ function startPeakSampler(javaPid: number | undefined): { stop(): Resources } {
       return { nodePeak: process.resourceUsage().maxRSS * 1024, javaPeak: java };
     },
   };
+}
+
+/** utime + stime of a process, seconds (/proc/<pid>/stat fields 14 and 15, in clock ticks of 1/100 s). */
+function cpuSecondsOf(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
 }
 
 function mib(bytes: number): string {
