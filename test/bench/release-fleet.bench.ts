@@ -6,6 +6,7 @@ import { componentServices } from '../../functions/lib/platform';
 import type { RefreshSummary } from '../../functions/scheduler/refresh-tokens';
 import type { ExecutionEvent } from '../../local/stepfunctions';
 import { startBenchPlatform } from './bench-platform';
+import { describeCounts, waitForRelease } from './release-progress';
 import { fmt, verdict } from './stats';
 
 const APPS = Number(process.env.BENCH_FLEET_APPS ?? 10_000);
@@ -110,22 +111,7 @@ export async function releaseFleetBench(): Promise<void> {
         });
         postMs = performance.now() - started;
         if (start.status !== 202) throw new Error(`POST /admin/releases → ${start.status} ${JSON.stringify(start.json)}`);
-        const releaseId = start.json.releaseId as string;
-        let nextProgress = started + 60_000;
-        for (;;) {
-          release = (await admin(`/admin/releases/${releaseId}?limit=1`)).json;
-          if (release.status !== 'running') {
-            finished = true;
-            break;
-          }
-          const now = performance.now();
-          if (now - started > TIMEOUT_MS) break;
-          if (now >= nextProgress) {
-            console.log(`  … ${fmt((now - started) / 1000)} s: ${describeCounts(release.counts as Record<string, number>)}`);
-            nextProgress += 60_000;
-          }
-          await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-        }
+        ({ release, finished } = await waitForRelease(async (pathname) => (await admin(pathname)).json, start.json.releaseId as string, { started, timeoutMs: TIMEOUT_MS, pollMs: POLL_MS, progressMs: 60_000 }));
       } finally {
         sim.latencyMs = 0;
       }
@@ -272,9 +258,3 @@ function mib(bytes: number): string {
   return `${fmt(bytes / 1024 / 1024)} MiB`;
 }
 
-function describeCounts(counts: Record<string, number>): string {
-  return Object.entries(counts)
-    .filter(([, n]) => n > 0)
-    .map(([state, n]) => `${state} ${fmt(n)}`)
-    .join(', ');
-}

@@ -4,7 +4,7 @@ import { s3Client, sfnClient } from '../../../functions/lib/aws/clients';
 import { resetConfig } from '../../../functions/lib/config';
 import { LOCAL_RELEASE_TARGETS_BUCKET } from '../../../local/platform';
 import type { ExecutionEvent } from '../../../local/stepfunctions';
-import { settled } from '../../local/stepfunctions/helpers';
+import { maxChildrenInFlight, settled } from '../../local/stepfunctions/helpers';
 import { scaled } from '../../helpers/time-scale';
 import { useWorld } from '../../helpers/world';
 
@@ -72,16 +72,6 @@ describe('large releases (Distributed Map)', () => {
     } while (nextToken);
     return { run, children };
   };
-  /** The most child executions of the execution's map run in flight at once, from its events. */
-  const maxInFlight = (executionArn: string): number => {
-    let running = 0;
-    let max = 0;
-    for (const event of events.filter((e) => e.executionArn === executionArn)) {
-      if (event.type === 'MapRunChildStarted') max = Math.max(max, ++running);
-      if (event.type === 'MapRunChildClosed') running--;
-    }
-    return max;
-  };
   const commitsOf = (appId: string) => world.wechatCalls('/wxa/commit').filter((r) => world.sim.state.checkAuthorizerToken(r.query.access_token).appId === appId);
 
   it('releases every app through the DistributedTargets branch: list in S3, one child execution per app, MaxConcurrency honoured', async () => {
@@ -113,7 +103,7 @@ describe('large releases (Distributed Map)', () => {
     }
     expect(inputs.map((i) => i.appId).sort()).toEqual([...apps].sort());
     expect(inputs.every((i) => i.releaseId === started.releaseId)).toBe(true);
-    expect(maxInFlight(started.executionArn)).toBe(2);
+    expect(maxChildrenInFlight(events, started.executionArn)).toBe(2);
     for (const appId of apps) expect(commitsOf(appId)).toHaveLength(1);
   });
 

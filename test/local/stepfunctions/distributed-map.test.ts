@@ -1,6 +1,6 @@
 import { DescribeExecutionCommand, DescribeMapRunCommand, ListExecutionsCommand, ListMapRunsCommand, StartExecutionCommand, StopExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import { LocalStepFunctions, type ExecutionEvent } from '../../../local/stepfunctions';
-import { functionArn, machine, settled, sfnClient, stateMachineArn, until } from './helpers';
+import { functionArn, machine, maxChildrenInFlight, settled, sfnClient, stateMachineArn, until } from './helpers';
 
 const INVOKE = 'arn:aws:states:::lambda:invoke';
 
@@ -81,16 +81,7 @@ describe('distributed Map (child executions)', () => {
     return executionArn!;
   }
 
-  /** The most child executions running at once, from the map run's own events (not timing). */
-  function maxInFlight(parentArn: string): number {
-    let running = 0;
-    let max = 0;
-    for (const event of events.filter((e) => e.executionArn === parentArn)) {
-      if (event.type === 'MapRunChildStarted') max = Math.max(max, ++running);
-      if (event.type === 'MapRunChildClosed') running--;
-    }
-    return max;
-  }
+  const maxInFlight = (parentArn: string): number => maxChildrenInFlight(events, parentArn);
 
   it('reads the items from S3, runs each as its own execution, MaxConcurrency honoured', async () => {
     objects.set('lists/run-1.json', JSON.stringify([1, 2, 3, 4, 5, 6, 7]));
