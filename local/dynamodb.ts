@@ -6,6 +6,8 @@ import { TABLE_SCHEMA } from '../functions/lib/store/table-schema';
 
 export interface LocalDynamoDb {
   endpoint: string;
+  /** The JVM's process id (benchmarks read its peak RSS from /proc). */
+  pid: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -43,6 +45,7 @@ export async function startDynamoDbLocal({ port, dataDir }: { port: number; data
   client.destroy();
   return {
     endpoint,
+    pid: child.pid,
     stop: () =>
       new Promise<void>((resolve) => {
         if (exited) return resolve();

@@ -12,14 +12,16 @@ import type { LocalSettings } from './settings';
 import { WeChatSimulator, type WeChatSimulatorOptions } from './wechat-sim/server';
 import { RELEASE_STATE_MACHINE } from '../infra/manifest';
 import { releaseDefinitionJson } from '../statemachines/release-definition';
-import { LocalStepFunctions } from './stepfunctions';
-import { startLocalS3 } from './s3';
+import { LocalStepFunctions, type ExecutionEvent } from './stepfunctions';
+import { s3ObjectReader, startLocalS3 } from './s3';
 import { startLocalSecretsManager } from './secrets-manager';
 import { LOCAL_ACCOUNT } from './aws-json-server';
 import { ensureTokenKeyFile } from './token-key';
 import { configuredTokenKey } from '../functions/lib/crypto-at-rest/configured-key';
 
 const LOCAL_PAYMENT_BUCKET = 'weapp-fleet-payment';
+/** The release target-list bucket (ReleaseStateMachine's TargetLists in the stack): large releases' lists, read by the distributed Map. */
+export const LOCAL_RELEASE_TARGETS_BUCKET = 'weapp-fleet-release-targets';
 
 export interface LocalPlatformOptions {
   /** Use this DynamoDB endpoint instead of starting DynamoDB Local (tests share one). */
@@ -47,6 +49,8 @@ export interface LocalPlatformOptions {
   isolateInvocations?: boolean;
   /** Multiplies the state machine's waits and timeouts (tests shrink hours to milliseconds). */
   stepFunctionsTimeScale?: number;
+  /** Every event of every execution the local Step Functions runs (child executions and map runs included). */
+  onStepFunctionsEvent?: (event: ExecutionEvent) => void;
   onScheduleRun?: (run: ScheduleRun) => void;
 }
 
@@ -80,8 +84,8 @@ export async function startLocalPlatform(settings: LocalSettings, options: Local
     if (dynamo) started.push(dynamo);
     await ensureTable(dynamoDbEndpoint, settings.tableName);
 
-    // S3 and Secrets Manager stand-ins for payment settings (same SDK clients as in AWS).
-    const s3 = await startLocalS3({ port: 0, dataDir: path.join(settings.dataDir, 's3'), buckets: [LOCAL_PAYMENT_BUCKET] });
+    // S3 and Secrets Manager stand-ins for payment settings and release target lists (same SDK clients as in AWS).
+    const s3 = await startLocalS3({ port: 0, dataDir: path.join(settings.dataDir, 's3'), buckets: [LOCAL_PAYMENT_BUCKET, LOCAL_RELEASE_TARGETS_BUCKET] });
     started.push(s3);
     const secrets = await startLocalSecretsManager({ port: 0, dataFile: path.join(settings.dataDir, 'secrets.json') });
     started.push(secrets);
@@ -109,6 +113,8 @@ export async function startLocalPlatform(settings: LocalSettings, options: Local
     const stepFunctions = new LocalStepFunctions({
       port: 0,
       waitTimeScale: options.stepFunctionsTimeScale ?? 1,
+      readS3Object: s3ObjectReader(s3.endpoint),
+      onExecutionEvent: options.onStepFunctionsEvent,
       stateMachines: [
         {
           name: 'weapp-fleet-release',
@@ -127,7 +133,7 @@ export async function startLocalPlatform(settings: LocalSettings, options: Local
     // Every handler runs in this one process, invocations overlapping: keep their log keys and metrics apart.
     if (options.isolateInvocations ?? true) enableInvocationIsolation();
     configureHandlers(settings, dynamoDbEndpoint, wechatBase, gatewayUrl, Boolean(simulator), stepFunctionsEndpoint);
-    Object.assign(process.env, { S3_ENDPOINT: s3.endpoint, SECRETS_MANAGER_ENDPOINT: secrets.endpoint, PAYMENT_BUCKET: LOCAL_PAYMENT_BUCKET });
+    Object.assign(process.env, { S3_ENDPOINT: s3.endpoint, SECRETS_MANAGER_ENDPOINT: secrets.endpoint, PAYMENT_BUCKET: LOCAL_PAYMENT_BUCKET, RELEASE_TARGETS_BUCKET: LOCAL_RELEASE_TARGETS_BUCKET });
     resetClients();
     resetConfig();
 

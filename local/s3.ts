@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { S3ClientConfig } from '@aws-sdk/client-s3';
+import { GetObjectCommand, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { LOCAL_AWS_CREDENTIALS } from './dynamodb';
 
 export interface LocalS3 {
@@ -122,5 +122,19 @@ export function localS3ClientConfig(endpoint: string): S3ClientConfig {
     // and would store it inside the object. Only checksum where an operation requires it.
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
+  };
+}
+
+/**
+ * Reads an object of a local S3 as text, with s3rver's key pair: what the state machine's own
+ * role does in AWS for a distributed Map's ItemReader (`s3:getObject`), for the local Step
+ * Functions runtime, which is not a handler and so has no environment-built client.
+ */
+export function s3ObjectReader(endpoint: string): (bucket: string, key: string) => Promise<string> {
+  const client = new S3Client(localS3ClientConfig(endpoint));
+  return async (bucket, key) => {
+    const { Body } = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    if (!Body) throw new Error(`s3://${bucket}/${key} has no body`);
+    return Body.transformToString('utf8');
   };
 }

@@ -14,7 +14,7 @@ const RefresherRun = z.object({
   outcome: z.enum(['ok', 'partial', 'failed']),
   ticket: z.enum(['fresh', 'missing', 'stale']),
   component: z.enum(['fresh', 'refreshed', 'no_ticket', 'failed']),
-  authorizers: z.object({ due: z.number(), refreshed: z.number(), repaired: z.number(), failed: z.number(), reauthorizationRequired: z.number(), unauthorized: z.number() }),
+  authorizers: z.object({ due: z.number(), refreshed: z.number(), repaired: z.number(), failed: z.number(), reauthorizationRequired: z.number(), unauthorized: z.number(), deferred: z.number().optional() }),
   error: z.string().optional(),
 });
 

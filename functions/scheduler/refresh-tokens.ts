@@ -1,5 +1,5 @@
 import type { Context } from 'aws-lambda';
-import { createLimiter, mapSettled } from '../lib/concurrency';
+import { createLimiter, mapSettledBefore } from '../lib/concurrency';
 import { config } from '../lib/config';
 import { logger } from '../lib/logger';
 import { METRIC } from '../lib/observability/metric-names';
@@ -17,14 +17,27 @@ enableTokenKey(configuredTokenKey);
 export type RefreshSummary = RefresherRun;
 
 /**
+ * Time kept back from the Lambda timeout: no refresh starts later than this before it, so the
+ * ones in flight (each bounded by the WeChat client's timeout) and the run's record finish.
+ */
+export const REFRESH_FINISH_MARGIN_MS = 30_000;
+
+/**
  * Scheduled (EventBridge every 5 minutes in AWS, a timer locally). Keeps every token valid
  * before anyone needs it: asks WeChat for a ticket when none is fresh, renews the component
  * token under 20 minutes left, and renews authorizer tokens expiring within 30 minutes —
  * found through the expiry index, refreshed at bounded concurrency. Records how it went.
  */
-export const handler = async (_event?: unknown, context?: Context): Promise<RefreshSummary> => observeInvocation(context, {}, refreshTokens);
+export const handler = async (_event?: unknown, context?: Context): Promise<RefreshSummary> =>
+  observeInvocation(context, {}, () => refreshTokens(context ? Date.now() + context.getRemainingTimeInMillis() - REFRESH_FINISH_MARGIN_MS : Number.POSITIVE_INFINITY));
 
-async function refreshTokens(): Promise<RefreshSummary> {
+/**
+ * One run, starting no refresh after `startBefore` (epoch ms). A fleet too large for one
+ * invocation is split across runs by design: the expiry index yields the soonest-expiring
+ * tokens first, and what is left stays due for the next run five minutes later, well inside
+ * the 30 minutes a token is refreshed ahead of its expiry.
+ */
+async function refreshTokens(startBefore: number): Promise<RefreshSummary> {
   const started = Date.now();
   const services = await componentServices();
   const { tickets, componentTokens, authorizers, authorizerTokens, refresher, releases } = platformStores();
@@ -36,7 +49,7 @@ async function refreshTokens(): Promise<RefreshSummary> {
     ticket: 'fresh',
     // Until the component token is known to be good.
     component: 'failed',
-    authorizers: { due: 0, refreshed: 0, repaired: 0, failed: 0, reauthorizationRequired: 0, unauthorized: 0 },
+    authorizers: { due: 0, refreshed: 0, repaired: 0, failed: 0, reauthorizationRequired: 0, unauthorized: 0, deferred: 0 },
   };
 
   let ticketCreatedMs: number | undefined;
@@ -62,9 +75,10 @@ async function refreshTokens(): Promise<RefreshSummary> {
       // one refresh's lease and write to DynamoDB overlap another's wait on WeChat.
       const concurrency = config().REFRESH_CONCURRENCY;
       const wechatSlots = createLimiter(concurrency);
-      const results = await mapSettled(due, concurrency * 2, (token) => services.authorizerTokens.refreshDue(token, wechatSlots));
+      const results = await mapSettledBefore(due, concurrency * 2, startBefore, (token) => services.authorizerTokens.refreshDue(token, wechatSlots));
       for (const result of results) {
-        if (result.status === 'rejected') {
+        if (result === undefined) run.authorizers.deferred!++;
+        else if (result.status === 'rejected') {
           run.authorizers.failed++;
           logger.error('authorizer token refresh failed', { message: (result.reason as Error).message });
         } else if (result.value === 'refreshed') run.authorizers.refreshed++;

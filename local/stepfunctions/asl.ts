@@ -83,9 +83,41 @@ export interface PreparedDefinition {
   definition: JsonObject;
   tasks: TaskPlan[];
   waitTimeOverrides: Record<string, number>;
+  /** Map states in DISTRIBUTED mode, each replaced in `definition` by a Task this runtime serves. */
+  distributedMaps: DistributedMapPlan[];
   /** What this runtime cannot run; the caller refuses the state machine if any. */
   problems: string[];
 }
+
+/**
+ * A Map state in DISTRIBUTED mode. The library runs every Map inline, inside the parent's
+ * execution; Step Functions runs each item as a child execution of its own (a map run), reading
+ * the items from S3 with an ItemReader. So the state becomes a Task of this runtime (same name,
+ * same InputPath/ResultSelector/ResultPath/OutputPath/Retry/Catch/Next) and the fields below,
+ * as written, drive the map run; the ItemProcessor is prepared as a machine of its own.
+ */
+export interface DistributedMapPlan {
+  stateName: string;
+  /** Map run label (`Label`, or the state name). */
+  label: string;
+  itemReader?: JsonObject;
+  itemsPath?: string;
+  /** `ItemSelector` (or the older `Parameters`): a payload template per item. */
+  itemSelector?: JsonObject;
+  maxConcurrency?: number;
+  maxConcurrencyPath?: string;
+  toleratedFailurePercentage?: number;
+  toleratedFailurePercentagePath?: string;
+  toleratedFailureCount?: number;
+  toleratedFailureCountPath?: string;
+  /** The child executions' machine: `StartAt` and `States` of the ItemProcessor, prepared like any machine. */
+  processor: PreparedDefinition;
+}
+
+/** The Resource of the Task a distributed Map becomes (never sent anywhere: served by its state name). */
+export const DISTRIBUTED_MAP_RESOURCE = 'arn:aws:states:::local:distributedMap';
+/** Fields a Map state shares with a Task state; everything else is the map run's. */
+const MAP_FIELDS_KEPT = ['Comment', 'InputPath', 'ResultSelector', 'ResultPath', 'OutputPath', 'Retry', 'Catch', 'Next', 'End'];
 
 /**
  * Walks every state (Map ItemProcessor/Iterator and Parallel branches included) and returns
@@ -104,7 +136,7 @@ export function prepareDefinition(source: JsonObject, waitTimeScale: number): Pr
   // Not structuredClone: under jest that builds objects of another realm, and the library only
   // resolves Parameters templates nested in objects whose prototype is its own Object.prototype.
   const definition = JSON.parse(JSON.stringify(source)) as JsonObject;
-  const prepared: PreparedDefinition = { definition, tasks: [], waitTimeOverrides: {}, problems: [] };
+  const prepared: PreparedDefinition = { definition, tasks: [], waitTimeOverrides: {}, distributedMaps: [], problems: [] };
   if (definition.QueryLanguage === 'JSONata') prepared.problems.push('QueryLanguage JSONata is not supported locally (aws-local-stepfunctions ignores it); use JSONPath');
   const topTimeout = numberField(definition, 'TimeoutSeconds');
   if (topTimeout !== undefined) definition.TimeoutSeconds = Math.min(topTimeout, MAX_TIMER_SECONDS);
@@ -131,7 +163,11 @@ function visitMachine(machine: JsonObject, scale: number, prepared: PreparedDefi
       }
       case 'Map': {
         const processor = objectField(state, 'ItemProcessor') ?? objectField(state, 'Iterator');
-        if (processor) visitMachine(processor, scale, prepared);
+        if (objectField(processor ?? {}, 'ProcessorConfig')?.Mode === 'DISTRIBUTED') {
+          states[stateName] = prepareDistributedMap(stateName, state, processor!, scale, prepared);
+        } else if (processor) {
+          visitMachine(processor, scale, prepared);
+        }
         break;
       }
       case 'Parallel':
@@ -144,6 +180,38 @@ function visitMachine(machine: JsonObject, scale: number, prepared: PreparedDefi
         break;
     }
   }
+}
+
+/** Records the map run's plan and returns the Task that stands in the Map's place. */
+function prepareDistributedMap(stateName: string, state: JsonObject, processor: JsonObject, scale: number, prepared: PreparedDefinition): JsonObject {
+  const { ProcessorConfig: _config, ...machine } = processor;
+  const child = prepareDefinition(machine, scale);
+  prepared.problems.push(...child.problems);
+  const unsupported = ['ItemBatcher', 'ResultWriter'].filter((field) => state[field] !== undefined);
+  for (const field of unsupported) prepared.problems.push(`state "${stateName}": ${field} is not supported locally`);
+  const reader = objectField(state, 'ItemReader');
+  if (reader) {
+    const inputType = objectField(reader, 'ReaderConfig')?.InputType;
+    if (reader.Resource !== 'arn:aws:states:::s3:getObject' || (inputType !== undefined && inputType !== 'JSON')) {
+      prepared.problems.push(`state "${stateName}": only an ItemReader of arn:aws:states:::s3:getObject with InputType JSON is supported locally`);
+    }
+  }
+  const plan: DistributedMapPlan = { stateName, label: typeof state.Label === 'string' ? state.Label : stateName, processor: child };
+  if (reader) plan.itemReader = reader;
+  if (typeof state.ItemsPath === 'string') plan.itemsPath = state.ItemsPath;
+  const selector = objectField(state, 'ItemSelector') ?? objectField(state, 'Parameters');
+  if (selector) plan.itemSelector = selector;
+  for (const field of ['MaxConcurrency', 'ToleratedFailurePercentage', 'ToleratedFailureCount'] as const) {
+    const value = numberField(state, field);
+    const path = state[`${field}Path`];
+    const key = (field.charAt(0).toLowerCase() + field.slice(1)) as 'maxConcurrency' | 'toleratedFailurePercentage' | 'toleratedFailureCount';
+    if (value !== undefined) plan[key] = value;
+    if (typeof path === 'string') plan[`${key}Path`] = path;
+  }
+  prepared.distributedMaps.push(plan);
+  const task: JsonObject = { Type: 'Task', Resource: DISTRIBUTED_MAP_RESOURCE, TimeoutSeconds: MAX_TIMER_SECONDS };
+  for (const field of MAP_FIELDS_KEPT) if (state[field] !== undefined) task[field] = state[field]!;
+  return task;
 }
 
 function prepareTask(stateName: string, state: JsonObject, scale: number, prepared: PreparedDefinition): void {

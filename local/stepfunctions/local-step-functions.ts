@@ -15,6 +15,8 @@ import {
 import {
   asObject,
   prepareDefinition,
+  type DistributedMapPlan,
+  type PreparedDefinition,
   substitute,
   TASK_TOKEN_PLACEHOLDER,
   validateAsl,
@@ -22,6 +24,7 @@ import {
   type JsonObject,
   type TaskPlan,
 } from './asl';
+import { MapRun, type ChildOutcome, type ChildRun } from './distributed-map';
 import { AwsServiceError, epochSeconds, LOCAL_ACCOUNT, optionalString, requiredString, serveAwsJson } from '../aws-json-server';
 import { closeServer, listenOn } from '../http-server';
 
@@ -69,6 +72,11 @@ export interface LocalStepFunctionsOptions {
    */
   waitTimeScale?: number;
   onExecutionEvent?: (event: ExecutionEvent) => void;
+  /**
+   * The ItemReader's `s3:getObject` for distributed Map states: the object's text. Without it a
+   * map run with an ItemReader fails with States.ItemReaderFailed.
+   */
+  readS3Object?: (bucket: string, key: string) => Promise<string>;
 }
 
 type Overrides = NonNullable<RunOptions['overrides']>;
@@ -81,6 +89,8 @@ interface DeployedMachine {
   tasks: TaskPlan[];
   waitTimeOverrides: Record<string, number>;
   functions: Record<string, LambdaFunction>;
+  /** Distributed Map states by name, each with the machine its child executions run. */
+  distributedMaps: Map<string, { plan: DistributedMapPlan; child: DeployedMachine }>;
 }
 
 interface Execution {
@@ -96,6 +106,13 @@ interface Execution {
   cause?: string;
   abort: () => void;
   pending: Set<CallbackTask>;
+  /** A child execution of a distributed Map: the map run it belongs to. */
+  mapRunArn?: string;
+  /** Map runs this execution started (distributed Map states). */
+  mapRuns: MapRun[];
+  /** Resolves once the execution is closed, however it ended. */
+  closed: Promise<void>;
+  markClosed: () => void;
 }
 
 interface CallbackTask {
@@ -122,6 +139,7 @@ export class LocalStepFunctions {
   private readonly machines = new Map<string, DeployedMachine>();
   private readonly executions = new Map<string, Execution>();
   private readonly tasks = new Map<string, CallbackTask>();
+  private readonly mapRuns = new Map<string, MapRun>();
   /** Tokens whose task is over: Step Functions answers TaskTimedOut for these, InvalidToken for strangers. */
   private readonly retiredTokens = new Set<string>();
   private readonly waitTimeScale: number;
@@ -188,6 +206,10 @@ export class LocalStepFunctions {
         return (request) => this.stopExecution(request);
       case 'ListExecutions':
         return (request) => this.listExecutions(request);
+      case 'DescribeMapRun':
+        return (request) => this.describeMapRun(request);
+      case 'ListMapRuns':
+        return (request) => this.listMapRuns(request);
       case 'SendTaskSuccess':
         return (request) => this.sendTaskSuccess(request);
       case 'SendTaskFailure':
@@ -220,16 +242,7 @@ export class LocalStepFunctions {
       if (existing.status === 'RUNNING' && existing.input === input) return { executionArn, startDate: epochSeconds(existing.startDate) };
       throw new AwsServiceError('ExecutionAlreadyExists', `Execution Already Exists: '${executionArn}'`);
     }
-    const execution: Execution = {
-      executionArn,
-      name,
-      machine,
-      input,
-      status: 'RUNNING',
-      startDate: new Date(),
-      abort: () => undefined,
-      pending: new Set(),
-    };
+    const execution = newExecution(executionArn, name, machine, input);
     this.executions.set(executionArn, execution);
     this.run(execution, parsedInput);
     return { executionArn, startDate: epochSeconds(execution.startDate) };
@@ -246,6 +259,7 @@ export class LocalStepFunctions {
       input: execution.input,
       inputDetails: { included: true },
     };
+    if (execution.mapRunArn) answer.mapRunArn = execution.mapRunArn;
     if (execution.stopDate) answer.stopDate = epochSeconds(execution.stopDate);
     if (execution.output !== undefined) {
       answer.output = execution.output;
@@ -262,8 +276,13 @@ export class LocalStepFunctions {
     return { stopDate: epochSeconds(execution.stopDate ?? new Date()) };
   }
 
+  /** The executions of a state machine, or (`mapRunArn`) the child executions of a map run. */
   private listExecutions(request: JsonObject): JsonObject {
-    const machine = this.machine(requiredString(request, 'stateMachineArn'));
+    const mapRunArn = optionalString(request, 'mapRunArn');
+    const stateMachineArn = optionalString(request, 'stateMachineArn');
+    if ((mapRunArn === undefined) === (stateMachineArn === undefined)) throw new AwsServiceError('ValidationException', 'Exactly one of stateMachineArn and mapRunArn is required');
+    const mapRun = mapRunArn === undefined ? undefined : this.mapRun(mapRunArn);
+    const machine = stateMachineArn === undefined ? undefined : this.machine(stateMachineArn);
     const statusFilter = optionalString(request, 'statusFilter');
     if (statusFilter && !['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PENDING_REDRIVE'].includes(statusFilter)) {
       throw new AwsServiceError('ValidationException', `1 validation error detected: Value '${statusFilter}' at 'statusFilter' failed to satisfy constraint`);
@@ -273,25 +292,43 @@ export class LocalStepFunctions {
     const offset = nextToken === undefined ? 0 : Number(Buffer.from(nextToken, 'base64url').toString('utf8'));
     if (!Number.isInteger(offset) || offset < 0) throw new AwsServiceError('InvalidToken', 'Invalid Token');
     // Most recent first, as Step Functions lists them.
-    const matching = [...this.executions.values()]
-      .filter((execution) => execution.machine === machine && (!statusFilter || execution.status === statusFilter))
-      .reverse();
+    const candidates = mapRun ? mapRun.children.map((arn) => this.executions.get(arn)!) : [...this.executions.values()].filter((execution) => execution.machine === machine);
+    const matching = candidates.filter((execution) => !statusFilter || execution.status === statusFilter).reverse();
     const page = matching.slice(offset, offset + maxResults);
     const answer: JsonObject = {
       executions: page.map((execution) => {
         const item: JsonObject = {
           executionArn: execution.executionArn,
-          stateMachineArn: machine.arn,
+          stateMachineArn: execution.machine.arn,
           name: execution.name,
           status: execution.status,
           startDate: epochSeconds(execution.startDate),
         };
         if (execution.stopDate) item.stopDate = epochSeconds(execution.stopDate);
+        if (execution.mapRunArn) item.mapRunArn = execution.mapRunArn;
         return item;
       }),
     };
     if (offset + maxResults < matching.length) answer.nextToken = Buffer.from(String(offset + maxResults)).toString('base64url');
     return answer;
+  }
+
+  private describeMapRun(request: JsonObject): JsonObject {
+    return this.mapRun(requiredString(request, 'mapRunArn')).describe();
+  }
+
+  private listMapRuns(request: JsonObject): JsonObject {
+    const execution = this.execution(requiredString(request, 'executionArn'));
+    return {
+      mapRuns: execution.mapRuns.map((run) => ({ mapRunArn: run.mapRunArn, executionArn: run.executionArn, stateMachineArn: run.stateMachineArn, startDate: epochSeconds(run.startDate), ...(run.stopDate ? { stopDate: epochSeconds(run.stopDate) } : {}) })),
+    };
+  }
+
+  private mapRun(arn: string): MapRun {
+    if (!/^arn:[\w-]+:states:[\w-]+:\d{12}:mapRun:[^:]+:[^:]+$/.test(arn)) throw new AwsServiceError('InvalidArn', `Invalid Arn: '${arn}'`);
+    const run = this.mapRuns.get(arn);
+    if (!run) throw new AwsServiceError('ResourceNotFound', `Map Run Does Not Exist: '${arn}'`);
+    return run;
   }
 
   private sendTaskSuccess(request: JsonObject): JsonObject {
@@ -357,6 +394,13 @@ export class LocalStepFunctions {
         return result;
       };
     }
+    for (const [stateName, distributed] of machine.distributedMaps) {
+      taskResourceLocalHandlers[stateName] = (taskInput) => {
+        const result = this.runMapRun(execution, distributed.plan, distributed.child, taskInput as Json);
+        result.catch(() => undefined);
+        return result;
+      };
+    }
     const run = machine.runner.run(input, {
       overrides: { taskResourceLocalHandlers, waitTimeOverrides: machine.waitTimeOverrides },
       // The library resolves `$$.…` against this; it sets Execution.Input and StartTime itself.
@@ -383,6 +427,48 @@ export class LocalStepFunctions {
     if (execution.status !== 'RUNNING') return;
     Object.assign(execution, outcome, { stopDate: new Date() });
     this.retireTasks(execution);
+    this.abortMapRuns(execution, `parent execution ${execution.status}`);
+    execution.markClosed();
+  }
+
+  /**
+   * A distributed Map state: a map run whose every item is a child execution of `child` (own
+   * ARN `…:execution:<machine>/<label>:<uuid>`, listed by ListExecutions with the mapRunArn,
+   * not with the parent's stateMachineArn, as in Step Functions).
+   */
+  private async runMapRun(parent: Execution, plan: DistributedMapPlan, child: DeployedMachine, input: Json): Promise<Json> {
+    if (parent.status !== 'RUNNING') throw finalError('ExecutionClosed', `execution ${parent.status}`);
+    const mapRun = new MapRun(parent.executionArn, child.arn, plan, {
+      readS3Object: (bucket, key) => {
+        if (!this.options.readS3Object) return Promise.reject(new Error('no local S3 configured for ItemReader'));
+        return this.options.readS3Object(bucket, key);
+      },
+      startChild: (run, childInput) => this.startChild(run, child, childInput),
+      emit: (type, detail) => this.emit(parent, type, detail),
+    });
+    this.mapRuns.set(mapRun.mapRunArn, mapRun);
+    parent.mapRuns.push(mapRun);
+    return mapRun.run(input);
+  }
+
+  private startChild(mapRun: MapRun, machine: DeployedMachine, input: Json): ChildRun {
+    const name = randomUUID();
+    const executionArn = `${machine.arn.replace(':stateMachine:', ':execution:')}:${name}`;
+    const execution = newExecution(executionArn, name, machine, JSON.stringify(input));
+    execution.mapRunArn = mapRun.mapRunArn;
+    this.executions.set(executionArn, execution);
+    this.run(execution, input);
+    return {
+      executionArn,
+      closed: execution.closed.then((): ChildOutcome => ({ status: execution.status as ChildOutcome['status'], output: execution.output, error: execution.error, cause: execution.cause })),
+      abort: (cause) => {
+        if (execution.status === 'RUNNING') this.abortExecution(execution, 'States.Aborted', cause);
+      },
+    };
+  }
+
+  private abortMapRuns(execution: Execution, cause: string): void {
+    for (const run of execution.mapRuns) run.abort(cause);
   }
 
   private abortExecution(execution: Execution, error: string | undefined, cause: string | undefined): void {
@@ -391,7 +477,9 @@ export class LocalStepFunctions {
     if (error !== undefined) execution.error = error;
     if (cause !== undefined) execution.cause = cause;
     this.retireTasks(execution);
+    this.abortMapRuns(execution, 'parent execution aborted');
     execution.abort();
+    execution.markClosed();
   }
 
   /** Waiting callback tasks of a closed execution end; their tokens answer TaskTimedOut from now on. */
@@ -510,23 +598,43 @@ function deploy(config: LocalStateMachine, waitTimeScale: number): DeployedMachi
   const validation = validateAsl(text);
   if (!validation.valid) throw new Error(`state machine ${config.name} is not valid ASL:\n  ${validation.errors.join('\n  ')}`);
   const prepared = prepareDefinition(JSON.parse(text) as JsonObject, waitTimeScale);
-  const problems = [...prepared.problems];
-  for (const task of prepared.tasks) {
-    if (task.functionName !== undefined && !findFunction(config.functions, task.functionName)) {
-      problems.push(`state "${task.stateName}": no local function for ${task.functionName}`);
-    }
-  }
+  const problems = [...prepared.problems, ...missingFunctions(prepared, config.functions)];
   if (problems.length) throw new Error(`state machine ${config.name} cannot run locally:\n  ${problems.join('\n  ')}`);
+  return machineFrom(config.name, config.arn, prepared, config.functions);
+}
+
+/** A runnable machine, and one for the child executions of each distributed Map in it. */
+function machineFrom(name: string, arn: string, prepared: PreparedDefinition, functions: Record<string, LambdaFunction>): DeployedMachine {
+  const distributedMaps = new Map<string, { plan: DistributedMapPlan; child: DeployedMachine }>();
+  for (const plan of prepared.distributedMaps) {
+    distributedMaps.set(plan.stateName, { plan, child: machineFrom(`${name}/${plan.label}`, `${arn}/${plan.label}`, plan.processor, functions) });
+  }
   return {
-    name: config.name,
-    arn: config.arn,
+    name,
+    arn,
     // Validated above in its original form; the rewritten copy has scaled (fractional) times
     // the library's bundled validator would refuse.
     runner: new StateMachine(prepared.definition as unknown as StateMachineDefinition, { validationOptions: { noValidate: true } }),
     tasks: prepared.tasks,
     waitTimeOverrides: prepared.waitTimeOverrides,
-    functions: config.functions,
+    functions,
+    distributedMaps,
   };
+}
+
+function missingFunctions(prepared: PreparedDefinition, functions: Record<string, LambdaFunction>): string[] {
+  const problems: string[] = [];
+  for (const task of prepared.tasks) {
+    if (task.functionName !== undefined && !findFunction(functions, task.functionName)) problems.push(`state "${task.stateName}": no local function for ${task.functionName}`);
+  }
+  for (const plan of prepared.distributedMaps) problems.push(...missingFunctions(plan.processor, functions));
+  return problems;
+}
+
+function newExecution(executionArn: string, name: string, machine: DeployedMachine, input: string): Execution {
+  let markClosed: () => void = () => undefined;
+  const closed = new Promise<void>((resolve) => (markClosed = resolve));
+  return { executionArn, name, machine, input, status: 'RUNNING', startDate: new Date(), abort: () => undefined, pending: new Set(), mapRuns: [], closed, markClosed };
 }
 
 /** Like Lambda, a function answers to its name, its ARN or a qualified ARN/name. */

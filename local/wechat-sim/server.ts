@@ -4,6 +4,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { endpointForPath, RETIRED_WECHAT_PATHS } from '../../functions/lib/wechat/catalogue';
 import { ERR } from '../../functions/lib/wechat/errcodes';
+import { ApiCallLog } from './call-log';
 import { FaultInjector, type FaultCounts, type FaultSettingsInput } from './faults';
 import { AuthorizerEventPusher, type AuthorizerEventPush, type AuthorizerEventsUrl } from './authorizer-events';
 import { AuditCenter, auditModule, type AuditEventKind } from './modules/audit';
@@ -87,6 +88,8 @@ export class WeChatSimulator {
   readonly ticketPusher: TicketPusher;
   /** Every API request received, newest last (bounded), for tests to assert on. */
   readonly requests: RecordedRequest[] = [];
+  /** Local-only: per app and API path, requests received and answered with success (unbounded counts). */
+  readonly callLog = new ApiCallLog();
   private readonly routes = new Map<string, SimRouteHandler>();
   private readonly patternRoutes: PatternRoute[] = [];
   private readonly merchant: MerchantConsole;
@@ -312,8 +315,10 @@ export class WeChatSimulator {
 
   async start(): Promise<string> {
     this.server = createServer((req, res) => {
-      this.handle(req)
+      const seen: { request?: SimRequest } = {};
+      this.handle(req, seen)
         .then((answer) => {
+          if (seen.request && !seen.request.path.startsWith(CONTROL_PREFIX)) this.logCall(seen.request, answer);
           if ('destroySocket' in answer) {
             req.socket.destroy();
             return;
@@ -355,7 +360,24 @@ export class WeChatSimulator {
     this.server?.closeAllConnections();
   }
 
-  private async handle(req: IncomingMessage): Promise<SimResponse | { destroySocket: true }> {
+  private logCall(request: SimRequest, answer: SimResponse | { destroySocket: true }): void {
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    const token = request.token ?? request.query.access_token;
+    const appId = (token ? this.state.checkAuthorizerToken(token).appId : undefined) ?? (typeof body.authorizer_appid === 'string' ? body.authorizer_appid : undefined);
+    const json = 'json' in answer ? (answer.json as Record<string, unknown> | undefined) : undefined;
+    const succeeded = 'json' in answer && (answer.status ?? 200) === 200 && (json?.errcode === undefined || json.errcode === 0);
+    this.callLog.record(appId, request.path, succeeded);
+  }
+
+  /** Local-only: the reviewer rejects every audit of these apps from now on (`accept` undoes it). */
+  rejectAudits(appIds: Iterable<string>, accept = false): void {
+    for (const appId of appIds) {
+      if (accept) this.state.auditRejectedApps.delete(appId);
+      else this.state.auditRejectedApps.add(appId);
+    }
+  }
+
+  private async handle(req: IncomingMessage, seen: { request?: SimRequest }): Promise<SimResponse | { destroySocket: true }> {
     const url = new URL(req.url ?? '/', 'http://sim');
     const rawBody = await readBodyOrThrow(req);
     let body: unknown;
@@ -372,6 +394,7 @@ export class WeChatSimulator {
     }
     const headers = Object.fromEntries(Object.entries(req.headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(', ') : (value ?? '')]));
     const request: SimRequest = { method: req.method ?? 'GET', path: url.pathname, query: Object.fromEntries(url.searchParams), body, rawBody, headers, params: {} };
+    seen.request = request;
     this.requests.push({ method: request.method, path: request.path, query: request.query, body });
     if (this.requests.length > 5000) this.requests.shift();
     const control = request.path.startsWith(CONTROL_PREFIX);

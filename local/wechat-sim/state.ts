@@ -417,6 +417,8 @@ export class SimState {
   readonly authCodes = new Map<string, AuthCode>();
   /** appId → management state, created on first use. */
   readonly apps = new Map<string, SimApp>();
+  /** Local-only: apps whose audits the reviewer rejects, whatever the code (WeChatSimulator.rejectAudits). */
+  readonly auditRejectedApps = new Set<string>();
   /**
    * The platform's audit and speed-up quota of the month, shared by all its mini programs
    * ("所有旗下小程序共用该额度").

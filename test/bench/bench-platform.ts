@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startDynamoDbLocal } from '../../local/dynamodb';
-import { startLocalPlatform, type LocalPlatform } from '../../local/platform';
+import { startLocalPlatform, type LocalPlatform, type LocalPlatformOptions } from '../../local/platform';
 import { generateCredentials, type LocalSettings } from '../../local/settings';
 import { freePort } from '../helpers/free-port';
 
@@ -10,7 +10,10 @@ import { freePort } from '../helpers/free-port';
  * The local platform for a benchmark: its own in-memory DynamoDB Local, the simulator, no
  * timers. Handlers are configured exactly as `npm start` configures them.
  */
-export async function startBenchPlatform(overrides: Partial<LocalSettings> = {}): Promise<LocalPlatform & { settings: LocalSettings }> {
+export async function startBenchPlatform(
+  overrides: Partial<LocalSettings> = {},
+  options: Pick<LocalPlatformOptions, 'onStepFunctionsEvent'> = {},
+): Promise<LocalPlatform & { settings: LocalSettings; dynamoDbPid: number | undefined }> {
   const dynamo = await startDynamoDbLocal({ port: await freePort() });
   const g = generateCredentials();
   const settings: LocalSettings = {
@@ -29,10 +32,11 @@ export async function startBenchPlatform(overrides: Partial<LocalSettings> = {})
     ...overrides,
   };
   // Throttles off: the benches measure what the handlers can take, not API Gateway's per-route limits.
-  const platform = await startLocalPlatform(settings, { dynamoDbEndpoint: dynamo.endpoint, schedule: false, pushTickets: false, isolateInvocations: false, throttle: false });
+  const platform = await startLocalPlatform(settings, { dynamoDbEndpoint: dynamo.endpoint, schedule: false, pushTickets: false, isolateInvocations: false, throttle: false, ...options });
   return {
     ...platform,
     settings,
+    dynamoDbPid: dynamo.pid,
     stop: async () => {
       await platform.stop();
       await dynamo.stop();

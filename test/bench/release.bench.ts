@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { RecordedRequest } from '../../local/wechat-sim/server';
 import { startBenchPlatform } from './bench-platform';
+import { describeCounts, waitForRelease } from './release-progress';
 import { fmt, median, percentile, verdict } from './stats';
 
 const APPS = Number(process.env.BENCH_RELEASE_APPS ?? 1_000);
@@ -102,22 +103,7 @@ export async function releaseBench(): Promise<void> {
         body: JSON.stringify({ templateId, userVersion: '2.0.0', userDesc: 'bench release', targets: { appIds }, maxConcurrency: MAX_CONCURRENCY }),
       });
       if (start.status !== 202) throw new Error(`POST /admin/releases → ${start.status} ${JSON.stringify(start.json)}`);
-      const releaseId = start.json.releaseId as string;
-      let nextProgress = started + 15_000;
-      for (;;) {
-        release = await must(`/admin/releases/${releaseId}?limit=1`);
-        if (release.status !== 'running') {
-          finished = true;
-          break;
-        }
-        const now = performance.now();
-        if (now - started > TIMEOUT_MS) break;
-        if (now >= nextProgress) {
-          console.log(`  … ${fmt((now - started) / 1000)} s: ${describeCounts(release.counts as Record<string, number>)}`);
-          nextProgress += 15_000;
-        }
-        await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-      }
+      ({ release, finished } = await waitForRelease(must, start.json.releaseId as string, { started, timeoutMs: TIMEOUT_MS, pollMs: POLL_MS, progressMs: 15_000 }));
     } finally {
       counting = false;
       sim.latencyMs = 0;
@@ -210,12 +196,6 @@ export async function releaseBench(): Promise<void> {
   }
 }
 
-function describeCounts(counts: Record<string, number>): string {
-  return Object.entries(counts)
-    .filter(([, n]) => n > 0)
-    .map(([state, n]) => `${state} ${fmt(n)}`)
-    .join(', ');
-}
 
 /** Paths in pipeline order where known, then the rest. */
 function order(path: string): number {

@@ -5,6 +5,7 @@ import { loadBench } from './load.bench';
 import { pushCostBench } from './push-cost.bench';
 import { refreshBench } from './refresh.bench';
 import { releaseBench } from './release.bench';
+import { releaseFleetBench } from './release-fleet.bench';
 
 /** `npm run bench [-- name…]`: runs the named benchmarks, or all of them. */
 const BENCHES: Record<string, () => Promise<void>> = {
@@ -14,6 +15,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
   'push-cost': pushCostBench,
   refresh: refreshBench,
   release: releaseBench,
+  'release-fleet': releaseFleetBench,
 };
 
 async function main(): Promise<void> {

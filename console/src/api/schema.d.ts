@@ -4160,6 +4160,7 @@ export interface operations {
                         appId: string;
                         refresher: {
                             authorizers: {
+                                deferred?: number;
                                 due: number;
                                 failed: number;
                                 reauthorizationRequired: number;

@@ -8,7 +8,8 @@ export interface RefresherRun {
   outcome: 'ok' | 'partial' | 'failed';
   ticket: 'fresh' | 'missing' | 'stale';
   component: 'fresh' | 'refreshed' | 'no_ticket' | 'failed';
-  authorizers: { due: number; refreshed: number; repaired: number; failed: number; reauthorizationRequired: number; unauthorized: number };
+  /** `deferred`: due tokens this run left for the next (its time budget ran out first); soonest-expiring go first. */
+  authorizers: { due: number; refreshed: number; repaired: number; failed: number; reauthorizationRequired: number; unauthorized: number; deferred?: number };
   error?: string;
 }
 

@@ -134,7 +134,7 @@ export class AuditCenter {
     this.cancel(audit);
     audit.finishTime = this.state.now();
     const unexplained = unexplainedPrivacyKeys(audit);
-    if (desc.includes(AUDIT_FAIL_MARKER) || unexplained.length > 0) {
+    if (desc.includes(AUDIT_FAIL_MARKER) || unexplained.length > 0 || this.state.auditRejectedApps.has(audit.appId)) {
       audit.status = 1;
       audit.reason = unexplained.length > 0 ? privacyRejectionReason(unexplained) : FAIL_REASON;
       audit.screenshot = screenshots();

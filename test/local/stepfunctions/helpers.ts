@@ -1,5 +1,5 @@
 import { DescribeExecutionCommand, SFNClient, type DescribeExecutionCommandOutput } from '@aws-sdk/client-sfn';
-import type { LocalStateMachine } from '../../../local/stepfunctions';
+import type { ExecutionEvent, LocalStateMachine } from '../../../local/stepfunctions';
 import { sleep, waitFor } from '../../helpers/wait';
 
 export const ACCOUNT = '000000000000';
@@ -46,4 +46,19 @@ export class WeChatApiError extends Error {
 }
 export class WeChatRetryableError extends Error {
   override name = 'WeChatRetryableError';
+}
+
+/**
+ * The most child executions of a distributed Map running at once in one execution, counted from
+ * the map run's own events (each child's start and close), not from timing.
+ */
+export function maxChildrenInFlight(events: readonly ExecutionEvent[], executionArn: string): number {
+  let running = 0;
+  let max = 0;
+  for (const event of events) {
+    if (event.executionArn !== executionArn) continue;
+    if (event.type === 'MapRunChildStarted') max = Math.max(max, ++running);
+    if (event.type === 'MapRunChildClosed') running--;
+  }
+  return max;
 }
