@@ -170,9 +170,7 @@ export const en = {
     sync: 'Sync with WeChat',
     synced: 'WeChat lists {listed}: {added} added, {repaired} repaired, {removed} removed, {failed} failed',
     empty: 'No mini programs',
-    previous: 'Previous',
     pageInfo: 'Page {page} · {shown} of {loaded} shown',
-    perPage: '{n} a page',
   },
   authorizer: {
     token: 'token',
@@ -499,11 +497,13 @@ export const en = {
     subject: 'App / release',
     outcome: 'Outcome',
     requestId: 'Request ID',
+    page: 'Page {page} · {shown} shown',
+    noRole: 'no role',
+  },
+  pager: {
     previous: 'Previous',
     next: 'Next',
-    page: 'Page {page} · {shown} shown',
     perPage: '{n} a page',
-    noRole: 'no role',
   },
 };
 

@@ -172,9 +172,7 @@ export const zhCN: Messages = {
     sync: '与微信同步',
     synced: '微信列出 {listed} 个：新增 {added}，修复 {repaired}，移除 {removed}，失败 {failed}',
     empty: '暂无小程序',
-    previous: '上一页',
     pageInfo: '第 {page} 页 · 显示 {shown} / {loaded} 个',
-    perPage: '每页 {n} 个',
   },
   authorizer: {
     token: '令牌',
@@ -501,10 +499,12 @@ export const zhCN: Messages = {
     subject: '小程序 / 发布单',
     outcome: '结果',
     requestId: '请求 ID',
+    page: '第 {page} 页 · 显示 {shown} 条',
+    noRole: '无角色',
+  },
+  pager: {
     previous: '上一页',
     next: '下一页',
-    page: '第 {page} 页 · 显示 {shown} 条',
     perPage: '每页 {n} 条',
-    noRole: '无角色',
   },
 };
