@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { ConditionalCheckFailedException, TransactionCanceledException, type AttributeValue } from '@aws-sdk/client-dynamodb';
-import { PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type NativeAttributeValue, type DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type NativeAttributeValue, type DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { keys, SK, withoutKeys } from './keys';
 
 /** WeChat's audit states (get_auditstatus), by name. */
@@ -66,7 +66,7 @@ const submittingKey = (appId: string) => ({ pk: keys.authorizerPartition(appId),
 interface PendingOutcome {
   startedAt: string;
   expiresAt: number;
-  releaseId?: string;
+  releaseId?: string | null;
   status?: AuditStatus;
   events?: AuditEvent[];
   reason?: string;
@@ -133,23 +133,22 @@ export class DynamoAuditStore implements AuditStore {
   }
 
   async beginSubmission(appId: string, { releaseId, at }: { releaseId?: string; at: number }): Promise<void> {
-    const fields = { startedAt: new Date(at).toISOString(), expiresAt: at + SUBMISSION_WINDOW_MS, ...(releaseId ? { releaseId } : {}) };
+    const fields = { startedAt: new Date(at).toISOString(), expiresAt: at + SUBMISSION_WINDOW_MS, releaseId: releaseId ?? null };
     try {
       // A live one (this submission retried after a crash) keeps what was pushed meanwhile.
       await this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: submittingKey(appId),
-          UpdateExpression: `SET ${Object.keys(fields).map((name) => `#${name} = :${name}`).join(', ')}, #type = :type`,
+          UpdateExpression: 'SET startedAt = :s, expiresAt = :e, releaseId = :r',
           ConditionExpression: 'attribute_not_exists(pk) OR expiresAt > :now',
-          ExpressionAttributeNames: { ...Object.fromEntries(Object.keys(fields).map((name) => [`#${name}`, name])), '#type': 'type' },
-          ExpressionAttributeValues: { ...Object.fromEntries(Object.entries(fields).map(([name, value]) => [`:${name}`, value])), ':type': 'AuditSubmitting', ':now': at },
+          ExpressionAttributeValues: { ':s': fields.startedAt, ':e': fields.expiresAt, ':r': fields.releaseId, ':now': at },
         }),
       );
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
       // An expired one (a submission never recorded): what it caught was not for this one.
-      await this.db.send(new PutCommand({ TableName: this.tableName, Item: { ...submittingKey(appId), type: 'AuditSubmitting', ...fields } }));
+      await this.db.send(new PutCommand({ TableName: this.tableName, Item: { ...submittingKey(appId), ...fields } }));
     }
   }
 
@@ -174,7 +173,6 @@ export class DynamoAuditStore implements AuditStore {
                 ConditionExpression: 'attribute_not_exists(#status) OR expiresAt < :now',
                 ExpressionAttributeNames: { '#status': 'status' },
                 ExpressionAttributeValues: { ':now': Date.now() },
-                ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
               },
             },
           ],
@@ -184,20 +182,16 @@ export class DynamoAuditStore implements AuditStore {
     } catch (error) {
       if (!(error instanceof TransactionCanceledException)) throw error;
       const [, heldReason] = error.CancellationReasons ?? [];
-      if (heldReason?.Code === 'ConditionalCheckFailed' && heldReason.Item) return this.claimHeldOutcome(submitted, itemOf, heldReason.Item, attempt);
+      if (heldReason?.Code === 'ConditionalCheckFailed') return this.claimHeldOutcome(submitted, itemOf, attempt);
       if (heldReason?.Code === 'TransactionConflict' && attempt < ONCE_ATTEMPTS) return this.recordSubmission(record, attempt + 1);
       throw error;
     }
   }
 
   /** The submission's record with the outcome a push left while it was in flight. */
-  private async claimHeldOutcome(
-    submitted: AuditRecord,
-    itemOf: (full: AuditRecord) => Record<string, NativeAttributeValue>,
-    heldItem: Record<string, AttributeValue>,
-    attempt: number,
-  ): Promise<AuditRecord> {
-    const held = withoutKeys<PendingOutcome>(unmarshallItem(heldItem));
+  private async claimHeldOutcome(submitted: AuditRecord, itemOf: (full: AuditRecord) => Record<string, NativeAttributeValue>, attempt: number): Promise<AuditRecord> {
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: submittingKey(submitted.appId), ConsistentRead: true }));
+    const held = (Item ?? {}) as PendingOutcome;
     const events = held.events ?? [];
     const decided: AuditRecord = {
       ...submitted,
@@ -403,24 +397,6 @@ export class DynamoAuditStore implements AuditStore {
   private key(appId: string, submittedAt: string, auditId: string) {
     return keys.audit(appId, submittedAt, auditId);
   }
-}
-
-/**
- * A cancellation reason's item comes in the low-level attribute format (the document client
- * converts answers, not errors). The in-flight item holds strings, numbers, lists and maps.
- */
-function unmarshallItem(item: Record<string, AttributeValue>): Record<string, NativeAttributeValue> {
-  return Object.fromEntries(Object.entries(item).map(([name, value]) => [name, nativeOf(value)]));
-}
-
-function nativeOf(value: AttributeValue): NativeAttributeValue {
-  if (value.S !== undefined) return value.S;
-  if (value.N !== undefined) return Number(value.N);
-  if (value.BOOL !== undefined) return value.BOOL;
-  if (value.L !== undefined) return value.L.map(nativeOf);
-  if (value.M !== undefined) return unmarshallItem(value.M);
-  if (value.SS !== undefined) return value.SS;
-  return null;
 }
 
 function withoutRecentValues(values: Record<string, unknown>): Record<string, unknown> {
