@@ -118,6 +118,7 @@ export class WeChatSimulator {
       drafts: options.drafts,
       templateLibraryLimit: options.templateLibraryLimit,
       auditDelayMs: options.auditDelayMs,
+      auditDecidesBeforeAnswer: options.auditDecidesBeforeAnswer,
       privacyScanMs: options.privacyScanMs,
       nicknameAuditMs: options.nicknameAuditMs,
       pushRetryDelayMs: options.pushRetryDelayMs,

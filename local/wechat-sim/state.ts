@@ -23,6 +23,12 @@ export interface WeappSimOptions {
   templateLibraryLimit?: number;
   /** Time from `submit_audit` to the audit result (and from a delay notice to the result), ms. Default 2000. */
   auditDelayMs?: number;
+  /**
+   * The reviewer decides during `submit_audit` and its push is delivered (answered by the
+   * platform) before `submit_audit` answers: the push always beats the platform's record of
+   * the submission. Default false.
+   */
+  auditDecidesBeforeAnswer?: boolean;
   /** How long the privacy scan after `commit` runs (61039 meanwhile), ms. Default 0. */
   privacyScanMs?: number;
   /** How long a name that needs proof material stays in review, ms. Default 60000. */
@@ -102,6 +108,7 @@ export const DEFAULT_SIM_OPTIONS = {
   ],
   templateLibraryLimit: 100,
   auditDelayMs: 2000,
+  auditDecidesBeforeAnswer: false,
   privacyScanMs: 0,
   nicknameAuditMs: 60_000,
   pushRetryDelayMs: 1000,
@@ -458,6 +465,7 @@ export class SimState {
       drafts: [...(options.drafts ?? DEFAULT_SIM_OPTIONS.drafts)],
       templateLibraryLimit: options.templateLibraryLimit ?? DEFAULT_SIM_OPTIONS.templateLibraryLimit,
       auditDelayMs: options.auditDelayMs ?? DEFAULT_SIM_OPTIONS.auditDelayMs,
+      auditDecidesBeforeAnswer: options.auditDecidesBeforeAnswer ?? DEFAULT_SIM_OPTIONS.auditDecidesBeforeAnswer,
       privacyScanMs: options.privacyScanMs ?? DEFAULT_SIM_OPTIONS.privacyScanMs,
       nicknameAuditMs: options.nicknameAuditMs ?? DEFAULT_SIM_OPTIONS.nicknameAuditMs,
       pushRetryDelayMs: options.pushRetryDelayMs ?? DEFAULT_SIM_OPTIONS.pushRetryDelayMs,

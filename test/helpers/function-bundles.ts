@@ -72,5 +72,7 @@ export const BUNDLE_LIMIT = 600 * KB;
  * What the bundles may not grow back past: the sizes reached so far, rounded up. Lower these
  * as bundles shrink; the targets above stay the goal.
  */
-export const CALLBACK_BUNDLE_CEILING = 700 * KB;
+// 704: componentEvents was 699.4 KB and bundles the whole audit store (platformStores); the
+// audit push / submission handoff (audit-store.ts, +2.8 KB) took it to 702.1 KB.
+export const CALLBACK_BUNDLE_CEILING = 704 * KB;
 export const BUNDLE_CEILING = 950 * KB;

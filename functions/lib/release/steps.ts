@@ -116,6 +116,9 @@ export const STEPS: Record<string, (input: StepInput, ctx: StepContext) => Promi
       auditId = latest.auditId;
     } else {
       try {
+        // WeChat may decide and push before the submission below is recorded: from here until
+        // then, the push is held for this submission, which then carries its outcome.
+        await ctx.audits.beginSubmission(appId!, { releaseId, at: Date.now() });
         // The audit quota is the platform's, read once per wave by gateWave; 85085 still lands here.
         auditId = (await miniPrograms.submitAudit(appId!, { versionDesc: (await load(ctx, releaseId)).userDesc }, releaseId, { checkQuota: false })).auditId;
       } catch (error) {
@@ -329,6 +332,11 @@ export async function recordAuditPush(appId: string, push: unknown, once: OnceRe
   // instance of the previous version): WeChat delivers it again later.
   if (recorded.outcome === 'conflict' || (recorded.outcome === 'duplicate' && isInProgressRecord(recorded.guardItem))) throw new IdempotencyAlreadyInProgressError(`audit push ${once.key} is being handled`);
   if (recorded.outcome === 'recorded') logger.info('audit outcome recorded', { authorizerAppId: appId, auditId: recorded.record.auditId, status });
+  if (recorded.outcome === 'held_for_submission') {
+    // The submission's record, written next, carries it; its step then resumes itself (awaitAudit).
+    logger.info('audit outcome held for the submission in flight', { authorizerAppId: appId, releaseId: recorded.releaseId, status });
+    return;
+  }
   // Also for a re-delivery: resuming is idempotent, and a delivery that failed after recording
   // the outcome must not leave the release waiting for its poll.
   await resumeReleaseOnAudit(releases, appId, status, event.reason);

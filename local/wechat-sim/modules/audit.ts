@@ -75,6 +75,11 @@ export class AuditCenter {
     audit.finishTime = this.state.now();
   }
 
+  /** Finishes one audit now (its delay notice first, where due), pushes included. */
+  async decideNow(audit: SimAudit): Promise<void> {
+    while (isRunning(audit)) await this.advance(audit);
+  }
+
   /** Finishes every running audit now (delay notices first, where due), pushes included. */
   async completeAll(): Promise<void> {
     const running = [...this.state.apps.values()].flatMap((app) => app.audits.filter(isRunning));
@@ -186,7 +191,7 @@ export function auditModule(state: SimState, center: AuditCenter): SimModule {
     routes: {
       'GET /wxa/queryquota': authorizerApi(state, { funcSets: FUNC_SETS.development }, ({ app }) => ok(quota(state))),
 
-      'POST /wxa/submit_audit': authorizerApi(state, { funcSets: FUNC_SETS.development }, ({ body, app, appId, authorizer }) => {
+      'POST /wxa/submit_audit': authorizerApi(state, { funcSets: FUNC_SETS.development }, async ({ body, app, appId, authorizer }) => {
         const request = parseBody(SubmitAuditRequest, body);
         if (!request) return formatError();
         const version = app.committed;
@@ -216,7 +221,8 @@ export function auditModule(state: SimState, center: AuditCenter): SimModule {
           ...(app.privacy.dev ? { privacy: structuredClone(app.privacy.dev) } : {}),
         };
         app.audits.push(audit);
-        center.start(audit);
+        if (state.options.auditDecidesBeforeAnswer) await center.decideNow(audit);
+        else center.start(audit);
         return ok({ auditid: audit.auditId });
       }),
 

@@ -59,6 +59,34 @@ describe('release pipeline', () => {
     expect(JSON.parse((wechatCalls('/wxa/commit', appId)[0]!.body as Json).ext_json)).toMatchObject({ extAppid: appId, ext: { shop: 1 } });
   });
 
+  // WeChat may decide and push before the pipeline has recorded the submission (13 of 10,000
+  // apps in the release-fleet bench). The simulator here pushes, and waits for the platform's
+  // answer, before submit_audit answers: the push always comes first.
+  it('resumes at once when the audit push arrives before the submission is recorded (no polling)', async () => {
+    const sim = platform.simulator!;
+    const appIds = [await authorize(), await authorize(), await authorize()];
+    sim.state.options.auditDecidesBeforeAnswer = true;
+    try {
+      const started = await start({ targets: { appIds } });
+      const done = await settle(started.json.releaseId);
+      expect(done).toMatchObject({ status: 'succeeded', counts: { released: 3, failed: 0 } });
+      for (const appId of appIds) {
+        expect(wechatCalls('/wxa/commit', appId)).toHaveLength(1);
+        expect(wechatCalls('/wxa/submit_audit', appId)).toHaveLength(1);
+        expect(wechatCalls('/wxa/release', appId)).toHaveLength(1);
+        // Resumed by the push, not rescued by the 6 h fallback poll (2 s at this time scale).
+        expect(wechatCalls('/wxa/get_auditstatus', appId)).toHaveLength(0);
+        const pushes = sim.auditPushes.filter((p) => p.appId === appId);
+        expect(pushes.map((p) => [p.event, p.delivered])).toEqual([['weapp_audit_success', true]]);
+        // One audit on the app's history: the release's, decided by the push; none "from elsewhere".
+        const history = await platformStores().audits.list(appId);
+        expect(history.map((a) => [a.releaseId, a.status, a.events.map((e) => e.event)])).toEqual([[started.json.releaseId, 'passed', ['submitted', 'weapp_audit_success']]]);
+      }
+    } finally {
+      sim.state.options.auditDecidesBeforeAnswer = false;
+    }
+  });
+
   it('binds testers and keeps the trial QR code after commit', async () => {
     const appId = await authorize();
     const started = await start({ targets: { appIds: [appId] }, testers: ['tester-a', 'tester-b'], trialQrcode: true });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { ensureTable, localDynamoClient } from '../../../../local/dynamodb';
-import { DynamoAuditStore, type AuditStatus } from '../../../../functions/lib/store/audit-store';
+import { DynamoAuditStore, SUBMISSION_WINDOW_MS, type AuditStatus } from '../../../../functions/lib/store/audit-store';
 
 describe('Class: DynamoAuditStore', () => {
   const tableName = `audits-${randomUUID()}`;
@@ -71,5 +71,112 @@ describe('Class: DynamoAuditStore', () => {
     const opened = await audits.recordOutcomeOnce(elsewhere, { status: 'delayed', event: { at: at(9), event: 'weapp_audit_delay', reason: 'busy' } }, guard(randomUUID()));
     expect(opened).toMatchObject({ outcome: 'recorded', record: { status: 'delayed', reason: 'busy' } });
     expect(await audits.latest(elsewhere)).toMatchObject({ status: 'delayed', events: [{ event: 'submitted' }, { event: 'weapp_audit_delay' }] });
+  });
+
+  describe('a push and the submission it decides, in either order', () => {
+    const success = { status: 'passed' as const, event: { at: at(20), event: 'weapp_audit_success' as const } };
+    const submission = (id: string, auditId = 'r1') => ({ appId: id, auditId, submittedAt: at(19), releaseId: 'rel-race' });
+
+    it('a push before the submission is recorded is held for it, and the record carries the outcome', async () => {
+      const id = appId();
+      // An earlier audit, decided long ago: the push must not land on it.
+      await audits.recordSubmission({ appId: id, auditId: 'old', submittedAt: at(1) });
+      await audits.recordOutcome(id, { status: 'passed', event: { at: at(2), event: 'weapp_audit_success' } });
+      changes.splice(0);
+      await audits.beginSubmission(id, { releaseId: 'rel-race', at: Date.now() });
+      const push = randomUUID();
+      expect(await audits.recordOutcomeOnce(id, success, guard(push))).toEqual({ outcome: 'held_for_submission', releaseId: 'rel-race' });
+      // WeChat delivers it again: the guard keeps it to once.
+      expect((await audits.recordOutcomeOnce(id, success, guard(push))).outcome).toBe('duplicate');
+      expect(changes).toEqual([]);
+
+      const recorded = await audits.recordSubmission(submission(id));
+      expect(recorded).toMatchObject({ auditId: 'r1', releaseId: 'rel-race', status: 'passed', decidedAt: at(20), events: [{ event: 'submitted' }, { event: 'weapp_audit_success' }] });
+      expect(await audits.latest(id)).toEqual(recorded);
+      expect((await audits.list(id)).map((r) => [r.auditId, r.status, r.events.length])).toEqual([
+        ['r1', 'passed', 2],
+        ['old', 'passed', 2],
+      ]);
+      expect(changes).toEqual(['passed']);
+      // The push's re-delivery after the record: nothing more.
+      expect((await audits.recordOutcomeOnce(id, success, guard(push))).outcome).toBe('duplicate');
+      expect((await audits.latest(id))?.events).toHaveLength(2);
+    });
+
+    it('a push after the submission is recorded lands on its record, as before', async () => {
+      const id = appId();
+      await audits.beginSubmission(id, { releaseId: 'rel-race', at: Date.now() });
+      expect(await audits.recordSubmission(submission(id))).toMatchObject({ status: 'auditing' });
+      const push = randomUUID();
+      expect(await audits.recordOutcomeOnce(id, success, guard(push))).toMatchObject({ outcome: 'recorded', record: { auditId: 'r1', status: 'passed' } });
+      expect((await audits.recordOutcomeOnce(id, success, guard(push))).outcome).toBe('duplicate');
+      expect((await audits.list(id)).map((r) => [r.auditId, r.status, r.events.length])).toEqual([['r1', 'passed', 2]]);
+    });
+
+    it('a delay notice and the result both held: the record gets both, in order', async () => {
+      const id = appId();
+      await audits.beginSubmission(id, { at: Date.now() });
+      await audits.recordOutcomeOnce(id, { status: 'delayed', event: { at: at(20), event: 'weapp_audit_delay', reason: 'busy' } }, guard(randomUUID()));
+      await audits.recordOutcomeOnce(id, { status: 'rejected', event: { at: at(21), event: 'weapp_audit_fail', reason: 'blurry', screenshots: ['m1'] } }, guard(randomUUID()));
+      expect(await audits.recordSubmission(submission(id))).toMatchObject({
+        status: 'rejected',
+        reason: 'blurry',
+        screenshots: ['m1'],
+        events: [{ event: 'submitted' }, { event: 'weapp_audit_delay' }, { event: 'weapp_audit_fail' }],
+      });
+    });
+
+    it('a submission recorded between the push reading and writing: the push finds the record on its second try', async () => {
+      const id = appId();
+      await audits.beginSubmission(id, { releaseId: 'rel-race', at: Date.now() });
+      // The push's read happens, then the submission is recorded before the push writes.
+      const interleaved = new DynamoAuditStore(
+        {
+          send: async (command: unknown) => {
+            if (command instanceof TransactWriteCommand && !recordedBetween) {
+              recordedBetween = true;
+              await audits.recordSubmission(submission(id));
+            }
+            return db.send(command as never);
+          },
+        } as unknown as DynamoDBDocumentClient,
+        tableName,
+      );
+      let recordedBetween = false;
+      expect(await interleaved.recordOutcomeOnce(id, success, guard(randomUUID()))).toMatchObject({ outcome: 'recorded', record: { auditId: 'r1', status: 'passed' } });
+      expect(recordedBetween).toBe(true);
+      expect((await audits.list(id)).map((r) => [r.auditId, r.status, r.events.length])).toEqual([['r1', 'passed', 2]]);
+    });
+
+    it('a push held between the submission reading nothing and writing: the claim picks it up', async () => {
+      const id = appId();
+      await audits.beginSubmission(id, { releaseId: 'rel-race', at: Date.now() });
+      const push = randomUUID();
+      // The push lands while the submission's transaction is on its way (before it reaches the table).
+      const interleaved = new DynamoAuditStore(
+        {
+          send: async (command: unknown) => {
+            if (command instanceof TransactWriteCommand && !pushedBetween) {
+              pushedBetween = true;
+              expect((await audits.recordOutcomeOnce(id, success, guard(push))).outcome).toBe('held_for_submission');
+            }
+            return db.send(command as never);
+          },
+        } as unknown as DynamoDBDocumentClient,
+        tableName,
+      );
+      let pushedBetween = false;
+      expect(await interleaved.recordSubmission(submission(id))).toMatchObject({ status: 'passed', events: [{ event: 'submitted' }, { event: 'weapp_audit_success' }] });
+      expect((await audits.list(id)).map((r) => [r.auditId, r.status])).toEqual([['r1', 'passed']]);
+    });
+
+    it('an in-flight submission that was never recorded stops catching pushes once expired', async () => {
+      const id = appId();
+      await audits.beginSubmission(id, { at: Date.now() - 2 * SUBMISSION_WINDOW_MS });
+      expect(await audits.recordOutcomeOnce(id, success, guard(randomUUID()))).toMatchObject({ outcome: 'recorded', record: { auditId: expect.stringMatching(/^external-/) } });
+      // A new submission starts clean: the stale item is replaced, and its record is only submitted.
+      await audits.beginSubmission(id, { at: Date.now() });
+      expect(await audits.recordSubmission({ ...submission(id), submittedAt: at(30) })).toMatchObject({ status: 'auditing' });
+    });
   });
 });
