@@ -1,6 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, paginateQuery, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AttributeCipher } from '../crypto-at-rest/attribute-cipher';
+import { expireIfSealedValueIs } from './expire-if-sealed';
 import { keys } from './keys';
 import type { RefreshLease } from './refresh-lease';
 
@@ -88,30 +89,11 @@ export class DynamoAuthorizerTokenStore implements AuthorizerTokenStore {
     return this.lease.release(keys.authorizerToken(appId));
   }
 
-  /**
-   * The refresh token stays. Ciphertexts of the same token differ (random IV), so the stored
-   * value is read, opened and compared here, and the write is conditioned on the very bytes
-   * read: a token written meanwhile is never expired.
-   */
-  async expireAccessTokenIfCurrent(appId: string, staleToken: string): Promise<void> {
-    const key = keys.authorizerToken(appId);
-    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true, ProjectionExpression: 'accessToken' }));
-    const stored: unknown = Item?.accessToken;
-    if (stored === undefined || (await this.cipher.open(stored, tokenContext(appId, 'accessToken'))) !== staleToken) return;
-    try {
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: key,
-          UpdateExpression: 'SET expiresAt = :zero',
-          ConditionExpression: 'accessToken = :stored',
-          ExpressionAttributeValues: { ':stored': stored, ':zero': 0 },
-        }),
-      );
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    }
+  /** The refresh token stays; only an access token still equal to `staleToken` is expired. */
+  expireAccessTokenIfCurrent(appId: string, staleToken: string): Promise<void> {
+    return expireIfSealedValueIs(this.db, this.cipher, { tableName: this.tableName, key: keys.authorizerToken(appId), attribute: 'accessToken', context: tokenContext(appId, 'accessToken'), staleValue: staleToken });
   }
+
 
   /** Through the expiry index. */
   async tokensExpiringBefore(componentAppId: string, before: number): Promise<StoredAuthorizerToken[]> {

@@ -1,6 +1,6 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AttributeCipher } from '../crypto-at-rest/attribute-cipher';
+import { expireIfSealedValueIs } from './expire-if-sealed';
 import { keys } from './keys';
 import type { RefreshLease } from './refresh-lease';
 
@@ -76,33 +76,11 @@ export class DynamoComponentTokenStore implements ComponentTokenStore {
     return this.lease.release(keys.componentToken(componentAppId));
   }
 
-  /**
-   * Marks the token expired only if it is still `staleToken`, so a newer token written
-   * meanwhile survives. Ciphertexts of one token differ, so the stored value is opened and
-   * compared here and the write is conditioned on the bytes read.
-   */
-  async expireIfCurrent(componentAppId: string, staleToken: string): Promise<void> {
-    const key = keys.componentToken(componentAppId);
-    const { Item } = await this.db.send(
-      new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true, ProjectionExpression: '#token', ExpressionAttributeNames: { '#token': 'token' } }),
-    );
-    const stored: unknown = Item?.token;
-    if (stored === undefined || (await this.cipher.open(stored, tokenContext(componentAppId))) !== staleToken) return;
-    try {
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: key,
-          UpdateExpression: 'SET expiresAt = :zero',
-          ConditionExpression: '#token = :stored',
-          ExpressionAttributeNames: { '#token': 'token' },
-          ExpressionAttributeValues: { ':stored': stored, ':zero': 0 },
-        }),
-      );
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    }
+  /** Marks the token expired only if it is still `staleToken`, so a newer token written meanwhile survives. */
+  expireIfCurrent(componentAppId: string, staleToken: string): Promise<void> {
+    return expireIfSealedValueIs(this.db, this.cipher, { tableName: this.tableName, key: keys.componentToken(componentAppId), attribute: 'token', context: tokenContext(componentAppId), staleValue: staleToken });
   }
+
 
   private async open(componentAppId: string, item: Record<string, unknown> | undefined): Promise<StoredComponentToken | undefined> {
     const token = item && (await this.cipher.open(item.token, tokenContext(componentAppId)));
