@@ -1,6 +1,6 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { config } from '../lib/config';
 import { BadRequestError } from '../lib/errors';
 import { htmlErrorHandler, page } from '../lib/http/html';
@@ -22,8 +22,8 @@ enableTokenKey(configuredTokenKey);
 const AUTH_CODE = /^[A-Za-z0-9@_-]{16,256}$/;
 
 const RedirectQuery = z.object({
-  auth_code: z.string().regex(AUTH_CODE),
-  expires_in: z.coerce.number().int().optional(),
+  auth_code: z.string().check(z.regex(AUTH_CODE)),
+  expires_in: z.optional(z.coerce.number().check(z.int())),
 });
 
 /**

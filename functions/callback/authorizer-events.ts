@@ -1,6 +1,6 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { BadRequestError } from '../lib/errors';
 import { httpErrorHandler } from '../lib/http/error-handler';
 import { text, type HttpResponse } from '../lib/http/responses';
@@ -14,7 +14,7 @@ import { openPush } from '../lib/wechat/push';
 import { requirePushForApp } from '../lib/wechat/push-recipient';
 import { recordAuditPush } from '../lib/release/steps';
 
-const PathParams = z.object({ appId: z.string().regex(/^wx[0-9a-f]{16}$/i) });
+const PathParams = z.object({ appId: z.string().check(z.regex(/^wx[0-9a-f]{16}$/i)) });
 
 const AUDIT_EVENTS = new Set(['weapp_audit_success', 'weapp_audit_fail', 'weapp_audit_delay']);
 

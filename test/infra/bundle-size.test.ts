@@ -76,11 +76,19 @@ describe('stack traces from a bundle', () => {
 
 describe('function code', () => {
   // `import { z } from 'zod'` makes esbuild keep zod's whole namespace object (every locale and
-  // the JSON-schema converters, ~350 KB per bundle); a namespace import lets it drop them.
-  it("imports zod as a namespace, never `import { z }`", () => {
+  // the JSON-schema converters, ~350 KB per bundle); a namespace import lets it drop them. The
+  // callbacks' cold-start path uses zod/mini the same way; from zod's core and locales only
+  // named members are taken (`z.core.$ZodError` or `z.locales.en` keep all of core or every locale).
+  it("imports zod as a namespace (`import * as z from 'zod'` or 'zod/mini'), never `import { z }`", () => {
     const files = (dir: string): string[] =>
       readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : []));
-    const named = files(path.resolve(__dirname, '../../functions')).filter((file) => /import\s*\{[^}]*\bz\b[^}]*\}\s*from\s*'zod'/.test(readFileSync(file, 'utf8')));
-    expect(named).toEqual([]);
+    const allowed = [/^import (type )?\* as z from 'zod(\/mini)?';$/, /^import (type )?\{ [$\w]+(, [$\w]+)* \} from 'zod\/(v4\/core|locales)';$/];
+    const offending = files(path.resolve(__dirname, '../../functions')).flatMap((file) =>
+      [...readFileSync(file, 'utf8').matchAll(/^import\b[^;]*?from\s*'zod[^']*';/gms)]
+        .map(([statement]) => statement.replace(/\s+/g, ' '))
+        .filter((statement) => !allowed.some((form) => form.test(statement)))
+        .map((statement) => `${path.relative(REPO_ROOT, file)}: ${statement}`),
+    );
+    expect(offending).toEqual([]);
   });
 });

@@ -1,10 +1,21 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { IdempotencyAlreadyInProgressError } from '@aws-lambda-powertools/idempotency';
-import * as z from 'zod';
+import { en } from 'zod/locales';
+import * as z from 'zod/mini';
+import { $ZodError } from 'zod/v4/core';
 import { AppError, QuotaExceededError } from '../errors';
 import { logger } from '../logger';
 import { json, type HttpResponse } from './responses';
+
+// Issue messages are written when a schema refuses input, in the locale configured then.
+// Classic zod registers English with its first schema; zod/mini (the callbacks' schemas, kept
+// small for their cold start) registers none and would answer a bare "Invalid input". This is
+// the module that turns those messages into answers, and every HTTP function loads it at init,
+// so English is registered here, as classic does: only when no locale is set yet.
+// (`en` and `$ZodError` are imported by name: `z.locales.en`, `z.core.$ZodError` made esbuild keep
+// every locale and all of zod's core, +300 KB.)
+if (!z.config().localeError) z.config(en());
 
 /**
  * The only place failures become HTTP answers: every error leaves as `{ code, message }`
@@ -28,7 +39,8 @@ export function httpErrorHandler(): MiddlewareObj<APIGatewayProxyEventV2, HttpRe
         request.response = json(409, { code: 'in_progress', message: 'the same request is being processed; retry later' });
         return;
       }
-      if (error instanceof z.ZodError) {
+      // $ZodError is what both builds throw: classic's ZodError extends it, zod/mini throws it as is.
+      if (error instanceof $ZodError) {
         request.response = json(400, { code: 'invalid_request', message: z.prettifyError(error) });
         return;
       }

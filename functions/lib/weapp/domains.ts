@@ -1,16 +1,8 @@
 import * as z from 'zod';
-import type { DomainKind, ServerDomains } from '../wechat/weapp';
+import type { DomainKind } from '../wechat/weapp';
+import { SERVER_DOMAIN_KINDS, type ServerDomainKind } from './domain-kinds';
 
-/** The admin API's names for the six server-domain kinds, and the scheme each must use. */
-export const SERVER_DOMAIN_KINDS = {
-  request: { wechat: 'requestdomain', scheme: 'https:' },
-  wsRequest: { wechat: 'wsrequestdomain', scheme: 'wss:' },
-  upload: { wechat: 'uploaddomain', scheme: 'https:' },
-  download: { wechat: 'downloaddomain', scheme: 'https:' },
-  udp: { wechat: 'udpdomain', scheme: 'udp:' },
-  tcp: { wechat: 'tcpdomain', scheme: 'tcp:' },
-} as const satisfies Record<string, { wechat: DomainKind; scheme: string }>;
-export type ServerDomainKind = keyof typeof SERVER_DOMAIN_KINDS;
+export { SERVER_DOMAIN_KINDS, toWeChatDomains, type ServerDomainKind } from './domain-kinds';
 
 /** WeChat's limits: 200 per kind, 1000 in all (reference §5). */
 export const MAX_DOMAINS_PER_KIND = 200;
@@ -51,15 +43,6 @@ export type ServerDomainLists = z.infer<typeof ServerDomainLists>;
 export const ServerDomainListsOut = z.object(
   Object.fromEntries(Object.keys(SERVER_DOMAIN_KINDS).map((kind) => [kind, z.array(z.string())])) as Record<ServerDomainKind, z.ZodArray<z.ZodString>>,
 );
-
-export function toWeChatDomains(lists: ServerDomainLists): ServerDomains {
-  const out: ServerDomains = {};
-  for (const [kind, { wechat }] of Object.entries(SERVER_DOMAIN_KINDS) as [ServerDomainKind, (typeof SERVER_DOMAIN_KINDS)[ServerDomainKind]][]) {
-    const list = lists[kind];
-    if (list) out[wechat] = list.map((d) => d.replace(/\/$/, ''));
-  }
-  return out;
-}
 
 export function fromWeChatDomains(answer: Partial<Record<DomainKind, string[]>>): z.infer<typeof ServerDomainListsOut> {
   return Object.fromEntries(

@@ -1,5 +1,7 @@
 import * as z from 'zod';
-import type { PrivacyOwnerSetting, PrivacySettingResponse, SetPrivacySettingBody } from '../wechat/weapp';
+import type { PrivacySettingResponse } from '../wechat/weapp';
+
+export { ownerForApp, privacyForApp, toWeChatOwner, toWeChatPrivacy } from './privacy-to-wechat';
 
 /**
  * The user privacy guide (用户隐私保护指引) in the admin API's words, and its translation to
@@ -104,42 +106,6 @@ export const PrivacyTemplate = z
   })
   .strict();
 export type PrivacyTemplate = z.infer<typeof PrivacyTemplate>;
-
-const OWNER_TO_WECHAT = {
-  contactEmail: 'contact_email',
-  contactPhone: 'contact_phone',
-  contactQq: 'contact_qq',
-  contactWeixin: 'contact_weixin',
-  noticeMethod: 'notice_method',
-  storeExpireTimestamp: 'store_expire_timestamp',
-} as const satisfies Record<keyof PrivacyOwner, keyof PrivacyOwnerSetting>;
-
-export function toWeChatOwner(owner: PrivacyOwner): PrivacyOwnerSetting {
-  const out: PrivacyOwnerSetting = {};
-  for (const [ours, theirs] of Object.entries(OWNER_TO_WECHAT) as [keyof PrivacyOwner, keyof PrivacyOwnerSetting][]) {
-    const value = owner[ours];
-    if (value) out[theirs] = value;
-  }
-  return out;
-}
-
-export function toWeChatPrivacy(body: PrivacySettingIn): SetPrivacySettingBody {
-  return {
-    privacy_ver: body.privacyVer,
-    owner_setting: toWeChatOwner(body.ownerSetting),
-    ...(body.privacyVer === 2 ? { setting_list: (body.settingList ?? []).map((i) => ({ privacy_key: i.privacyKey, privacy_text: i.privacyText })) } : {}),
-  };
-}
-
-/** The owner_setting an app of a release gets: the template's, its own contacts merged over it. */
-export function ownerForApp(template: PrivacyTemplate, appId: string): PrivacyOwner {
-  return { ...template.ownerSetting, ...(template.contactOverrides?.[appId] ?? {}) };
-}
-
-/** The development version (privacy_ver 2) a release sets on one of its apps. */
-export function privacyForApp(template: PrivacyTemplate, appId: string): SetPrivacySettingBody {
-  return toWeChatPrivacy({ privacyVer: 2, ownerSetting: ownerForApp(template, appId), settingList: template.settingList });
-}
 
 /** Why the template cannot be applied to these apps (no contact once merged, overrides for non-targets), if at all. */
 export function privacyTemplateProblem(template: PrivacyTemplate, appIds: readonly string[]): string | undefined {

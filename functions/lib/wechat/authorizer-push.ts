@@ -1,24 +1,26 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+
+// zod/mini: this module is on the callbacks' cold-start path (error messages in English: functions/lib/http/error-handler.ts).
 
 /** Fields every push to the message-event URL carries. */
-export const AuthorizerPushBase = z
-  .object({
-    ToUserName: z.string().min(1),
-    CreateTime: z.coerce.number().int().nonnegative(),
-    MsgType: z.string().min(1),
-    Event: z.string().optional(),
-  })
-  .loose();
+export const AuthorizerPushBase = z.looseObject({
+  ToUserName: z.string().check(z.minLength(1)),
+  CreateTime: z.coerce.number().check(z.int(), z.nonnegative()),
+  MsgType: z.string().check(z.minLength(1)),
+  Event: z.optional(z.string()),
+});
 export type AuthorizerPushBase = z.infer<typeof AuthorizerPushBase>;
 
-export const AuditSuccessPush = AuthorizerPushBase.extend({ Event: z.literal('weapp_audit_success'), SuccTime: z.coerce.number().int().optional() });
-export const AuditFailPush = AuthorizerPushBase.extend({
+const OptionalTime = () => z.optional(z.coerce.number().check(z.int()));
+
+export const AuditSuccessPush = z.extend(AuthorizerPushBase, { Event: z.literal('weapp_audit_success'), SuccTime: OptionalTime() });
+export const AuditFailPush = z.extend(AuthorizerPushBase, {
   Event: z.literal('weapp_audit_fail'),
-  Reason: z.string().default(''),
-  FailTime: z.coerce.number().int().optional(),
+  Reason: z._default(z.string(), ''),
+  FailTime: OptionalTime(),
   /** Media ids separated by `|`. */
-  ScreenShot: z.string().default(''),
+  ScreenShot: z._default(z.string(), ''),
 });
-export const AuditDelayPush = AuthorizerPushBase.extend({ Event: z.literal('weapp_audit_delay'), Reason: z.string().default(''), DelayTime: z.coerce.number().int().optional() });
+export const AuditDelayPush = z.extend(AuthorizerPushBase, { Event: z.literal('weapp_audit_delay'), Reason: z._default(z.string(), ''), DelayTime: OptionalTime() });
 export const AuditPush = z.discriminatedUnion('Event', [AuditSuccessPush, AuditFailPush, AuditDelayPush]);
 export type AuditPush = z.infer<typeof AuditPush>;

@@ -1,5 +1,5 @@
 import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { secretsManagerClient } from '../aws/clients';
 import { config } from '../config';
 import { ConfigurationError } from '../errors';
@@ -14,10 +14,11 @@ export interface ComponentCredentials {
   aesKey: string;
 }
 
+// zod/mini: loaded with pushCrypto() on the callbacks' cold-start path.
 const SecretSchema = z.object({
-  appSecret: z.string().min(1),
-  token: z.string().min(1),
-  aesKey: z.string().length(43),
+  appSecret: z.string().check(z.minLength(1)),
+  token: z.string().check(z.minLength(1)),
+  aesKey: z.string().check(z.length(43)),
 });
 
 let cached: Promise<ComponentCredentials> | undefined;

@@ -1,35 +1,35 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+
+// zod/mini: this module is on the callbacks' cold-start path (error messages in English: functions/lib/http/error-handler.ts).
 
 /** Fields every push to the authorization-event URL carries. */
-export const ComponentPushBase = z
-  .object({
-    AppId: z.string().min(1),
-    CreateTime: z.coerce.number().int().nonnegative(),
-    InfoType: z.string().min(1),
-  })
-  .loose();
+export const ComponentPushBase = z.looseObject({
+  AppId: z.string().check(z.minLength(1)),
+  CreateTime: z.coerce.number().check(z.int(), z.nonnegative()),
+  InfoType: z.string().check(z.minLength(1)),
+});
 export type ComponentPushBase = z.infer<typeof ComponentPushBase>;
 
-export const VerifyTicketPush = ComponentPushBase.extend({
+export const VerifyTicketPush = z.extend(ComponentPushBase, {
   InfoType: z.literal('component_verify_ticket'),
-  ComponentVerifyTicket: z.string().min(1).max(512),
+  ComponentVerifyTicket: z.string().check(z.minLength(1), z.maxLength(512)),
 });
 export type VerifyTicketPush = z.infer<typeof VerifyTicketPush>;
 
 /** `authorized` / `updateauthorized`: an authorization code to exchange with `api_query_auth`. */
-export const AuthorizationPush = ComponentPushBase.extend({
+export const AuthorizationPush = z.extend(ComponentPushBase, {
   InfoType: z.enum(['authorized', 'updateauthorized']),
-  AuthorizerAppid: z.string().min(1),
-  AuthorizationCode: z.string().min(1),
-  AuthorizationCodeExpiredTime: z.coerce.number().int().optional(),
-  PreAuthCode: z.string().optional(),
+  AuthorizerAppid: z.string().check(z.minLength(1)),
+  AuthorizationCode: z.string().check(z.minLength(1)),
+  AuthorizationCodeExpiredTime: z.optional(z.coerce.number().check(z.int())),
+  PreAuthCode: z.optional(z.string()),
 });
 export type AuthorizationPush = z.infer<typeof AuthorizationPush>;
 
 /** `unauthorized`: the owner cancelled the authorization. */
-export const UnauthorizedPush = ComponentPushBase.extend({
+export const UnauthorizedPush = z.extend(ComponentPushBase, {
   InfoType: z.literal('unauthorized'),
-  AuthorizerAppid: z.string().min(1),
+  AuthorizerAppid: z.string().check(z.minLength(1)),
 });
 export type UnauthorizedPush = z.infer<typeof UnauthorizedPush>;
 
@@ -38,20 +38,20 @@ export type UnauthorizedPush = z.infer<typeof UnauthorizedPush>;
  * New-version tasks are named by `info.taskid`; a failure carries no `appid` and no `auth_code`.
  * `info` echoes the request otherwise, so everything else in it is optional.
  */
-export const FastRegisterPush = ComponentPushBase.extend({
+export const FastRegisterPush = z.extend(ComponentPushBase, {
   InfoType: z.literal('notify_third_fasteregister'),
-  appid: z.string().optional(),
-  status: z.coerce.number().int(),
-  auth_code: z.string().optional(),
-  msg: z.coerce.string().default(''),
-  info: z
-    .object({
-      taskid: z.coerce.string().min(1).optional(),
-      name: z.coerce.string().optional(),
-      code: z.coerce.string().optional(),
-      component_phone: z.coerce.string().optional(),
-    })
-    .loose()
-    .default({}),
+  appid: z.optional(z.string()),
+  status: z.coerce.number().check(z.int()),
+  auth_code: z.optional(z.string()),
+  msg: z._default(z.coerce.string(), ''),
+  info: z._default(
+    z.looseObject({
+      taskid: z.optional(z.coerce.string().check(z.minLength(1))),
+      name: z.optional(z.coerce.string()),
+      code: z.optional(z.coerce.string()),
+      component_phone: z.optional(z.coerce.string()),
+    }),
+    {},
+  ),
 });
 export type FastRegisterPush = z.infer<typeof FastRegisterPush>;

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { BadRequestError, SignatureError } from '../errors';
 import { config } from '../config';
 import { readBody } from '../http/body';
@@ -9,13 +9,14 @@ import { parseWeChatXml } from './xml';
 /** WeChat's pushes are a few hundred bytes; anything near this is not from WeChat. */
 export const MAX_PUSH_BYTES = 64 * 1024;
 
+// zod/mini: every push opens here, on the callbacks' cold-start path.
 const SignedQuery = z.object({
-  msg_signature: z.string().min(1),
-  timestamp: z.string().regex(/^\d{1,12}$/),
-  nonce: z.string().min(1).max(64),
+  msg_signature: z.string().check(z.minLength(1)),
+  timestamp: z.string().check(z.regex(/^\d{1,12}$/)),
+  nonce: z.string().check(z.minLength(1), z.maxLength(64)),
 });
 
-const Envelope = z.object({ Encrypt: z.string().min(1) }).loose();
+const Envelope = z.looseObject({ Encrypt: z.string().check(z.minLength(1)) });
 
 /**
  * Opens an encrypted push: size limit → envelope XML → signature (constant time) → AES →
