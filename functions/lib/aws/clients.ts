@@ -2,32 +2,19 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { S3Client } from '@aws-sdk/client-s3';
 import { config } from '../config';
+import { resetOnDemandClients } from './client-reset';
 
 /**
  * SDK clients built from configuration only: an `*_ENDPOINT` value points the same client at
  * a local stand-in, its absence at the real regional service. Created lazily and shared per
- * process, so a warm Lambda reuses its connections.
+ * process, so a warm Lambda reuses its connections. The S3 client is in s3-client.ts, loaded
+ * only on the rare paths that use it.
  */
 let rawClient: DynamoDBClient | undefined;
 let documentClient: DynamoDBDocumentClient | undefined;
 let secretsClient: SecretsManagerClient | undefined;
 let stepFunctions: SFNClient | undefined;
-let s3: S3Client | undefined;
-
-export function s3Client(): S3Client {
-  if (!s3) {
-    const { S3_ENDPOINT, AWS_REGION } = config();
-    s3 = new S3Client({
-      region: AWS_REGION,
-      // A local S3 is addressed by path and, like some S3-compatible stores, wants checksums
-      // only where the API requires them (else streamed uploads keep the aws-chunked framing).
-      ...(S3_ENDPOINT ? { endpoint: S3_ENDPOINT, forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' } : {}),
-    });
-  }
-  return s3;
-}
 
 export function sfnClient(): SFNClient {
   if (!stepFunctions) {
@@ -67,5 +54,5 @@ export function resetClients(): void {
   documentClient = undefined;
   secretsClient = undefined;
   stepFunctions = undefined;
-  s3 = undefined;
+  resetOnDemandClients();
 }
