@@ -1,28 +1,18 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { SFNClient } from '@aws-sdk/client-sfn';
 import { config } from '../config';
 import { resetOnDemandClients } from './client-reset';
 
 /**
  * SDK clients built from configuration only: an `*_ENDPOINT` value points the same client at
  * a local stand-in, its absence at the real regional service. Created lazily and shared per
- * process, so a warm Lambda reuses its connections. The S3 client is in s3-client.ts, loaded
- * only on the rare paths that use it.
+ * process, so a warm Lambda reuses its connections. The S3 and Step Functions clients have
+ * their own modules (s3-client.ts, sfn-client.ts), loaded on demand where only rare paths use them.
  */
 let rawClient: DynamoDBClient | undefined;
 let documentClient: DynamoDBDocumentClient | undefined;
 let secretsClient: SecretsManagerClient | undefined;
-let stepFunctions: SFNClient | undefined;
-
-export function sfnClient(): SFNClient {
-  if (!stepFunctions) {
-    const { STEPFUNCTIONS_ENDPOINT, AWS_REGION } = config();
-    stepFunctions = new SFNClient({ region: AWS_REGION, ...(STEPFUNCTIONS_ENDPOINT ? { endpoint: STEPFUNCTIONS_ENDPOINT } : {}) });
-  }
-  return stepFunctions;
-}
 
 export function dynamoClient(): DynamoDBClient {
   if (!rawClient) {
@@ -53,6 +43,5 @@ export function resetClients(): void {
   rawClient = undefined;
   documentClient = undefined;
   secretsClient = undefined;
-  stepFunctions = undefined;
   resetOnDemandClients();
 }
