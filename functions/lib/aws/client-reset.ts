@@ -5,9 +5,16 @@
  */
 const resets = new Set<() => void>();
 
-/** Registers how to drop a cached client; called once when its module loads. */
-export function onResetClients(reset: () => void): void {
-  resets.add(reset);
+/**
+ * A client built on first use and shared per process (a warm Lambda reuses its connections),
+ * dropped by `resetClients()` so the next use reads the configuration again.
+ */
+export function resettableClient<T>(create: () => T): () => T {
+  let client: T | undefined;
+  resets.add(() => {
+    client = undefined;
+  });
+  return () => (client ??= create());
 }
 
 /** Drops the cached clients of the on-demand modules loaded so far. */
