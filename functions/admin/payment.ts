@@ -1,4 +1,4 @@
-import { s3Client, secretsManagerClient } from '../lib/aws/clients';
+import { secretsManagerClient } from '../lib/aws/clients';
 import { config } from '../lib/config';
 import { implement } from '../lib/http/api-route';
 import { serveRoutes } from '../lib/http/serve-routes';
@@ -12,7 +12,8 @@ const payments = () => {
   const env = config();
   service ??= new PaymentService({
     store: platformStores().payments,
-    s3: s3Client(),
+    // Loaded on demand: only the calls that store or remove a P12 use S3.
+    s3: async () => (await import('../lib/aws/s3-client')).s3Client(),
     secrets: secretsManagerClient(),
     bucket: env.PAYMENT_BUCKET,
     kmsKeyId: env.PAYMENT_KMS_KEY_ID,

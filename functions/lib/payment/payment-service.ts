@@ -1,9 +1,9 @@
-import { DeleteObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { CreateSecretCommand, DeleteSecretCommand, DescribeSecretCommand, GetSecretValueCommand, PutSecretValueCommand, ResourceNotFoundException, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { BadRequestError, ConfigurationError, NotFoundError } from '../errors';
 import { logger } from '../logger';
 import type { PaymentRecord, PaymentStore } from '../store/payment-store';
-import { inspectMerchantP12, type MerchantCertificate } from './p12';
+import type { MerchantCertificate } from './p12';
 
 export interface PaymentSettingsInput {
   mchId: string;
@@ -21,7 +21,8 @@ export interface PaymentMetadata extends Pick<PaymentRecord, 'appId' | 'mchId' |
 
 export interface PaymentServiceDeps {
   store: PaymentStore;
-  s3: S3Client;
+  /** The S3 client, asked for only when a certificate is written or removed (the handler loads it on demand). */
+  s3: () => S3Client | Promise<S3Client>;
   secrets: SecretsManagerClient;
   bucket: string | undefined;
   kmsKeyId: string | undefined;
@@ -32,7 +33,9 @@ export interface PaymentServiceDeps {
 /**
  * Payment settings per mini program (brief step 7): the P12 in S3, the keys in one Secrets
  * Manager secret per authorizer, metadata in the payment store. Everything is validated before the
- * first write; a failure part-way undoes what this call wrote.
+ * first write; a failure part-way undoes what this call wrote. The P12 parser (node-forge, ~200 KB
+ * minified) and the S3 code load with `await import()` on the calls that handle a certificate,
+ * not at the function's cold start.
  */
 export class PaymentService {
   private readonly now: () => number;
@@ -48,7 +51,7 @@ export class PaymentService {
       throw new BadRequestError(`changing the merchant from ${previous.mchId} to ${input.mchId} needs that merchant's P12`, 'p12_required');
     }
     const password = input.p12Password ?? input.mchId;
-    const certificate = input.p12 ? inspectMerchantP12(input.p12, password, input.mchId, new Date(this.now())) : undefined;
+    const certificate = input.p12 ? (await import('./p12')).inspectMerchantP12(input.p12, password, input.mchId, new Date(this.now())) : undefined;
     const bucket = this.deps.bucket;
     if (input.p12 && !bucket) throw new ConfigurationError('PAYMENT_BUCKET is not configured');
 
@@ -57,19 +60,13 @@ export class PaymentService {
       let s3Key = previous?.s3Key;
       let s3VersionId = previous?.s3VersionId;
       if (input.p12 && bucket) {
-        s3Key = `payment/${appId}/apiclient_cert.p12`;
-        const put = await this.deps.s3.send(
-          new PutObjectCommand({
-            Bucket: bucket,
-            Key: s3Key,
-            Body: input.p12,
-            ContentType: 'application/x-pkcs12',
-            ...(this.deps.kmsKeyId ? { ServerSideEncryption: 'aws:kms', SSEKMSKeyId: this.deps.kmsKeyId } : {}),
-          }),
-        );
-        s3VersionId = put.VersionId;
+        const key = `payment/${appId}/apiclient_cert.p12`;
+        const [objects, s3] = await Promise.all([import('./certificate-object'), this.deps.s3()]);
+        const versionId = await objects.putCertificate(s3, bucket, key, input.p12, this.deps.kmsKeyId);
+        s3Key = key;
+        s3VersionId = versionId;
         // Versioning keeps the previous certificate; undo removes only what this call added.
-        undo.push(() => this.deps.s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: s3Key!, ...(put.VersionId ? { VersionId: put.VersionId } : {}) })));
+        undo.push(() => objects.deleteCertificate(s3, bucket, key, versionId));
       }
       // Keys not sent again are kept from the current secret (same merchant only).
       const kept = previous && previous.mchId === input.mchId ? await this.currentSecret(previous.secretArn) : {};
@@ -117,7 +114,10 @@ export class PaymentService {
   async delete(appId: string): Promise<void> {
     const stored = await this.stored(appId);
     if (!stored) throw new NotFoundError(`no payment settings for ${appId}`);
-    if (stored.s3Key && this.deps.bucket) await this.deps.s3.send(new DeleteObjectCommand({ Bucket: this.deps.bucket, Key: stored.s3Key }));
+    if (stored.s3Key && this.deps.bucket) {
+      const [objects, s3] = await Promise.all([import('./certificate-object'), this.deps.s3()]);
+      await objects.deleteCertificate(s3, this.deps.bucket, stored.s3Key);
+    }
     await this.deps.secrets.send(new DeleteSecretCommand({ SecretId: stored.secretArn, RecoveryWindowInDays: 7 })).catch((error: unknown) => {
       if (!(error instanceof ResourceNotFoundException)) throw error;
     });

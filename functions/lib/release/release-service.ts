@@ -2,8 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { logger } from '../logger';
 import { appendCorrelation } from '../observability/invocation';
 import { StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
-import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { s3Client, sfnClient } from '../aws/clients';
+import { sfnClient } from '../aws/sfn-client';
 import { mapSettledBefore } from '../concurrency';
 import { config } from '../config';
 import { BadRequestError, ConfigurationError, ConflictError, NotFoundError } from '../errors';
@@ -233,7 +232,8 @@ export class ReleaseService {
     const { RELEASE_INLINE_TARGETS_MAX: inlineMax, RELEASE_TARGETS_BUCKET: bucket } = config();
     if (appIds.length <= inlineMax || !bucket) return this.execute(releaseId, [appIds], name, maxConcurrency);
     const key = name === releaseId ? `releases/${releaseId}/targets.json` : `releases/${releaseId}/${name}.json`;
-    await s3Client().send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: JSON.stringify(appIds), ContentType: 'application/json' }));
+    const { writeTargetList } = await import('./target-list-object');
+    await writeTargetList(bucket, key, appIds);
     return this.startExecution(releaseId, name, { releaseId, targetsS3: { bucket, key }, maxConcurrency });
   }
 

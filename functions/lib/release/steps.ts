@@ -1,6 +1,4 @@
 import { IdempotencyAlreadyInProgressError } from '@aws-lambda-powertools/idempotency';
-import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
-import { sfnClient } from '../aws/clients';
 import { ConfigurationError } from '../errors';
 import { isInProgressRecord, type OnceRecord } from '../idempotency';
 import { logger } from '../logger';
@@ -294,7 +292,8 @@ export async function resumeReleaseOnAudit(releases: ReleaseStore, appId: string
   if (!wait) return;
   await applyAuditOutcome(releases, wait.releaseId, appId, status, reason);
   try {
-    await sfnClient().send(new SendTaskSuccessCommand({ taskToken: wait.taskToken, output: JSON.stringify({ status }) }));
+    const { completeAuditWait } = await import('./resume-execution');
+    await completeAuditWait(wait.taskToken, status);
   } catch (error) {
     // The execution may have moved on (timed out into polling, or was stopped): polling decides then.
     logger.warn('could not resume the release execution', { authorizerAppId: appId, releaseId: wait.releaseId, message: (error as Error).message });

@@ -1,6 +1,7 @@
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { DescribeExecutionCommand, DescribeMapRunCommand, ListExecutionsCommand, ListMapRunsCommand, type ExecutionListItem } from '@aws-sdk/client-sfn';
-import { s3Client, sfnClient } from '../../../functions/lib/aws/clients';
+import { sfnClient } from '../../../functions/lib/aws/sfn-client';
+import { s3Client } from '../../../functions/lib/aws/s3-client';
 import { resetConfig } from '../../../functions/lib/config';
 import { LOCAL_RELEASE_TARGETS_BUCKET } from '../../../local/platform';
 import type { ExecutionEvent } from '../../../local/stepfunctions';

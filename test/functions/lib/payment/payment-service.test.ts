@@ -20,7 +20,7 @@ describe('Class: PaymentService (AWS calls)', () => {
   const db = mockClient(DynamoDBDocumentClient);
   const service = new PaymentService({
     store: new DynamoPaymentStore(DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'ap-east-1' })), 'platform'),
-    s3: new S3Client({ region: 'ap-east-1' }),
+    s3: () => new S3Client({ region: 'ap-east-1' }),
     secrets: new SecretsManagerClient({ region: 'ap-east-1' }),
     bucket: 'payment-bucket',
     kmsKeyId: 'arn:aws:kms:ap-east-1:111122223333:key/abc',
