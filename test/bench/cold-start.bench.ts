@@ -78,7 +78,7 @@ export async function coldStartBench(): Promise<void> {
       const p = summarize(plain.get(bundle.name)!);
       const o = summarize(withOptions.get(bundle.name)!);
       console.log(
-        `${bundle.name.padEnd(20)} ${fmt(bundle.initBytes / KB).padStart(7)} ${fmt(bundle.totalBytes / KB).padStart(8)} ${fmt(bundle.mapBytes / KB).padStart(7)} ${fmt(p.initMs, 1).padStart(8)} ${fmt(p.initCpuMs, 1).padStart(6)} ${fmt(p.initMs / base.initMs, 1).padStart(6)} ${fmt(o.initMs, 1).padStart(7)} ${fmt(o.initMs / baseOpt.initMs, 1).padStart(6)} ${fmt(p.invokeMs, 1).padStart(9)} ${fmt(p.invokeCpuMs, 1).padStart(6)}  ${p.outcomes}`,
+        `${bundle.name.padEnd(20)} ${fmt(bundle.initBytes / KB, 1).padStart(7)} ${fmt(bundle.totalBytes / KB, 1).padStart(8)} ${fmt(bundle.mapBytes / KB).padStart(7)} ${fmt(p.initMs, 1).padStart(8)} ${fmt(p.initCpuMs, 1).padStart(6)} ${fmt(p.initMs / base.initMs, 1).padStart(6)} ${fmt(o.initMs, 1).padStart(7)} ${fmt(o.initMs / baseOpt.initMs, 1).padStart(6)} ${fmt(p.invokeMs, 1).padStart(9)} ${fmt(p.invokeCpuMs, 1).padStart(6)}  ${p.outcomes}`,
       );
     }
 
