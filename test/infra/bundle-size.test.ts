@@ -19,6 +19,7 @@ import {
   TOTAL_CEILING,
   type FunctionBundle,
 } from '../helpers/function-bundles';
+import { scaled } from '../helpers/time-scale';
 import { functionOf, synthStack } from './stack-template';
 
 const NAMES = Object.keys(FUNCTIONS) as FunctionName[];
@@ -45,7 +46,8 @@ describe('function bundles as the stack deploys them', () => {
       assetDirs.set(name, path.join(app.outdir, `asset.${key.replace(/\.zip$/, '')}`));
     }
     for (const bundle of await bundleAllFunctions(outDir)) bundles.set(bundle.name as FunctionName, bundle);
-  }, 240_000);
+    // Two builds of 14 functions: ~20 s alone, ~3 min while the rest of the suite shares the two cores.
+  }, scaled(480_000));
 
   afterAll(() => rmSync(outDir, { recursive: true, force: true }));
 
@@ -128,7 +130,7 @@ describe('code splitting', () => {
     } finally {
       rmSync(outDir, { recursive: true, force: true });
     }
-  }, 60_000);
+  }, scaled(60_000));
 });
 
 describe('stack traces from a bundle', () => {
@@ -155,7 +157,7 @@ describe('stack traces from a bundle', () => {
     } finally {
       rmSync(outDir, { recursive: true, force: true });
     }
-  }, 60_000);
+  }, scaled(60_000));
 });
 
 describe('function code', () => {
