@@ -1,12 +1,11 @@
 import path from 'node:path';
-import type { BuildOptions } from 'esbuild';
-import { OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { buildSync, type BuildOptions } from 'esbuild';
 
 /**
- * How every function is bundled, declared once: `WeappFunction` hands it to NodejsFunction
- * (which runs the esbuild CLI) and the cold-start benchmark and the bundle-size test hand the
- * same settings to esbuild's API through `esbuildOptionsFor`, so what they measure is what
- * deploys. test/infra/bundle-size.test.ts checks that both produce the same index.js.
+ * How every function is bundled, declared once: `WeappFunction` builds its asset with
+ * `esbuildOptionsFor` (through `bundleFunctionSync`), and the cold-start benchmark and the
+ * bundle-size test hand the same options to esbuild's API, so what they measure is what deploys.
+ * test/infra/bundle-size.test.ts checks that both produce the same files.
  */
 export const FUNCTION_BUNDLING = {
   minify: true,
@@ -34,27 +33,23 @@ export const FUNCTION_BUNDLING = {
 /** What the stack sets as NODE_OPTIONS on every function. */
 export const FUNCTION_NODE_OPTIONS = '--enable-source-maps';
 
-/** The `bundling` props of NodejsFunction for FUNCTION_BUNDLING. */
-export function nodejsFunctionBundling(): BundlingOptions {
-  const b = FUNCTION_BUNDLING;
-  return {
-    minify: b.minify,
-    sourceMap: b.sourceMap,
-    sourcesContent: b.sourcesContent,
-    format: OutputFormat.CJS,
-    target: b.target,
-    bundleAwsSDK: b.bundleAwsSDK,
-    ...(b.mainFields ? { mainFields: [...b.mainFields] } : {}),
-    // NodejsFunction runs esbuild in the project root, where relative alias paths resolve.
-    ...(Object.keys(b.alias).length ? { esbuildArgs: Object.fromEntries(Object.entries(b.alias).map(([from, to]) => [`--alias:${from}`, `./${to}`])) } : {}),
-  };
-}
+/** The file Lambda loads: `index.handler` resolves to index.mjs, an ES module. */
+export const FUNCTION_ENTRY_FILE = 'index.mjs';
+export const FUNCTION_HANDLER = 'index.handler';
 
 /**
- * The esbuild API options equal to what NodejsFunction runs for FUNCTION_BUNDLING:
- * `esbuild --bundle <entry> --target=… --platform=node --format=cjs --outfile=… --minify --sourcemap …`.
+ * ES modules have no `require`, but bundled CommonJS packages (axios, fast-xml-parser's deps,
+ * node-forge…) call it for Node builtins; esbuild's `__require` shim uses a `require` in scope
+ * when there is one. The name of the import is one esbuild's minifier never produces.
  */
-export function esbuildOptionsFor(projectRoot: string, entry: string, outfile: string): BuildOptions {
+const REQUIRE_BANNER = "import{createRequire as __weappCreateRequire}from'node:module';const require=__weappCreateRequire(import.meta.url);";
+
+/**
+ * The esbuild options of one function: an ES module build with code splitting into `outdir`:
+ * `index.mjs` (the entry), chunks it imports statically (shared code, loaded at init) and chunks
+ * reached only through `await import()` (loaded on first use, not at init), each with its map.
+ */
+export function esbuildOptionsFor(projectRoot: string, entry: string, outdir: string): BuildOptions {
   const b = FUNCTION_BUNDLING;
   return {
     absWorkingDir: projectRoot,
@@ -62,13 +57,26 @@ export function esbuildOptionsFor(projectRoot: string, entry: string, outfile: s
     bundle: true,
     target: b.target,
     platform: 'node',
-    format: 'cjs',
-    outfile: path.resolve(outfile),
+    format: 'esm',
+    // Splitting is what puts `await import()` targets in their own files (ESM output only).
+    splitting: true,
+    outdir: path.resolve(outdir),
+    entryNames: FUNCTION_ENTRY_FILE.replace(/\.mjs$/, ''),
+    chunkNames: '[name]-[hash]',
+    outExtension: { '.js': '.mjs' },
+    banner: { js: REQUIRE_BANNER },
     minify: b.minify,
     sourcemap: b.sourceMap,
     sourcesContent: b.sourcesContent,
     ...(b.mainFields ? { mainFields: [...b.mainFields] } : {}),
+    // The AWS SDK is bundled, so nothing is external.
+    external: b.bundleAwsSDK ? [] : ['@aws-sdk/*'],
     alias: Object.fromEntries(Object.entries(b.alias).map(([from, to]) => [from, `./${to}`])),
     logLevel: 'warning',
   };
+}
+
+/** Builds one function into `outdir` (the stack's asset bundling; synchronous, as CDK calls it). */
+export function bundleFunctionSync(projectRoot: string, entry: string, outdir: string): void {
+  buildSync(esbuildOptionsFor(projectRoot, entry, outdir));
 }

@@ -2,20 +2,20 @@ import { Duration, Validations } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { ISecurityGroup, IVpc, SubnetSelection } from 'aws-cdk-lib/aws-ec2';
 import { ManagedPolicy, PolicyDocument, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { Architecture, Function as LambdaFunction, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { FUNCTION_NODE_OPTIONS, nodejsFunctionBundling } from '../bundling';
+import { FUNCTION_HANDLER, FUNCTION_NODE_OPTIONS } from '../bundling';
+import { functionCode } from '../function-code';
 import type { TableAccess } from '../manifest';
 import { nagRef } from './nag';
 
 export interface WeappFunctionProps {
   /** Absolute path of the handler module (exports `handler`). */
   readonly entry: string;
-  /** Directory holding package-lock.json; esbuild resolves dependencies from here. */
+  /** The repository root: esbuild runs here and resolves dependencies from its node_modules. */
   readonly projectRoot: string;
   readonly description: string;
   readonly timeoutSeconds: number;
@@ -47,11 +47,12 @@ export const VPC_ACCESS_MANAGED_POLICY = 'service-role/AWSLambdaENIManagementAcc
 export const VPC_ACCESS_EXTRA_ACTIONS = ['ec2:DescribeSubnets'];
 
 /**
- * A platform Lambda: Node 24 on arm64, bundled locally by esbuild (AWS SDK included so the
- * handler runs against the exact SDK version it was tested with), its own log group and
- * a role that can write to that log group and nothing else until granted more.
+ * A platform Lambda: Node 24 on arm64, bundled locally by esbuild as ES modules with code
+ * splitting (infra/bundling.ts: AWS SDK included so the handler runs against the exact SDK
+ * version it was tested with; code reached only through `await import()` loads on first use),
+ * its own log group and a role that can write to that log group and nothing else until granted more.
  */
-export class WeappFunction extends NodejsFunction {
+export class WeappFunction extends LambdaFunction {
   constructor(scope: Construct, id: string, props: WeappFunctionProps) {
     // The log group and role must exist before super(), so they are siblings, not children.
     const logGroup = new LogGroup(scope, `${id}Logs`, { retention: RetentionDays.ONE_MONTH });
@@ -75,8 +76,8 @@ export class WeappFunction extends NodejsFunction {
     });
 
     super(scope, id, {
-      entry: props.entry,
-      handler: 'handler',
+      code: functionCode(props.projectRoot, props.entry),
+      handler: FUNCTION_HANDLER,
       description: props.description,
       runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
@@ -91,9 +92,6 @@ export class WeappFunction extends NodejsFunction {
       vpc: props.network?.vpc,
       vpcSubnets: props.network?.subnets,
       securityGroups: props.network ? [props.network.securityGroup] : undefined,
-      projectRoot: props.projectRoot,
-      depsLockFilePath: `${props.projectRoot}/package-lock.json`,
-      bundling: nodejsFunctionBundling(),
       environment: {
         WECHAT_COMPONENT_APPID: props.componentAppId,
         WECHAT_API_BASE: props.wechatApiBase,

@@ -1,35 +1,74 @@
-import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { build, type Metafile } from 'esbuild';
-import { esbuildOptionsFor } from '../../infra/bundling';
+import { esbuildOptionsFor, FUNCTION_ENTRY_FILE } from '../../infra/bundling';
 import { FUNCTIONS, type FunctionName } from '../../infra/manifest';
 
 export const REPO_ROOT = path.resolve(__dirname, '../..');
 
-/** What a function bundle weighs and holds. */
+/** What a function bundle weighs and holds: the entry, its chunks and their maps, as in the asset. */
 export interface FunctionBundle {
   name: string;
+  /** The asset directory. */
+  dir: string;
+  /** index.mjs: what Lambda imports. */
   file: string;
-  /** index.js alone: what Lambda loads. */
-  bytes: number;
-  /** index.js.map, next to it in the zip. */
+  /** The .mjs files a cold start loads: index.mjs and the chunks it imports statically, transitively. */
+  initFiles: string[];
+  /** Bytes of initFiles: what the size targets are judged on. */
+  initBytes: number;
+  /** Bytes of every .mjs file, the chunks reached only through `await import()` included. */
+  totalBytes: number;
+  /** Bytes of the source maps beside them. */
   mapBytes: number;
   metafile: Metafile;
 }
 
-/** Bundles `entry` exactly as the stack does (infra/bundling.ts), into `outDir/<name>/index.js`. */
+/** Bundles `entry` exactly as the stack does (infra/bundling.ts), into `outDir/<name>/`. */
 export async function bundleEntry(name: string, entry: string, outDir: string): Promise<FunctionBundle> {
-  const file = path.join(outDir, name, 'index.js');
-  mkdirSync(path.dirname(file), { recursive: true });
-  const result = await build({ ...esbuildOptionsFor(REPO_ROOT, entry, file), metafile: true });
-  const mapFile = `${file}.map`;
-  let mapBytes = 0;
-  try {
-    mapBytes = statSync(mapFile).size;
-  } catch {
-    // no source map beside it
-  }
-  return { name, file, bytes: statSync(file).size, mapBytes, metafile: result.metafile };
+  const dir = path.join(outDir, name);
+  mkdirSync(dir, { recursive: true });
+  const result = await build({ ...esbuildOptionsFor(REPO_ROOT, entry, dir), metafile: true });
+  return describeBundle(name, dir, result.metafile);
+}
+
+/** Sizes and the init closure of a build, from its metafile (output paths relative to REPO_ROOT). */
+export function describeBundle(name: string, dir: string, metafile: Metafile): FunctionBundle {
+  const outputs = metafile.outputs;
+  const file = path.join(dir, FUNCTION_ENTRY_FILE);
+  const entryKey = Object.keys(outputs).find((key) => path.resolve(REPO_ROOT, key) === file);
+  if (!entryKey) throw new Error(`${name}: esbuild wrote no ${FUNCTION_ENTRY_FILE}`);
+  const closure = staticImportClosure(metafile, entryKey);
+  const sum = (keys: string[]) => keys.reduce((total, key) => total + outputs[key]!.bytes, 0);
+  const modules = Object.keys(outputs).filter((key) => key.endsWith('.mjs'));
+  return {
+    name,
+    dir,
+    file,
+    initFiles: closure.map((key) => path.resolve(REPO_ROOT, key)),
+    initBytes: sum(closure),
+    totalBytes: sum(modules),
+    mapBytes: sum(Object.keys(outputs).filter((key) => key.endsWith('.map'))),
+    metafile,
+  };
+}
+
+/**
+ * The output files loaded when `entryKey` is imported: it and, transitively, the chunks it
+ * imports with a static `import` statement. `dynamic-import` edges are left out: those chunks
+ * load when the code first reaches the `await import()`.
+ */
+export function staticImportClosure(metafile: Metafile, entryKey: string): string[] {
+  const seen = new Set<string>();
+  const visit = (key: string): void => {
+    if (seen.has(key)) return;
+    seen.add(key);
+    for (const imported of metafile.outputs[key]?.imports ?? []) {
+      if (imported.kind === 'import-statement' && !imported.external && imported.path in metafile.outputs) visit(imported.path);
+    }
+  };
+  visit(entryKey);
+  return [...seen];
 }
 
 /** Every function of the manifest, bundled as the stack bundles it. */
@@ -48,16 +87,18 @@ export async function bundleBaseline(outDir: string): Promise<FunctionBundle> {
   return bundleEntry('baseline', path.relative(REPO_ROOT, entry), outDir);
 }
 
-/** Bytes in the output by origin: a package name (`@scope/name`) or our own folder. */
+/** Bytes loaded at init by origin: a package name (`@scope/name`) or our own folder. */
 export function contributors(bundle: FunctionBundle): [string, number][] {
-  const output = Object.values(bundle.metafile.outputs).find((o) => o.entryPoint);
   const totals = new Map<string, number>();
-  for (const [input, { bytesInOutput }] of Object.entries(output?.inputs ?? {})) {
-    const inPackage = input.split('node_modules/').at(-1)!;
-    const key = input.includes('node_modules/')
-      ? inPackage.split('/').slice(0, inPackage.startsWith('@') ? 2 : 1).join('/')
-      : input.split('/').slice(0, 3).join('/');
-    totals.set(key, (totals.get(key) ?? 0) + bytesInOutput);
+  for (const file of bundle.initFiles) {
+    const output = bundle.metafile.outputs[path.relative(REPO_ROOT, file)];
+    for (const [input, { bytesInOutput }] of Object.entries(output?.inputs ?? {})) {
+      const inPackage = input.split('node_modules/').at(-1)!;
+      const key = input.includes('node_modules/')
+        ? inPackage.split('/').slice(0, inPackage.startsWith('@') ? 2 : 1).join('/')
+        : input.split('/').slice(0, 3).join('/');
+      totals.set(key, (totals.get(key) ?? 0) + bytesInOutput);
+    }
   }
   return [...totals].sort((a, b) => b[1] - a[1]);
 }
@@ -69,10 +110,13 @@ export const CALLBACK_FUNCTIONS: readonly FunctionName[] = ['componentEvents', '
 export const CALLBACK_BUNDLE_LIMIT = 350 * KB;
 export const BUNDLE_LIMIT = 600 * KB;
 /**
- * What the bundles may not grow back past: the sizes reached so far, rounded up. Lower these
+ * What the bundles may not grow back past: the sizes reached so far, rounded up, on the KB
+ * loaded at init (index.mjs and its static chunks) and on the KB of every chunk. Lower these
  * as bundles shrink; the targets above stay the goal.
  */
-// 704: componentEvents was 699.4 KB and bundles the whole audit store (platformStores); the
-// audit push / submission handoff (audit-store.ts, +2.8 KB) took it to 702.1 KB.
-export const CALLBACK_BUNDLE_CEILING = 704 * KB;
-export const BUNDLE_CEILING = 950 * KB;
+// ES modules with code splitting, today's code: componentEvents loads 683.7 KB at init (its
+// 702.1 KB CommonJS index.js before), 732.7 KB in all; adminReleases 858.3 / 893.9 KB the largest.
+export const CALLBACK_INIT_CEILING = 688 * KB;
+export const INIT_CEILING = 862 * KB;
+export const CALLBACK_TOTAL_CEILING = 736 * KB;
+export const TOTAL_CEILING = 898 * KB;

@@ -77,6 +77,8 @@ describe('WeappFleetStack', () => {
       const [, fn] = functionOf(template, def);
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs24.x',
+        // index.mjs: the ES module entry of the code-split bundle (infra/bundling.ts).
+        Handler: 'index.handler',
         Architectures: ['arm64'],
         Timeout: def.timeoutSeconds,
         TracingConfig: { Mode: 'Active' },

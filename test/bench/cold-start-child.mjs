@@ -1,20 +1,22 @@
 // One cold start, in a fresh `node` as Lambda runs it: no tsx, no jest, only the bundle.
-// argv: <bundle index.js> <event JSON file or ''> <function name> <result file>
-// Times the `require` of the bundle (module init) and the first handler invocation, wall and
-// CPU, and writes them as JSON to the result file (stdout belongs to the handler's logs).
-'use strict';
-const { writeFileSync, readFileSync } = require('node:fs');
+// argv: <bundle index.mjs> <event JSON file or ''> <function name> <result file>
+// Times the `await import()` of the bundle (module init: index.mjs and the chunks it imports
+// statically; chunks behind `await import()` load later, inside the first call if it reaches
+// them) and the first handler invocation, wall and CPU, and writes them as JSON to the result
+// file (stdout belongs to the handler's logs).
+import { readFileSync, writeFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 
 const [bundle, eventFile, name, resultFile] = process.argv.slice(2);
 const cpuMs = (u) => (u.user + u.system) / 1000;
 
-const initStart = process.hrtime.bigint();
-const initCpu = process.cpuUsage();
-const { handler } = require(bundle);
-const initMs = Number(process.hrtime.bigint() - initStart) / 1e6;
-const initCpuMs = cpuMs(process.cpuUsage(initCpu));
+try {
+  const initStart = process.hrtime.bigint();
+  const initCpu = process.cpuUsage();
+  const { handler } = await import(pathToFileURL(bundle).href);
+  const initMs = Number(process.hrtime.bigint() - initStart) / 1e6;
+  const initCpuMs = cpuMs(process.cpuUsage(initCpu));
 
-async function main() {
   const result = { initMs, initCpuMs };
   if (eventFile) {
     const event = JSON.parse(readFileSync(eventFile, 'utf8'));
@@ -47,9 +49,7 @@ async function main() {
   writeFileSync(resultFile, JSON.stringify(result));
   // Lambda freezes the process here; open sockets (keep-alive) must not keep it alive.
   process.exit(0);
-}
-
-main().catch((error) => {
+} catch (error) {
   writeFileSync(resultFile, JSON.stringify({ error: String(error && error.stack) }));
   process.exit(1);
-});
+}
