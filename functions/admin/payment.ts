@@ -1,4 +1,5 @@
-import { s3Client, secretsManagerClient } from '../lib/aws/clients';
+import { s3Client } from '../lib/aws/s3';
+import { secretsManagerClient } from '../lib/aws/secrets-manager';
 import { config } from '../lib/config';
 import { implement } from '../lib/http/api-route';
 import { serveRoutes } from '../lib/http/serve-routes';

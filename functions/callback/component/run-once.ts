@@ -1,5 +1,5 @@
 import { makeIdempotent } from '@aws-lambda-powertools/idempotency';
-import { dynamoClient } from '../../lib/aws/clients';
+import { dynamoClient } from '../../lib/aws/dynamodb';
 import { idempotencyPersistence, pushIdempotencyConfig } from '../../lib/idempotency';
 import type { ComponentPushBase } from '../../lib/wechat/component-push';
 import type { PushContext } from './push-context';

@@ -1,4 +1,4 @@
-import { dynamoClient } from '../aws/clients';
+import { dynamoClient } from '../aws/dynamodb';
 import { AuthorizationService } from '../authorization/authorization-service';
 import { config } from '../config';
 import { ConfigurationError } from '../errors';

@@ -1,5 +1,5 @@
 import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
-import { sfnClient } from '../aws/clients';
+import { sfnClient } from '../aws/sfn';
 import { ConfigurationError } from '../errors';
 import { AlreadyInProgressError } from '../in-progress-error';
 import { isInProgressRecord, type OnceRecord } from '../once-record';

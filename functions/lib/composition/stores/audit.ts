@@ -1,4 +1,4 @@
-import { dynamoDocumentClient } from '../../aws/clients';
+import { dynamoDocumentClient } from '../../aws/dynamodb';
 import { config } from '../../config';
 import { DynamoAuditStore, type AuditStore } from '../../store/audit-store';
 import { countAuditOutcome } from '../../observability/release-signals';

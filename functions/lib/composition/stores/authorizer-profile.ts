@@ -1,4 +1,4 @@
-import { dynamoDocumentClient } from '../../aws/clients';
+import { dynamoDocumentClient } from '../../aws/dynamodb';
 import { config } from '../../config';
 import { DynamoAuthorizerProfileStore, type AuthorizerProfileStore } from '../../store/authorizer-profile-store';
 import { once } from '../process-scope';

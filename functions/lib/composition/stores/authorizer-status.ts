@@ -1,4 +1,4 @@
-import { dynamoDocumentClient } from '../../aws/clients';
+import { dynamoDocumentClient } from '../../aws/dynamodb';
 import { config } from '../../config';
 import { DynamoAuthorizerStatusStore, type AuthorizerStatusStore } from '../../store/authorizer-status-store';
 import { once } from '../process-scope';

@@ -1,4 +1,4 @@
-import { dynamoDocumentClient } from '../../aws/clients';
+import { dynamoDocumentClient } from '../../aws/dynamodb';
 import { config } from '../../config';
 import { DynamoAuthorizerTokenStore, type AuthorizerTokenStore } from '../../store/authorizer-token-store';
 import { once } from '../process-scope';

@@ -1,4 +1,4 @@
-import { dynamoDocumentClient } from '../../aws/clients';
+import { dynamoDocumentClient } from '../../aws/dynamodb';
 import { config } from '../../config';
 import { DynamoComponentTokenStore, type ComponentTokenStore } from '../../store/component-token-store';
 import { once } from '../process-scope';

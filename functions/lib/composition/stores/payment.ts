@@ -1,4 +1,4 @@
-import { dynamoDocumentClient } from '../../aws/clients';
+import { dynamoDocumentClient } from '../../aws/dynamodb';
 import { config } from '../../config';
 import { DynamoPaymentStore, type PaymentStore } from '../../store/payment-store';
 import { once } from '../process-scope';

@@ -1,4 +1,4 @@
-import { dynamoDocumentClient } from '../../aws/clients';
+import { dynamoDocumentClient } from '../../aws/dynamodb';
 import { config } from '../../config';
 import { DynamoQuotaStore, type QuotaStore } from '../../store/quota-store';
 import { once } from '../process-scope';

@@ -1,4 +1,4 @@
-import { dynamoDocumentClient } from '../../aws/clients';
+import { dynamoDocumentClient } from '../../aws/dynamodb';
 import { config } from '../../config';
 import { DynamoRefresherStatusStore, type RefresherStatusStore } from '../../store/refresher-status-store';
 import { once } from '../process-scope';

@@ -1,4 +1,4 @@
-import { dynamoDocumentClient } from '../../aws/clients';
+import { dynamoDocumentClient } from '../../aws/dynamodb';
 import { config } from '../../config';
 import { DynamoVerifyTicketStore, type VerifyTicketStore } from '../../store/verify-ticket-store';
 import { once } from '../process-scope';
