@@ -2,8 +2,6 @@ import { config } from '../lib/config';
 import { NotFoundError } from '../lib/errors';
 import { implement } from '../lib/http/api-route';
 import { serveRoutes } from '../lib/http/serve-routes';
-import { authorizationService } from '../lib/composition/authorization';
-import { authorizerAccessTokens } from '../lib/composition/component-services';
 import { authorizerProfileStore } from '../lib/composition/stores/authorizer-profile';
 import { enableTokenKey } from '../lib/composition/token-key';
 import { PLATFORM_ROUTES as R } from './contract';
@@ -11,6 +9,11 @@ import { configuredTokenKey } from '../lib/crypto-at-rest/configured-key';
 
 // This function uses merchant tokens (manifest `tokenKey`), so it takes the token key.
 enableTokenKey(configuredTokenKey);
+
+// The console lists and opens authorizers all day; refreshing a token or syncing with WeChat is
+// a rare click, so the WeChat client, token services and Powertools load on the first one.
+const authorizerAccessTokens = async () => (await import('../lib/composition/component-services')).authorizerAccessTokens();
+const authorizationService = async () => (await import('../lib/composition/authorization')).authorizationService();
 
 /** The authorizer registry's admin routes, in one function (they share the same dependencies). */
 export const handler = serveRoutes([

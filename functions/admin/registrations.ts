@@ -1,7 +1,6 @@
 import { NotFoundError } from '../lib/errors';
 import { implement } from '../lib/http/api-route';
 import { serveRoutes } from '../lib/http/serve-routes';
-import { registrationService } from '../lib/composition/authorization';
 import { registrationStore } from '../lib/composition/stores/registration';
 import { enableTokenKey } from '../lib/composition/token-key';
 import { REGISTRATION_ROUTES as R } from './registrations-contract';
@@ -9,6 +8,10 @@ import { configuredTokenKey } from '../lib/crypto-at-rest/configured-key';
 
 // This function uses merchant tokens (manifest `tokenKey`), so it takes the token key.
 enableTokenKey(configuredTokenKey);
+
+// Listing and opening registrations reads the table only; the calls to WeChat (create, query)
+// load the WeChat client, registration service and Powertools on first use.
+const registrationService = async () => (await import('../lib/composition/authorization')).registrationService();
 
 /** `/admin/registrations…`: fast registration of enterprise mini programs (`fastregisterenterpriseweapp`). */
 export const handler = serveRoutes([
