@@ -17,12 +17,12 @@ import { registrationStore } from './stores/registration';
  * that needs Powertools idempotency (and so jmespath): only handlers that authorize load it.
  */
 export async function authorizationService(credentials?: ComponentCredentials): Promise<AuthorizationService> {
-  const c = credentials ?? (await componentCredentials());
-  const api = await componentApi(c);
-  return onceFor(authorizationService, c, () => {
+  const current = credentials ?? (await componentCredentials());
+  const api = await componentApi(current);
+  return onceFor(authorizationService, current, () => {
     const env = config();
     return new AuthorizationService({
-      componentAppId: c.appId,
+      componentAppId: current.appId,
       componentApi: api,
       profiles: authorizerProfileStore(),
       tokens: authorizerTokenStore(),
@@ -35,9 +35,9 @@ export async function authorizationService(credentials?: ComponentCredentials): 
 
 /** Fast registration of new mini programs; a registered app is authorized at once. */
 export async function registrationService(credentials?: ComponentCredentials): Promise<RegistrationService> {
-  const c = credentials ?? (await componentCredentials());
-  const [api, authorization] = await Promise.all([componentApi(c), authorizationService(c)]);
-  return onceFor(registrationService, c, () => new RegistrationService(registrationStore(), api, authorization));
+  const current = credentials ?? (await componentCredentials());
+  const [api, authorization] = await Promise.all([componentApi(current), authorizationService(current)]);
+  return onceFor(registrationService, current, () => new RegistrationService(registrationStore(), api, authorization));
 }
 
 /** The public redirect target of the authorization flow. */

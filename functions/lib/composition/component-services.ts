@@ -12,30 +12,31 @@ import { wechatClient } from './wechat-client';
 
 /**
  * The component's WeChat services, one factory each, built again when the component
- * credentials change (a rotated secret). Each takes the credentials it was built for, so a
- * service and the services it is made of always share one set.
+ * credentials change (a rotated secret). Each may be given the credentials to build for
+ * (default: the current ones) and hands them to the services it is made of, so a service and
+ * its parts always share one set.
  */
 export async function componentAuthApi(credentials?: ComponentCredentials): Promise<ComponentAuthApi> {
-  const c = credentials ?? (await componentCredentials());
-  return onceFor(componentAuthApi, c, () => new ComponentAuthApi(wechatClient(), c));
+  const current = credentials ?? (await componentCredentials());
+  return onceFor(componentAuthApi, current, () => new ComponentAuthApi(wechatClient(), current));
 }
 
 export async function componentAccessToken(credentials?: ComponentCredentials): Promise<ComponentAccessToken> {
-  const c = credentials ?? (await componentCredentials());
-  const authApi = await componentAuthApi(c);
-  return onceFor(componentAccessToken, c, () => new ComponentAccessToken({ componentAppId: c.appId, tokens: componentTokenStore(), tickets: verifyTicketStore(), authApi }));
+  const current = credentials ?? (await componentCredentials());
+  const authApi = await componentAuthApi(current);
+  return onceFor(componentAccessToken, current, () => new ComponentAccessToken({ componentAppId: current.appId, tokens: componentTokenStore(), tickets: verifyTicketStore(), authApi }));
 }
 
 export async function componentApi(credentials?: ComponentCredentials): Promise<ComponentApi> {
-  const c = credentials ?? (await componentCredentials());
-  const token = await componentAccessToken(c);
-  return onceFor(componentApi, c, () => new ComponentApi(wechatClient(), c.appId, token));
+  const current = credentials ?? (await componentCredentials());
+  const token = await componentAccessToken(current);
+  return onceFor(componentApi, current, () => new ComponentApi(wechatClient(), current.appId, token));
 }
 
 export async function authorizerAccessTokens(credentials?: ComponentCredentials): Promise<AuthorizerAccessTokens> {
-  const c = credentials ?? (await componentCredentials());
-  const api = await componentApi(c);
-  return onceFor(authorizerAccessTokens, c, () =>
-    new AuthorizerAccessTokens({ componentAppId: c.appId, tokens: authorizerTokenStore(), profiles: authorizerProfileStore(), status: authorizerStatusStore(), componentApi: api }),
+  const current = credentials ?? (await componentCredentials());
+  const api = await componentApi(current);
+  return onceFor(authorizerAccessTokens, current, () =>
+    new AuthorizerAccessTokens({ componentAppId: current.appId, tokens: authorizerTokenStore(), profiles: authorizerProfileStore(), status: authorizerStatusStore(), componentApi: api }),
   );
 }

@@ -9,14 +9,14 @@ import { wechatClient } from './wechat-client';
 
 /** Calls on an authorized mini program's behalf (code, audits, domains, privacy). */
 export async function miniProgramService(credentials?: ComponentCredentials): Promise<MiniProgramService> {
-  const c = credentials ?? (await componentCredentials());
-  const tokens = await authorizerAccessTokens(c);
-  return onceFor(miniProgramService, c, () => new MiniProgramService({ client: wechatClient(), tokens, quotas: quotaStore(), audits: auditStore() }));
+  const current = credentials ?? (await componentCredentials());
+  const tokens = await authorizerAccessTokens(current);
+  return onceFor(miniProgramService, current, () => new MiniProgramService({ client: wechatClient(), tokens, quotas: quotaStore(), audits: auditStore() }));
 }
 
 /** The component's code templates (drafts, template library). */
 export async function templateApi(credentials?: ComponentCredentials): Promise<TemplateApi> {
-  const c = credentials ?? (await componentCredentials());
-  const token = await componentAccessToken(c);
-  return onceFor(templateApi, c, () => new TemplateApi(wechatClient(), token));
+  const current = credentials ?? (await componentCredentials());
+  const token = await componentAccessToken(current);
+  return onceFor(templateApi, current, () => new TemplateApi(wechatClient(), token));
 }
