@@ -1,6 +1,8 @@
 import { implement } from '../lib/http/api-route';
 import { serveRoutes } from '../lib/http/serve-routes';
-import { componentServices, enableTokenKey } from '../lib/platform';
+import { authorizationService } from '../lib/composition/authorization';
+import { componentAuthApi } from '../lib/composition/component-services';
+import { enableTokenKey } from '../lib/composition/token-key';
 import { PLATFORM_ROUTES as R } from './contract';
 import { configuredTokenKey } from '../lib/crypto-at-rest/configured-key';
 
@@ -12,9 +14,9 @@ enableTokenKey(configuredTokenKey);
  * `POST /admin/component/ticket:push` lives here too: it needs the component secret, as links do.
  */
 export const handler = serveRoutes([
-  implement(R.createAuthorization, async ({ body }) => (await componentServices()).authorization.createAuthorizationLinks(body)),
+  implement(R.createAuthorization, async ({ body }) => (await authorizationService()).createAuthorizationLinks(body)),
   implement(R.pushTicket, async () => {
-    await (await componentServices()).authApi.startPushTicket();
+    await (await componentAuthApi()).startPushTicket();
     return { requestedAt: new Date().toISOString() };
   }),
 ]);

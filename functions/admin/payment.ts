@@ -1,9 +1,10 @@
-import { secretsManagerClient } from '../lib/aws/clients';
+import { secretsManagerClient } from '../lib/aws/secrets-manager';
 import { config } from '../lib/config';
 import { implement } from '../lib/http/api-route';
 import { serveRoutes } from '../lib/http/serve-routes';
 import { PaymentService } from '../lib/payment/payment-service';
-import { platformStores } from '../lib/platform';
+import { authorizerProfileStore } from '../lib/composition/stores/authorizer-profile';
+import { paymentStore } from '../lib/composition/stores/payment';
 import { AuthorizerUnavailableError } from '../lib/tokens/authorizer-access-token';
 import { PAYMENT_ROUTES as R } from './payment-contract';
 
@@ -11,9 +12,9 @@ let service: PaymentService | undefined;
 const payments = () => {
   const env = config();
   service ??= new PaymentService({
-    store: platformStores().payments,
+    store: paymentStore(),
     // Loaded on demand: only the calls that store or remove a P12 use S3.
-    s3: async () => (await import('../lib/aws/s3-client')).s3Client(),
+    s3: async () => (await import('../lib/aws/s3')).s3Client(),
     secrets: secretsManagerClient(),
     bucket: env.PAYMENT_BUCKET,
     kmsKeyId: env.PAYMENT_KMS_KEY_ID,
@@ -25,7 +26,7 @@ const payments = () => {
 /** `/admin/authorizers/{appId}/payment`: WeChat Pay settings, stored as secrets. */
 export const handler = serveRoutes([
   implement(R.putPayment, async ({ params, body }) => {
-    const profile = await platformStores().authorizers.getProfile(params.appId);
+    const profile = await authorizerProfileStore().getProfile(params.appId);
     if (profile?.status !== 'authorized') throw new AuthorizerUnavailableError(`${params.appId} has not authorized this platform`);
     return payments().put(params.appId, {
       mchId: body.mchId,

@@ -1,7 +1,11 @@
 import { implement } from '../lib/http/api-route';
 import { requireRole, serveRoutes } from '../lib/http/serve-routes';
 import { NotFoundError } from '../lib/errors';
-import { componentServices, enableTokenKey, platformStores } from '../lib/platform';
+import { authorizerProfileStore } from '../lib/composition/stores/authorizer-profile';
+import { releaseStore } from '../lib/composition/stores/release';
+import { enableTokenKey } from '../lib/composition/token-key';
+import { miniProgramService, templateApi } from '../lib/composition/weapp-services';
+import { componentCredentials } from '../lib/wechat/component-credentials';
 import { ReleaseService } from '../lib/release/release-service';
 import { RELEASE_ROUTES as R } from './releases-contract';
 import { configuredTokenKey } from '../lib/crypto-at-rest/configured-key';
@@ -10,8 +14,9 @@ import { configuredTokenKey } from '../lib/crypto-at-rest/configured-key';
 enableTokenKey(configuredTokenKey);
 
 const service = async () => {
-  const services = await componentServices();
-  return new ReleaseService(platformStores(), services.templates, services.credentials.appId, services.miniPrograms);
+  const credentials = await componentCredentials();
+  const [templates, miniPrograms] = await Promise.all([templateApi(credentials), miniProgramService(credentials)]);
+  return new ReleaseService({ releases: releaseStore(), authorizers: authorizerProfileStore() }, templates, credentials.appId, miniPrograms);
 };
 
 /** `/admin/releases…`: start a fleet release and follow, approve, widen or complete (gray), cancel, retry or roll it back. */
@@ -41,17 +46,17 @@ export const handler = serveRoutes([
       createdBy: String(claims?.email ?? claims?.['cognito:username'] ?? claims?.sub ?? 'admin'),
     });
   }),
-  implement(R.listReleases, async ({ query }) => ({ releases: await platformStores().releases.list(query.limit) })),
+  implement(R.listReleases, async ({ query }) => ({ releases: await releaseStore().list(query.limit) })),
   implement(R.getRelease, async ({ params, query }) => {
-    const release = await platformStores().releases.get(params.releaseId);
+    const release = await releaseStore().get(params.releaseId);
     if (!release) throw new NotFoundError(`no release ${params.releaseId}`);
-    const page = await platformStores().releases.targets(params.releaseId, query);
+    const page = await releaseStore().targets(params.releaseId, query);
     return { ...release, targets: page.items, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
   }),
   implement(R.approveRelease, async ({ params }) => (await service()).approve(params.releaseId)),
   implement(R.cancelRelease, async ({ params }) => (await service()).cancel(params.releaseId)),
   implement(R.getTrialQrcode, async ({ params }) => {
-    const image = await platformStores().releases.getTrialQrcode(params.releaseId, params.appId);
+    const image = await releaseStore().getTrialQrcode(params.releaseId, params.appId);
     if (!image) throw new NotFoundError(`no trial QR code kept for ${params.appId} in ${params.releaseId}`);
     return image;
   }),

@@ -1,13 +1,14 @@
 import { implement } from '../lib/http/api-route';
 import { serveRoutes } from '../lib/http/serve-routes';
-import { componentServices, enableTokenKey } from '../lib/platform';
+import { enableTokenKey } from '../lib/composition/token-key';
+import { templateApi } from '../lib/composition/weapp-services';
 import { TEMPLATE_ROUTES as R } from './weapp/contract';
 import { configuredTokenKey } from '../lib/crypto-at-rest/configured-key';
 
 // This function uses merchant tokens (manifest `tokenKey`), so it takes the token key.
 enableTokenKey(configuredTokenKey);
 
-const templates = async () => (await componentServices()).templates;
+const templates = () => templateApi();
 const TEMPLATE_TYPE = { normal: 0, standard: 1 } as const;
 
 /** `/admin/templates…`: the platform's code template library (component token). */

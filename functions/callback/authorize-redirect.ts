@@ -6,7 +6,8 @@ import { BadRequestError } from '../lib/errors';
 import { htmlErrorHandler, page } from '../lib/http/html';
 import type { HttpResponse } from '../lib/http/responses';
 import { observeHttpInvocation } from '../lib/observability/invocation';
-import { componentServices, enableTokenKey } from '../lib/platform';
+import { authorizationService } from '../lib/composition/authorization';
+import { enableTokenKey } from '../lib/composition/token-key';
 import { WeChatApiError } from '../lib/wechat/errors';
 import { ERR } from '../lib/wechat/errcodes';
 import { configuredTokenKey } from '../lib/crypto-at-rest/configured-key';
@@ -44,7 +45,7 @@ export const handler = middy<APIGatewayProxyEventV2, HttpResponse>()
   .handler(async (event, context) => {
     const query = RedirectQuery.safeParse(event.queryStringParameters ?? {});
     if (!query.success) throw new BadRequestError('this address is only meant to be opened by WeChat after an authorization (auth_code missing or not one WeChat issues)');
-    const { authorization } = await componentServices();
+    const authorization = await authorizationService();
     const result = await authorization.completeAuthorization(query.data.auth_code, { source: 'redirect' }, { context, wait: true });
     const successUrl = config().AUTH_SUCCESS_URL;
     if (successUrl) {

@@ -4,15 +4,12 @@ import * as z from 'zod/mini';
 import { BadRequestError } from '../lib/errors';
 import { httpErrorHandler } from '../lib/http/error-handler';
 import { text, type HttpResponse } from '../lib/http/responses';
-import { onceRecord } from '../lib/idempotency';
 import { logger } from '../lib/logger';
 import { observeHttpInvocation } from '../lib/observability/invocation';
 import { countPushReceived, countPushRejections } from '../lib/observability/push-signals';
-import { platformStores, pushCrypto } from '../lib/platform';
+import { pushCrypto } from '../lib/composition/push-crypto';
 import { AuthorizerPushBase } from '../lib/wechat/authorizer-push';
 import { openPush } from '../lib/wechat/push';
-import { requirePushForApp } from '../lib/wechat/push-recipient';
-import { recordAuditPush } from '../lib/release/steps';
 
 const PathParams = z.object({ appId: z.string().check(z.regex(/^wx[0-9a-f]{16}$/i)) });
 
@@ -33,12 +30,9 @@ export const handler = middy<APIGatewayProxyEventV2, HttpResponse>()
     if (!push.success) throw new BadRequestError('push lacks ToUserName, CreateTime or MsgType', 'malformed_push');
     countPushReceived(push.data.MsgType === 'event' && push.data.Event ? push.data.Event : push.data.MsgType);
     if (push.data.MsgType === 'event' && push.data.Event && AUDIT_EVENTS.has(push.data.Event)) {
-      // Keyed on the decrypted push as Powertools keyed it, so records of either kind match.
-      const once = onceRecord('authorizer-push', { appId: path.data.appId, push: push.data });
-      const { audits, releases, authorizers } = platformStores();
-      // Only pushes that change something are checked: the others are logged and dropped anyway.
-      await requirePushForApp(path.data.appId, push.data.ToUserName, authorizers);
-      await recordAuditPush(path.data.appId, push.data, once, audits, releases);
+      // Audit outcomes come a few times per release; the code for them loads on the first.
+      const { handleAuditPush } = await import('./authorizer/audit-push');
+      await handleAuditPush(path.data.appId, push.data);
     } else {
       logger.info('unhandled authorizer push', { authorizerAppId: path.data.appId, msgType: push.data.MsgType, pushEvent: push.data.Event });
     }

@@ -4,7 +4,8 @@ import { httpErrorHandler } from '../lib/http/error-handler';
 import { text, type HttpResponse } from '../lib/http/responses';
 import { observeHttpInvocation } from '../lib/observability/invocation';
 import { countPushRejections } from '../lib/observability/push-signals';
-import { componentServices, enableTokenKey, platformStores, pushCrypto } from '../lib/platform';
+import { pushCrypto } from '../lib/composition/push-crypto';
+import { enableTokenKey } from '../lib/composition/token-key';
 import { openPush } from '../lib/wechat/push';
 import { routeComponentPush } from './component/router';
 import { configuredTokenKey } from '../lib/crypto-at-rest/configured-key';
@@ -20,6 +21,6 @@ export const handler = middy<APIGatewayProxyEventV2, HttpResponse>()
   .handler(async (event, context) => {
     const crypto = await pushCrypto();
     const push = openPush(event, crypto);
-    await routeComponentPush(push, crypto.componentAppId, { stores: platformStores(), services: componentServices, context });
+    await routeComponentPush(push, crypto.componentAppId, { context });
     return text(200, 'success');
   });

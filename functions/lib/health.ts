@@ -26,7 +26,7 @@ const COMPONENT_TOKEN_MIN_MS = ALARM_THRESHOLD_SECONDS.componentTokenExpiry * 10
  * and index queries, no scans. Each non-ok part says why, so the silent failures (the
  * ticket stops arriving, a refresh token dies, the refresher stops) are loud.
  */
-export async function checkHealth(stores: Stores, componentAppId: string, now = Date.now()): Promise<HealthReport> {
+export async function checkHealth(stores: Pick<Stores, 'tickets' | 'componentTokens' | 'refresher' | 'authorizers' | 'releases'>, componentAppId: string, now = Date.now()): Promise<HealthReport> {
   const env = config();
   const [ticket, token, run, reauth, running] = await Promise.all([
     stores.tickets.get(componentAppId),

@@ -19,7 +19,7 @@ const RECENT_AUDITS = 20;
  * authorizer index (about 1 read unit per 8 KB of it). Meant for a page an operator opens,
  * not for a tight poll: `GET /admin/health` is the one to poll.
  */
-export async function fleetOverview(stores: Stores, componentAppId: string): Promise<FleetOverview> {
+export async function fleetOverview(stores: Pick<Stores, 'authorizers' | 'releases' | 'audits'>, componentAppId: string): Promise<FleetOverview> {
   const [counts, recent, running, recentAudits] = await Promise.all([
     Promise.all(AUTHORIZER_STATUSES.map(async (status) => [status, await stores.authorizers.countByStatus(componentAppId, status)] as const)),
     stores.releases.list(RECENT_RELEASES),

@@ -1,6 +1,9 @@
 import type { Context } from 'aws-lambda';
 import { observeInvocation } from '../lib/observability/invocation';
-import { componentServices, enableTokenKey, platformStores } from '../lib/platform';
+import { auditStore } from '../lib/composition/stores/audit';
+import { releaseStore } from '../lib/composition/stores/release';
+import { enableTokenKey } from '../lib/composition/token-key';
+import { miniProgramService } from '../lib/composition/weapp-services';
 import { classify } from '../lib/release/step-errors';
 import { STEPS, type StepInput } from '../lib/release/steps';
 import { configuredTokenKey } from '../lib/crypto-at-rest/configured-key';
@@ -16,9 +19,8 @@ export const handler = async (input: StepInput, context?: Context): Promise<Reco
   observeInvocation(context, { releaseId: input.releaseId, authorizerAppId: input.appId, step: input.step }, async () => {
     const step = STEPS[input.step];
     if (!step) throw new Error(`unknown pipeline step ${input.step}`);
-    const { releases, audits } = platformStores();
     try {
-      return await step(input, { releases, audits, miniPrograms: async () => (await componentServices()).miniPrograms });
+      return await step(input, { releases: releaseStore(), audits: auditStore(), miniPrograms: () => miniProgramService() });
     } catch (error) {
       throw classify(error);
     }

@@ -5,7 +5,16 @@ import { logger } from '../lib/logger';
 import { METRIC } from '../lib/observability/metric-names';
 import { addCount, addGauge } from '../lib/observability/metrics';
 import { observeInvocation } from '../lib/observability/invocation';
-import { componentServices, enableTokenKey, platformStores, type Stores } from '../lib/platform';
+import { authorizerAccessTokens, componentAccessToken, componentAuthApi } from '../lib/composition/component-services';
+import { authorizerProfileStore } from '../lib/composition/stores/authorizer-profile';
+import { authorizerTokenStore } from '../lib/composition/stores/authorizer-token';
+import { componentTokenStore } from '../lib/composition/stores/component-token';
+import { refresherStatusStore } from '../lib/composition/stores/refresher-status';
+import { releaseStore } from '../lib/composition/stores/release';
+import { verifyTicketStore } from '../lib/composition/stores/verify-ticket';
+import { enableTokenKey } from '../lib/composition/token-key';
+import type { Stores } from '../lib/platform';
+import { componentCredentials } from '../lib/wechat/component-credentials';
 import type { RefresherRun } from '../lib/store/refresher-status-store';
 import { AUTHORIZER_REFRESH_AHEAD_MS } from '../lib/tokens/authorizer-access-token';
 import { REFRESH_AHEAD_MS, TICKET_LIFETIME_MS } from '../lib/tokens/component-access-token';
@@ -39,9 +48,10 @@ export const handler = async (_event?: unknown, context?: Context): Promise<Refr
  */
 async function refreshTokens(startBefore: number): Promise<RefreshSummary> {
   const started = Date.now();
-  const services = await componentServices();
-  const { tickets, componentTokens, authorizers, authorizerTokens, refresher, releases } = platformStores();
-  const componentAppId = services.credentials.appId;
+  const credentials = await componentCredentials();
+  const [authApi, componentToken, authorizerTokenService] = await Promise.all([componentAuthApi(credentials), componentAccessToken(credentials), authorizerAccessTokens(credentials)]);
+  const [tickets, componentTokens, authorizers, authorizerTokens, refresher, releases] = [verifyTicketStore(), componentTokenStore(), authorizerProfileStore(), authorizerTokenStore(), refresherStatusStore(), releaseStore()];
+  const componentAppId = credentials.appId;
   const run: RefresherRun = {
     startedAt: new Date(started).toISOString(),
     durationMs: 0,
@@ -60,12 +70,12 @@ async function refreshTokens(startBefore: number): Promise<RefreshSummary> {
     run.ticket = !ticket ? 'missing' : started - ticket.createTime * 1000 > TICKET_LIFETIME_MS ? 'stale' : 'fresh';
     if (run.ticket !== 'fresh') {
       logger.warn('no fresh verify ticket; asking WeChat to push one', { componentAppId, ticket: run.ticket });
-      await services.authApi.startPushTicket().catch((error: unknown) => logger.error('api_start_push_ticket failed', { message: (error as Error).message }));
+      await authApi.startPushTicket().catch((error: unknown) => logger.error('api_start_push_ticket failed', { message: (error as Error).message }));
     }
     if (run.ticket === 'missing') {
       run.component = 'no_ticket';
     } else {
-      const token = await services.componentToken.ensureFresh(REFRESH_AHEAD_MS);
+      const token = await componentToken.ensureFresh(REFRESH_AHEAD_MS);
       run.component = token.refreshed ? 'refreshed' : 'fresh';
       componentTokenExpiresAt = token.expiresAt;
 
@@ -75,7 +85,7 @@ async function refreshTokens(startBefore: number): Promise<RefreshSummary> {
       // one refresh's lease and write to DynamoDB overlap another's wait on WeChat.
       const concurrency = config().REFRESH_CONCURRENCY;
       const wechatSlots = createLimiter(concurrency);
-      const results = await mapSettledBefore(due, concurrency * 2, startBefore, (token) => services.authorizerTokens.refreshDue(token, wechatSlots));
+      const results = await mapSettledBefore(due, concurrency * 2, startBefore, (token) => authorizerTokenService.refreshDue(token, wechatSlots));
       for (const result of results) {
         if (result === undefined) run.authorizers.deferred!++;
         else if (result.status === 'rejected') {

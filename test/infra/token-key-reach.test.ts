@@ -5,9 +5,16 @@ import { FUNCTIONS } from '../../infra/manifest';
 const ROOT = path.resolve(__dirname, '../..');
 const CONFIGURED_KEY = path.join(ROOT, 'functions/lib/crypto-at-rest/configured-key.ts');
 
-/** Value imports only (`import type` leaves nothing at run time): relative files and packages. */
+/**
+ * Value imports only (`import type` leaves nothing at run time): relative files and packages,
+ * static or `import()` — a module loaded on first use is still in the bundle (its own chunk).
+ */
 function importsOf(file: string): { files: string[]; packages: string[] } {
-  const specifiers = [...readFileSync(file, 'utf8').matchAll(/^(?!import type)(?:import|export)\s[^;]*?from\s*['"]([^'"]+)['"]/gm)].map((m) => m[1]!);
+  const source = readFileSync(file, 'utf8');
+  const specifiers = [
+    ...[...source.matchAll(/^(?!import type)(?:import|export)\s[^;]*?from\s*['"]([^'"]+)['"]/gm)].map((m) => m[1]!),
+    ...[...source.matchAll(/\bimport\(\s*['"]([^'"]+)['"]\s*\)/g)].map((m) => m[1]!),
+  ];
   const files = specifiers
     .filter((s) => s.startsWith('.'))
     .map((s) => path.resolve(path.dirname(file), s))

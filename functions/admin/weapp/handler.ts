@@ -1,6 +1,9 @@
 import { implement } from '../../lib/http/api-route';
 import { serveRoutes } from '../../lib/http/serve-routes';
-import { componentServices, enableTokenKey, platformStores } from '../../lib/platform';
+import { auditStore } from '../../lib/composition/stores/audit';
+import { authorizerProfileStore } from '../../lib/composition/stores/authorizer-profile';
+import { enableTokenKey } from '../../lib/composition/token-key';
+import { miniProgramService } from '../../lib/composition/weapp-services';
 import { fromWeChatDomains, toWeChatDomains } from '../../lib/weapp/domains';
 import { fromWeChatPrivacy, toWeChatPrivacy } from '../../lib/weapp/privacy';
 import { WEAPP_ROUTES as R } from './contract';
@@ -9,8 +12,7 @@ import { configuredTokenKey } from '../../lib/crypto-at-rest/configured-key';
 // This function uses merchant tokens (manifest `tokenKey`), so it takes the token key.
 enableTokenKey(configuredTokenKey);
 
-const services = () => componentServices();
-const mp = async () => (await services()).miniPrograms;
+const mp = () => miniProgramService();
 
 const NICKNAME_AUDIT_STATUS: Record<number, 'auditing' | 'rejected' | 'passed'> = { 1: 'auditing', 2: 'rejected', 3: 'passed' };
 
@@ -22,7 +24,7 @@ export const handler = serveRoutes([
   implement(R.setNickname, async ({ params, body }) => {
     const result = await (await mp()).setNickname(params.appId, body);
     // A name without review is in effect now: the registry shows it at once instead of after the next sync.
-    if (!result.auditId) await platformStores().authorizers.updateProfileDetails(params.appId, { nickname: body.nickName }, Date.now());
+    if (!result.auditId) await authorizerProfileStore().updateProfileDetails(params.appId, { nickname: body.nickName }, Date.now());
     return result;
   }),
   implement(R.getNicknameAudit, async ({ params }) => {
@@ -39,7 +41,7 @@ export const handler = serveRoutes([
   }),
   implement(R.setSignature, async ({ params, body }) => {
     await (await mp()).api(params.appId).modifySignature(body.signature);
-    await platformStores().authorizers.updateProfileDetails(params.appId, { signature: body.signature }, Date.now());
+    await authorizerProfileStore().updateProfileDetails(params.appId, { signature: body.signature }, Date.now());
     return { ok: true as const };
   }),
   implement(R.getSearchStatus, async ({ params }) => ({ searchable: (await (await mp()).api(params.appId).getSearchStatus()).status === 0 })),
@@ -84,7 +86,7 @@ export const handler = serveRoutes([
   }),
 
   // ---- audit and release ----
-  implement(R.listAudits, async ({ params }) => ({ audits: await platformStores().audits.list(params.appId) })),
+  implement(R.listAudits, async ({ params }) => ({ audits: await auditStore().list(params.appId) })),
   implement(R.submitAudit, async ({ params, body }) => {
     const record = await (await mp()).submitAudit(params.appId, body);
     // The admin route always checks the quota, so it is always there.

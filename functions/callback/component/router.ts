@@ -1,17 +1,12 @@
-import { makeIdempotent } from '@aws-lambda-powertools/idempotency';
-import { dynamoClient } from '../../lib/aws/clients';
+import { verifyTicketStore } from '../../lib/composition/stores/verify-ticket';
 import { BadRequestError } from '../../lib/errors';
-import { idempotencyPersistence, pushIdempotencyConfig } from '../../lib/idempotency';
 import { logger } from '../../lib/logger';
 import { appendCorrelation } from '../../lib/observability/invocation';
 import { countPushReceived } from '../../lib/observability/push-signals';
 import { ComponentPushBase } from '../../lib/wechat/component-push';
-import { handleAuthorizationPush, handleFastRegisterPush, handleUnauthorizedPush } from './authorization';
-import { handleVerifyTicket } from './verify-ticket';
 import type { PushContext } from './push-context';
-
-
-type PushHandler = (push: unknown, context: PushContext) => Promise<void>;
+import type { PushHandler } from './run-once';
+import { handleVerifyTicket } from './verify-ticket';
 
 interface Route {
   handle: PushHandler;
@@ -22,35 +17,23 @@ interface Route {
   once: boolean;
 }
 
+/**
+ * The authorization events are rare (a merchant authorizing, a registration finishing) and
+ * need the WeChat client, KMS and Powertools; the ticket push comes every ten minutes and
+ * needs one store. So their handlers, and the once-only wrapper, load on first use: a bundle
+ * with code splitting keeps them out of what the function loads at init.
+ */
+const authorizationEvents = () => import('./authorization');
+
 /** One small handler per InfoType; later capabilities register theirs here. */
 const ROUTES: Readonly<Record<string, Route>> = {
   // A conditional write keeps only the newest ticket; no extra records on the hot path.
-  component_verify_ticket: { handle: (push, { stores }) => handleVerifyTicket(push, stores), once: false },
-  authorized: { handle: handleAuthorizationPush, once: true },
-  updateauthorized: { handle: handleAuthorizationPush, once: true },
-  unauthorized: { handle: handleUnauthorizedPush, once: true },
-  notify_third_fasteregister: { handle: handleFastRegisterPush, once: true },
+  component_verify_ticket: { handle: (push) => handleVerifyTicket(push, verifyTicketStore()), once: false },
+  authorized: { handle: async (push, c) => (await authorizationEvents()).handleAuthorizationPush(push, c), once: true },
+  updateauthorized: { handle: async (push, c) => (await authorizationEvents()).handleAuthorizationPush(push, c), once: true },
+  unauthorized: { handle: async (push) => (await authorizationEvents()).handleUnauthorizedPush(push), once: true },
+  notify_third_fasteregister: { handle: async (push, c) => (await authorizationEvents()).handleFastRegisterPush(push, c), once: true },
 };
-
-let onceHandler: ((push: ComponentPushBase, context: PushContext) => Promise<true>) | undefined;
-
-function runOnce(push: ComponentPushBase, context: PushContext): Promise<true> {
-  if (!onceHandler) {
-    const config = pushIdempotencyConfig();
-    const handle = makeIdempotent(
-      async (p: ComponentPushBase, c: PushContext): Promise<true> => {
-        await ROUTES[p.InfoType]!.handle(p, c);
-        return true;
-      },
-      { persistenceStore: idempotencyPersistence(dynamoClient()), config, keyPrefix: 'component-push', dataIndexArgument: 0 },
-    );
-    onceHandler = (p, c) => {
-      if (c.context) config.registerLambdaContext(c.context);
-      return handle(p, c);
-    };
-  }
-  return onceHandler(push, context);
-}
 
 /**
  * Routes a decrypted authorization-event push. Unknown InfoTypes are acknowledged, since
@@ -67,6 +50,6 @@ export async function routeComponentPush(push: unknown, componentAppId: string, 
     logger.warn('unhandled component push', { infoType: base.data.InfoType });
     return;
   }
-  if (route.once) await runOnce(base.data, context);
+  if (route.once) await (await import('./run-once')).runOnce(base.data, route.handle, context);
   else await route.handle(push, context);
 }

@@ -1,9 +1,9 @@
 import { logger } from '../../lib/logger';
-import type { Stores } from '../../lib/platform';
+import type { VerifyTicketStore } from '../../lib/store/verify-ticket-store';
 import { VerifyTicketPush } from '../../lib/wechat/component-push';
 
 /** Stores the newest `component_verify_ticket`; re-deliveries and late older pushes are harmless. */
-export async function handleVerifyTicket(push: unknown, { tickets }: Pick<Stores, 'tickets'>): Promise<void> {
+export async function handleVerifyTicket(push: unknown, tickets: VerifyTicketStore): Promise<void> {
   const ticket = VerifyTicketPush.parse(push);
   const outcome = await tickets.save({
     componentAppId: ticket.AppId,

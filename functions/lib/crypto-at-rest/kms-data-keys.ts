@@ -1,4 +1,4 @@
-import { DecryptCommand, GenerateDataKeyCommand, type KMSClient } from '@aws-sdk/client-kms';
+import { DecryptCommand, GenerateDataKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { DATA_KEY_PURPOSE, DataKeyProviderKind, type DataKeyProvider } from './data-keys';
 
 /** The encryption context KMS binds to each data key; IAM grants the key only with it. */
@@ -25,4 +25,9 @@ export class KmsDataKeys implements DataKeyProvider {
     if (!out.Plaintext) throw new Error('KMS Decrypt returned no key');
     return Buffer.from(out.Plaintext);
   }
+}
+
+/** Data keys from `keyArn` through a client for `region`: the one entry configured-key.ts loads on first use. */
+export function kmsDataKeysFor(keyArn: string, region: string): KmsDataKeys {
+  return new KmsDataKeys(new KMSClient({ region }), keyArn);
 }

@@ -1,10 +1,10 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { IdempotencyAlreadyInProgressError } from '@aws-lambda-powertools/idempotency';
 import { en } from 'zod/locales';
 import * as z from 'zod/mini';
 import { $ZodError } from 'zod/v4/core';
 import { AppError, QuotaExceededError } from '../errors';
+import { isAlreadyInProgress } from '../in-progress-error';
 import { logger } from '../logger';
 import { json, type HttpResponse } from './responses';
 
@@ -34,7 +34,7 @@ export function httpErrorHandler(): MiddlewareObj<APIGatewayProxyEventV2, HttpRe
         request.response = json(error.statusCode, { code: error.code, message: error.message, ...extra, ...details });
         return;
       }
-      if (error instanceof IdempotencyAlreadyInProgressError) {
+      if (isAlreadyInProgress(error)) {
         // The same push or code is being handled right now; WeChat delivers again later.
         request.response = json(409, { code: 'in_progress', message: 'the same request is being processed; retry later' });
         return;

@@ -6,7 +6,7 @@ import { routeKey, type ApiRoute, type Implemented, type RouteInput } from './ap
 import { callerRole, roleIncludes, type Role } from './roles';
 import { MAX_ADMIN_BODY_BYTES, parseJsonBody, readBody } from './body';
 import { observeHttpInvocation } from '../observability/invocation';
-import { platformStores } from '../platform';
+import { auditTrailStore } from '../composition/stores/audit-trail';
 import type { AuditTrailStore } from '../store/audit-trail-store';
 import { recordAdminActions } from './audit-trail';
 import { httpErrorHandler } from './error-handler';
@@ -19,7 +19,7 @@ type AnyObject = z.ZodObject<z.ZodRawShape>;
  * errors as `{ code, message }`; every answered request that is not a GET is then recorded in
  * the audit trail (the platform's, unless a test passes another).
  */
-export function serveRoutes(routes: Implemented[], { auditTrail = () => platformStores().auditTrail }: { auditTrail?: () => AuditTrailStore } = {}) {
+export function serveRoutes(routes: Implemented[], { auditTrail = auditTrailStore }: { auditTrail?: () => AuditTrailStore } = {}) {
   const byKey = new Map(routes.map((r) => [routeKey(r.spec), r]));
   return middy<APIGatewayProxyEventV2, HttpResponse>()
     .use(observeHttpInvocation())

@@ -1,8 +1,8 @@
-import { IdempotencyAlreadyInProgressError } from '@aws-lambda-powertools/idempotency';
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { $ZodError } from 'zod/v4/core';
 import { AppError, PayloadTooLargeError, SignatureError } from '../errors';
+import { isAlreadyInProgress } from '../in-progress-error';
 import { METRIC } from './metric-names';
 import { emitDimensionedCount } from './metrics';
 
@@ -17,7 +17,7 @@ export function pushRejectionReason(error: unknown): PushRejectionReason {
   if (error instanceof SignatureError) return error.check;
   if (error instanceof PayloadTooLargeError) return 'body_too_large';
   // WeChat delivers the same push again while the first delivery is still being handled.
-  if (error instanceof IdempotencyAlreadyInProgressError) return 'in_progress';
+  if (isAlreadyInProgress(error)) return 'in_progress';
   // Thrown by the push schemas (zod/mini) and by classic schemas alike.
   if (error instanceof $ZodError) return 'malformed';
   if (error instanceof AppError && APPID_CODES.has(error.code)) return 'appid';

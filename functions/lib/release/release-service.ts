@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { logger } from '../logger';
 import { appendCorrelation } from '../observability/invocation';
 import { StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
-import { sfnClient } from '../aws/sfn-client';
+import { sfnClient } from '../aws/sfn';
 import { mapSettledBefore } from '../concurrency';
 import { config } from '../config';
 import { BadRequestError, ConfigurationError, ConflictError, NotFoundError } from '../errors';

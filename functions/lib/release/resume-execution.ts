@@ -1,5 +1,5 @@
 import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
-import { sfnClient } from '../aws/sfn-client';
+import { sfnClient } from '../aws/sfn';
 
 /**
  * Completes a release execution's WaitForAudit task with the audit's status. Its own module,

@@ -1,6 +1,6 @@
-import { IdempotencyAlreadyInProgressError } from '@aws-lambda-powertools/idempotency';
 import { ConfigurationError } from '../errors';
-import { isInProgressRecord, type OnceRecord } from '../idempotency';
+import { AlreadyInProgressError } from '../in-progress-error';
+import { isInProgressRecord, type OnceRecord } from '../once-record';
 import { logger } from '../logger';
 import type { AuditEvent, AuditStatus, AuditStore } from '../store/audit-store';
 import type { ReleaseRecord, ReleaseStore } from '../store/release-store';
@@ -330,7 +330,7 @@ export async function recordAuditPush(appId: string, push: unknown, once: OnceRe
   const recorded = await audits.recordOutcomeOnce(appId, { status, event }, once.put);
   // The same push being recorded by another delivery right now (here, or by Powertools in an
   // instance of the previous version): WeChat delivers it again later.
-  if (recorded.outcome === 'conflict' || (recorded.outcome === 'duplicate' && isInProgressRecord(recorded.guardItem))) throw new IdempotencyAlreadyInProgressError(`audit push ${once.key} is being handled`);
+  if (recorded.outcome === 'conflict' || (recorded.outcome === 'duplicate' && isInProgressRecord(recorded.guardItem))) throw new AlreadyInProgressError(`audit push ${once.key} is being handled`);
   if (recorded.outcome === 'recorded') logger.info('audit outcome recorded', { authorizerAppId: appId, auditId: recorded.record.auditId, status });
   if (recorded.outcome === 'held_for_submission') {
     // The submission's record, written next, carries it; its step then resumes itself (awaitAudit).

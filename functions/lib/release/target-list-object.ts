@@ -1,5 +1,5 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { s3Client } from '../aws/s3-client';
+import { s3Client } from '../aws/s3';
 
 /**
  * Writes the app ids of a large release (more than RELEASE_INLINE_TARGETS_MAX) as the JSON

@@ -1,6 +1,6 @@
 import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import * as z from 'zod/mini';
-import { secretsManagerClient } from '../aws/clients';
+import { secretsManagerClient } from '../aws/secrets-manager';
 import { config } from '../config';
 import { ConfigurationError } from '../errors';
 

@@ -2,7 +2,7 @@ import { IdempotencyConfig } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { resetConfig } from '../../../functions/lib/config';
-import { onceRecord } from '../../../functions/lib/idempotency';
+import { onceRecord } from '../../../functions/lib/once-record';
 
 /** The key Powertools itself derives for a payload under a prefix (its own sort and hash). */
 function powertoolsKey(keyPrefix: string, payload: unknown): string {

@@ -1,6 +1,6 @@
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { s3Client } from '../../../functions/lib/aws/s3-client';
+import { s3Client } from '../../../functions/lib/aws/s3';
 import { logger } from '../../../functions/lib/logger';
 import { makeMerchantP12 } from '../../helpers/p12';
 import { useWorld } from '../../helpers/world';

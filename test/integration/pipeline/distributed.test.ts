@@ -1,7 +1,7 @@
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { DescribeExecutionCommand, DescribeMapRunCommand, ListExecutionsCommand, ListMapRunsCommand, type ExecutionListItem } from '@aws-sdk/client-sfn';
-import { sfnClient } from '../../../functions/lib/aws/sfn-client';
-import { s3Client } from '../../../functions/lib/aws/s3-client';
+import { sfnClient } from '../../../functions/lib/aws/sfn';
+import { s3Client } from '../../../functions/lib/aws/s3';
 import { resetConfig } from '../../../functions/lib/config';
 import { LOCAL_RELEASE_TARGETS_BUCKET } from '../../../local/platform';
 import type { ExecutionEvent } from '../../../local/stepfunctions';

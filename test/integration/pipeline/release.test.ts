@@ -1,4 +1,4 @@
-import { sfnClient } from '../../../functions/lib/aws/sfn-client';
+import { sfnClient } from '../../../functions/lib/aws/sfn';
 import { startTestPlatform, type TestPlatform } from '../../helpers/platform';
 import { platformStores } from '../../../functions/lib/platform';
 import { ReleaseService } from '../../../functions/lib/release/release-service';

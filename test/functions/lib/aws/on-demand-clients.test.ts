@@ -1,9 +1,9 @@
 import { resetClients } from '../../../../functions/lib/aws/clients';
-import { s3Client } from '../../../../functions/lib/aws/s3-client';
-import { sfnClient } from '../../../../functions/lib/aws/sfn-client';
+import { s3Client } from '../../../../functions/lib/aws/s3';
+import { sfnClient } from '../../../../functions/lib/aws/sfn';
 import { resetConfig } from '../../../../functions/lib/config';
 
-// The S3 and Step Functions clients live outside clients.ts (loaded on demand), yet the local
+// The S3 and Step Functions clients have their own modules (loaded on demand), yet the local
 // runtime and the tests point every client at new endpoints with one resetClients().
 describe('on-demand clients (S3, Step Functions)', () => {
   const saved = { ...process.env };

@@ -1,9 +1,12 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { DecryptCommand, GenerateDataKeyCommand, KMSClient } from '@aws-sdk/client-kms';
+import { mockClient } from 'aws-sdk-client-mock';
 import { resetConfig } from '../../../../functions/lib/config';
 import { configuredTokenKey } from '../../../../functions/lib/crypto-at-rest/configured-key';
-import { KmsDataKeys } from '../../../../functions/lib/crypto-at-rest/kms-data-keys';
+import { DataKeyProviderKind } from '../../../../functions/lib/crypto-at-rest/data-keys';
+import { KMS_ENCRYPTION_CONTEXT } from '../../../../functions/lib/crypto-at-rest/kms-data-keys';
 import { LocalKeyDataKeys } from '../../../../functions/lib/crypto-at-rest/local-key-data-keys';
 import { ensureTokenKeyFile } from '../../../../local/token-key';
 
@@ -26,9 +29,26 @@ describe('configuredTokenKey', () => {
 
   const keyFile = () => ensureTokenKeyFile(path.join(mkdtempSync(path.join(tmpdir(), 'configured-key-')), '.local'));
 
-  it('uses KMS with TOKEN_KEY_ARN and the key file with TOKEN_KEY_FILE', () => {
-    configure({ TOKEN_KEY_ARN: 'arn:aws:kms:ap-east-1:111122223333:key/1' });
-    expect(configuredTokenKey()).toBeInstanceOf(KmsDataKeys);
+  it('uses KMS with TOKEN_KEY_ARN and the key file with TOKEN_KEY_FILE', async () => {
+    // KMS has no local engine: a mock answering as KMS would, checked call by call.
+    const kms = mockClient(KMSClient);
+    try {
+      kms.on(GenerateDataKeyCommand).resolves({ Plaintext: new Uint8Array(32).fill(1), CiphertextBlob: new Uint8Array(184).fill(2) });
+      kms.on(DecryptCommand).resolves({ Plaintext: new Uint8Array(32).fill(1) });
+      const keyArn = 'arn:aws:kms:ap-east-1:111122223333:key/1';
+      configure({ TOKEN_KEY_ARN: keyArn });
+      // The KMS client loads with the first data key, so the kind is all there is before it.
+      const keys = configuredTokenKey();
+      expect(keys.kind).toBe(DataKeyProviderKind.kms);
+      expect(kms.calls()).toHaveLength(0);
+      const { plaintext, wrapped } = await keys.generate();
+      expect(plaintext).toEqual(Buffer.alloc(32, 1));
+      expect(await keys.unwrap(wrapped)).toEqual(Buffer.alloc(32, 1));
+      expect(kms.commandCalls(GenerateDataKeyCommand)[0]!.args[0].input).toEqual({ KeyId: keyArn, KeySpec: 'AES_256', EncryptionContext: KMS_ENCRYPTION_CONTEXT });
+      expect(kms.commandCalls(DecryptCommand)[0]!.args[0].input).toEqual({ CiphertextBlob: new Uint8Array(wrapped), KeyId: keyArn, EncryptionContext: KMS_ENCRYPTION_CONTEXT });
+    } finally {
+      kms.restore();
+    }
     configure({ TOKEN_KEY_FILE: keyFile() });
     expect(configuredTokenKey()).toBeInstanceOf(LocalKeyDataKeys);
   });
