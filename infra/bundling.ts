@@ -38,9 +38,10 @@ export const FUNCTION_ENTRY_FILE = 'index.mjs';
 export const FUNCTION_HANDLER = 'index.handler';
 
 /**
- * ES modules have no `require`, but bundled CommonJS packages (axios, fast-xml-parser's deps,
- * node-forge…) call it for Node builtins; esbuild's `__require` shim uses a `require` in scope
- * when there is one. The name of the import is one esbuild's minifier never produces.
+ * ES modules have no `require`, but bundled CommonJS packages call it for Node builtins (11 of
+ * the 14 functions throw "Dynamic require of … is not supported" at import without this);
+ * esbuild's `__require` shim uses a `require` in scope when there is one. The import's name is
+ * one esbuild's minifier never produces.
  */
 const REQUIRE_BANNER = "import{createRequire as __weappCreateRequire}from'node:module';const require=__weappCreateRequire(import.meta.url);";
 
@@ -69,7 +70,7 @@ export function esbuildOptionsFor(projectRoot: string, entry: string, outdir: st
     sourcemap: b.sourceMap,
     sourcesContent: b.sourcesContent,
     ...(b.mainFields ? { mainFields: [...b.mainFields] } : {}),
-    // The AWS SDK is bundled, so nothing is external.
+    // Bundling the SDK means nothing is external; otherwise the runtime's own @aws-sdk/* would be used.
     external: b.bundleAwsSDK ? [] : ['@aws-sdk/*'],
     alias: Object.fromEntries(Object.entries(b.alias).map(([from, to]) => [from, `./${to}`])),
     logLevel: 'warning',
