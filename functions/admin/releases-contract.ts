@@ -3,7 +3,7 @@ import { route } from '../lib/http/api-route';
 import { ServerDomainLists, WebviewDomainList } from '../lib/weapp/domains';
 import { PrivacyTemplate } from '../lib/weapp/privacy';
 import { TARGET_STATES } from '../lib/release/target-lifecycle';
-import { AppId, JsonObject } from './weapp/contract';
+import { AppId, JsonObject } from './app-schemas';
 
 const ReleaseParams = z.object({ releaseId: z.string().regex(/^rel-[0-9a-z-]{1,64}$/, 'not a release id') });
 

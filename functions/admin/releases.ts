@@ -1,23 +1,19 @@
 import { implement } from '../lib/http/api-route';
 import { requireRole, serveRoutes } from '../lib/http/serve-routes';
 import { NotFoundError } from '../lib/errors';
-import { authorizerProfileStore } from '../lib/composition/stores/authorizer-profile';
 import { releaseStore } from '../lib/composition/stores/release';
 import { enableTokenKey } from '../lib/composition/token-key';
-import { miniProgramService, templateApi } from '../lib/composition/weapp-services';
-import { componentCredentials } from '../lib/wechat/component-credentials';
-import { ReleaseService } from '../lib/release/release-service';
 import { RELEASE_ROUTES as R } from './releases-contract';
 import { configuredTokenKey } from '../lib/crypto-at-rest/configured-key';
 
 // This function uses merchant tokens (manifest `tokenKey`), so it takes the token key.
 enableTokenKey(configuredTokenKey);
 
-const service = async () => {
-  const credentials = await componentCredentials();
-  const [templates, miniPrograms] = await Promise.all([templateApi(credentials), miniProgramService(credentials)]);
-  return new ReleaseService({ releases: releaseStore(), authorizers: authorizerProfileStore() }, templates, credentials.appId, miniPrograms);
-};
+// The console polls a release's progress and lists releases all day: those read the table only.
+// Starting, approving, widening, cancelling, retrying and rolling back are rare clicks that call
+// WeChat and Step Functions, so the release service loads (with the WeChat client, the
+// component credentials and the Step Functions client) on the first of them.
+const service = async () => (await import('../lib/composition/release-service')).releaseService();
 
 /** `/admin/releases…`: start a fleet release and follow, approve, widen or complete (gray), cancel, retry or roll it back. */
 export const handler = serveRoutes([

@@ -2,17 +2,15 @@ import * as z from 'zod';
 import { route } from '../../lib/http/api-route';
 import { ServerDomainLists, ServerDomainListsOut, WebviewDomainList } from '../../lib/weapp/domains';
 import { PrivacySettingIn, PrivacySettingOut } from '../../lib/weapp/privacy';
+import { AppId, AppParams, JsonObject } from '../app-schemas';
 
 /**
  * The mini-program management routes of the admin API: one per operator action of the
  * original brief (steps 6 and 8–17). Contracts only — no service code — so the CDK manifest
  * and the OpenAPI document can import them.
  */
-export const AppId = z.string().regex(/^wx[0-9a-f]{16}$/i, 'appId must be a WeChat AppID (wx + 16 hex digits)');
-/** Path parameters of every `/admin/authorizers/{appId}…` route. */
-export const AppParams = z.object({ appId: AppId });
+export { AppId, AppParams, JsonObject };
 const Ok = z.object({ ok: z.literal(true) });
-export const JsonObject = z.record(z.string(), z.unknown());
 const A = '/admin/authorizers/{appId}';
 
 export const AuditRecordOut = z.object({
