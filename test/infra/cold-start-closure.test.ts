@@ -90,6 +90,9 @@ describe('what a cold start loads', () => {
       .filter((input) => !input.includes('node_modules/') && bundle.metafile.inputs[input]?.imports.some((i) => CLASSIC_ZOD.test(i.path)))
       .sort();
 
+  const run = (bundle: FunctionBundle): string =>
+    execFileSync(process.execPath, [bundle.file], { encoding: 'utf8', env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'SILENT', POWERTOOLS_METRICS_DISABLED: 'true' } });
+  const lastLine = (printed: string) => JSON.parse(printed.trim().split('\n').at(-1)!) as unknown;
   /** Classic zod's modules anywhere in the bundle, at init or on first use. */
   const classicAnywhere = (bundle: FunctionBundle): string[] => [...inputsIn(bundle, moduleFiles(bundle)).keys()].filter((input) => CLASSIC_ZOD.test(input));
 
@@ -123,9 +126,6 @@ describe('what a cold start loads', () => {
 
     // zod/mini registers no locale; the error handler and the WeChat client register English. In a
     // process where no classic zod is loaded (which registers English by itself) the messages read as before.
-    const run = (bundle: FunctionBundle): string =>
-      execFileSync(process.execPath, [bundle.file], { encoding: 'utf8', env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'SILENT', POWERTOOLS_METRICS_DISABLED: 'true' } });
-    const lastLine = (printed: string) => JSON.parse(printed.trim().split('\n').at(-1)!) as unknown;
 
     it(
       'answers a malformed push in English where no classic zod is loaded',
@@ -163,6 +163,50 @@ describe('what a cold start loads', () => {
         expect(lastLine(run(bundle))).toBe(
           'answer does not match the expected shape: ✖ Invalid input: expected string, received undefined\n  → at component_access_token\n✖ Invalid input: expected number, received undefined\n  → at expires_in',
         );
+      },
+      BUILD_CEILING,
+    );
+  });
+
+  describe("the callbacks' XML parsing bundles a stand-in for is-unsafe (functions/shims/is-unsafe.ts)", () => {
+    it.each(CALLBACK_FUNCTIONS)(
+      '%s: the stand-in, not the package',
+      async (name) => {
+        const inputs = [...inputsIn(await bundleOf(name), moduleFiles(await bundleOf(name))).keys()];
+        expect(inputs.filter((input) => input.includes('node_modules/is-unsafe/'))).toEqual([]);
+        // Not vacuous: fast-xml-parser is bundled, and with it the stand-in.
+        expect(inputs).toEqual(expect.arrayContaining(['node_modules/fast-xml-parser/src/xmlparser/OrderedObjParser.js', 'functions/shims/is-unsafe.ts']));
+      },
+      BUILD_CEILING,
+    );
+
+    it(
+      'parses and refuses pushes as test/functions/lib/wechat/xml.test.ts does with the package, and fails closed if a DTD entity were ever screened',
+      async () => {
+        const bundle = await bundleSource(
+          'xml-parsing',
+          `import { XMLParser } from ${JSON.stringify(path.join(REPO_ROOT, 'node_modules/fast-xml-parser/src/fxp.js'))};\nimport { parseWeChatXml } from ${lib('wechat/xml')};\n` +
+            `const outcome = (text: string) => { try { return { ok: parseWeChatXml(text) }; } catch (error) { return { refused: (error as { code?: string }).code }; } };\n` +
+            `const screened = (() => { try { return new XMLParser({ processEntities: true }).parse('<!DOCTYPE xml [<!ENTITY e "boom">]><xml><A>&e;</A></xml>'); } catch (error) { return (error as Error).message; } })();\n` +
+            `console.log(JSON.stringify({ screened, outcomes: [\n` +
+            `  outcome('<xml><AppId><![CDATA[wx1]]></AppId><CreateTime>0012</CreateTime><Ticket>  1e3  </Ticket></xml>'),\n` +
+            `  outcome('<xml><info><taskid>77</taskid><name>shop</name></info></xml>'),\n` +
+            `  outcome('<xml><A>a &amp; b</A><B>1</B><B>2</B></xml>'),\n` +
+            `  outcome('<!DOCTYPE xml [<!ENTITY e "boom">]><xml><A>&e;</A></xml>'),\n` +
+            `  outcome('<xml><A>1</xml>'),\n` +
+            `  outcome('<xml>' + '<a>'.repeat(12) + 'x' + '</a>'.repeat(12) + '</xml>'),\n` +
+            `] }));\n`,
+        );
+        const printed = lastLine(run(bundle)) as { screened: unknown; outcomes: unknown[] };
+        expect(printed.outcomes).toEqual([
+          { ok: { AppId: 'wx1', CreateTime: '0012', Ticket: '1e3' } },
+          { ok: { info: { taskid: '77', name: 'shop' } } },
+          { ok: { A: 'a &amp; b', B: ['1', '2'] } },
+          { refused: 'malformed_xml' },
+          { refused: 'malformed_xml' },
+          { refused: 'malformed_xml' },
+        ]);
+        expect(printed.screened).toMatch(/^is-unsafe is not bundled/);
       },
       BUILD_CEILING,
     );
