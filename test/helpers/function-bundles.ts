@@ -87,20 +87,42 @@ export async function bundleBaseline(outDir: string): Promise<FunctionBundle> {
   return bundleEntry('baseline', path.relative(REPO_ROOT, entry), outDir);
 }
 
+/** Where an input comes from: its package name (`@scope/name`) or our own folder. */
+export function originOf(input: string): string {
+  if (!input.includes('node_modules/')) return input.split('/').slice(0, 3).join('/');
+  const inPackage = input.split('node_modules/').at(-1)!;
+  return inPackage.split('/').slice(0, inPackage.startsWith('@') ? 2 : 1).join('/');
+}
+
 /** Bytes loaded at init by origin: a package name (`@scope/name`) or our own folder. */
 export function contributors(bundle: FunctionBundle): [string, number][] {
   const totals = new Map<string, number>();
-  for (const file of bundle.initFiles) {
-    const output = bundle.metafile.outputs[path.relative(REPO_ROOT, file)];
-    for (const [input, { bytesInOutput }] of Object.entries(output?.inputs ?? {})) {
-      const inPackage = input.split('node_modules/').at(-1)!;
-      const key = input.includes('node_modules/')
-        ? inPackage.split('/').slice(0, inPackage.startsWith('@') ? 2 : 1).join('/')
-        : input.split('/').slice(0, 3).join('/');
-      totals.set(key, (totals.get(key) ?? 0) + bytesInOutput);
-    }
+  for (const [input, bytes] of inputsIn(bundle, bundle.initFiles)) {
+    const key = originOf(input);
+    totals.set(key, (totals.get(key) ?? 0) + bytes);
   }
   return [...totals].sort((a, b) => b[1] - a[1]);
+}
+
+/**
+ * The inputs (our source files and package files) bundled into `files` (absolute output
+ * paths), with the bytes each has there. An input tree-shaken to nothing is listed with 0.
+ */
+export function inputsIn(bundle: FunctionBundle, files: readonly string[]): Map<string, number> {
+  const inputs = new Map<string, number>();
+  for (const file of files) {
+    for (const [input, { bytesInOutput }] of Object.entries(bundle.metafile.outputs[path.relative(REPO_ROOT, file)]?.inputs ?? {})) {
+      inputs.set(input, (inputs.get(input) ?? 0) + bytesInOutput);
+    }
+  }
+  return inputs;
+}
+
+/** Every .mjs file of the bundle (absolute paths): the entry, the init chunks and those loaded on first use. */
+export function moduleFiles(bundle: FunctionBundle): string[] {
+  return Object.keys(bundle.metafile.outputs)
+    .filter((key) => key.endsWith('.mjs'))
+    .map((key) => path.resolve(REPO_ROOT, key));
 }
 
 export const KB = 1024;

@@ -1,21 +1,17 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { en } from 'zod/locales';
 import * as z from 'zod/mini';
 import { $ZodError } from 'zod/v4/core';
 import { AppError, QuotaExceededError } from '../errors';
 import { isAlreadyInProgress } from '../in-progress-error';
 import { logger } from '../logger';
+import { useEnglishZodMessages } from '../zod-messages';
 import { json, type HttpResponse } from './responses';
 
-// Issue messages are written when a schema refuses input, in the locale configured then.
-// Classic zod registers English with its first schema; zod/mini (the callbacks' schemas, kept
-// small for their cold start) registers none and would answer a bare "Invalid input". This is
-// the module that turns those messages into answers, and every HTTP function loads it at init,
-// so English is registered here, as classic does: only when no locale is set yet.
-// (`en` and `$ZodError` are imported by name: `z.locales.en`, `z.core.$ZodError` made esbuild keep
-// every locale and all of zod's core, +300 KB.)
-if (!z.config().localeError) z.config(en());
+// Every HTTP function loads this module at init: zod's messages in its answers are English
+// whichever zod build wrote them. (`$ZodError` is imported by name: `z.core.$ZodError` made
+// esbuild keep all of zod's core, +300 KB.)
+useEnglishZodMessages();
 
 /**
  * The only place failures become HTTP answers: every error leaves as `{ code, message }`

@@ -1,8 +1,10 @@
 import axios, { type AxiosInstance, isAxiosError } from 'axios';
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import type { $ZodType } from 'zod/v4/core';
 import { logger } from '../logger';
 import { METRIC } from '../observability/metric-names';
 import { emitDimensionedCount } from '../observability/metrics';
+import { useEnglishZodMessages } from '../zod-messages';
 import type { TokenKind, WeChatEndpoint } from './catalogue';
 import { SYSTEM_BUSY_ERRCODE, WeChatApiError, WeChatTransportError } from './errors';
 
@@ -27,12 +29,13 @@ export interface WeChatClientOptions {
   backoffBaseMs?: number;
 }
 
-export interface CallOptions<S extends z.ZodType> {
+export interface CallOptions<S extends $ZodType> {
   query?: Record<string, string | number>;
   body?: unknown;
   /** A file to send as multipart/form-data instead of a JSON body. */
   file?: { field: string; filename: string; contentType: string; data: Buffer };
   token?: AccessTokenProvider;
+  /** How the answer is validated: a schema of either zod build (component.ts: zod/mini, weapp.ts: classic). */
   schema: S;
 }
 
@@ -45,7 +48,11 @@ export interface WeChatImage {
 /** Validates an image answer: image bytes, never a JSON body (WeChat's error form). */
 export const ImageAnswer = z.custom<WeChatImage>((value) => typeof value === 'object' && value !== null && 'data' in value && Buffer.isBuffer((value as WeChatImage).data));
 
-const ErrorFields = z.object({ errcode: z.number().optional(), errmsg: z.string().optional() }).loose();
+const ErrorFields = z.looseObject({ errcode: z.optional(z.number()), errmsg: z.optional(z.string()) });
+
+// zod/mini: the client loads with the callbacks' first authorization event, and in functions
+// that load no classic zod its shape errors would have no English messages otherwise.
+useEnglishZodMessages();
 
 const RETRYABLE_NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'EAI_AGAIN']);
 
@@ -73,7 +80,7 @@ export class WeChatClient {
   }
 
   /** Calls a catalogued WeChat API and returns its answer validated by `schema`. */
-  async call<S extends z.ZodType>(endpoint: WeChatEndpoint, options: CallOptions<S>): Promise<z.infer<S>> {
+  async call<S extends $ZodType>(endpoint: WeChatEndpoint, options: CallOptions<S>): Promise<z.infer<S>> {
     const { token } = options;
     // A token of the wrong kind, or a missing one, is a programming error: WeChat would answer
     // 40001/41001 and the refresh-and-retry below would only repeat it.
@@ -92,7 +99,7 @@ export class WeChatClient {
     }
   }
 
-  private async callWithRetries<S extends z.ZodType>(
+  private async callWithRetries<S extends $ZodType>(
     endpoint: WeChatEndpoint,
     options: CallOptions<S>,
     tokenValue: string | undefined,
@@ -113,7 +120,7 @@ export class WeChatClient {
     }
   }
 
-  private async once<S extends z.ZodType>(endpoint: WeChatEndpoint, options: CallOptions<S>, tokenValue: string | undefined): Promise<z.infer<S>> {
+  private async once<S extends $ZodType>(endpoint: WeChatEndpoint, options: CallOptions<S>, tokenValue: string | undefined): Promise<z.infer<S>> {
     const started = Date.now();
     // Until WeChat's answer is read: no answer at all is a network failure.
     const outcome: { errcode: CallErrcode } = { errcode: 'network' };
@@ -124,7 +131,7 @@ export class WeChatClient {
     }
   }
 
-  private async request<S extends z.ZodType>(
+  private async request<S extends $ZodType>(
     { path: api, method, token: tokenSpec }: WeChatEndpoint,
     { query, body, file, schema }: CallOptions<S>,
     tokenValue: string | undefined,
@@ -151,7 +158,7 @@ export class WeChatClient {
       throw new WeChatTransportError(api, `HTTP ${response.status}`, false);
     }
     const contentType = String(response.headers['content-type'] ?? '');
-    const wantsImage = (schema as z.ZodType) === ImageAnswer;
+    const wantsImage = (schema as $ZodType) === ImageAnswer;
     const bytes = Buffer.from(response.data);
     let json: unknown;
     if (wantsImage && contentType.startsWith('image/')) {
@@ -163,7 +170,7 @@ export class WeChatClient {
     } catch {
       throw new WeChatTransportError(api, wantsImage ? `expected an image, got ${contentType || 'no content type'}` : 'answer is not JSON', false);
     }
-    const errorFields = ErrorFields.safeParse(json);
+    const errorFields = z.safeParse(ErrorFields, json);
     const errcode = errorFields.success ? (errorFields.data.errcode ?? 0) : 0;
     outcome.errcode = errcode;
     if (errcode !== 0) {
@@ -172,7 +179,7 @@ export class WeChatClient {
     }
     // An image API that answers JSON, even without an errcode, did not produce the image.
     if (wantsImage) throw new WeChatTransportError(api, 'expected an image, got JSON', false);
-    const parsed = schema.safeParse(json);
+    const parsed = z.safeParse(schema, json);
     if (!parsed.success) {
       throw new WeChatTransportError(api, `answer does not match the expected shape: ${z.prettifyError(parsed.error)}`, false);
     }
@@ -194,7 +201,7 @@ function recordCall(api: string, errcode: CallErrcode, durationMs: number): void
   emitDimensionedCount(METRIC.wechatCalls, { Api: path, Errcode: String(errcode) });
 }
 
-function multipart(file: NonNullable<CallOptions<z.ZodType>['file']>): FormData {
+function multipart(file: NonNullable<CallOptions<$ZodType>['file']>): FormData {
   const form = new FormData();
   form.append(file.field, new Blob([file.data], { type: file.contentType }), file.filename);
   return form;

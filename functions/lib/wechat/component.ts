@@ -1,100 +1,102 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { AccessTokenProvider, WeChatClient } from './client';
 import type { ComponentCredentials } from './component-credentials';
 import { WECHAT_API } from './catalogue';
 
+// zod/mini: the componentEvents callback loads these with its first authorization event, and
+// classic zod's extra core code would land in a chunk its cold start loads (esbuild splits by
+// file). Same answers accepted and refused, same messages: test/functions/lib/wechat/component-answers.test.ts.
+const nonEmpty = () => z.string().check(z.minLength(1));
+const int = () => z.number().check(z.int());
+const positiveInt = () => z.number().check(z.int(), z.positive());
+const listOr = <T extends z.ZodMiniType>(item: T) => z._default(z.array(item), []);
+
 export const ComponentTokenResponse = z.object({
-  component_access_token: z.string().min(1),
-  expires_in: z.number().int().positive(),
+  component_access_token: nonEmpty(),
+  expires_in: positiveInt(),
 });
 export type ComponentTokenResponse = z.infer<typeof ComponentTokenResponse>;
 
-const EmptyResponse = z.object({}).loose();
+const EmptyResponse = z.looseObject({});
 
 /** A WeChat taskid: documented as a string; coerced in case a number arrives. */
-const TaskId = z.coerce.string().min(1);
+const TaskId = z.coerce.string().check(z.minLength(1));
 
 /** `fastregisterenterpriseweapp?action=create`: the task, and the page the legal person opens. */
-export const FastRegistrationTask = z.object({ taskid: TaskId, authorize_url: z.url(), status: z.number().int() }).loose();
+export const FastRegistrationTask = z.looseObject({ taskid: TaskId, authorize_url: z.url(), status: int() });
 export type FastRegistrationTask = z.infer<typeof FastRegistrationTask>;
 
 /** `fastregisterenterpriseweapp?action=query`: the task's status (WeChat's task-state enum). */
-export const FastRegistrationQuery = z.object({ status: z.number().int(), taskid: TaskId.optional(), authorize_url: z.string().optional() }).loose();
+export const FastRegistrationQuery = z.looseObject({ status: int(), taskid: z.optional(TaskId), authorize_url: z.optional(z.string()) });
 export type FastRegistrationQuery = z.infer<typeof FastRegistrationQuery>;
 
-const FuncInfo = z
-  .array(z.object({ funcscope_category: z.object({ id: z.number().int() }).loose() }).loose())
-  .default([])
-  .transform((items) => items.map((item) => item.funcscope_category.id));
+const FuncInfo = z.pipe(
+  listOr(z.looseObject({ funcscope_category: z.looseObject({ id: int() }) })),
+  z.transform((items: { funcscope_category: { id: number } }[]) => items.map((item) => item.funcscope_category.id)),
+);
 
-export const PreAuthCodeResponse = z.object({ pre_auth_code: z.string().min(1), expires_in: z.number().int().positive() });
+export const PreAuthCodeResponse = z.object({ pre_auth_code: nonEmpty(), expires_in: positiveInt() });
 export type PreAuthCodeResponse = z.infer<typeof PreAuthCodeResponse>;
 
 export const QueryAuthResponse = z.object({
-  authorization_info: z
-    .object({
-      authorizer_appid: z.string().min(1),
-      authorizer_access_token: z.string().min(1),
-      expires_in: z.number().int().positive(),
-      authorizer_refresh_token: z.string().min(1),
-      func_info: FuncInfo,
-    })
-    .loose(),
+  authorization_info: z.looseObject({
+    authorizer_appid: nonEmpty(),
+    authorizer_access_token: nonEmpty(),
+    expires_in: positiveInt(),
+    authorizer_refresh_token: nonEmpty(),
+    func_info: FuncInfo,
+  }),
 });
 export type QueryAuthResponse = z.infer<typeof QueryAuthResponse>;
 
 export const AuthorizerTokenResponse = z.object({
-  authorizer_access_token: z.string().min(1),
-  expires_in: z.number().int().positive(),
-  authorizer_refresh_token: z.string().min(1),
+  authorizer_access_token: nonEmpty(),
+  expires_in: positiveInt(),
+  authorizer_refresh_token: nonEmpty(),
 });
 export type AuthorizerTokenResponse = z.infer<typeof AuthorizerTokenResponse>;
 
-const Network = z
-  .object({
-    RequestDomain: z.array(z.string()).default([]),
-    WsRequestDomain: z.array(z.string()).default([]),
-    UploadDomain: z.array(z.string()).default([]),
-    DownloadDomain: z.array(z.string()).default([]),
-    BizDomain: z.array(z.string()).default([]),
-    UDPDomain: z.array(z.string()).default([]),
-    TCPDomain: z.array(z.string()).default([]),
-  })
-  .loose();
+const Domains = () => listOr(z.string());
+const Network = z.looseObject({
+  RequestDomain: Domains(),
+  WsRequestDomain: Domains(),
+  UploadDomain: Domains(),
+  DownloadDomain: Domains(),
+  BizDomain: Domains(),
+  UDPDomain: Domains(),
+  TCPDomain: Domains(),
+});
+
+const textOrEmpty = () => z._default(z.string(), '');
 
 export const AuthorizerInfoResponse = z.object({
-  authorizer_info: z
-    .object({
-      nick_name: z.string().default(''),
-      head_img: z.string().default(''),
-      service_type_info: z.object({ id: z.number().int() }).loose().optional(),
-      verify_type_info: z.object({ id: z.number().int() }).loose().optional(),
-      user_name: z.string().default(''),
-      principal_name: z.string().default(''),
-      signature: z.string().default(''),
-      MiniProgramInfo: z
-        .object({
-          network: Network.optional(),
-          categories: z.array(z.object({ first: z.string(), second: z.string() }).loose()).default([]),
-          visit_status: z.number().int().optional(),
-        })
-        .loose()
-        .optional(),
-    })
-    .loose(),
-  authorization_info: z
-    .object({
-      authorizer_appid: z.string().min(1),
-      authorizer_refresh_token: z.string().optional(),
-      func_info: FuncInfo,
-    })
-    .loose(),
+  authorizer_info: z.looseObject({
+    nick_name: textOrEmpty(),
+    head_img: textOrEmpty(),
+    service_type_info: z.optional(z.looseObject({ id: int() })),
+    verify_type_info: z.optional(z.looseObject({ id: int() })),
+    user_name: textOrEmpty(),
+    principal_name: textOrEmpty(),
+    signature: textOrEmpty(),
+    MiniProgramInfo: z.optional(
+      z.looseObject({
+        network: z.optional(Network),
+        categories: listOr(z.looseObject({ first: z.string(), second: z.string() })),
+        visit_status: z.optional(int()),
+      }),
+    ),
+  }),
+  authorization_info: z.looseObject({
+    authorizer_appid: nonEmpty(),
+    authorizer_refresh_token: z.optional(z.string()),
+    func_info: FuncInfo,
+  }),
 });
 export type AuthorizerInfoResponse = z.infer<typeof AuthorizerInfoResponse>;
 
 export const AuthorizerListResponse = z.object({
-  total_count: z.number().int().nonnegative(),
-  list: z.array(z.object({ authorizer_appid: z.string().min(1), refresh_token: z.string().min(1), auth_time: z.number().int() }).loose()).default([]),
+  total_count: z.number().check(z.int(), z.nonnegative()),
+  list: listOr(z.looseObject({ authorizer_appid: nonEmpty(), refresh_token: nonEmpty(), auth_time: int() })),
 });
 export type AuthorizerListResponse = z.infer<typeof AuthorizerListResponse>;
 

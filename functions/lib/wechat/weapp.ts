@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import type { $ZodType } from 'zod/v4/core';
 import { ImageAnswer, type AccessTokenProvider, type WeChatClient, type WeChatImage } from './client';
 import { WECHAT_API, type WeChatEndpoint } from './catalogue';
 
@@ -116,11 +117,12 @@ export class WeappApi {
     private readonly token: AccessTokenProvider,
   ) {}
 
-  private post<S extends z.ZodType>(api: WeChatEndpoint, body: unknown, schema: S) {
+  // Schemas of either zod build: these are classic, the client's ImageAnswer is zod/mini.
+  private post<S extends $ZodType>(api: WeChatEndpoint, body: unknown, schema: S) {
     return this.client.call(api, { body, token: this.token, schema });
   }
 
-  private get<S extends z.ZodType>(api: WeChatEndpoint, schema: S, query?: Record<string, string | number>) {
+  private get<S extends $ZodType>(api: WeChatEndpoint, schema: S, query?: Record<string, string | number>) {
     return this.client.call(api, { query, token: this.token, schema });
   }
 

@@ -9,7 +9,7 @@ import { AuthorizationPush, ComponentPushBase, FastRegisterPush, UnauthorizedPus
  * the classic-zod versions gave (recorded before the change): same accepted and refused inputs,
  * same defaults and coercions, and the same 400 messages, which zod/mini only writes in English
  * because the error handler registers the locale. (Jest's setup loads the simulator, hence
- * classic zod, which registers English itself: test/infra/callback-zod-mini.test.ts checks the
+ * classic zod, which registers English itself: test/infra/cold-start-closure.test.ts checks the
  * messages in a bundled callback path that loads no classic zod.)
  */
 const COMPONENT = 'wx1234567890abcdef';
