@@ -136,9 +136,11 @@ export const BUNDLE_LIMIT = 600 * KB;
  * loaded at init (index.mjs and its static chunks) and on the KB of every chunk. Lower these
  * as bundles shrink; the targets above stay the goal.
  */
-// ES modules with code splitting, today's code: componentEvents loads 683.7 KB at init (its
-// 702.1 KB CommonJS index.js before), 732.7 KB in all; adminReleases 858.3 / 893.9 KB the largest.
-export const CALLBACK_INIT_CEILING = 688 * KB;
-export const INIT_CEILING = 862 * KB;
-export const CALLBACK_TOTAL_CEILING = 736 * KB;
-export const TOTAL_CEILING = 898 * KB;
+// Reached with issue 17's work (ES modules, code splitting, rare paths on first use, zod/mini on the
+// callbacks' path): componentEvents loads 340.0 KB at init, 621.3 KB in all chunks; the largest at
+// init is adminAuthorizations, 583.3 KB; the largest in all chunks adminReleases, 835.9 KB. The init
+// ceilings sit under the targets, so the test now holds the targets too.
+export const CALLBACK_INIT_CEILING = 344 * KB;
+export const INIT_CEILING = 588 * KB;
+export const CALLBACK_TOTAL_CEILING = 624 * KB;
+export const TOTAL_CEILING = 840 * KB;
