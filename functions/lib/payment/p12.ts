@@ -12,6 +12,7 @@ export interface MerchantCertificate {
 
 /** The P12 itself is wrong: answered 400 with the reason, nothing stored. */
 export class InvalidP12Error extends BadRequestError {
+  override readonly name: string = 'InvalidP12Error';
   constructor(code: string, message: string) {
     super(message, code);
   }

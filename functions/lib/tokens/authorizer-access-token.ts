@@ -17,6 +17,7 @@ export const AUTHORIZER_REFRESH_AHEAD_MS = 30 * 60 * 1000;
 
 /** The authorizer cannot be called for: not authorized, or its refresh token is dead. */
 export class AuthorizerUnavailableError extends AppError {
+  override readonly name: string = 'AuthorizerUnavailableError';
   readonly statusCode = 409;
   readonly code = 'authorizer_unavailable';
 }
@@ -26,6 +27,7 @@ export class AuthorizerUnavailableError extends AppError {
  * authorization itself is fine. Transient: callers retry, the refresher counts a failure.
  */
 export class RefreshTokenRepairPendingError extends NotReadyError {
+  override readonly name: string = 'RefreshTokenRepairPendingError';
   constructor(message: string) {
     super(message, 'refresh_token_repair_pending');
   }

@@ -43,6 +43,7 @@ function sortedConcat(a: string, b: string, c: string, d: string): string {
 
 /** Ciphertext that passed the signature check but does not decrypt to a well-formed message. */
 export class MessageCryptoError extends BadRequestError {
+  override readonly name: string = 'MessageCryptoError';
   constructor(message: string) {
     super(message, 'invalid_ciphertext');
   }

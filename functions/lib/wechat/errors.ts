@@ -110,6 +110,7 @@ const ERRCODE_STATUS: Readonly<Record<number, 400 | 409 | 429>> = {
 
 /** WeChat answered with a non-zero `errcode`; surfaces as `{ code: "WECHAT_<errcode>", message }`. */
 export class WeChatApiError extends AppError {
+  override readonly name: string = 'WeChatApiError';
   readonly statusCode: number;
   readonly code: string;
   constructor(
@@ -134,6 +135,7 @@ export class WeChatApiError extends AppError {
  * that fails the schema). The message never contains the URL: its query holds the token.
  */
 export class WeChatTransportError extends AppError {
+  override readonly name: string = 'WeChatTransportError';
   readonly statusCode = 502;
   readonly code = 'wechat_unavailable';
   constructor(
