@@ -226,7 +226,8 @@ function httpEvent(method: string, routePath: string, rawPath: string, init: Par
  * an audit-delay result), the admin functions the first GET route they serve (path parameters
  * naming an app nobody authorized), the pipeline a step of a release that does not exist, the
  * refresher its scheduled event. An error answer is still a first invocation: the answer column
- * shows which it was.
+ * shows which it was. The audit-delay push is an audit outcome: like the rare row's audit
+ * success, its first call already loads audit-push.ts (recorded as an audit submitted elsewhere).
  */
 type ComponentCredentials = { appId: string; token: string; aesKey: string };
 type SealedPush = (routePath: string, rawPath: string, envelope: string, inner: string, run: number, pathParameters?: Record<string, string>) => APIGatewayProxyEventV2;
