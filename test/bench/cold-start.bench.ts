@@ -58,9 +58,9 @@ export async function coldStartBench(): Promise<void> {
       return file;
     };
     const rare = rarePaths(platform.settings.component, await appsForRarePaths(platform, 2 * RUNS));
-    const rareEventFile = (path_: RarePath, index: number, run: number): string => {
+    const rareEventFile = (row: RarePath, index: number, run: number): string => {
       const file = path.join(outDir, `event-rare-${index}-${run}.json`);
-      writeFileSync(file, JSON.stringify(path_.event(run)));
+      writeFileSync(file, JSON.stringify(row.event(run)));
       return file;
     };
     const all: FunctionBundle[] = [baseline, ...bundles];
