@@ -7,7 +7,8 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { WeChatMessageCrypto } from '../../functions/lib/wechat/crypto';
 import { FUNCTION_NODE_OPTIONS } from '../../infra/bundling';
 import { FUNCTIONS, ROUTES, type FunctionName } from '../../infra/manifest';
-import { bundleAllFunctions, bundleBaseline, BUNDLE_LIMIT, CALLBACK_BUNDLE_LIMIT, CALLBACK_FUNCTIONS, contributors, KB, type FunctionBundle } from '../helpers/function-bundles';
+import { bundleAllFunctions, bundleBaseline, BUNDLE_LIMIT, CALLBACK_BUNDLE_LIMIT, CALLBACK_FUNCTIONS, contributors, KB, REPO_ROOT, staticImportClosure, type FunctionBundle } from '../helpers/function-bundles';
+import type { LocalPlatform } from '../../local/platform';
 import { startBenchPlatform } from './bench-platform';
 import { fmt, median, verdict } from './stats';
 
@@ -37,7 +38,9 @@ type EventFor = (run: number) => unknown;
  * (index.mjs and the chunks it imports statically) and the KB of every chunk, module init (a
  * fresh `node` doing `await import()` of index.mjs, median of RUNS) without and with the
  * NODE_OPTIONS the stack sets, and the first invocation of the handler against the local
- * platform — side by side with an empty handler bundled the same way.
+ * platform — side by side with an empty handler bundled the same way. Then the callbacks once
+ * more, each first invoked with a push whose handler loads on first use (rarePaths), with the
+ * KB of the chunks that first call loads: the cost code splitting moved out of init.
  */
 export async function coldStartBench(): Promise<void> {
   const outDir = mkdtempSync(path.join(tmpdir(), 'weapp-fleet-cold-'));
@@ -48,10 +51,16 @@ export async function coldStartBench(): Promise<void> {
     const baseline = await bundleBaseline(outDir);
     console.log(`bundled ${bundles.length} functions in ${fmt((Date.now() - started) / 1000, 1)} s (infra/bundling.ts); node ${execFileSync(NODE, ['--version'], { encoding: 'utf8' }).trim()}, ${RUNS} runs each, load average ${loadAverage()}`);
 
-    const events = representativeEvents(platform.settings.component, outDir);
+    const events = representativeEvents(platform.settings.component);
     const eventFiles = (name: FunctionName | 'baseline', run: number): string => {
       const file = path.join(outDir, `event-${name}-${run}.json`);
       writeFileSync(file, JSON.stringify(name === 'baseline' ? {} : events[name](run)));
+      return file;
+    };
+    const rare = rarePaths(platform.settings.component, await appsForRarePaths(platform, 2 * RUNS));
+    const rareEventFile = (row: RarePath, index: number, run: number): string => {
+      const file = path.join(outDir, `event-rare-${index}-${run}.json`);
+      writeFileSync(file, JSON.stringify(row.event(run)));
       return file;
     };
     const all: FunctionBundle[] = [baseline, ...bundles];
@@ -63,6 +72,11 @@ export async function coldStartBench(): Promise<void> {
         const name = bundle.name as FunctionName | 'baseline';
         push(plain, bundle.name, await coldStart(bundle, name, eventFiles(name, 2 * run), '', outDir));
         push(withOptions, bundle.name, await coldStart(bundle, name, eventFiles(name, 2 * run + 1), FUNCTION_NODE_OPTIONS, outDir));
+      }
+      for (const [index, rarePath] of rare.entries()) {
+        const bundle = bundles.find((b) => b.name === rarePath.function)!;
+        push(plain, rarePath.label, await coldStart(bundle, rarePath.function, rareEventFile(rarePath, index, 2 * run), '', outDir));
+        push(withOptions, rarePath.label, await coldStart(bundle, rarePath.function, rareEventFile(rarePath, index, 2 * run + 1), FUNCTION_NODE_OPTIONS, outDir));
       }
     }
 
@@ -79,6 +93,21 @@ export async function coldStartBench(): Promise<void> {
       const o = summarize(withOptions.get(bundle.name)!);
       console.log(
         `${bundle.name.padEnd(20)} ${fmt(bundle.initBytes / KB, 1).padStart(7)} ${fmt(bundle.totalBytes / KB, 1).padStart(8)} ${fmt(bundle.mapBytes / KB).padStart(7)} ${fmt(p.initMs, 1).padStart(8)} ${fmt(p.initCpuMs, 1).padStart(6)} ${fmt(p.initMs / base.initMs, 1).padStart(6)} ${fmt(o.initMs, 1).padStart(7)} ${fmt(o.initMs / baseOpt.initMs, 1).padStart(6)} ${fmt(p.invokeMs, 1).padStart(9)} ${fmt(p.invokeCpuMs, 1).padStart(6)}  ${p.outcomes}`,
+      );
+    }
+
+    console.log(
+      `\nfirst call on a rare path: the same bundle cold-started and invoked first with a push whose handler sits behind await import(), so its chunks load inside that call (apps authorized through the simulator beforehand, one per cold start)`,
+    );
+    console.log(`lazy KB = the chunks of the modules that path imports with await import() and the chunks they import statically, less what init loaded (esbuild metafile); "usual" = the row above's first call`);
+    console.log(`${'row'.padEnd(37)} ${'init ms'.padStart(8)} ${'+opts'.padStart(7)} ${'1st call'.padStart(9)} ${'cpu'.padStart(6)} ${'+opts'.padStart(7)} ${'usual'.padStart(7)} ${'lazy KB'.padStart(8)}  answer`);
+    for (const rarePath of rare) {
+      const bundle = bundles.find((b) => b.name === rarePath.function)!;
+      const p = summarize(plain.get(rarePath.label)!);
+      const o = summarize(withOptions.get(rarePath.label)!);
+      const usual = summarize(plain.get(rarePath.function)!);
+      console.log(
+        `${rarePath.label.padEnd(37)} ${fmt(p.initMs, 1).padStart(8)} ${fmt(o.initMs, 1).padStart(7)} ${fmt(p.invokeMs, 1).padStart(9)} ${fmt(p.invokeCpuMs, 1).padStart(6)} ${fmt(o.invokeMs, 1).padStart(7)} ${fmt(usual.invokeMs, 1).padStart(7)} ${fmt(lazyBytes(bundle, rarePath.lazyModules) / KB, 1).padStart(8)}  ${p.outcomes}${p.outcomes === '200' && o.outcomes === '200' ? '' : ' ← not 200 on every run: the push was refused before the lazy path'}`,
       );
     }
 
@@ -197,12 +226,16 @@ function httpEvent(method: string, routePath: string, rawPath: string, init: Par
  * an audit-delay result), the admin functions the first GET route they serve (path parameters
  * naming an app nobody authorized), the pipeline a step of a release that does not exist, the
  * refresher its scheduled event. An error answer is still a first invocation: the answer column
- * shows which it was.
+ * shows which it was. The audit-delay push is an audit outcome: like the rare row's audit
+ * success, its first call already loads audit-push.ts (recorded as an audit submitted elsewhere).
  */
-function representativeEvents(component: { appId: string; token: string; aesKey: string }, _outDir: string): Record<FunctionName, EventFor> {
+type ComponentCredentials = { appId: string; token: string; aesKey: string };
+type SealedPush = (routePath: string, rawPath: string, envelope: string, inner: string, run: number, pathParameters?: Record<string, string>) => APIGatewayProxyEventV2;
+
+/** A push as WeChat sends it: the XML encrypted and signed with the component's key, timestamped now (+ run, so each is distinct). */
+function pushSealer(component: ComponentCredentials, base: number): SealedPush {
   const crypto = new WeChatMessageCrypto({ token: component.token, encodingAesKey: component.aesKey, appId: component.appId });
-  const base = Math.floor(Date.now() / 1000);
-  const sealedPush = (routePath: string, rawPath: string, envelope: string, inner: string, run: number, pathParameters?: Record<string, string>) => {
+  return (routePath, rawPath, envelope, inner, run, pathParameters) => {
     const timestamp = String(base + run);
     const nonce = String(1_000_000_000 + run);
     const sealed = crypto.encryptAndSign(`<xml>${inner}</xml>`, timestamp, nonce);
@@ -213,6 +246,11 @@ function representativeEvents(component: { appId: string; token: string; aesKey:
       body: `<xml><${envelope}>x</${envelope}><Encrypt>${sealed.encrypt}</Encrypt></xml>`,
     });
   };
+}
+
+function representativeEvents(component: ComponentCredentials): Record<FunctionName, EventFor> {
+  const base = Math.floor(Date.now() / 1000);
+  const sealedPush = pushSealer(component, base);
   const firstRoute = (name: FunctionName): EventFor => {
     const routes = ROUTES.filter((r) => r.function === name);
     const route = routes.find((r) => r.method === 'GET') ?? routes[0];
@@ -250,4 +288,113 @@ function representativeEvents(component: { appId: string; token: string; aesKey:
     pipelineStep: () => ({ step: 'gateWave', releaseId: 'cold-start-bench', waveIndex: 0 }),
     refreshTokens: () => ({ 'detail-type': 'Scheduled Event', source: 'aws.events', detail: {} }),
   };
+}
+
+/**
+ * A first call that takes a path the representative event does not: a handler behind
+ * `await import()`, whose chunks the first such call after a cold start loads.
+ */
+interface RarePath {
+  label: string;
+  function: FunctionName;
+  /** The source modules the path reaches through `await import()` (as the metafile names inputs). */
+  lazyModules: readonly string[];
+  /** Run i gets its own app (appsForRarePaths), so every cold start meets the same state. */
+  event: EventFor;
+}
+
+interface AuthorizedApp {
+  appId: string;
+  /** The mini program's original id (`gh_…`): what its pushes carry in ToUserName. */
+  userName: string;
+}
+
+/**
+ * Apps authorized as a merchant authorizes one: the simulator's page, its `authorized` push
+ * through the gateway to the platform's own handlers, which store tokens and profile. A ticket
+ * push first, so the platform can get the component token the code exchange needs.
+ */
+async function appsForRarePaths(platform: LocalPlatform, perPath: number): Promise<{ unauthorize: AuthorizedApp[]; audit: AuthorizedApp[] }> {
+  const sim = platform.simulator;
+  if (!sim) throw new Error('the cold-start bench needs the WeChat simulator');
+  await sim.ticketPusher.pushNow();
+  const authorize = async (): Promise<AuthorizedApp> => {
+    const { appId } = await sim.authorize({ redirectUri: `${platform.gatewayUrl}/wechat/authorize/callback` });
+    const authorizer = sim.state.authorizers.get(appId);
+    if (!authorizer) throw new Error(`the simulator does not know ${appId} after authorizing it`);
+    return { appId, userName: authorizer.userName };
+  };
+  const apps = async () => {
+    const list: AuthorizedApp[] = [];
+    for (let i = 0; i < perPath; i++) list.push(await authorize());
+    return list;
+  };
+  return { unauthorize: await apps(), audit: await apps() };
+}
+
+/**
+ * componentEvents: an `unauthorized` push for an authorized app (the owner cancels): the
+ * router loads the once-only wrapper and the authorization handlers, the push marks the app
+ * unauthorized. authorizerEvents: a `weapp_audit_success` push for an authorized app with no
+ * audit of ours (one submitted elsewhere): audit-push.ts loads and records the audit as passed;
+ * no release waits on it, so resume-execution (behind its own `await import()`) stays unloaded.
+ */
+function rarePaths(component: ComponentCredentials, apps: { unauthorize: AuthorizedApp[]; audit: AuthorizedApp[] }): RarePath[] {
+  // Each run's push names its own app, so no two are the same push; the timestamp stays within
+  // the signature's allowed skew.
+  const base = Math.floor(Date.now() / 1000);
+  const sealedPush = pushSealer(component, base);
+  const app = (list: AuthorizedApp[], run: number): AuthorizedApp => {
+    const found = list[run];
+    if (!found) throw new Error(`no app for run ${run}`);
+    return found;
+  };
+  return [
+    {
+      label: 'componentEvents (unauthorized push)',
+      function: 'componentEvents',
+      lazyModules: ['functions/callback/component/run-once.ts', 'functions/callback/component/authorization.ts'],
+      event: (run) =>
+        sealedPush(
+          '/wechat/component/events',
+          '/wechat/component/events',
+          'AppId',
+          `<AppId>${component.appId}</AppId><CreateTime>${base + run}</CreateTime><InfoType>unauthorized</InfoType><AuthorizerAppid>${app(apps.unauthorize, run).appId}</AuthorizerAppid>`,
+          run,
+        ),
+    },
+    {
+      label: 'authorizerEvents (audit success push)',
+      function: 'authorizerEvents',
+      lazyModules: ['functions/callback/authorizer/audit-push.ts'],
+      event: (run) => {
+        const { appId, userName } = app(apps.audit, run);
+        return sealedPush(
+          '/wechat/authorizers/{appId}/events',
+          `/wechat/authorizers/${appId}/events`,
+          'ToUserName',
+          `<ToUserName>${userName}</ToUserName><CreateTime>${base + run}</CreateTime><MsgType>event</MsgType><Event>weapp_audit_success</Event><SuccTime>${base + run}</SuccTime>`,
+          run,
+          { appId },
+        );
+      },
+    },
+  ];
+}
+
+/**
+ * Bytes a path's first call loads: the chunk esbuild made for each module it imports with
+ * `await import()`, and the chunks those import statically, less what init already loaded.
+ * A module no longer split off (imported statically somewhere) is an error, not a silent 0.
+ */
+function lazyBytes(bundle: FunctionBundle, modules: readonly string[]): number {
+  const outputs = bundle.metafile.outputs;
+  const atInit = new Set(bundle.initFiles.map((file) => path.relative(REPO_ROOT, file)));
+  const loaded = new Set<string>();
+  for (const module of modules) {
+    const chunk = Object.keys(outputs).find((key) => outputs[key]!.entryPoint === module);
+    if (!chunk) throw new Error(`${bundle.name}: esbuild made no chunk for ${module}: is it still behind await import()?`);
+    for (const key of staticImportClosure(bundle.metafile, chunk)) if (!atInit.has(key)) loaded.add(key);
+  }
+  return [...loaded].reduce((total, key) => total + outputs[key]!.bytes, 0);
 }
