@@ -44,8 +44,6 @@ export { enableTokenKey } from './composition/token-key';
 export { tokenCipher } from './composition/token-cipher';
 export { resetPlatform } from './composition/process-scope';
 export { wechatClient } from './composition/wechat-client';
-export { pushCrypto } from './composition/push-crypto';
-export { authorizationRedirectUri, requirePublicBaseUrl } from './composition/authorization';
 
 export interface Stores {
   tickets: VerifyTicketStore;

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { build, type Metafile } from 'esbuild';
@@ -123,6 +124,11 @@ export function moduleFiles(bundle: FunctionBundle): string[] {
   return Object.keys(bundle.metafile.outputs)
     .filter((key) => key.endsWith('.mjs'))
     .map((key) => path.resolve(REPO_ROOT, key));
+}
+
+/** Runs an ES module snippet in a fresh `node` (as Lambda imports a bundle) and returns what it prints. */
+export function runModule(source: string, env: NodeJS.ProcessEnv = process.env): string {
+  return execFileSync(process.execPath, ['--input-type=module', '-e', source], { encoding: 'utf8', env });
 }
 
 export const KB = 1024;

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -17,17 +16,13 @@ import {
   REPO_ROOT,
   staticImportClosure,
   TOTAL_CEILING,
+  runModule,
   type FunctionBundle,
 } from '../helpers/function-bundles';
 import { scaled } from '../helpers/time-scale';
 import { functionOf, synthStack } from './stack-template';
 
 const NAMES = Object.keys(FUNCTIONS) as FunctionName[];
-
-/** Runs an ES module snippet in a fresh `node` and returns what it prints. */
-function runModule(source: string, env: NodeJS.ProcessEnv = process.env): string {
-  return execFileSync(process.execPath, ['--input-type=module', '-e', source], { encoding: 'utf8', env });
-}
 
 /**
  * The size of what Lambda loads at a cold start is deterministic, so it is held here; how long

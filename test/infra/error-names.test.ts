@@ -1,9 +1,8 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { bundleEntry, REPO_ROOT } from '../helpers/function-bundles';
+import { bundleEntry, REPO_ROOT, runModule } from '../helpers/function-bundles';
 import { scaled } from '../helpers/time-scale';
 
 /** Every `export class X extends …Error` under functions/, with the module that declares it. */
@@ -29,7 +28,7 @@ function declaredErrorClasses(): { name: string; file: string }[] {
  * class states its name as a literal. This bundles them as the stack does and reads the names.
  */
 describe('error names in the deployed bundles', () => {
-  const outDir = mkdtempSync(path.join(REPO_ROOT, '.error-names-'));
+  const outDir = mkdtempSync(path.join(tmpdir(), 'weapp-fleet-error-names-'));
   afterAll(() => rmSync(outDir, { recursive: true, force: true }));
 
   it('every error class keeps its source name once minified', async () => {
@@ -39,10 +38,9 @@ describe('error names in the deployed bundles', () => {
     const entry = path.join(outDir, 'errors-entry.ts');
     writeFileSync(entry, classes.map((c) => `export { ${c.name} } from ${JSON.stringify(c.file.replace(/\.ts$/, ''))};`).join('\n') + '\n');
     const bundle = await bundleEntry('errors', path.relative(REPO_ROOT, entry), outDir);
-    const printed = execFileSync(
-      process.execPath,
-      ['--input-type=module', '-e', `const m = await import(${JSON.stringify(pathToFileURL(bundle.file).href)}); console.log(JSON.stringify(Object.fromEntries(Object.entries(m).map(([k, C]) => [k, new C('m', 'm', 'm').name]))));`],
-      { encoding: 'utf8', env: { ...process.env, AWS_REGION: 'ap-east-1' } },
+    const printed = runModule(
+      `const m = await import(${JSON.stringify(pathToFileURL(bundle.file).href)}); console.log(JSON.stringify(Object.fromEntries(Object.entries(m).map(([k, C]) => [k, new C('m', 'm', 'm').name]))));`,
+      { ...process.env, AWS_REGION: 'ap-east-1' },
     );
     const names = JSON.parse(printed) as Record<string, string>;
     expect(names).toEqual(Object.fromEntries(classes.map((c) => [c.name, expectedName(c.name)])));
